@@ -1,0 +1,14 @@
+import { createFootfall } from './footfall';
+export declare const init: (opts: import("./footfall").InitOptions) => void;
+export declare const track: (action: string, params?: Record<string, unknown> | undefined, label?: string | undefined, fields?: import("./footfall").Fields | undefined) => boolean;
+export declare const identify: (userId: string) => void;
+export declare const reset: () => void;
+export declare const flush: () => Promise<void>;
+export declare const triggerImpression: (experienceShortUid: string, variantShortUid: string) => boolean;
+export declare const triggerEvent: (eventKey: string) => boolean;
+export declare const trackUserActivity: (a: import("./footfall").UserActivity) => Promise<boolean>;
+export declare const optOut: () => void;
+export declare const optIn: () => void;
+export declare const _state: () => import("./footfall").State;
+export { createFootfall };
+export type { InitOptions, Fields, FootfallEvent, UserActivity, State } from './footfall';

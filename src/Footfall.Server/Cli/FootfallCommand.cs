@@ -1,0 +1,107 @@
+using Footfall.Server.Hosting;
+
+namespace Footfall.Server.Cli;
+
+/// <summary>The <c>footfall</c> command line: <c>serve</c>, <c>projects create</c>, <c>import</c>.</summary>
+public static class FootfallCommand
+{
+    private const string Usage = """
+        footfall - self-hosted event analytics
+
+        usage:
+          footfall serve [--urls http://127.0.0.1:5080] [--data DIR] [--demo]
+                         [--store duckdb|clickhouse] [--clickhouse "Host=...;Port=8123;Database=footfall"]
+          footfall projects create --name NAME [--data DIR | --server URL --admin-token TOKEN]
+          footfall import FILE.ndjson --project ID [--data DIR | --server URL]
+
+        The embedded store (DuckDB) allows one process: while a server runs on DIR, use --server.
+        """;
+
+    /// <summary>Runs the command; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return args switch
+            {
+                [] => await ServeAsync(args),
+                ["serve", .. var rest] => await ServeAsync(rest),
+                [var first, ..] when first.StartsWith("--", StringComparison.Ordinal) && first is not ("--help" or "-h") => await ServeAsync(args),
+                ["projects", "create", .. var rest] => await ProjectsCommand.CreateAsync(CliArgs.Parse(rest)),
+                ["import", .. var rest] => await ImportCommand.RunAsync(CliArgs.Parse(rest)),
+                _ => Help(),
+            };
+        }
+        catch (CliException ex)
+        {
+            Console.Error.WriteLine($"footfall: {ex.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = FootfallApp.Build(args);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.Message);
+        }
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            throw new CliException(string.Join("; ", ex.Failures));
+        }
+    }
+
+    private static int Help()
+    {
+        Console.WriteLine(Usage);
+        return 1;
+    }
+}
+
+/// <summary>A usage error: printed without a stack trace, exit code 2.</summary>
+public sealed class CliException(string message) : Exception(message);
+
+/// <summary><c>--name value</c> pairs and positional arguments.</summary>
+public sealed class CliArgs
+{
+    private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
+
+    /// <summary>Arguments that are not options.</summary>
+    public List<string> Positional { get; } = [];
+
+    /// <summary>Parses arguments.</summary>
+    public static CliArgs Parse(string[] args)
+    {
+        var parsed = new CliArgs();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                if (i + 1 >= args.Length)
+                    throw new CliException($"{args[i]} needs a value");
+                parsed._options[args[i][2..]] = args[++i];
+            }
+            else
+            {
+                parsed.Positional.Add(args[i]);
+            }
+        }
+        return parsed;
+    }
+
+    /// <summary>An option's value, or null.</summary>
+    public string? Get(string name) => _options.GetValueOrDefault(name);
+
+    /// <summary>An option's value, or a usage error naming it.</summary>
+    public string Require(string name) => Get(name) ?? throw new CliException($"--{name} is required");
+}

@@ -1,0 +1,170 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Footfall.Events;
+using Footfall.Ingest;
+
+namespace Footfall.Server.Cli;
+
+/// <summary>
+/// <c>footfall import FILE.ndjson</c>: loads history, one native event per line, through the same validation
+/// and deduplication as live ingest (so importing a file twice stores it once), with progress and a summary.
+/// </summary>
+public static class ImportCommand
+{
+    /// <summary>Runs the import; exit code 0 when every line was accepted or a duplicate.</summary>
+    public static async Task<int> RunAsync(CliArgs args)
+    {
+        if (args.Positional is not [var path])
+            throw new CliException("import needs one FILE.ndjson");
+        if (!File.Exists(path))
+            throw new CliException($"no file {path}");
+        var projectId = args.Require("project");
+        var totals = new ImportTotals();
+        var progress = new ProgressBar(new FileInfo(path).Length);
+        await using var sink = args.Get("server") is { } server
+            ? (IImportSink)new ServerSink(server, projectId)
+            : await OfflineSink.OpenAsync(args.Get("data") ?? "data", projectId);
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        var batch = new List<(int Line, string Text)>(EventLimits.MaxBatchEvents);
+        var lineNumber = 0;
+        long bytes = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lineNumber++;
+            bytes += Encoding.UTF8.GetByteCount(line) + 1;
+            if (line.Trim().Length == 0) continue;
+            batch.Add((lineNumber, line));
+            if (batch.Count == EventLimits.MaxBatchEvents)
+            {
+                await sink.SendAsync(batch, totals);
+                batch.Clear();
+                progress.Report(bytes, totals);
+            }
+        }
+        if (batch.Count > 0)
+            await sink.SendAsync(batch, totals);
+        progress.Report(new FileInfo(path).Length, totals);
+        progress.Done();
+        Console.WriteLine($"imported {path}: accepted {totals.Accepted}, duplicates {totals.Duplicates}, rejected {totals.Rejected}");
+        foreach (var example in totals.Examples)
+            Console.WriteLine($"  {example}");
+        return totals.Rejected == 0 ? 0 : 1;
+    }
+
+    /// <summary>Running counts and the first few rejection reasons.</summary>
+    public sealed class ImportTotals
+    {
+        /// <summary>Stored.</summary>
+        public long Accepted { get; set; }
+        /// <summary>Already stored before.</summary>
+        public long Duplicates { get; set; }
+        /// <summary>Refused.</summary>
+        public long Rejected { get; set; }
+        /// <summary>Up to ten "line N: reason".</summary>
+        public List<string> Examples { get; } = [];
+
+        /// <summary>Counts a rejected line.</summary>
+        public void Reject(int line, string error)
+        {
+            Rejected++;
+            if (Examples.Count < 10) Examples.Add($"line {line}: {error}");
+        }
+    }
+
+    private interface IImportSink : IAsyncDisposable
+    {
+        Task SendAsync(List<(int Line, string Text)> batch, ImportTotals totals);
+    }
+
+    private sealed class OfflineSink(OfflineEngine engine, string projectId) : IImportSink
+    {
+        public static async Task<OfflineSink> OpenAsync(string data, string projectId)
+        {
+            var engine = await OfflineEngine.OpenAsync(data);
+            if (await engine.Projects.FindAsync(projectId) is null)
+            {
+                await engine.DisposeAsync();
+                throw new CliException($"no project '{projectId}' in {data}");
+            }
+            return new OfflineSink(engine, projectId);
+        }
+
+        public async Task SendAsync(List<(int Line, string Text)> batch, ImportTotals totals)
+        {
+            var now = EventTime.Now(TimeProvider.System);
+            var documents = new List<JsonDocument>();
+            var candidates = new List<EventCandidate>(batch.Count);
+            foreach (var (_, text) in batch)
+            {
+                try
+                {
+                    var document = JsonDocument.Parse(text);
+                    documents.Add(document);
+                    candidates.Add(NativeEventReader.TryRead(document.RootElement, now, EventSources.Import, out var e, out var error)
+                        ? EventCandidate.Of(e!, text) : EventCandidate.Invalid(error!, text));
+                }
+                catch (JsonException ex)
+                {
+                    candidates.Add(EventCandidate.Invalid($"not valid JSON: {ex.Message}", text));
+                }
+            }
+            var result = await engine.Pipeline.IngestAsync(projectId, EventSources.Import, candidates);
+            totals.Accepted += result.Accepted;
+            totals.Duplicates += result.Duplicates;
+            foreach (var r in result.Rejected)
+                totals.Reject(batch[r.Index].Line, r.Error);
+            documents.ForEach(d => d.Dispose());
+        }
+
+        public ValueTask DisposeAsync() => engine.DisposeAsync();
+    }
+
+    private sealed class ServerSink(string server, string projectId) : IImportSink
+    {
+        private readonly HttpClient _http = new() { BaseAddress = new Uri(server) };
+
+        public async Task SendAsync(List<(int Line, string Text)> batch, ImportTotals totals)
+        {
+            // Lines that are not JSON would make the server refuse the whole batch: keep them out and count them here.
+            var valid = new List<(int Line, string Text)>();
+            foreach (var item in batch)
+            {
+                try
+                {
+                    using var _ = JsonDocument.Parse(item.Text);
+                    valid.Add(item);
+                }
+                catch (JsonException ex)
+                {
+                    totals.Reject(item.Line, $"not valid JSON: {ex.Message}");
+                }
+            }
+            var body = "[" + string.Join(",", valid.Select(v => v.Text)) + "]";
+            for (var attempt = 0; ; attempt++)
+            {
+                using var response = await _http.PostAsync($"/v1/events?project={Uri.EscapeDataString(projectId)}",
+                    new StringContent(body, Encoding.UTF8, "application/json"));
+                if ((int)response.StatusCode == 503 && attempt < 10)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)));
+                    continue;
+                }
+                if (!response.IsSuccessStatusCode)
+                    throw new CliException($"the server answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                var result = (await response.Content.ReadFromJsonAsync<IngestResult>(Storage.StoreJson.Options))!;
+                totals.Accepted += result.Accepted;
+                totals.Duplicates += result.Duplicates;
+                foreach (var r in result.Rejected)
+                    totals.Reject(valid[r.Index].Line, r.Error);
+                return;
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _http.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

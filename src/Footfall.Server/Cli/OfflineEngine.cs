@@ -1,0 +1,57 @@
+using DuckDB.NET.Data;
+using Footfall.Ingest;
+using Footfall.Projects;
+using Footfall.Storage;
+using Footfall.Storage.DuckDb;
+
+namespace Footfall.Server.Cli;
+
+/// <summary>
+/// The engine without the web server, on the data folder's DuckDB file, for commands run while no server
+/// holds the file. When a server does, it says so and names the --server alternative.
+/// </summary>
+public sealed class OfflineEngine : IAsyncDisposable
+{
+    private OfflineEngine(IEventStore store, GroupCommitWriter writer)
+    {
+        Store = store;
+        Writer = writer;
+        Projects = new ProjectDirectory(store, TimeProvider.System);
+        Pipeline = new IngestPipeline(writer, new ActionPolicies(store, TimeProvider.System), TimeProvider.System);
+    }
+
+    /// <summary>The opened store.</summary>
+    public IEventStore Store { get; }
+
+    /// <summary>Finds and creates projects.</summary>
+    public ProjectDirectory Projects { get; }
+
+    /// <summary>The ingest pipeline, committing to the store.</summary>
+    public IngestPipeline Pipeline { get; }
+
+    private GroupCommitWriter Writer { get; }
+
+    /// <summary>Opens the data folder's store.</summary>
+    public static async Task<OfflineEngine> OpenAsync(string dataFolder)
+    {
+        Directory.CreateDirectory(dataFolder);
+        var loggers = LoggerFactory.Create(_ => { });
+        var store = new DuckDbEventStore(Path.Combine(dataFolder, Hosting.StoreFactory.DuckDbFile), loggers.CreateLogger<DuckDbEventStore>());
+        try
+        {
+            await store.InitializeAsync();
+        }
+        catch (DuckDBException ex) when (ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliException($"a running Footfall server holds {dataFolder}; pass --server http://HOST:PORT to go through it");
+        }
+        return new OfflineEngine(store, new GroupCommitWriter(store, new IngestOptions(), loggers.CreateLogger<GroupCommitWriter>()));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync();
+        await Store.DisposeAsync();
+    }
+}

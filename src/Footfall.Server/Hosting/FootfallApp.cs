@@ -1,0 +1,97 @@
+using Footfall.Ingest;
+using Footfall.Projects;
+using Footfall.Server.Dialects;
+using Footfall.Server.Http;
+using Footfall.Storage;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+using Serilog;
+
+namespace Footfall.Server.Hosting;
+
+/// <summary>Builds the <c>footfall serve</c> web application: services, routes, and start-up work.</summary>
+public static class FootfallApp
+{
+    /// <summary>Command-line switches and the configuration keys they set.</summary>
+    public static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--data"] = "Footfall:Data",
+        ["--store"] = "Footfall:Store",
+        ["--clickhouse"] = "Footfall:ClickHouse",
+        ["--demo"] = "Footfall:Demo",
+    };
+
+    /// <summary>Creates the application from command-line arguments.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddCommandLine(ExpandFlags(args), Switches);
+        builder.Host.UseSerilog((context, logging) => logging
+            .ReadFrom.Configuration(context.Configuration)
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        ConfigureServices(builder);
+        var app = builder.Build();
+        MapRoutes(app);
+        return app;
+    }
+
+    // The command-line provider wants a value after every switch; --demo is a bare flag.
+    private static string[] ExpandFlags(string[] args) =>
+        args.SelectMany(a => a == "--demo" ? new[] { "--demo", "true" } : [a]).ToArray();
+
+    private static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<FootfallOptions>()
+            .Bind(builder.Configuration.GetSection(FootfallOptions.Section))
+            .PostConfigure(o => o.AdminToken ??= Environment.GetEnvironmentVariable("FOOTFALL_ADMIN_TOKEN") is { Length: > 0 } t ? t : null)
+            .Validate(o => { o.Validate(); return true; })
+            .ValidateOnStart();
+        services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection("Ingest"))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new GroupCommitWriter(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value,
+            sp.GetRequiredService<ILogger<GroupCommitWriter>>()));
+        services.AddSingleton<ActionPolicies>();
+        services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<ProjectDirectory>();
+        services.AddSingleton<SecretKeyFilter>();
+        services.AddSingleton<StartupWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupWork>());
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Footfall API";
+            doc.Info.Description = "Self-hosted event analytics: ingest, people, A/B results, recommendations. See CONTRACT.md.";
+            return Task.CompletedTask;
+        }));
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(IngestMetrics.MeterName).AddPrometheusExporter());
+        services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
+            .WithExposedHeaders(PersonalizeEndpoints.UserUidHeader)));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        app.UseCors();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGet("/healthz", (StartupWork startup) => startup.Ready
+            ? Results.Ok(new { status = "ok" })
+            : Results.Json(new ApiError("starting"), statusCode: StatusCodes.Status503ServiceUnavailable)).WithTags("Operations");
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs");
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>();
+        app.MapIngest();
+        app.MapProjects(v1);
+        v1.MapPeople();
+        v1.MapExperiences();
+        app.MapDialects();
+    }
+}

@@ -1,0 +1,34 @@
+namespace Footfall.Server.Hosting;
+
+/// <summary>How <c>footfall serve</c> runs: configuration section <c>Footfall</c>, or the command line.</summary>
+public sealed class FootfallOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Footfall";
+
+    /// <summary>The data folder (<c>--data</c>): the DuckDB file, the default project's keys.</summary>
+    public string Data { get; set; } = "data";
+
+    /// <summary>Which store (<c>--store</c>): <c>duckdb</c> (embedded, the default) or <c>clickhouse</c>.</summary>
+    public string Store { get; set; } = "duckdb";
+
+    /// <summary>The ClickHouse connection string (<c>--clickhouse</c>), when <see cref="Store"/> is clickhouse.</summary>
+    public string? ClickHouse { get; set; }
+
+    /// <summary>Load the demo shop into the default project at first start (<c>--demo</c>).</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>The admin token (env <c>FOOTFALL_ADMIN_TOKEN</c>); when set, projects are made through the admin API.</summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>Throws with a message naming the bad option.</summary>
+    public void Validate()
+    {
+        if (Store is not ("duckdb" or "clickhouse"))
+            throw new ArgumentException($"--store must be 'duckdb' or 'clickhouse', not '{Store}'");
+        if (Store == "clickhouse" && string.IsNullOrWhiteSpace(ClickHouse))
+            throw new ArgumentException("--store clickhouse needs --clickhouse \"Host=...;Port=8123;Username=default;Database=footfall\"");
+        if (string.IsNullOrWhiteSpace(Data))
+            throw new ArgumentException("--data must name a folder");
+    }
+}

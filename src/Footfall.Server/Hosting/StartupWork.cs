@@ -1,0 +1,40 @@
+using Footfall.Ingest;
+using Footfall.Projects;
+using Footfall.Server.Demo;
+using Footfall.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Footfall.Server.Hosting;
+
+/// <summary>
+/// Opens the store before the server listens, then creates the default project and loads the demo. <c>/healthz</c>
+/// answers 200 only once this has finished.
+/// </summary>
+public sealed class StartupWork(IEventStore store, ProjectDirectory projects, IngestPipeline pipeline, IOptions<FootfallOptions> options,
+    TimeProvider clock, ILogger<StartupWork> logger) : IHostedService
+{
+    /// <summary>Whether the server accepts events.</summary>
+    public bool Ready { get; private set; }
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        var o = options.Value;
+        if (o.AdminToken is null || o.Demo)
+        {
+            var keys = await DefaultProject.EnsureAsync(o.Data, projects, logger);
+            Console.WriteLine($"Footfall project 'default': id {keys.Id}  secret key {keys.SecretKey}");
+            if (o.Demo)
+                await DemoShop.LoadOnceAsync(store, pipeline, keys.Id, clock, logger, cancellationToken);
+        }
+        Ready = true;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Ready = false;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Footfall.Server.Http;
+
+/// <summary>The JSON error body every 4xx and 5xx carries: <c>{"error": "..."}</c>.</summary>
+public sealed record ApiError(string Error)
+{
+    /// <summary>400 naming the problem.</summary>
+    public static IResult BadRequest(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>401: the secret key is missing or wrong.</summary>
+    public static IResult Unauthorized(string error = "a valid secret key is required: Authorization: Bearer <secretKey>") =>
+        Results.Json(new ApiError(error), statusCode: StatusCodes.Status401Unauthorized);
+
+    /// <summary>404 naming what is missing.</summary>
+    public static IResult NotFound(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>413: the body is over a limit.</summary>
+    public static IResult TooLarge(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>503 with Retry-After: the commit queue is full or the store is down; nothing was stored.</summary>
+    public static IResult Unavailable(HttpContext context, string error)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Results.Json(new ApiError(error), statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+}

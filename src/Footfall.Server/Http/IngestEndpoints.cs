@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Footfall.Events;
+using Footfall.Identity;
+using Footfall.Ingest;
+using Footfall.Projects;
+
+namespace Footfall.Server.Http;
+
+/// <summary>Native ingest (CONTRACT §3): <c>POST /v1/events</c>, <c>POST /v1/identify</c>, and a dry run.</summary>
+public static class IngestEndpoints
+{
+    /// <summary>Maps the routes.</summary>
+    public static void MapIngest(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/events", TrackAsync).WithTags("Ingest").WithSummary("Store one event or a batch of up to 1000");
+        app.MapPost("/v1/events/validate", ValidateAsync).WithTags("Ingest")
+            .WithSummary("Check a batch exactly as /v1/events would, without storing anything");
+        app.MapPost("/v1/identify", IdentifyAsync).WithTags("Ingest").WithSummary("Link a guest id to a user id");
+    }
+
+    private static async Task<IResult> TrackAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
+    {
+        var (project, error) = await IngestProject.ResolveAsync(context, projects);
+        if (error is not null) return error;
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        if (bodyError is not null) return bodyError;
+        using (document)
+        {
+            var (candidates, batchError) = ReadBatch(document!.RootElement, EventTime.Now(clock));
+            if (batchError is not null) return batchError;
+            return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Native, candidates!);
+        }
+    }
+
+    // The HTTP + JSON ceiling: the same parsing and validation as /v1/events, then nothing is stored.
+    private static async Task<IResult> ValidateAsync(HttpContext context, ProjectDirectory projects, TimeProvider clock)
+    {
+        var (_, error) = await IngestProject.ResolveAsync(context, projects);
+        if (error is not null) return error;
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        if (bodyError is not null) return bodyError;
+        using (document)
+        {
+            var (candidates, batchError) = ReadBatch(document!.RootElement, EventTime.Now(clock));
+            if (batchError is not null) return batchError;
+            var rejected = new List<IngestRejection>();
+            for (var i = 0; i < candidates!.Count; i++)
+            {
+                var reason = candidates[i].Error ?? EventValidator.Validate(candidates[i].Event!);
+                if (reason is not null) rejected.Add(new IngestRejection(i, reason));
+            }
+            return Results.Ok(new IngestResult(candidates.Count - rejected.Count, 0, rejected));
+        }
+    }
+
+    private static (List<EventCandidate>? Candidates, IResult? Error) ReadBatch(JsonElement root, DateTime receivedAt)
+    {
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object:
+                return ([Read(root, receivedAt)], null);
+            case JsonValueKind.Array:
+                var count = root.GetArrayLength();
+                if (count > EventLimits.MaxBatchEvents)
+                    return (null, ApiError.TooLarge($"batch has {count} events; the limit is {EventLimits.MaxBatchEvents}"));
+                var list = new List<EventCandidate>(count);
+                foreach (var element in root.EnumerateArray())
+                    list.Add(Read(element, receivedAt));
+                return (list, null);
+            default:
+                return (null, ApiError.BadRequest("body must be an event object or a JSON array of events"));
+        }
+    }
+
+    private static EventCandidate Read(JsonElement element, DateTime receivedAt) =>
+        NativeEventReader.TryRead(element, receivedAt, EventSources.Native, out var e, out var error)
+            ? EventCandidate.Of(e!, element)
+            : EventCandidate.Invalid(error!, element);
+
+    private static async Task<IResult> IdentifyAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline)
+    {
+        var (project, error) = await IngestProject.ResolveAsync(context, projects);
+        if (error is not null) return error;
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 16 * 1024);
+        if (bodyError is not null) return bodyError;
+        using (document)
+        {
+            var root = document!.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return ApiError.BadRequest("body must be {\"guestId\": \"...\", \"userId\": \"...\"}");
+            var guestId = IdField(root, "guestId", out var guestError);
+            var userId = IdField(root, "userId", out var userError);
+            if ((guestError ?? userError) is { } fieldError)
+                return ApiError.BadRequest(fieldError);
+            return await IngestProject.RunAsync(context, async () =>
+            {
+                await pipeline.LinkAsync(project!.Id, [new IdentityLink(Identifier.Guest(guestId!), Identifier.User(userId!))], context.RequestAborted);
+                return Results.Ok(new { linked = true });
+            });
+        }
+    }
+
+    private static string? IdField(JsonElement root, string name, out string? error)
+    {
+        error = null;
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
+            error = $"{name} is required and must be a non-empty string";
+        else if (value.GetString()!.Length > EventLimits.MaxIdLength)
+            error = $"{name} must be at most {EventLimits.MaxIdLength} characters";
+        return error is null ? value.GetString() : null;
+    }
+}

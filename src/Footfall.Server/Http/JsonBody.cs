@@ -1,0 +1,52 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Footfall.Server.Http;
+
+/// <summary>Reads a request body as JSON within a byte limit, turning every way it can be bad into a 4xx.</summary>
+public static class JsonBody
+{
+    /// <summary>The parsed body, or the error result to answer with.</summary>
+    public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+            return (null, ApiError.TooLarge($"body is {request.ContentLength} bytes; the limit is {maxBytes}"));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, (int)(request.ContentLength ?? 16 * 1024) + 1));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                        return (null, ApiError.TooLarge($"body is over the limit of {maxBytes} bytes"));
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
+                if (read == 0) break;
+                length += read;
+            }
+            if (length > maxBytes)
+                return (null, ApiError.TooLarge($"body is over the limit of {maxBytes} bytes"));
+            if (length == 0)
+                return (null, ApiError.BadRequest("body is empty; expected JSON"));
+            try
+            {
+                // JsonDocument copies what it needs, so the pooled buffer can go back.
+                return (JsonDocument.Parse(buffer.AsMemory(0, length).ToArray(), new JsonDocumentOptions { MaxDepth = 64 }), null);
+            }
+            catch (JsonException ex)
+            {
+                return (null, ApiError.BadRequest($"body is not valid JSON: {ex.Message}"));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Footfall.Events;
+using Footfall.Identity;
+
+namespace Footfall.Server.Http;
+
+/// <summary>Reads which person a request is about: <c>?userId=</c> or <c>?guestId=</c>.</summary>
+public static class PersonQuery
+{
+    /// <summary>The identifier, or the 400 to answer.</summary>
+    public static (Identifier Identifier, IResult? Error) Read(HttpRequest request)
+    {
+        var user = request.Query["userId"].ToString();
+        var guest = request.Query["guestId"].ToString();
+        if (user.Length > EventLimits.MaxIdLength || guest.Length > EventLimits.MaxIdLength)
+            return (default, ApiError.BadRequest($"userId and guestId are at most {EventLimits.MaxIdLength} characters"));
+        if (user.Length > 0) return (Identifier.User(user), null);
+        if (guest.Length > 0) return (Identifier.Guest(guest), null);
+        return (default, ApiError.BadRequest("userId or guestId is required"));
+    }
+
+    /// <summary>Reads an integer query parameter within bounds; the default when absent.</summary>
+    public static (int Value, IResult? Error) Int(HttpRequest request, string name, int fallback, int min, int max)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0) return (fallback, null);
+        if (!int.TryParse(text, out var value) || value < min || value > max)
+            return (0, ApiError.BadRequest($"{name} must be an integer from {min} to {max}"));
+        return (value, null);
+    }
+
+    /// <summary>Reads an optional RFC 3339 query parameter.</summary>
+    public static (DateTime? Value, IResult? Error) Time(HttpRequest request, string name)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0) return (null, null);
+        if (!System.DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var value))
+            return (null, ApiError.BadRequest($"{name} must be an RFC 3339 date-time"));
+        return (EventTime.Normalize(value.UtcDateTime), null);
+    }
+}

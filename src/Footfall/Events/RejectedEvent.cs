@@ -1,0 +1,4 @@
+namespace Footfall.Events;
+
+/// <summary>An event that failed validation, kept aside with the reason so nothing is silently dropped.</summary>
+public sealed record RejectedEvent(DateTime Time, string Source, string Error, string Raw);

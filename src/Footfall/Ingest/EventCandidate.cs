@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Footfall.Events;
+
+namespace Footfall.Ingest;
+
+/// <summary>
+/// One event as an entry point translated it: the event, or the reason it could not be translated, and the
+/// raw input kept for the quarantine.
+/// </summary>
+public readonly struct EventCandidate
+{
+    private readonly JsonElement _rawElement;
+    private readonly string? _rawText;
+
+    private EventCandidate(TrackedEvent? trackedEvent, string? error, JsonElement rawElement, string? rawText)
+    {
+        Event = trackedEvent;
+        Error = error;
+        _rawElement = rawElement;
+        _rawText = rawText;
+    }
+
+    /// <summary>The translated event, when translation succeeded.</summary>
+    public TrackedEvent? Event { get; }
+
+    /// <summary>Why translation failed, when it did.</summary>
+    public string? Error { get; }
+
+    /// <summary>The raw input (only serialized when needed: for a rejection).</summary>
+    public string Raw => _rawText ?? (_rawElement.ValueKind == JsonValueKind.Undefined ? "" : _rawElement.GetRawText());
+
+    /// <summary>A translated event and the JSON it came from.</summary>
+    public static EventCandidate Of(TrackedEvent trackedEvent, JsonElement raw) => new(trackedEvent, null, raw, null);
+
+    /// <summary>A translated event and the text it came from.</summary>
+    public static EventCandidate Of(TrackedEvent trackedEvent, string raw) => new(trackedEvent, null, default, raw);
+
+    /// <summary>An input that could not be translated.</summary>
+    public static EventCandidate Invalid(string error, JsonElement raw) => new(null, error, raw, null);
+
+    /// <summary>An input that could not be translated.</summary>
+    public static EventCandidate Invalid(string error, string raw) => new(null, error, default, raw);
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Footfall.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Footfall.Ingest;
+
+/// <summary>
+/// Makes writes durable in groups: requests queue here and wait; one loop takes everything queued (up to a
+/// size, lingering a moment for more), commits it to the store in one transaction, and only then answers every
+/// request in the group. One fsync thus serves many requests. The queue is bounded in events: when full,
+/// <see cref="TryEnqueue"/> says no and the caller answers 503.
+/// </summary>
+public sealed class GroupCommitWriter : IAsyncDisposable
+{
+    private readonly IEventStore _store;
+    private readonly IngestOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+    private long _queuedEvents;
+
+    private sealed record Pending(ProjectWrite Write, TaskCompletionSource<WriteOutcome> Done);
+
+    /// <summary>Starts the commit loop.</summary>
+    public GroupCommitWriter(IEventStore store, IngestOptions options, ILogger<GroupCommitWriter> logger)
+    {
+        _store = store;
+        _options = options;
+        _logger = logger;
+        IngestMetrics.ObserveQueue(() => Interlocked.Read(ref _queuedEvents));
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Events queued and not yet committed.</summary>
+    public long QueuedEvents => Interlocked.Read(ref _queuedEvents);
+
+    /// <summary>
+    /// Queues a write; the task completes once it is durable. False when the queue is full or shutting down.
+    /// </summary>
+    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed)
+    {
+        var size = Math.Max(1, write.Events.Count + write.Rejected.Count);
+        if (Interlocked.Add(ref _queuedEvents, size) > _options.MaxQueuedEvents)
+        {
+            Interlocked.Add(ref _queuedEvents, -size);
+            committed = Task.FromResult(default(WriteOutcome));
+            return false;
+        }
+        var done = new TaskCompletionSource<WriteOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(write, done)))
+        {
+            Interlocked.Add(ref _queuedEvents, -size);
+            committed = Task.FromResult(default(WriteOutcome));
+            return false;
+        }
+        committed = done.Task;
+        return true;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var group = new List<Pending>();
+        while (await reader.WaitToReadAsync())
+        {
+            var size = 0;
+            while (size < _options.MaxCommitEvents && reader.TryRead(out var next))
+            {
+                group.Add(next);
+                size += next.Write.Events.Count + next.Write.Rejected.Count;
+                if (size < _options.MaxCommitEvents && _options.CommitLinger > TimeSpan.Zero && !reader.TryPeek(out _))
+                    await LingerAsync(reader);
+            }
+            await CommitAsync(group, size);
+            group.Clear();
+        }
+    }
+
+    private async Task LingerAsync(ChannelReader<Pending> reader)
+    {
+        using var timeout = new CancellationTokenSource(_options.CommitLinger);
+        try
+        {
+            await reader.WaitToReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing more arrived in time: commit what we have.
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> group, int size)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var outcomes = await _store.CommitAsync(group.Select(p => p.Write).ToList());
+            for (var i = 0; i < group.Count; i++)
+                group[i].Done.TrySetResult(outcomes[i]);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Group commit of {Events} events failed; {Requests} requests get an error", size, group.Count);
+            foreach (var pending in group)
+                pending.Done.TrySetException(new StoreUnavailableException("the store could not commit the events", ex));
+        }
+        finally
+        {
+            Interlocked.Add(ref _queuedEvents, -group.Sum(p => Math.Max(1, p.Write.Events.Count + p.Write.Rejected.Count)));
+            IngestMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            IngestMetrics.CommitSize.Record(size);
+        }
+    }
+
+    /// <summary>Stops taking writes and commits everything already queued (the SIGTERM drain).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+}
+
+/// <summary>The store failed; the request may be retried (the server answers 503).</summary>
+public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);

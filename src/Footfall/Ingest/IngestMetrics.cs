@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace Footfall.Ingest;
+
+/// <summary>The ingest side's instruments, exported at <c>/metrics</c> by the server.</summary>
+public static class IngestMetrics
+{
+    /// <summary>The meter's name, to subscribe to.</summary>
+    public const string MeterName = "Footfall";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Events stored, by source.</summary>
+    public static readonly Counter<long> Accepted = Meter.CreateCounter<long>("footfall.events.accepted", "{event}");
+
+    /// <summary>Events refused by validation or policy, by source.</summary>
+    public static readonly Counter<long> Rejected = Meter.CreateCounter<long>("footfall.events.rejected", "{event}");
+
+    /// <summary>Events whose idempotency key was already stored, by source.</summary>
+    public static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("footfall.events.duplicates", "{event}");
+
+    /// <summary>How long one group commit took.</summary>
+    public static readonly Histogram<double> CommitLatency = Meter.CreateHistogram<double>("footfall.commit.duration", "ms");
+
+    /// <summary>Events in one group commit.</summary>
+    public static readonly Histogram<long> CommitSize = Meter.CreateHistogram<long>("footfall.commit.events", "{event}");
+
+    internal static void ObserveQueue(Func<long> depth) =>
+        Meter.CreateObservableGauge("footfall.queue.events", depth, "{event}", "Events waiting for a commit");
+}

@@ -1,0 +1,63 @@
+using Footfall.Events;
+using Footfall.Identity;
+using Footfall.Storage;
+
+namespace Footfall.Ingest;
+
+/// <summary>
+/// The one way events enter Footfall, whatever the entry point: validate each candidate, apply the project's
+/// action lists, set aside what fails with its reason, and wait until the rest is durably committed.
+/// </summary>
+public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies policies, TimeProvider clock)
+{
+    /// <summary>Validates, files and commits a batch; returns once the accepted events are durable.</summary>
+    /// <exception cref="IngestQueueFullException">The commit queue is full; the client should retry later.</exception>
+    public async Task<IngestResult> IngestAsync(string projectId, string source, IReadOnlyList<EventCandidate> candidates,
+        IReadOnlyList<IdentityLink>? links = null, CancellationToken cancellationToken = default)
+    {
+        var lists = await policies.GetAsync(projectId, cancellationToken);
+        var now = EventTime.Now(clock);
+        var events = new List<TrackedEvent>(candidates.Count);
+        List<RejectedEvent>? rejected = null;
+        List<IngestRejection>? rejections = null;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            var error = candidate.Error ?? EventValidator.Validate(candidate.Event!) ?? lists.Refuse(candidate.Event!.Action);
+            if (error is null)
+            {
+                events.Add(candidate.Event!);
+                continue;
+            }
+            (rejected ??= []).Add(new RejectedEvent(now, source, error, candidate.Raw));
+            (rejections ??= []).Add(new IngestRejection(i, error));
+        }
+        var write = new ProjectWrite(projectId, events, links ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
+        if (!writer.TryEnqueue(write, out var committed))
+            throw new IngestQueueFullException();
+        var outcome = await committed;
+        IngestMetrics.Accepted.Add(outcome.Accepted, new KeyValuePair<string, object?>("source", source));
+        if (outcome.Duplicates > 0)
+            IngestMetrics.Duplicates.Add(outcome.Duplicates, new KeyValuePair<string, object?>("source", source));
+        if (rejected is not null)
+            IngestMetrics.Rejected.Add(rejected.Count, new KeyValuePair<string, object?>("source", source));
+        return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? []);
+    }
+
+    /// <summary>Links identifiers durably, through the same commit queue as events.</summary>
+    public async Task LinkAsync(string projectId, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
+    {
+        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, []), out var committed))
+            throw new IngestQueueFullException();
+        await committed.WaitAsync(cancellationToken);
+    }
+}
+
+/// <summary>What happened to a batch (the body of the ingest response).</summary>
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected);
+
+/// <summary>One refused event: its index in the batch and why.</summary>
+public sealed record IngestRejection(int Index, string Error);
+
+/// <summary>The commit queue is full: answer 503 with Retry-After.</summary>
+public sealed class IngestQueueFullException() : Exception("the ingest queue is full; retry shortly");

@@ -1,0 +1,151 @@
+using System.Data.Common;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using Footfall.Events;
+using Footfall.Identity;
+
+namespace Footfall.Storage.DuckDb;
+
+public sealed partial class DuckDbEventStore
+{
+    // The person's identifier numbers, as a subquery: the idents table carries each identifier's person.
+    private const string PersonIdents = "SELECT id FROM idents WHERE project = $p AND person = $person";
+
+    /// <inheritdoc />
+    public async Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default)
+    {
+        if (Resolve(projectId, identifier) is not var (project, person))
+            return null;
+        List<Identifier> identifiers;
+        lock (_identities)
+            identifiers = _identities.Members(person).Select(id => Identifier.FromKey(_identities.KeyOf(id))).ToList();
+        await using var connection = await OpenReadAsync(cancellationToken);
+        long count;
+        DateTime? first = null, last = null;
+        using (var reader = Query(connection, $"SELECT count(*), min(time), max(time) FROM events WHERE project = $p AND ident IN ({PersonIdents})",
+            ("p", project), ("person", person)))
+        {
+            reader.Read();
+            count = reader.GetInt64(0);
+            if (count > 0)
+            {
+                first = Utc(reader.GetDateTime(1));
+                last = Utc(reader.GetDateTime(2));
+            }
+        }
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var reader = Query(connection, $"SELECT name, value FROM attributes WHERE project = $p AND ident IN ({PersonIdents}) ORDER BY updated_at",
+            ("p", project), ("person", person)))
+        {
+            while (reader.Read())
+                attributes[reader.GetString(0)] = reader.GetString(1);
+        }
+        return new PersonRecord(identifiers, attributes, count, first, last);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default)
+    {
+        if (Resolve(projectId, identifier) is not var (project, person))
+            return [];
+        await using var connection = await OpenReadAsync(cancellationToken);
+        using var reader = Query(connection,
+            $"""
+            SELECT event_key, action, time, received_at, user_id, guest_id, session_id, experience, variant, target,
+                   source_id, label, params, source
+            FROM events WHERE project = $p AND ident IN ({PersonIdents}) ORDER BY time DESC, seq DESC LIMIT $n
+            """,
+            ("p", project), ("person", person), ("n", limit));
+        var list = new List<TrackedEvent>();
+        while (reader.Read())
+            list.Add(ReadEvent(reader));
+        return list;
+    }
+
+    private static TrackedEvent ReadEvent(DbDataReader r) => new()
+    {
+        Key = NullableString(r, 0),
+        Action = r.GetString(1),
+        Time = Utc(r.GetDateTime(2)),
+        ReceivedAt = Utc(r.GetDateTime(3)),
+        UserId = NullableString(r, 4),
+        GuestId = NullableString(r, 5),
+        SessionId = NullableString(r, 6),
+        Experience = NullableString(r, 7),
+        Variant = NullableString(r, 8),
+        Target = NullableString(r, 9) is { } t ? JsonSerializer.Deserialize<Dictionary<string, string>>(t, StoreJson.Options) : null,
+        SourceId = NullableString(r, 10),
+        Label = NullableString(r, 11),
+        ParamsJson = NullableString(r, 12),
+        Source = r.GetString(13),
+    };
+
+    private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    /// <inheritdoc />
+    public Task SetAttributesAsync(string projectId, Identifier identifier, IReadOnlyDictionary<string, string> attributesJson, CancellationToken cancellationToken = default) =>
+        WriteAsync(() =>
+        {
+            var project = ProjectNumber(projectId);
+            long id;
+            bool created;
+            lock (_identities)
+                id = _identities.GetOrAdd(project, identifier.Key, out created);
+            using var transaction = _writeConnection.BeginTransaction();
+            if (created)
+                Execute(_writeConnection, "INSERT INTO idents VALUES ($id, $p, $key, $id)", ("id", id), ("p", project), ("key", identifier.Key));
+            var now = EventTime.Now(_clock);
+            foreach (var (name, value) in attributesJson)
+            {
+                Execute(_writeConnection, "INSERT OR REPLACE INTO attributes VALUES ($p, $id, $n, $v, $t)",
+                    ("p", project), ("id", id), ("n", name), ("v", value), ("t", now));
+            }
+            transaction.Commit();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<long> ErasePersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Resolve(projectId, identifier) is not var (project, person))
+                return 0;
+            List<string> values;
+            lock (_identities)
+                values = _identities.Members(person).Select(id => Identifier.FromKey(_identities.KeyOf(id)).Value).ToList();
+            long erased;
+            using (var transaction = _writeConnection.BeginTransaction())
+            {
+                (string, object?)[] args = [("p", project), ("person", person)];
+                erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
+                Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
+                Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
+                // Rejected events are raw text; any that name one of the person's identifiers goes too.
+                foreach (var value in values)
+                    Execute(_writeConnection, "DELETE FROM rejected WHERE project = $p AND contains(raw, $v)", ("p", project), ("v", value));
+                Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
+                transaction.Commit();
+            }
+            lock (_identities)
+                _identities.Remove(person);
+            return erased;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The project number and person of an identifier, or null when either is unknown.</summary>
+    private (int Project, long Person)? Resolve(string projectId, Identifier identifier)
+    {
+        var project = ProjectNumber(projectId);
+        if (project < 0)
+            return null;
+        lock (_identities)
+        {
+            return _identities.Find(project, identifier.Key) is { } id ? (project, _identities.PersonOf(id)) : null;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+using Footfall.Identity;
+using Footfall.Projects;
+using Microsoft.Extensions.Logging;
+
+namespace Footfall.Storage.DuckDb;
+
+/// <summary>
+/// The embedded store: one DuckDB file in the data folder. DuckDB allows one writing process, so this store
+/// is for one server; the identity graph and the key index live in memory, rebuilt from the file at start.
+/// </summary>
+public sealed partial class DuckDbEventStore : IEventStore
+{
+    private readonly string _connectionString;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+    private readonly DuckDBConnection _writeConnection;
+    // Guards the in-memory state below and the write connection: commits, links and erasure take it.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IdentityGraph _identities = new();
+    private readonly EventKeyIndex _keys = new();
+    private readonly Dictionary<string, int> _projectNumbers = new(StringComparer.Ordinal);
+    private long _nextSeq = 1;
+
+    /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>.</summary>
+    public DuckDbEventStore(string path, ILogger<DuckDbEventStore> logger, TimeProvider? clock = null)
+    {
+        _connectionString = $"Data Source={path}";
+        _logger = logger;
+        _clock = clock ?? TimeProvider.System;
+        _writeConnection = new DuckDBConnection(_connectionString);
+    }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeConnection.OpenAsync(cancellationToken);
+        Execute(_writeConnection, DuckDbSchema.Create);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            LoadState();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void LoadState()
+    {
+        lock (_identities)
+            LoadStateLocked();
+    }
+
+    private void LoadStateLocked()
+    {
+        _identities.Clear();
+        _keys.Clear();
+        _projectNumbers.Clear();
+        using (var reader = Query(_writeConnection, "SELECT no, id FROM projects"))
+        {
+            while (reader.Read())
+                _projectNumbers[reader.GetString(1)] = reader.GetInt32(0);
+        }
+        using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents"))
+        {
+            while (reader.Read())
+                _identities.Load(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
+        }
+        using (var reader = Query(_writeConnection, "SELECT project, event_key FROM events WHERE event_key IS NOT NULL"))
+        {
+            while (reader.Read())
+                _keys.Add(EventKeyIndex.Hash(reader.GetInt32(0), reader.GetString(1)));
+        }
+        _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
+        _logger.LogInformation("Loaded {Identifiers} identifiers and {Keys} idempotency keys; next event {Seq}",
+            _identities.Count, _keys.Count, _nextSeq);
+    }
+
+    /// <inheritdoc />
+    public async Task CreateProjectAsync(Project project, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var no = Scalar<int>(_writeConnection, "SELECT coalesce(max(no), 0) + 1 FROM projects");
+            Execute(_writeConnection, "INSERT INTO projects VALUES ($no, $id, $name, $hash, $created)",
+                ("no", no), ("id", project.Id), ("name", project.Name), ("hash", project.SecretHash), ("created", project.CreatedAt));
+            _projectNumbers[project.Id] = no;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Project?> FindProjectAsync(string projectId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        using var reader = Query(connection, "SELECT id, name, secret_hash, created_at FROM projects WHERE id = $id", ("id", projectId));
+        return reader.Read() ? ReadProject(reader) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Project>> ListProjectsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        using var reader = Query(connection, "SELECT id, name, secret_hash, created_at FROM projects ORDER BY no");
+        var list = new List<Project>();
+        while (reader.Read())
+            list.Add(ReadProject(reader));
+        return list;
+    }
+
+    private static Project ReadProject(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc));
+
+    /// <summary>The interned number of a project, or -1 when unknown.</summary>
+    private int ProjectNumber(string projectId)
+    {
+        lock (_projectNumbers)
+            return _projectNumbers.TryGetValue(projectId, out var no) ? no : -1;
+    }
+
+    private async Task<DuckDBConnection> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        var connection = new DuckDBConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    internal static DbDataReader Query(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteReader();
+    }
+
+    internal static int Execute(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    internal static T Scalar<T>(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
+        return command;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            // A checkpoint folds the WAL into the file so the next start does not replay it.
+            Execute(_writeConnection, "CHECKPOINT");
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Checkpoint at shutdown failed; the WAL will be replayed at next start");
+        }
+        finally
+        {
+            await _writeConnection.DisposeAsync();
+            _gate.Release();
+        }
+    }
+}

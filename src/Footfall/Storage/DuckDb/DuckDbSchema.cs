@@ -1,0 +1,37 @@
+namespace Footfall.Storage.DuckDb;
+
+/// <summary>
+/// The embedded store's tables. Projects and identifiers are interned to integers because per-row string
+/// marshalling is what bounds DuckDB's appender; <c>exposures</c> is a narrow copy of impressions so results
+/// never scan the wide event table for them.
+/// </summary>
+internal static class DuckDbSchema
+{
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS projects (
+            no INTEGER PRIMARY KEY, id VARCHAR NOT NULL, name VARCHAR NOT NULL,
+            secret_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL);
+        CREATE TABLE IF NOT EXISTS idents (
+            id BIGINT NOT NULL, project INTEGER NOT NULL, key VARCHAR NOT NULL, person BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS events (
+            seq BIGINT NOT NULL, project INTEGER NOT NULL, ident BIGINT NOT NULL, time TIMESTAMP NOT NULL,
+            action VARCHAR NOT NULL, item VARCHAR, experience VARCHAR, variant VARCHAR, event_key VARCHAR,
+            received_at TIMESTAMP NOT NULL, user_id VARCHAR, guest_id VARCHAR, session_id VARCHAR,
+            target VARCHAR, source_id VARCHAR, label VARCHAR, params VARCHAR, source VARCHAR NOT NULL);
+        CREATE TABLE IF NOT EXISTS exposures (
+            project INTEGER NOT NULL, experience VARCHAR NOT NULL, variant VARCHAR NOT NULL,
+            ident BIGINT NOT NULL, time TIMESTAMP NOT NULL);
+        CREATE TABLE IF NOT EXISTS rejected (
+            project INTEGER NOT NULL, time TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
+            error VARCHAR NOT NULL, raw VARCHAR NOT NULL);
+        CREATE TABLE IF NOT EXISTS experiences (
+            project INTEGER NOT NULL, short_uid VARCHAR NOT NULL, definition VARCHAR NOT NULL,
+            PRIMARY KEY (project, short_uid));
+        CREATE TABLE IF NOT EXISTS settings (
+            project INTEGER NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL,
+            PRIMARY KEY (project, name));
+        CREATE TABLE IF NOT EXISTS attributes (
+            project INTEGER NOT NULL, ident BIGINT NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL, PRIMARY KEY (project, ident, name));
+        """;
+}

@@ -1,0 +1,121 @@
+using Footfall.Events;
+using Footfall.Experiences;
+using Footfall.Identity;
+using Footfall.Projects;
+
+namespace Footfall.Storage;
+
+/// <summary>
+/// Where Footfall keeps everything. Two implementations (embedded DuckDB, ClickHouse) pass one conformance
+/// suite; the engine above this interface never knows which one it talks to.
+/// </summary>
+public interface IEventStore : IAsyncDisposable
+{
+    /// <summary>Creates the schema if missing and loads whatever in-memory state the store keeps.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    // ---- projects ----
+
+    /// <summary>Stores a new project.</summary>
+    Task CreateProjectAsync(Project project, CancellationToken cancellationToken = default);
+
+    /// <summary>The project with that public id, or null.</summary>
+    Task<Project?> FindProjectAsync(string projectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every project.</summary>
+    Task<IReadOnlyList<Project>> ListProjectsAsync(CancellationToken cancellationToken = default);
+
+    // ---- the write side: called by one group-commit loop per process ----
+
+    /// <summary>
+    /// Durably stores several projects' writes in one commit. Returns, per write, how many events were new and
+    /// how many carried a key already stored. When this returns, everything counted is on disk.
+    /// </summary>
+    Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken = default);
+
+    // ---- configuration ----
+
+    /// <summary>Creates or replaces an experience.</summary>
+    Task SaveExperienceAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken = default);
+
+    /// <summary>The project's experiences.</summary>
+    Task<IReadOnlyList<ExperienceDefinition>> ListExperiencesAsync(string projectId, CancellationToken cancellationToken = default);
+
+    /// <summary>A named JSON setting of the project, or null.</summary>
+    Task<string?> GetSettingAsync(string projectId, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a named JSON setting.</summary>
+    Task SaveSettingAsync(string projectId, string name, string json, CancellationToken cancellationToken = default);
+
+    // ---- people ----
+
+    /// <summary>The person an identifier belongs to, or null when it was never seen.</summary>
+    Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default);
+
+    /// <summary>The person's events, newest first.</summary>
+    Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets attributes on the identifier's person; a later value replaces an earlier one.</summary>
+    Task SetAttributesAsync(string projectId, Identifier identifier, IReadOnlyDictionary<string, string> attributesJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Erases every event, identifier and attribute of the identifier's person; returns the events erased.</summary>
+    Task<long> ErasePersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default);
+
+    // ---- quarantine ----
+
+    /// <summary>Rejected events, newest first.</summary>
+    Task<IReadOnlyList<RejectedEvent>> GetRejectedAsync(string projectId, int limit, CancellationToken cancellationToken = default);
+
+    // ---- analytics ----
+
+    /// <summary>Impressions and attributed conversions per variant (CONTRACT §5), persons resolved through links.</summary>
+    Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default);
+
+    /// <summary>Per day and variant, the persons first exposed that day and first converted on <paramref name="metric"/> that day.</summary>
+    Task<IReadOnlyList<DailyVariantCounts>> ExperienceTimelineAsync(string projectId, ExperienceDefinition experience, string metric, TimeRange range, CancellationToken cancellationToken = default);
+
+    /// <summary>Events per minute and action since <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<ActionCount>> CountByMinuteAsync(string projectId, DateTime since, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One request's worth of writes for one project.</summary>
+public sealed record ProjectWrite(
+    string ProjectId,
+    IReadOnlyList<TrackedEvent> Events,
+    IReadOnlyList<IdentityLink> Links,
+    IReadOnlyList<RejectedEvent> Rejected);
+
+/// <summary>What a commit did with one <see cref="ProjectWrite"/>.</summary>
+public readonly record struct WriteOutcome(int Accepted, int Duplicates);
+
+/// <summary>A half-open time range [From, To); a null end is unbounded.</summary>
+public readonly record struct TimeRange(DateTime? From, DateTime? To)
+{
+    /// <summary>All time.</summary>
+    public static TimeRange All => default;
+
+    /// <summary>Whether <paramref name="time"/> falls inside.</summary>
+    public bool Contains(DateTime time) => (From is null || time >= From) && (To is null || time < To);
+}
+
+/// <summary>A person: the identifiers linked together, their attributes and a summary of their events.</summary>
+public sealed record PersonRecord(
+    IReadOnlyList<Identifier> Identifiers,
+    IReadOnlyDictionary<string, string> AttributesJson,
+    long EventCount,
+    DateTime? FirstSeen,
+    DateTime? LastSeen);
+
+/// <summary>Counts for one variant of an experience.</summary>
+public sealed record VariantCounts(string Variant, long Impressions, IReadOnlyDictionary<string, MetricCounts> Metrics);
+
+/// <summary>Attributed conversions of one metric.</summary>
+/// <param name="Conversions">Metric events attributed to the variant.</param>
+/// <param name="ConvertedUsers">Distinct persons with at least one.</param>
+public readonly record struct MetricCounts(long Conversions, long ConvertedUsers);
+
+/// <summary>Persons newly exposed and newly converted on one day, for one variant.</summary>
+public sealed record DailyVariantCounts(DateOnly Day, string Variant, long NewImpressions, long NewConvertedUsers);
+
+/// <summary>A count of events of one action in one minute.</summary>
+public sealed record ActionCount(DateTime Minute, string Action, long Count);
