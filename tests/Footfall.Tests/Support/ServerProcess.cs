@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Footfall.Tests.Support;
+
+/// <summary>
+/// A real <c>footfall serve</c> process on a free loopback port, as an operator would run it: the built server
+/// assembly started with <c>dotnet</c>. Killed (by PID) on dispose; <see cref="Kill"/> is <c>kill -9</c>.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ServerProcess(Process process, string url, string dataFolder)
+    {
+        _process = process;
+        Url = url;
+        DataFolder = dataFolder;
+    }
+
+    /// <summary>The base URL, e.g. http://127.0.0.1:41234.</summary>
+    public string Url { get; }
+
+    /// <summary>The data folder.</summary>
+    public string DataFolder { get; }
+
+    /// <summary>What the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output) return string.Join('\n', _output);
+        }
+    }
+
+    /// <summary>The path of the built server assembly next to the tests.</summary>
+    public static string ServerAssembly => Path.Combine(AppContext.BaseDirectory, "footfall.dll");
+
+    /// <summary>Starts a server on <paramref name="dataFolder"/> and waits for <c>/healthz</c>.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataFolder, IEnumerable<string>? extraArgs = null,
+        IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { ServerAssembly, "serve", "--urls", url, "--data", dataFolder }.Concat(extraArgs ?? []))
+            info.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
+        var process = Process.Start(info)!;
+        var server = new ServerProcess(process, url, dataFolder);
+        process.OutputDataReceived += (_, e) => server.Record(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Record(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitHealthyAsync(timeout ?? TimeSpan.FromSeconds(90));
+        return server;
+    }
+
+    /// <summary>The default project's keys, written by the server at first start.</summary>
+    public (string Id, string SecretKey) DefaultProject()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataFolder, "default-project.json")));
+        return (doc.RootElement.GetProperty("id").GetString()!, doc.RootElement.GetProperty("secretKey").GetString()!);
+    }
+
+    /// <summary>An HTTP client for this server.</summary>
+    public HttpClient Client() => new() { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>kill -9: no drain, no checkpoint.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, then waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        Posix.Kill(_process.Id, Posix.SigTerm);
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.Add(line);
+    }
+
+    private async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"the server exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync(Url + "/healthz")).StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Busy starting.
+            }
+            // Polling a process we do not control; this waits for readiness, it does not order test steps.
+            await Task.Delay(100);
+        }
+        Kill();
+        throw new TimeoutException($"the server did not become healthy in {timeout}:\n{Output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static class Posix
+    {
+        public const int SigTerm = 15;
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static extern int Kill(int pid, int signal);
+    }
+}
