@@ -333,9 +333,10 @@ export function createFootfall(deps: Deps = {}) {
     }))
     return p
   }
-  /** On pagehide: hand the queue to sendBeacon, which outlives the page. */
+  /** On pagehide: hand the queue to sendBeacon, which outlives the page. Not while offline or while
+   * the server is failing: a beacon's fate is unknown, so those events wait in storage instead. */
   function beacon() {
-    if (off() || navigator.onLine === false) return
+    if (off() || navigator.onLine === false || waiting) return
     const q = qr().filter((e) => !inflight[e.id])
     while (q.length) {
       const b = q.splice(0, o!.maxBatch)

@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, it } from 'node:test'
+import { expect } from 'expect'
 import { oneEntryEvent } from '../src/footfall'
-import { actions, mockFetch, sdk, setOnline, stored } from './helpers'
+import { actions, advance, mockFetch, sdk, setOnline, stored } from './helpers'
 
 const here = (path: string) => location.origin + path
 
@@ -18,14 +19,15 @@ describe('OneEntry UserActivity', () => {
     ['category_view', { pageId: 'shoes' }, 'category_view', { target: { category: 'shoes' } }],
     ['search', { query: 'red shoes' }, 'search', { target: { query: 'red shoes' } }],
   ]
-  it.each(cases)('%s', (type, fields, action, expected) => {
+  for (const [type, fields, action, expected] of cases)
+    it(type, () => {
     const [a, f] = oneEntryEvent({ type, ...fields })
     expect(a).toBe(action)
     expect(f).toEqual({ params: undefined, ...expected })
   })
 
   // Upper-case aliases some integrations use.
-  it.each([
+  for (const [type, action] of [
     ['PRODUCT_VIEW', 'product_view'],
     ['ADD_TO_CART', 'product_add_to_cart'],
     ['REMOVE_FROM_CART', 'product_remove_from_cart'],
@@ -36,7 +38,8 @@ describe('OneEntry UserActivity', () => {
     ['PAGE_VIEW', 'page_view'],
     ['CATEGORY_VIEW', 'category_view'],
     ['SEARCH', 'search'],
-  ])('alias %s -> %s', (type, action) => {
+  ])
+    it(`alias ${type} -> ${action}`, () => {
     expect(oneEntryEvent({ type, productId: 1, pageId: 2, query: 'q' })[0]).toBe(action)
   })
 
@@ -108,14 +111,14 @@ describe('page visits', () => {
     sdk()
     history.pushState({}, '', '/products')
     document.title = 'Products' // set by the app right after navigating
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(0)
     history.replaceState({}, '', '/products') // same URL: not a visit
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(0)
     history.replaceState({}, '', '/products?page=2')
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(0)
     History.prototype.replaceState.call(history, null, '', '/start') // the browser going back
     window.dispatchEvent(new PopStateEvent('popstate'))
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(0)
 
     const visits = stored().filter((e) => e.action == 'page.visit')
     expect(visits.map((e) => e.params)).toEqual([
@@ -131,13 +134,13 @@ describe('page visits', () => {
     setOnline(false)
     const f = sdk({ autoPageViews: false })
     history.pushState({}, '', '/a')
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(0)
     expect(stored()).toEqual([])
     f._destroy()
     const g = sdk()
     g._destroy()
     history.pushState({}, '', '/b')
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(0)
     expect(actions(stored())).toEqual(['session.start', 'page.visit'])
   })
 })

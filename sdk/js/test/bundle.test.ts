@@ -1,7 +1,8 @@
 // Builds the bundles in memory (the same options as scripts/build.mjs) and checks what ships.
 import { build } from 'esbuild'
 import { gzipSync } from 'node:zlib'
-import { describe, expect, it } from 'vitest'
+import { describe, it } from 'node:test'
+import { expect } from 'expect'
 import { mockFetch } from './helpers'
 
 const API = [

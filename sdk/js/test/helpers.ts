@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, vi } from 'vitest'
+import './dom'
+import FakeTimers from '@sinonjs/fake-timers'
+import { fn as mockFn } from 'jest-mock'
+import { afterEach, beforeEach } from 'node:test'
 import { createFootfall, type Footfall, type FootfallEvent, type InitOptions } from '../src/footfall'
 
 export const HOST = 'https://ff.test'
@@ -12,10 +15,23 @@ export interface Call {
   body: FootfallEvent[]
 }
 
+export const fn = mockFn
+
+let clock: FakeTimers.InstalledClock | undefined
+/** Moves the fake clock (timers and Date) forward, running due timers and the promises they settle. */
+export async function advance(ms: number) {
+  await clock!.tickAsync(ms)
+}
+
+/** Replaces a global for the current test. */
+export function stubGlobal(name: string, value: unknown) {
+  override(globalThis, name, { value, writable: true })
+}
+
 /** Replaces fetch; `reply(n)` answers the n-th request (1-based). Returns the recorded requests. */
 export function mockFetch(reply: (n: number, body: FootfallEvent[]) => Reply = () => ({ status: 202 })) {
   const calls: Call[] = []
-  const fn = vi.fn(async (url: string, init: RequestInit) => {
+  const f = fn(async (url: string, init: RequestInit) => {
     const body = JSON.parse(String(init.body)) as FootfallEvent[]
     calls.push({ url, init, body })
     const r = reply(calls.length, body)
@@ -25,7 +41,7 @@ export function mockFetch(reply: (n: number, body: FootfallEvent[]) => Reply = (
       headers: { get: (k: string) => (r.headers && r.headers[k]) ?? null },
     }
   })
-  vi.stubGlobal('fetch', fn)
+  stubGlobal('fetch', f)
   return calls
 }
 
@@ -44,9 +60,9 @@ export function setOnline(v: boolean) {
   online = v
 }
 export function mockBeacon(result = true) {
-  const fn = vi.fn((_url: string, _body?: BodyInit | null) => result)
-  override(navigator, 'sendBeacon', { value: fn, writable: true })
-  return fn
+  const f = fn((_url: string, _body?: BodyInit | null) => result)
+  override(navigator, 'sendBeacon', { value: f, writable: true })
+  return f
 }
 
 const instances: Footfall[] = []
@@ -70,7 +86,7 @@ export function clearCookies() {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers()
+  clock = FakeTimers.install({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
   localStorage.clear()
   clearCookies()
   online = true
@@ -82,5 +98,6 @@ beforeEach(() => {
 afterEach(() => {
   while (instances.length) instances.pop()!._destroy()
   while (restores.length) restores.pop()!()
-  vi.useRealTimers()
+  clock!.uninstall()
+  clock = undefined
 })

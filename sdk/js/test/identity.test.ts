@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, it } from 'node:test'
+import { expect } from 'expect'
 import { uuid } from '../src/footfall'
-import { actions, mockFetch, override, sdk, setOnline, stored, UUID } from './helpers'
+import { actions, mockFetch, override, sdk, setOnline, stored, stubGlobal, UUID } from './helpers'
 
 const MIN = 60000
 /** A clock the test moves by hand. */
@@ -133,14 +134,14 @@ describe('guest id', () => {
   })
 
   it('uses crypto.randomUUID when the browser has it', () => {
-    vi.stubGlobal('crypto', { randomUUID: () => 'from-the-browser' })
+    stubGlobal('crypto', { randomUUID: () => 'from-the-browser' })
     expect(uuid()).toBe('from-the-browser')
   })
 
   it('makes RFC 4122 v4 ids without crypto.randomUUID', () => {
-    vi.stubGlobal('crypto', { getRandomValues: (b: Uint8Array) => b.fill(255) })
+    stubGlobal('crypto', { getRandomValues: (b: Uint8Array) => b.fill(255) })
     expect(uuid()).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff')
-    vi.stubGlobal('crypto', undefined)
+    stubGlobal('crypto', undefined)
     const ids = new Set(Array.from({ length: 50 }, () => uuid()))
     expect(ids.size).toBe(50)
     ids.forEach((id) => expect(id).toMatch(UUID))

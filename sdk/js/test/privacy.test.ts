@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, it } from 'node:test'
+import { expect } from 'expect'
 import { createFootfall } from '../src/footfall'
-import { actions, HOST, mockBeacon, mockFetch, override, sdk, stored } from './helpers'
+import { actions, advance, HOST, mockBeacon, mockFetch, override, sdk, stored } from './helpers'
 
 function footfallKeys() {
   const keys = Object.keys(localStorage).filter((k) => k.startsWith('footfall.'))
@@ -22,7 +23,7 @@ describe('opt-out', () => {
     f.identify('u1')
     await f.flush()
     window.dispatchEvent(new Event('pagehide'))
-    await vi.advanceTimersByTimeAsync(60000)
+    await advance(60000)
     expect(calls).toHaveLength(0)
     expect(beacon).not.toHaveBeenCalled()
     f._destroy()
@@ -30,7 +31,7 @@ describe('opt-out', () => {
     const reload = sdk()
     expect(reload._state()).toMatchObject({ optedOut: true, queue: 0 })
     expect(reload.track('x')).toBe(false)
-    await vi.advanceTimersByTimeAsync(60000)
+    await advance(60000)
     expect(calls).toHaveLength(0)
 
     reload.optIn()
@@ -58,7 +59,7 @@ describe('opt-out', () => {
     expect(f.triggerImpression('e', 'v')).toBe(false)
     await expect(f.trackUserActivity({ type: 'product_view', productId: 1 })).resolves.toBe(false)
     history.pushState(null, '', '/elsewhere')
-    await vi.advanceTimersByTimeAsync(60000)
+    await advance(60000)
     await f.flush()
     expect(calls).toHaveLength(0)
     expect(footfallKeys()).toEqual([])
@@ -73,7 +74,7 @@ describe('Global Privacy Control', () => {
     const f = sdk({ respectGlobalPrivacyControl: true })
     expect(f.track('x')).toBe(false)
     await f.flush()
-    await vi.advanceTimersByTimeAsync(60000)
+    await advance(60000)
     expect(calls).toHaveLength(0)
     expect(footfallKeys()).toEqual([])
   })

@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, it } from 'node:test'
+import { expect } from 'expect'
 import { MAX_QUEUE, retryAfter } from '../src/footfall'
-import { actions, HOST, mockBeacon, mockFetch, override, sdk, setOnline, stored, URL_P1, UUID } from './helpers'
+import { actions, advance, fn, HOST, mockBeacon, mockFetch, override, sdk, setOnline, stored, stubGlobal, URL_P1, UUID } from './helpers'
 
 describe('queueing', () => {
   it('queues events and sends them as one batch on the timer', async () => {
@@ -10,9 +11,9 @@ describe('queueing', () => {
     expect(calls).toHaveLength(0)
     expect(f._state().queue).toBe(3)
 
-    await vi.advanceTimersByTimeAsync(1999)
+    await advance(1999)
     expect(calls).toHaveLength(0)
-    await vi.advanceTimersByTimeAsync(1)
+    await advance(1)
     expect(calls).toHaveLength(1)
     expect(calls[0].url).toBe(URL_P1)
     expect(calls[0].init.method).toBe('POST')
@@ -110,7 +111,7 @@ describe('persistence', () => {
     mockFetch()
     const next = sdk({ autoPageViews: false })
     expect(next._state().queue).toBe(3)
-    await vi.advanceTimersByTimeAsync(2000)
+    await advance(2000)
     const delivered = (fetch as unknown as { mock: { calls: [string, RequestInit][] } }).mock.calls
     expect(delivered).toHaveLength(1)
     expect(JSON.parse(String(delivered[0][1].body)).map((e: { id: string }) => e.id)).toEqual(ids)
@@ -144,9 +145,9 @@ describe('retries', () => {
     expect(calls).toHaveLength(1)
     expect(f._state().queue).toBe(2)
 
-    await vi.advanceTimersByTimeAsync(4999)
+    await advance(4999)
     expect(calls).toHaveLength(1)
-    await vi.advanceTimersByTimeAsync(1)
+    await advance(1)
     expect(calls).toHaveLength(2)
     expect(calls[1].body.map((e) => e.id)).toEqual(calls[0].body.map((e) => e.id))
     expect(calls[1].body).toEqual(calls[0].body)
@@ -157,22 +158,22 @@ describe('retries', () => {
     const calls = mockFetch((n) => (n < 4 ? 'error' : { status: 202 }))
     const f = sdk({ autoPageViews: false }, { random: () => 0 }) // jitter at its lower bound: half the step
     f.track('x')
-    await vi.advanceTimersByTimeAsync(2000)
+    await advance(2000)
     expect(calls).toHaveLength(1)
     for (const [wait, total] of [
       [1000, 2],
       [2000, 3],
       [4000, 4],
     ]) {
-      await vi.advanceTimersByTimeAsync(wait - 1)
+      await advance(wait - 1)
       expect(calls).toHaveLength(total - 1)
-      await vi.advanceTimersByTimeAsync(1)
+      await advance(1)
       expect(calls).toHaveLength(total)
     }
     const ids = calls.map((c) => c.body.map((e) => e.id).join())
     expect(new Set(ids).size).toBe(1)
     expect(f._state()).toMatchObject({ queue: 0, attempt: 0 })
-    await vi.advanceTimersByTimeAsync(120000)
+    await advance(120000)
     expect(calls).toHaveLength(4)
   })
 
@@ -180,10 +181,10 @@ describe('retries', () => {
     const calls = mockFetch((n) => (n == 1 ? 'error' : { status: 202 }))
     const f = sdk({ autoPageViews: false }, { random: () => 0.999999 })
     f.track('x')
-    await vi.advanceTimersByTimeAsync(2000)
-    await vi.advanceTimersByTimeAsync(1998)
+    await advance(2000)
+    await advance(1998)
     expect(calls).toHaveLength(1)
-    await vi.advanceTimersByTimeAsync(2)
+    await advance(2)
     expect(calls).toHaveLength(2)
   })
 
@@ -191,30 +192,32 @@ describe('retries', () => {
     const calls = mockFetch(() => 'error')
     const f = sdk({ autoPageViews: false }, { random: () => 0.999999 })
     f.track('x')
-    await vi.advanceTimersByTimeAsync(2000 + 2000 + 4000 + 8000 + 16000 + 32000)
+    await advance(2000 + 2000 + 4000 + 8000 + 16000 + 32000)
     expect(calls).toHaveLength(6)
-    await vi.advanceTimersByTimeAsync(60000)
+    await advance(60000)
     expect(calls).toHaveLength(7)
-    await vi.advanceTimersByTimeAsync(60000)
+    await advance(60000)
     expect(calls).toHaveLength(8)
   })
 
-  it.each([429, 408, 500, 502])('retries status %i', async (status) => {
+  for (const status of [429, 408, 500, 502])
+    it('retries status ' + status, async () => {
     const calls = mockFetch((n) => (n == 1 ? { status } : { status: 200 }))
     const f = sdk({}, { random: () => 0 })
     await f.flush()
     expect(f._state().queue).toBe(2)
-    await vi.advanceTimersByTimeAsync(1000)
+    await advance(1000)
     expect(calls).toHaveLength(2)
     expect(f._state().queue).toBe(0)
   })
 
-  it.each([400, 404, 413])('drops the batch on status %i', async (status) => {
+  for (const status of [400, 404, 413])
+    it('drops the batch on status ' + status, async () => {
     const calls = mockFetch(() => ({ status }))
     const f = sdk()
     await f.flush()
     expect(f._state().queue).toBe(0)
-    await vi.advanceTimersByTimeAsync(600000)
+    await advance(600000)
     expect(calls).toHaveLength(1)
   })
 
@@ -234,16 +237,16 @@ describe('offline and page hide', () => {
     setOnline(false)
     const f = sdk()
     f.track('offline.click')
-    await vi.advanceTimersByTimeAsync(60000)
+    await advance(60000)
     expect(calls).toHaveLength(0)
     expect(f._state().queue).toBe(3)
 
     setOnline(true)
     window.dispatchEvent(new Event('online'))
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(0)
     expect(calls).toHaveLength(1)
     expect(actions(calls[0].body)).toEqual(['session.start', 'page.visit', 'offline.click'])
-    await vi.advanceTimersByTimeAsync(600000)
+    await advance(600000)
     expect(calls).toHaveLength(1)
   })
 
@@ -253,7 +256,7 @@ describe('offline and page hide', () => {
     await f.flush()
     expect(calls).toHaveLength(1)
     window.dispatchEvent(new Event('online'))
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(0)
     expect(calls).toHaveLength(2)
     expect(f._state().queue).toBe(0)
   })
@@ -295,11 +298,21 @@ describe('offline and page hide', () => {
     expect(f._state().queue).toBe(2)
   })
 
+  it('does not beacon while the server is failing: the events wait for the next page load', async () => {
+    mockFetch(() => ({ status: 503 }))
+    const beacon = mockBeacon(true)
+    const f = sdk()
+    await f.flush()
+    window.dispatchEvent(new Event('pagehide'))
+    expect(beacon).not.toHaveBeenCalled()
+    expect(stored()).toHaveLength(2)
+  })
+
   it('does not beacon events whose request is still in flight', async () => {
     let release: (v: unknown) => void = () => {}
-    vi.stubGlobal(
+    stubGlobal(
       'fetch',
-      vi.fn(() => new Promise((r) => (release = r))),
+      fn(() => new Promise((r) => (release = r))),
     )
     const beacon = mockBeacon(true)
     const f = sdk()
@@ -316,7 +329,7 @@ describe('offline and page hide', () => {
 
 describe('never throws into the page', () => {
   it('survives a missing fetch, unserialisable params and a throwing localStorage', async () => {
-    vi.stubGlobal('fetch', undefined)
+    stubGlobal('fetch', undefined)
     const f = sdk()
     const circular: Record<string, unknown> = {}
     circular.self = circular
