@@ -43,7 +43,7 @@ describe('bundle', () => {
   it('defines the global footfall with the whole API', async () => {
     const code = await bundle('iife')
     const footfall = new Function(code + '\nreturn footfall')()
-    for (const k of API) expect(typeof footfall[k], k).toBe('function')
+    for (const k of API) expect([k, typeof footfall[k]]).toEqual([k, 'function'])
     expect(footfall._state().initialized).toBe(false)
   })
 
