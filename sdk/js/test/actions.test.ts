@@ -19,12 +19,13 @@ describe('OneEntry UserActivity', () => {
     ['category_view', { pageId: 'shoes' }, 'category_view', { target: { category: 'shoes' } }],
     ['search', { query: 'red shoes' }, 'search', { target: { query: 'red shoes' } }],
   ]
-  for (const [type, fields, action, expected] of cases)
+  for (const [type, fields, action, expected] of cases) {
     it(type, () => {
-    const [a, f] = oneEntryEvent({ type, ...fields })
-    expect(a).toBe(action)
-    expect(f).toEqual({ params: undefined, ...expected })
-  })
+      const [a, f] = oneEntryEvent({ type, ...fields })
+      expect(a).toBe(action)
+      expect(f).toEqual({ params: undefined, ...expected })
+    })
+  }
 
   // Upper-case aliases some integrations use.
   for (const [type, action] of [
@@ -38,10 +39,11 @@ describe('OneEntry UserActivity', () => {
     ['PAGE_VIEW', 'page_view'],
     ['CATEGORY_VIEW', 'category_view'],
     ['SEARCH', 'search'],
-  ])
+  ]) {
     it(`alias ${type} -> ${action}`, () => {
-    expect(oneEntryEvent({ type, productId: 1, pageId: 2, query: 'q' })[0]).toBe(action)
-  })
+      expect(oneEntryEvent({ type, productId: 1, pageId: 2, query: 'q' })[0]).toBe(action)
+    })
+  }
 
   it('keeps meta as params and does not change the caller object', () => {
     const meta = { rating: '5', block: 'hero' }

@@ -200,26 +200,28 @@ describe('retries', () => {
     expect(calls).toHaveLength(8)
   })
 
-  for (const status of [429, 408, 500, 502])
+  for (const status of [429, 408, 500, 502]) {
     it('retries status ' + status, async () => {
-    const calls = mockFetch((n) => (n == 1 ? { status } : { status: 200 }))
-    const f = sdk({}, { random: () => 0 })
-    await f.flush()
-    expect(f._state().queue).toBe(2)
-    await advance(1000)
-    expect(calls).toHaveLength(2)
-    expect(f._state().queue).toBe(0)
-  })
+      const calls = mockFetch((n) => (n == 1 ? { status } : { status: 200 }))
+      const f = sdk({}, { random: () => 0 })
+      await f.flush()
+      expect(f._state().queue).toBe(2)
+      await advance(1000)
+      expect(calls).toHaveLength(2)
+      expect(f._state().queue).toBe(0)
+    })
+  }
 
-  for (const status of [400, 404, 413])
+  for (const status of [400, 404, 413]) {
     it('drops the batch on status ' + status, async () => {
-    const calls = mockFetch(() => ({ status }))
-    const f = sdk()
-    await f.flush()
-    expect(f._state().queue).toBe(0)
-    await advance(600000)
-    expect(calls).toHaveLength(1)
-  })
+      const calls = mockFetch(() => ({ status }))
+      const f = sdk()
+      await f.flush()
+      expect(f._state().queue).toBe(0)
+      await advance(600000)
+      expect(calls).toHaveLength(1)
+    })
+  }
 
   it('parses Retry-After as seconds or an HTTP date', () => {
     const now = Date.parse('2030-01-01T00:00:00Z')

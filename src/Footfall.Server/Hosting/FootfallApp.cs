@@ -25,7 +25,12 @@ public static class FootfallApp
     /// <summary>Creates the application from command-line arguments.</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // The web root ships next to the assembly (see the csproj), wherever the process is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "webroot"),
+        });
         builder.Configuration.AddCommandLine(ExpandFlags(args), Switches);
         builder.Host.UseSerilog((context, logging) => logging
             .ReadFrom.Configuration(context.Configuration)
