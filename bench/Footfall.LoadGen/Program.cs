@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+// A closed-loop HTTP load generator for Footfall's ingest: C concurrent connections each send requests back to
+// back for a fixed time, and every request's latency is recorded. Bounded in time and aimed at loopback only.
+//
+//   dotnet run -c Release --project bench/Footfall.LoadGen -- URL PROJECT_ID [--batch 50] [--seconds 20]
+//       [--connections 32] [--path /v1/events]
+var url = args.Length > 1 ? args[0].TrimEnd('/') : throw new ArgumentException("usage: URL PROJECT_ID [--batch N] [--seconds S] [--connections C] [--path P]");
+var project = args[1];
+int batch = Option("--batch", 50), seconds = Option("--seconds", 20), connections = Option("--connections", 32);
+var path = OptionText("--path", "/v1/events");
+if (!new Uri(url).IsLoopback)
+    throw new ArgumentException("the load generator only targets loopback addresses");
+
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+{
+    Timeout = TimeSpan.FromSeconds(30),
+};
+var run = Guid.NewGuid().ToString("N")[..8];
+var latencies = new List<double>[connections];
+var failures = new int[connections];
+var stop = Stopwatch.StartNew();
+var deadline = TimeSpan.FromSeconds(seconds);
+await Task.WhenAll(Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
+{
+    latencies[c] = new List<double>(100_000);
+    var sequence = 0L;
+    while (stop.Elapsed < deadline)
+    {
+        var body = Body(c, ref sequence);
+        var started = Stopwatch.GetTimestamp();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}{path}?project={project}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        if (response.StatusCode == HttpStatusCode.OK)
+            latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        else
+            failures[c]++;
+    }
+})));
+var elapsed = stop.Elapsed.TotalSeconds;
+var all = latencies.SelectMany(l => l).Order().ToArray();
+double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(all.Length * p))];
+Console.WriteLine($"path={path} batch={batch} connections={connections} seconds={elapsed:F1} requests={all.Length} non200={failures.Sum()} " +
+    $"req/s={all.Length / elapsed:F0} events/s={all.Length * batch / elapsed:F0} p50_ms={Percentile(0.50):F2} p99_ms={Percentile(0.99):F2}");
+
+string Body(int connection, ref long sequence)
+{
+    var sb = new StringBuilder(batch * 180);
+    sb.Append('[');
+    for (var i = 0; i < batch; i++)
+    {
+        var n = sequence++;
+        if (i > 0) sb.Append(',');
+        var user = $"u{connection}-{n % 5000}";
+        // A realistic mix: mostly views, some carts, a few purchases and impressions.
+        var kind = n % 20;
+        if (kind == 0)
+            sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"impression","userId":"{{user}}","experience":"exp","variant":"{{n % 2}}"}""");
+        else if (kind == 1)
+            sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"product_purchase","userId":"{{user}}","target":{"product":"sku-{{n % 500}}"},"params":{"price":12.5,"quantity":1}""" + "}");
+        else if (kind < 4)
+            sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"product_add_to_cart","userId":"{{user}}","target":{"product":"sku-{{n % 500}}"}""" + "}");
+        else
+            sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"product_view","userId":"{{user}}","sessionId":"s{{connection}}","target":{"product":"sku-{{n % 500}}"}""" + "}");
+    }
+    sb.Append(']');
+    return batch == 1 ? sb.ToString(1, sb.Length - 2) : sb.ToString();
+}
+
+int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1]) : fallback;
+string OptionText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
