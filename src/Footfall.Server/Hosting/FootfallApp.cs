@@ -80,9 +80,14 @@ public static class FootfallApp
 
     private static void AddRecommendations(WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(RecommendationOptions.Section).Get<RecommendationOptions>() ?? new RecommendationOptions();
-        options.Validate();
-        builder.Services.AddSingleton(options);
+        // Read when first needed, not now: test hosts add their settings after this runs.
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IConfiguration>().GetSection(RecommendationOptions.Section).Get<RecommendationOptions>()
+                ?? new RecommendationOptions();
+            options.Validate();
+            return options;
+        });
         builder.Services.AddSingleton<RecommendationModels>();
         builder.Services.AddSingleton<ServedResponseLog>();
         builder.Services.AddHostedService<RecommendationRefresher>();
