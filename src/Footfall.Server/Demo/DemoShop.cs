@@ -108,20 +108,20 @@ public static class DemoShop
             {
                 var product = Pick(viewed);
                 viewed.Add(product);
-                Add(ref time, BuiltInActions.ProductView, target: ("product", product.Sku));
+                Add(ref time, BuiltInActions.ProductView, target: ("product", product.Sku), param: ("category", product.Category));
             }
             const double intent = 0.25;
             if (random.NextDouble() < intent)
             {
                 var cart = viewed.Take(1 + random.Next(Math.Min(3, viewed.Count))).ToList();
                 foreach (var product in cart)
-                    Add(ref time, BuiltInActions.AddToCart, target: ("product", product.Sku));
+                    Add(ref time, BuiltInActions.AddToCart, target: ("product", product.Sku), param: ("category", product.Category));
                 Add(ref time, BuiltInActions.Impression, experience: ("checkout-button", _checkoutVariant));
                 var buy = _checkoutVariant == "1" ? 0.55 : 0.40;
                 if (random.NextDouble() < buy)
                 {
                     foreach (var product in cart)
-                        Add(ref time, BuiltInActions.Purchase, target: ("product", product.Sku), price: product.Price);
+                        Add(ref time, BuiltInActions.Purchase, target: ("product", product.Sku), param: ("category", product.Category), price: product.Price);
                 }
             }
             Add(ref time, BuiltInActions.SessionEnd);
@@ -150,7 +150,8 @@ public static class DemoShop
             if (time >= now) return;
             string? paramsJson = null;
             if (param is { } pv) paramsJson = JsonSerializer.Serialize(new Dictionary<string, string> { [pv.Name] = pv.Value });
-            if (price is { } pr) paramsJson = JsonSerializer.Serialize(new { price = pr, quantity = 1, currency = "EUR" });
+            // Product events carry their category so trending can be filtered by it.
+            if (price is { } pr) paramsJson = JsonSerializer.Serialize(new { price = pr, quantity = 1, currency = "EUR", category = param?.Value });
             events.Add(new TrackedEvent
             {
                 Key = $"demo-{number:D5}-{_seq++}", Action = action, Time = EventTime.Normalize(time), ReceivedAt = EventTime.Normalize(time),

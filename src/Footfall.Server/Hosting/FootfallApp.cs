@@ -1,5 +1,6 @@
 using Footfall.Ingest;
 using Footfall.Projects;
+using Footfall.Recommendations;
 using Footfall.Server.Dialects;
 using Footfall.Server.Http;
 using Footfall.Storage;
@@ -68,6 +69,7 @@ public static class FootfallApp
         services.AddSingleton<SecretKeyFilter>();
         services.AddSingleton<StartupWork>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupWork>());
+        AddRecommendations(builder);
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Footfall API";
@@ -79,6 +81,21 @@ public static class FootfallApp
             .WithExposedHeaders(PersonalizeEndpoints.UserUidHeader)));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+    }
+
+    private static void AddRecommendations(WebApplicationBuilder builder)
+    {
+        // Read when first needed, not now: test hosts add their settings after this runs.
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IConfiguration>().GetSection(RecommendationOptions.Section).Get<RecommendationOptions>()
+                ?? new RecommendationOptions();
+            options.Validate();
+            return options;
+        });
+        builder.Services.AddSingleton<RecommendationModels>();
+        builder.Services.AddSingleton<ServedResponseLog>();
+        builder.Services.AddHostedService<RecommendationRefresher>();
     }
 
     private static void MapRoutes(WebApplication app)
@@ -97,6 +114,7 @@ public static class FootfallApp
         app.MapProjects(v1);
         v1.MapPeople();
         v1.MapExperiences();
+        v1.MapRecommendations();
         app.MapDialects();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Footfall.Recommendations;
 using Footfall.Storage;
 
 namespace Footfall.Server.Http;
@@ -45,11 +46,13 @@ public static class PeopleEndpoints
         return Results.Ok(new { view.Identifiers, view.Attributes, view.FirstSeen, view.LastSeen, view.EventCount, events = events.Select(EventView.Of) });
     }
 
-    private static async Task<IResult> EraseAsync(HttpContext context, IEventStore store)
+    private static async Task<IResult> EraseAsync(HttpContext context, IEventStore store, RecommendationModels recommendations)
     {
         var (who, error) = PersonQuery.Read(context.Request);
         if (error is not null) return error;
         var erased = await store.ErasePersonAsync(context.ProjectId(), who, context.RequestAborted);
+        // The person is in every recommendation model until it is rebuilt; erasure answers only once they are gone.
+        await recommendations.RefreshAsync(context.ProjectId(), context.RequestAborted);
         return Results.Ok(new { erasedEvents = erased });
     }
 

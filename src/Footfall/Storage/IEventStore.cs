@@ -76,6 +76,22 @@ public interface IEventStore : IAsyncDisposable
 
     /// <summary>Events per minute and action since <paramref name="since"/>.</summary>
     Task<IReadOnlyList<ActionCount>> CountByMinuteAsync(string projectId, DateTime since, CancellationToken cancellationToken = default);
+
+    // ---- recommendations (CONTRACT §8) ----
+
+    /// <summary>
+    /// The project's product interactions (events whose action is one of <see cref="Events.BuiltInActions.ProductActions"/>
+    /// and that carry <c>target.product</c>) with time in <paramref name="range"/>, oldest first, each filed under the
+    /// person its identifier belongs to now. With <paramref name="sourcedOnly"/>, only those with a <c>sourceId</c>.
+    /// Erased persons are gone from it. Models are rebuilt from this in the background, never per request.
+    /// </summary>
+    Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Durably records served recommendation responses (an append; ids are unique).</summary>
+    Task RecordResponsesAsync(string projectId, IReadOnlyList<ServedResponse> responses, CancellationToken cancellationToken = default);
+
+    /// <summary>The responses served in <paramref name="range"/> (by <see cref="ServedResponse.Time"/>), any order.</summary>
+    Task<IReadOnlyList<ServedResponse>> ReadResponsesAsync(string projectId, TimeRange range, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One request's worth of writes for one project.</summary>

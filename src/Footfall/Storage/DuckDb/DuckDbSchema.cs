@@ -33,5 +33,8 @@ internal static class DuckDbSchema
         CREATE TABLE IF NOT EXISTS attributes (
             project INTEGER NOT NULL, ident BIGINT NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL,
             updated_at TIMESTAMP NOT NULL, PRIMARY KEY (project, ident, name));
+        CREATE TABLE IF NOT EXISTS rec_responses (
+            project INTEGER NOT NULL, id VARCHAR NOT NULL, feed VARCHAR NOT NULL, time TIMESTAMP NOT NULL,
+            items VARCHAR NOT NULL);
         """;
 }

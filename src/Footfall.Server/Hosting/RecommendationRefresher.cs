@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Footfall.Recommendations;
+using Footfall.Storage;
+
+namespace Footfall.Server.Hosting;
+
+/// <summary>
+/// Keeps every project's recommendation models fresh and writes served responses: each second it flushes the
+/// response log, and every <see cref="RecommendationOptions.RefreshSeconds"/> (at least four times the last
+/// refresh's duration) it rebuilds each project's models.
+/// </summary>
+public sealed class RecommendationRefresher(IEventStore store, RecommendationModels models, ServedResponseLog log, StartupWork startup,
+    RecommendationOptions options, ILogger<RecommendationRefresher> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var nextRefresh = 0L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await log.FlushAsync(stoppingToken);
+                if (options.RefreshSeconds <= 0 || !startup.Ready || Stopwatch.GetTimestamp() < nextRefresh)
+                    continue;
+                var started = Stopwatch.GetTimestamp();
+                foreach (var project in await store.ListProjectsAsync(stoppingToken))
+                {
+                    try
+                    {
+                        await models.RefreshAsync(project.Id, stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The previous model keeps serving; the next round tries again.
+                        logger.LogError(ex, "Refreshing the recommendation models of {Project} failed", project.Id);
+                    }
+                }
+                var took = Stopwatch.GetElapsedTime(started);
+                var wait = TimeSpan.FromSeconds(Math.Max(options.RefreshSeconds, 4 * took.TotalSeconds));
+                nextRefresh = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Served responses queued since the last tick are written before the store closes.
+        await log.FlushAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,45 @@
+namespace Footfall.Recommendations;
+
+/// <summary>
+/// Recent touches in time order, ranked on demand over any window that fits. Each person adds at most one term per
+/// item, their strongest decayed touch, so a bot that views one product a thousand times counts once.
+/// </summary>
+internal sealed class TrendingIndex(Touch[] byTime)
+{
+    /// <summary>
+    /// Items by Σ over distinct people of max(weight x 0.5^(age / half-life)) over touches in (now - hours, now];
+    /// the half-life is a quarter of the window, so the last quarter counts about twice the one before.
+    /// </summary>
+    public List<(int Item, double Score)> Rank(DateTime now, int hours, Func<int, bool>? include, int limit)
+    {
+        var nowTicks = now.Ticks;
+        var fromTicks = nowTicks - TimeSpan.FromHours(hours).Ticks;
+        var halfLife = TimeSpan.FromHours(hours).Ticks / 4.0;
+        var best = new Dictionary<(int Person, int Item), double>();
+        for (var i = FirstAtOrAfter(fromTicks + 1); i < byTime.Length && byTime[i].Ticks <= nowTicks; i++)
+        {
+            var t = byTime[i];
+            if (t.Weight <= 0 || include is not null && !include(t.Item))
+                continue;
+            var value = t.Weight * Math.Pow(0.5, (nowTicks - t.Ticks) / halfLife);
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(best, (t.Person, t.Item), out _);
+            if (value > slot)
+                slot = value;
+        }
+        var byItem = new Dictionary<int, double>();
+        foreach (var ((_, item), value) in best)
+            byItem[item] = byItem.GetValueOrDefault(item) + value;
+        return byItem.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(limit).Select(p => (p.Key, p.Value)).ToList();
+    }
+
+    private int FirstAtOrAfter(long ticks)
+    {
+        int lo = 0, hi = byTime.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (byTime[mid].Ticks < ticks) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+}
