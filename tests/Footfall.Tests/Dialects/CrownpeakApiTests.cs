@@ -73,6 +73,11 @@ public sealed class CrownpeakApiTests(FootfallFactory factory) : IClassFixture<F
         Assert.Equal("product_purchase requires target.product", errors[3]);
         Assert.Contains("timestamp", errors[4]);
 
+        var (tooLong, tooLongText) = await SendAsync(http, HttpMethod.Post, $"/collect/{project.Id}",
+            new[] { Activity("view", new { product = "p" }, identities: new { customerId = new string('c', 129), sessionId = "s-long" }) });
+        Assert.Contains("at most 128 characters", Json(tooLongText).GetProperty("rejected")[0].GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, tooLong.StatusCode);
+
         var (notArray, notArrayText) = await SendAsync(http, HttpMethod.Post, $"/collect/{project.Id}", "\"view\"");
         Assert.Equal(HttpStatusCode.BadRequest, notArray.StatusCode);
         Assert.Contains("array of activities", notArrayText);

@@ -77,6 +77,7 @@ public sealed class SyneriseApiTests(FootfallFactory factory) : IClassFixture<Fo
     [InlineData("{\"action\":\"page.visit\",\"label\":\"l\",\"client\":{\"uuid\":5}}", "client.uuid must be a string")]
     [InlineData("{\"action\":\"a.b\",\"label\":\"l\",\"client\":{\"uuid\":\"u\"},\"time\":\"yesterday\"}", "time 'yesterday'")]
     [InlineData("{\"action\":\"a.b\",\"label\":\"l\",\"client\":{\"uuid\":\"u\"},\"params\":[]}", "params must be a JSON object")]
+    [InlineData("{\"action\":\"a.b\",\"label\":\"l\",\"client\":{\"email\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}", "at most 128 characters")]
     [InlineData("[]", "an event must be a JSON object")]
     [InlineData("{", "not valid JSON")]
     public async Task A_bad_custom_event_gets_400_naming_the_problem(string body, string message)

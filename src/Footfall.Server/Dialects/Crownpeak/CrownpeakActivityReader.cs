@@ -93,6 +93,9 @@ public static class CrownpeakActivityReader
             var value = identity.Value.GetString()!;
             if (value.Length == 0)
                 continue;
+            // Checked here, not only by the validator, because the identities are linked even when the event is refused.
+            if (value.Length > EventLimits.MaxIdLength)
+                return $"user.identities.{identity.Name} must be at most {EventLimits.MaxIdLength} characters";
             if (identity.Name.Equals("sessionId", StringComparison.OrdinalIgnoreCase))
                 guestId = value;
             else

@@ -40,6 +40,9 @@ public static class SyneriseEventReader
         var guestId = string.IsNullOrEmpty(uuid) ? null : uuid;
         if (guestId is null && userIds.Count == 0)
             return EventCandidate.Invalid("client must carry uuid, customId, email or id", item);
+        // Checked here, not only by the validator, because the identifiers are linked even when the event is refused.
+        if (userIds.Append(guestId).Any(i => i is { Length: > EventLimits.MaxIdLength }))
+            return EventCandidate.Invalid($"client ids must be at most {EventLimits.MaxIdLength} characters", item);
         if (TimeError(item, receivedAt, out var time, out var originalTime) is { } timeError)
             return EventCandidate.Invalid(timeError, item);
         if (userIds.Count > 0)
