@@ -6,12 +6,9 @@ public static class DialectRoutes
     /// <summary>Maps every dialect's routes.</summary>
     public static void MapDialects(this IEndpointRouteBuilder app)
     {
+        app.MapPersonalize();
+        app.MapCrownpeak();
+        app.MapOneEntry();
+        app.MapSynerise();
     }
-}
-
-/// <summary>Contentstack Personalize's Edge API.</summary>
-public static class PersonalizeEndpoints
-{
-    /// <summary>The header carrying the Personalize user uid, both ways.</summary>
-    public const string UserUidHeader = "X-CS-Personalize-User-Uid";
 }

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Footfall.Tests.Dialects;
+
+/// <summary>
+/// Runs the node scripts in <c>tests/vendor-sdks</c>, which drive the real vendor SDKs from npm. The folder is found
+/// from the repository root; its <c>node_modules</c> must have been installed with <c>npm ci</c> (CI does this).
+/// </summary>
+public static class VendorSdks
+{
+    /// <summary>The <c>tests/vendor-sdks</c> folder.</summary>
+    public static string Folder
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Footfall.sln")))
+                    return Path.Combine(dir.FullName, "tests", "vendor-sdks");
+            }
+            throw new InvalidOperationException($"no Footfall.sln above {AppContext.BaseDirectory}: cannot find tests/vendor-sdks");
+        }
+    }
+
+    /// <summary>Runs <paramref name="script"/> with <paramref name="args"/> and parses what it printed; fails the test when it fails.</summary>
+    public static async Task<JsonElement> RunAsync(string script, params string[] args)
+    {
+        var folder = Folder;
+        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@contentstack", "personalize-edge-sdk"))
+            && Directory.Exists(Path.Combine(folder, "node_modules", "@attraqt", "activity")),
+            $"The vendor SDKs are not installed: run `npm ci` in {folder} before these tests.");
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(script);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"node {script} did not finish in 2 minutes:\n{await stderr}");
+        }
+        var output = await stdout;
+        Assert.True(process.ExitCode == 0, $"node {script} exited with {process.ExitCode}:\n{await stderr}\n{output}");
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+}
