@@ -45,7 +45,7 @@ public sealed class FootfallClient : IAsyncDisposable, IDisposable
     /// <summary>A client that takes a fresh <see cref="HttpClient"/> named <see cref="HttpClientName"/> per request.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public FootfallClient(FootfallClientOptions options, IHttpClientFactory httpClientFactory, ILogger<FootfallClient>? logger = null)
-        : this(options, logger, () => httpClientFactory.CreateClient(HttpClientName), owned: null)
+        : this(options, logger, FromFactory(httpClientFactory), owned: null)
     {
     }
 
@@ -117,11 +117,31 @@ public sealed class FootfallClient : IAsyncDisposable, IDisposable
     /// <summary>Blocking form of <see cref="DisposeAsync"/>, for containers that dispose synchronously.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    private static Func<HttpClient> FromFactory(IHttpClientFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        HttpClient? last = null;
+        return () =>
+        {
+            try
+            {
+                return last = factory.CreateClient(HttpClientName);
+            }
+            catch (ObjectDisposedException) when (last is not null)
+            {
+                // A container marks itself disposed before it disposes us, so the final drain cannot ask the factory
+                // for a client; the last one it gave still holds a live handler.
+                return last;
+            }
+        };
+    }
+
     private static HttpClient OwnHttpClient(FootfallClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         // A long-lived client must still notice DNS changes: recycle pooled connections now and then.
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
-        return new HttpClient(handler) { Timeout = options.RequestTimeout };
+        // The per-request timeout is applied by the sender itself, for every HttpClient alike.
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 }

@@ -37,7 +37,7 @@ public sealed class FootfallClientOptions
     /// <summary>The longest delay between retries (a server's <c>Retry-After</c> may ask for more). Default 30 seconds.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long one HTTP request may take. Default 30 seconds.</summary>
+    /// <summary>How long one tracking request may take before it is retried. Default 30 seconds. (Reads use the HttpClient's Timeout.)</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

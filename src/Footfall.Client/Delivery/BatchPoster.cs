@@ -33,7 +33,9 @@ internal sealed class BatchPoster(FootfallClientOptions options, Func<HttpClient
                 using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = Json;
                 request.Headers.Add("X-Project-Id", options.ProjectId);
-                using var response = await http().SendAsync(request, cancel);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                timeout.CancelAfter(options.RequestTimeout);
+                using var response = await http().SendAsync(request, timeout.Token);
                 if (response.IsSuccessStatusCode)
                 {
                     await ReadAnswerAsync(response, items, cancel);
@@ -52,9 +54,9 @@ internal sealed class BatchPoster(FootfallClientOptions options, Func<HttpClient
                 wait = _retry.Delay(attempt);
                 Log(attempt, ex.Message, wait);
             }
-            catch (TaskCanceledException) when (!cancel.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
-                // HttpClient's own timeout, not ours: the server may be alive but slow.
+                // A request timeout, not shutdown: the server may be alive but slow.
                 wait = _retry.Delay(attempt);
                 Log(attempt, "timed out", wait);
             }

@@ -27,8 +27,7 @@ public static class FootfallServiceCollectionExtensions
             sp.GetRequiredService<IOptions<FootfallClientOptions>>().Value,
             sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetService<ILogger<FootfallClient>>()));
-        var builder = services.AddHttpClient(FootfallClient.HttpClientName)
-            .ConfigureHttpClient((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<FootfallClientOptions>>().Value.RequestTimeout);
+        var builder = services.AddHttpClient(FootfallClient.HttpClientName);
         builder.AddTypedClient((http, sp) => new FootfallReadClient(http, sp.GetRequiredService<IOptions<FootfallClientOptions>>().Value));
         return builder;
     }
