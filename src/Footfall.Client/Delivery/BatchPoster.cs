@@ -84,7 +84,18 @@ internal sealed class BatchPoster(FootfallClientOptions options, Func<HttpClient
     private async Task ReadAnswerAsync(HttpResponseMessage response, IReadOnlyList<Outgoing> items, CancellationToken cancel)
     {
         if (items[0].IsLink) return;
-        using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancel), cancellationToken: cancel);
+        JsonDocument doc;
+        try
+        {
+            doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancel), cancellationToken: cancel);
+        }
+        catch (JsonException)
+        {
+            // A 2xx is the server's promise that the batch is stored; an unreadable body does not undo it.
+            counters.AddDelivered(items.Count);
+            return;
+        }
+        using var owned = doc;
         var root = doc.RootElement;
         var rejected = root.TryGetProperty("rejected", out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 0;
         counters.AddDelivered(items.Count - rejected);

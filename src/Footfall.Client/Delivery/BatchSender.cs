@@ -96,7 +96,7 @@ internal sealed class BatchSender : IAsyncDisposable
                     await _wake.WaitAsync(_options.FlushInterval, cancel);
                 var batch = TakeBatch();
                 if (batch.Count == 0) continue;
-                await _poster.SendAsync(batch, cancel);
+                await SendAsync(batch, cancel);
                 Settle(batch.Count);
             }
         }
@@ -107,6 +107,20 @@ internal sealed class BatchSender : IAsyncDisposable
         catch (Exception ex)
         {
             _logger.LogCritical(ex, "Footfall sender stopped unexpectedly; events still queued will be dropped");
+        }
+    }
+
+    // One batch's unexpected failure (a bug, an odd proxy) costs that batch, never the sender behind it.
+    private async Task SendAsync(List<Outgoing> batch, CancellationToken cancel)
+    {
+        try
+        {
+            await _poster.SendAsync(batch, cancel);
+        }
+        catch (Exception ex) when (!cancel.IsCancellationRequested)
+        {
+            _counters.AddFailed(batch.Count(b => !b.IsLink));
+            _logger.LogError(ex, "Footfall could not send a batch of {Count}; it is dropped", batch.Count);
         }
     }
 
