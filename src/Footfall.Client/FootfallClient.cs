@@ -115,7 +115,8 @@ public sealed class FootfallClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Blocking form of <see cref="DisposeAsync"/>, for containers that dispose synchronously.</summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    // Run on the pool so that blocking here cannot deadlock a caller holding a single-threaded SynchronizationContext.
+    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
     private static Func<HttpClient> FromFactory(IHttpClientFactory factory)
     {
