@@ -40,10 +40,11 @@ public sealed class ServerProcess : IAsyncDisposable
     public static string ServerAssembly => Path.Combine(AppContext.BaseDirectory, "footfall.dll");
 
     /// <summary>Starts a server on <paramref name="dataFolder"/> and waits for <c>/healthz</c>.</summary>
+    /// <param name="port">A fixed port, e.g. to restart a server where its clients expect it; a free one by default.</param>
     public static async Task<ServerProcess> StartAsync(string dataFolder, IEnumerable<string>? extraArgs = null,
-        IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        IDictionary<string, string>? environment = null, TimeSpan? timeout = null, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet")
         {
@@ -126,7 +127,8 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"the server did not become healthy in {timeout}:\n{Output}");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
