@@ -112,6 +112,7 @@ public sealed partial class ClickHouseEventStore
     private async Task WriteIdentitiesAsync(HashSet<(string Project, string Ident)> actors, List<(string Project, string A, string B)> links,
         CancellationToken cancellationToken)
     {
+        links = await NewLinksAsync(links, cancellationToken);
         var rows = new StringBuilder();
         foreach (var (p, a, b) in links)
             AppendRow(rows, p, a, b, Num(NextOrd()));
@@ -139,6 +140,28 @@ public sealed partial class ClickHouseEventStore
                 AppendRow(persons, p, ident, ident, "1");
         }
         await _http.InsertAsync("persons", "project, ident, person, size", persons, cancellationToken);
+    }
+
+    /// <summary>
+    /// The links that join two different persons as ClickHouse knows them now. A signed-in visitor's every event
+    /// carries both ids; re-linking what is already one person would only cost a closure walk. Asking ClickHouse
+    /// (not a node-local cache) keeps this correct when another node made the link.
+    /// </summary>
+    private async Task<List<(string Project, string A, string B)>> NewLinksAsync(List<(string Project, string A, string B)> links,
+        CancellationToken cancellationToken)
+    {
+        var result = new List<(string, string, string)>();
+        foreach (var project in links.Distinct().GroupBy(l => l.Project, StringComparer.Ordinal))
+        {
+            var idents = project.SelectMany(l => new[] { l.A, l.B }).Distinct(StringComparer.Ordinal);
+            var person = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in await _http.QueryAsync(
+                $"SELECT ident, argMax(person, size) FROM persons WHERE project = {Quote(project.Key)} AND ident IN {List(idents)} GROUP BY ident",
+                cancellationToken))
+                person[r[0]!] = r[1]!;
+            result.AddRange(project.Where(l => !person.TryGetValue(l.A, out var pa) || !person.TryGetValue(l.B, out var pb) || pa != pb));
+        }
+        return result;
     }
 
     /// <summary>The linked components containing <paramref name="seeds"/>, following stored links to closure.</summary>
