@@ -1,3 +1,4 @@
+using Footfall.ClickHouse;
 using Footfall.Storage;
 
 namespace Footfall.Server.Hosting;
@@ -5,7 +6,7 @@ namespace Footfall.Server.Hosting;
 /// <summary>Opens the ClickHouse store (src/Footfall.ClickHouse).</summary>
 public static class ClickHouseStoreFactory
 {
-    /// <summary>The store for a ClickHouse.Driver connection string.</summary>
+    /// <summary>The store for a ClickHouse.Driver style connection string.</summary>
     public static IEventStore Create(string connectionString, ILoggerFactory loggers) =>
-        throw new NotSupportedException("the ClickHouse store is not built yet");
+        new ClickHouseEventStore(connectionString, loggers.CreateLogger<ClickHouseEventStore>());
 }

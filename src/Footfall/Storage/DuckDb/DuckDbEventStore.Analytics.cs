@@ -45,6 +45,7 @@ public sealed partial class DuckDbEventStore
         var single = experience with { Metrics = [metric] };
         var args = ExperienceArgs(projectId, single, range);
         await using var connection = await OpenReadAsync(cancellationToken);
+        // DuckDB's sum over integers is a HUGEINT (BigInteger in .NET, not IConvertible): cast back to BIGINT.
         using var reader = Query(connection, $"""
             {Exposed}, {Attributed(single, range)},
             first_exposed AS (SELECT variant, person, min(time) AS t FROM imp WHERE {RangeFilter("time", range)} GROUP BY variant, person),
@@ -52,7 +53,7 @@ public sealed partial class DuckDbEventStore
             days AS (
                 SELECT CAST(t AS DATE) AS day, variant, 1 AS exposed, 0 AS converted FROM first_exposed
                 UNION ALL SELECT CAST(t AS DATE), variant, 0, 1 FROM first_converted)
-            SELECT day, variant, sum(exposed), sum(converted) FROM days GROUP BY day, variant ORDER BY day, variant
+            SELECT day, variant, CAST(sum(exposed) AS BIGINT), CAST(sum(converted) AS BIGINT) FROM days GROUP BY day, variant ORDER BY day, variant
             """, args);
         var list = new List<DailyVariantCounts>();
         while (reader.Read())

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using Footfall.ClickHouse;
+using Footfall.Experiences;
+using Footfall.Projects;
+using Footfall.Storage;
+using Footfall.Storage.DuckDb;
+using Footfall.StoreBench;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// Usage: dotnet run -c Release --project bench/Footfall.StoreBench -- --clickhouse "Host=..;Port=..;Database=bench" [--events 1000000] [--batch 5000] [--runs 5]
+var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
+    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
+var events = int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture);
+var batch = int.Parse(options.GetValueOrDefault("batch", "5000"), CultureInfo.InvariantCulture);
+var runs = int.Parse(options.GetValueOrDefault("runs", "5"), CultureInfo.InvariantCulture);
+var clickhouse = options.GetValueOrDefault("clickhouse") ?? throw new ArgumentException("--clickhouse \"Host=...;Port=...;Database=...\" is required");
+var folder = Path.Combine(Path.GetTempPath(), "footfall-bench-" + Guid.NewGuid().ToString("N")[..8]);
+Directory.CreateDirectory(folder);
+
+var stores = new (string Name, Func<IEventStore> Create)[]
+{
+    ("DuckDB", () => new DuckDbEventStore(Path.Combine(folder, "bench.duckdb"), NullLogger<DuckDbEventStore>.Instance)),
+    ("ClickHouse", () => new ClickHouseEventStore(clickhouse, NullLogger<ClickHouseEventStore>.Instance)),
+};
+var start = new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+var experience = new ExperienceDefinition
+{
+    ShortUid = "hero", Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)], Metrics = ["product_purchase"], AttributionDays = 30,
+};
+Console.WriteLine($"{events:N0} events in batches of {batch}, {events / 20:N0} persons; results median of {runs} runs");
+Console.WriteLine("| store | ingest events/s | ingest total | results median | results min..max | impressions v0 | conversions v0 |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
+foreach (var (name, create) in stores)
+{
+    await using var store = create();
+    await store.InitializeAsync();
+    var project = ProjectKeys.NewProjectId();
+    await store.CreateProjectAsync(new Project(project, "bench", "h", start));
+    var mix = new EventMix(events / 20, start);
+    var ingest = Stopwatch.StartNew();
+    for (var done = 0; done < events; done += batch)
+        await store.CommitAsync([new ProjectWrite(project, mix.Batch(Math.Min(batch, events - done)), [], [])]);
+    ingest.Stop();
+    var timings = new List<double>();
+    IReadOnlyList<VariantCounts> counts = [];
+    for (var r = 0; r <= runs; r++)
+    {
+        var sw = Stopwatch.StartNew();
+        counts = await store.CountExperienceAsync(project, experience, TimeRange.All);
+        if (r > 0) timings.Add(sw.Elapsed.TotalMilliseconds); // run 0 warms caches
+    }
+    timings.Sort();
+    var v0 = counts.Single(c => c.Variant == "0");
+    Console.WriteLine($"| {name} | {events / ingest.Elapsed.TotalSeconds:N0} | {ingest.Elapsed.TotalSeconds:N1} s | {timings[timings.Count / 2]:N0} ms | " +
+        $"{timings[0]:N0}..{timings[^1]:N0} ms | {v0.Impressions:N0} | {v0.Metrics["product_purchase"].Conversions:N0} |");
+}
+Directory.Delete(folder, recursive: true);

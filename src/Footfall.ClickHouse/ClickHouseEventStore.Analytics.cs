@@ -1,0 +1,89 @@
+using Footfall.Events;
+using Footfall.Experiences;
+using Footfall.Storage;
+using static Footfall.ClickHouse.ClickHouseSql;
+using static Footfall.ClickHouse.ClickHouseSchema;
+
+namespace Footfall.ClickHouse;
+
+// SQL here is written for ClickHouse 18.16 and current servers alike: no CTEs over subqueries, one JOIN per
+// SELECT (nested instead), explicit ANY/ALL strictness, no DateTime64.
+public sealed partial class ClickHouseEventStore
+{
+    private const long DayMs = 86_400_000;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
+    {
+        var p = Quote(projectId);
+        var impressions = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var r in await _http.QueryAsync(
+            $"SELECT variant, uniqExact(person) FROM ({Impressions(p, experience, RangeFilter(range))}) GROUP BY variant", cancellationToken))
+            impressions[r[0]!] = Long(r[1]);
+        var metrics = new Dictionary<string, Dictionary<string, MetricCounts>>(StringComparer.Ordinal);
+        if (experience.Metrics.Count > 0)
+        {
+            // Distinct eid: a keyed event stored twice by racing nodes is still one conversion.
+            foreach (var r in await _http.QueryAsync(
+                $"SELECT variant, action, uniqExact(eid), uniqExact(person) FROM ({Attributed(p, experience, range)}) GROUP BY variant, action",
+                cancellationToken))
+            {
+                if (!metrics.TryGetValue(r[0]!, out var byAction))
+                    metrics[r[0]!] = byAction = new Dictionary<string, MetricCounts>(StringComparer.Ordinal);
+                byAction[r[1]!] = new MetricCounts(Long(r[2]), Long(r[3]));
+            }
+        }
+        return impressions.Keys.Union(metrics.Keys)
+            .Select(v => new VariantCounts(v, impressions.GetValueOrDefault(v),
+                metrics.TryGetValue(v, out var m) ? m : new Dictionary<string, MetricCounts>()))
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DailyVariantCounts>> ExperienceTimelineAsync(string projectId, ExperienceDefinition experience, string metric, TimeRange range, CancellationToken cancellationToken = default)
+    {
+        var p = Quote(projectId);
+        var single = experience with { Metrics = [metric] };
+        var rows = await _http.QueryAsync($"""
+            SELECT day, variant, sum(exposed), sum(converted) FROM (
+                SELECT intDiv(t, {DayMs}) AS day, variant, 1 AS exposed, 0 AS converted FROM (
+                    SELECT variant, person, min(time_ms) AS t FROM ({Impressions(p, experience, RangeFilter(range))}) GROUP BY variant, person)
+                UNION ALL
+                SELECT intDiv(t, {DayMs}) AS day, variant, 0 AS exposed, 1 AS converted FROM (
+                    SELECT variant, person, min(time_ms) AS t FROM ({Attributed(p, single, range)}) GROUP BY variant, person))
+            GROUP BY day, variant ORDER BY day, variant
+            """, cancellationToken);
+        return rows.Select(r => new DailyVariantCounts(DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(Long(r[0]))), r[1]!, Long(r[2]), Long(r[3])))
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ActionCount>> CountByMinuteAsync(string projectId, DateTime since, CancellationToken cancellationToken = default)
+    {
+        var rows = await _http.QueryAsync($"""
+            SELECT intDiv(time_ms, 60000) AS minute, action, uniqExact(eid) FROM events
+            WHERE project = {Quote(projectId)} AND time_ms >= {Num(EventTime.ToUnixMs(since))}
+            GROUP BY minute, action ORDER BY minute, action
+            """, cancellationToken);
+        return rows.Select(r => new ActionCount(EventTime.FromUnixMs(Long(r[0]) * 60_000), r[1]!, Long(r[2]))).ToList();
+    }
+
+    // The experience's impressions, each under its person: (person, variant, time_ms).
+    private static string Impressions(string p, ExperienceDefinition experience, string filter) =>
+        PersonEvents(p, "ifNull(variant, '') AS variant, time_ms",
+            $"action = {Quote(BuiltInActions.Impression)} AND experience = {Quote(experience.ShortUid)} AND {filter}");
+
+    // Metric events in the range that follow an impression of the same person within the attribution window:
+    // (person, action, time_ms, eid, variant, imp_ms), one row per (event, impression) pair.
+    private static string Attributed(string p, ExperienceDefinition experience, TimeRange range) => $"""
+        SELECT person, action, time_ms, eid, variant, imp_ms FROM (
+            {PersonEvents(p, "action, time_ms, eid", $"action IN {List(experience.Metrics)} AND {RangeFilter(range)}")})
+        ALL INNER JOIN (
+            SELECT person, variant, time_ms AS imp_ms FROM ({Impressions(p, experience, "1")})) USING person
+        WHERE imp_ms <= time_ms AND imp_ms >= time_ms - {Num(experience.AttributionDays * DayMs)}
+        """;
+
+    private static string RangeFilter(TimeRange range) =>
+        (range.From is { } from ? $"time_ms >= {Num(EventTime.ToUnixMs(from))}" : "1") + " AND " +
+        (range.To is { } to ? $"time_ms < {Num(EventTime.ToUnixMs(to))}" : "1");
+}

@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.Json;
+using Footfall.Events;
+using Footfall.Identity;
+using Footfall.Storage;
+using static Footfall.ClickHouse.ClickHouseSql;
+
+namespace Footfall.ClickHouse;
+
+public sealed partial class ClickHouseEventStore
+{
+    /// <inheritdoc />
+    public async Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default)
+    {
+        if (await MembersAsync(projectId, identifier, cancellationToken) is not { } members)
+            return null;
+        var p = Quote(projectId);
+        var idents = List(members);
+        var summary = (await _http.QueryAsync(
+            $"SELECT uniqExact(eid), min(time_ms), max(time_ms) FROM events WHERE project = {p} AND actor IN {idents}", cancellationToken))[0];
+        var count = Long(summary[0]);
+        // Latest wins across all of the person's identifiers, as in the DuckDB store.
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var r in await _http.QueryAsync(
+            $"SELECT name, argMax(value, ord) FROM attributes WHERE project = {p} AND ident IN {idents} GROUP BY name", cancellationToken))
+            attributes[r[0]!] = r[1]!;
+        return new PersonRecord(members.Select(Identifier.FromKey).ToList(), attributes, count,
+            count > 0 ? Time(summary[1]) : null, count > 0 ? Time(summary[2]) : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default)
+    {
+        if (await MembersAsync(projectId, identifier, cancellationToken) is not { } members)
+            return [];
+        // LIMIT 1 BY eid drops a keyed event's second copy, should two nodes have raced to store it.
+        var rows = await _http.QueryAsync($"""
+            SELECT eid, has_key, action, time_ms, received_ms, user_id, guest_id, session_id, experience, variant, target,
+                   source_id, label, params, source
+            FROM events WHERE project = {Quote(projectId)} AND actor IN {List(members)}
+            ORDER BY time_ms DESC, ord DESC LIMIT 1 BY eid LIMIT {Num(Math.Max(0, limit))}
+            """, cancellationToken);
+        return rows.Select(ReadEvent).ToList();
+    }
+
+    private static TrackedEvent ReadEvent(string?[] r) => new()
+    {
+        Key = r[1] == "1" ? r[0] : null,
+        Action = r[2]!,
+        Time = Time(r[3]),
+        ReceivedAt = Time(r[4]),
+        UserId = r[5],
+        GuestId = r[6],
+        SessionId = r[7],
+        Experience = r[8],
+        Variant = r[9],
+        Target = r[10] is { } t ? JsonSerializer.Deserialize<Dictionary<string, string>>(t, StoreJson.Options) : null,
+        SourceId = r[11],
+        Label = r[12],
+        ParamsJson = r[13],
+        Source = r[14]!,
+    };
+
+    /// <inheritdoc />
+    public async Task SetAttributesAsync(string projectId, Identifier identifier, IReadOnlyDictionary<string, string> attributesJson, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var rows = new StringBuilder();
+            foreach (var (name, value) in attributesJson)
+                AppendRow(rows, projectId, identifier.Key, name, value, Num(NextOrd()));
+            // The identifier becomes known (a person of its own unless already linked).
+            await _http.InsertAsync("persons", "project, ident, person, size", Row(projectId, identifier.Key, identifier.Key, "1"), cancellationToken);
+            await _http.InsertAsync("attributes", "project, ident, name, value, ord", rows, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// ClickHouse deletes through mutations, which run in the background; this waits until every one has finished,
+    /// so when it returns no node can read anything of the person.
+    /// </remarks>
+    public async Task<long> ErasePersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (await MembersAsync(projectId, identifier, cancellationToken) is not { } members)
+                return 0;
+            var p = Quote(projectId);
+            var idents = List(members);
+            var erased = Long((await _http.QueryAsync(
+                $"SELECT uniqExact(eid) FROM events WHERE project = {p} AND actor IN {idents}", cancellationToken))[0][0]);
+            var rejectedMatch = string.Join(" OR ", members.Select(m => $"position(raw, {Quote(Identifier.FromKey(m).Value)}) > 0"));
+            string[] deletes =
+            [
+                $"ALTER TABLE events DELETE WHERE project = {p} AND actor IN {idents}",
+                $"ALTER TABLE event_keys DELETE WHERE project = {p} AND actor IN {idents}",
+                $"ALTER TABLE attributes DELETE WHERE project = {p} AND ident IN {idents}",
+                // Rejected events are raw text; any that names one of the person's identifiers goes too.
+                $"ALTER TABLE rejected DELETE WHERE project = {p} AND ({rejectedMatch})",
+                $"ALTER TABLE links DELETE WHERE project = {p} AND (a IN {idents} OR b IN {idents})",
+                $"ALTER TABLE persons DELETE WHERE project = {p} AND ident IN {idents}",
+            ];
+            foreach (var sql in deletes)
+                await _http.ExecuteAsync(sql, cancellationToken);
+            await WaitForMutationsAsync(cancellationToken);
+            return erased;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task WaitForMutationsAsync(CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT count() FROM system.mutations WHERE database = {Quote(_settings.Database)} AND is_done = 0";
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (Long((await _http.QueryAsync(sql, cancellationToken))[0][0]) > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("ClickHouse did not finish the erasure's mutations in 10 minutes");
+            // ClickHouse 18.16 has no synchronous mutations (mutations_sync came later): poll its progress.
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>The identifier keys of the person <paramref name="identifier"/> belongs to, or null when it is unknown.</summary>
+    private async Task<List<string>?> MembersAsync(string projectId, Identifier identifier, CancellationToken cancellationToken)
+    {
+        var p = Quote(projectId);
+        var person = await _http.QueryAsync(
+            $"SELECT argMax(person, size) FROM persons WHERE project = {p} AND ident = {Quote(identifier.Key)} GROUP BY ident", cancellationToken);
+        if (person.Count == 0)
+            return null;
+        var rows = await _http.QueryAsync($"""
+            SELECT ident FROM persons WHERE project = {p}
+            GROUP BY ident HAVING argMax(person, size) = {Quote(person[0][0]!)} ORDER BY ident
+            """, cancellationToken);
+        return rows.Select(r => r[0]!).ToList();
+    }
+}

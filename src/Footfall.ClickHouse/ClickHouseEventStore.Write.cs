@@ -1,0 +1,228 @@
+using System.Text;
+using System.Text.Json;
+using Footfall.Events;
+using Footfall.Identity;
+using Footfall.Storage;
+using Microsoft.Extensions.Logging;
+using static Footfall.ClickHouse.ClickHouseSql;
+
+namespace Footfall.ClickHouse;
+
+public sealed partial class ClickHouseEventStore
+{
+    private const string EventColumns = "project, action, time_ms, actor, eid, has_key, ord, received_ms, user_id, guest_id, session_id, " +
+        "experience, variant, target, source_id, label, params, source";
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Idempotency: keys already in <c>event_keys</c> are duplicates (a retry on this node or any other). Two
+    /// nodes that receive the same new key at the same instant may both store it; every read counts distinct
+    /// <c>eid</c> (the key), so the event is still counted once. Order: keys and links first, events last, so an
+    /// acknowledged event's key is always visible to the next check.
+    /// </remarks>
+    public async Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var outcomes = new WriteOutcome[writes.Count];
+            var events = new StringBuilder();
+            var keys = new StringBuilder();
+            var rejected = new StringBuilder();
+            var actors = new HashSet<(string Project, string Ident)>();
+            var links = new List<(string Project, string A, string B)>();
+            var stored = await StoredKeysAsync(writes, cancellationToken);
+            var keysInBatch = new HashSet<(string, string)>();
+            for (var w = 0; w < writes.Count; w++)
+            {
+                var write = writes[w];
+                var p = write.ProjectId;
+                foreach (var link in write.Links)
+                    AddLink(links, actors, p, link.A, link.B);
+                int accepted = 0, duplicates = 0;
+                foreach (var e in write.Events)
+                {
+                    if (e.Key is not null && (!keysInBatch.Add((p, e.Key)) || stored.Contains((p, e.Key))))
+                    {
+                        duplicates++;
+                        continue;
+                    }
+                    var actor = e.Actor.Key;
+                    actors.Add((p, actor));
+                    if (e.UserId is not null && e.GuestId is not null)
+                        AddLink(links, actors, p, Identifier.User(e.UserId), Identifier.Guest(e.GuestId));
+                    var ord = NextOrd();
+                    if (e.Key is not null)
+                        AppendRow(keys, p, e.Key, actor, Num(ord));
+                    AppendEvent(events, p, actor, ord, e);
+                    accepted++;
+                }
+                foreach (var r in write.Rejected)
+                    AppendRow(rejected, p, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()));
+                outcomes[w] = new WriteOutcome(accepted, duplicates);
+            }
+            await _http.InsertAsync("event_keys", "project, key, actor, ord", keys, cancellationToken);
+            await WriteIdentitiesAsync(actors, links, cancellationToken);
+            await _http.InsertAsync("events", EventColumns, events, cancellationToken);
+            await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord", rejected, cancellationToken);
+            return outcomes;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static void AddLink(List<(string, string, string)> links, HashSet<(string, string)> actors, string project, Identifier a, Identifier b)
+    {
+        actors.Add((project, a.Key));
+        actors.Add((project, b.Key));
+        if (a.Key != b.Key)
+            links.Add((project, a.Key, b.Key));
+    }
+
+    private static void AppendEvent(StringBuilder sb, string project, string actor, ulong ord, TrackedEvent e) =>
+        AppendRow(sb, project, e.Action, Num(EventTime.ToUnixMs(e.Time)), actor, e.Key ?? Guid.NewGuid().ToString("N"),
+            e.Key is null ? "0" : "1", Num(ord), Num(EventTime.ToUnixMs(e.ReceivedAt)), e.UserId, e.GuestId, e.SessionId,
+            e.Experience, e.Variant, e.Target is null ? null : JsonSerializer.Serialize(e.Target, StoreJson.Options),
+            e.SourceId, e.Label, e.ParamsJson, e.Source);
+
+    /// <summary>The (project, key) pairs of this batch that ClickHouse already holds.</summary>
+    private async Task<HashSet<(string, string)>> StoredKeysAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken)
+    {
+        var found = new HashSet<(string, string)>();
+        foreach (var group in writes.GroupBy(w => w.ProjectId, StringComparer.Ordinal))
+        {
+            var keys = group.SelectMany(w => w.Events).Select(e => e.Key).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            if (keys.Count == 0) continue;
+            var rows = await _http.QueryAsync(
+                $"SELECT DISTINCT key FROM event_keys WHERE project = {Quote(group.Key)} AND key IN {List(keys)}", cancellationToken);
+            foreach (var r in rows)
+                found.Add((group.Key, r[0]!));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Records the batch's identifiers and links, then re-derives the person of every identifier whose component
+    /// changed. Links are written before they are read back, so of two nodes linking into one component at the
+    /// same time, the later reader sees both links and writes the whole component with the larger size, which
+    /// wins at read time over the earlier, partial view.
+    /// </summary>
+    private async Task WriteIdentitiesAsync(HashSet<(string Project, string Ident)> actors, List<(string Project, string A, string B)> links,
+        CancellationToken cancellationToken)
+    {
+        links = await NewLinksAsync(links, cancellationToken);
+        var rows = new StringBuilder();
+        foreach (var (p, a, b) in links)
+            AppendRow(rows, p, a, b, Num(NextOrd()));
+        await _http.InsertAsync("links", "project, a, b, ord", rows, cancellationToken);
+
+        var persons = new StringBuilder();
+        var linked = new HashSet<(string, string)>();
+        foreach (var project in links.GroupBy(l => l.Project, StringComparer.Ordinal))
+        {
+            var components = await ComponentsAsync(project.Key, project.SelectMany(l => new[] { l.A, l.B }), cancellationToken);
+            foreach (var component in components.Components())
+            {
+                var size = component.Count();
+                foreach (var ident in component)
+                {
+                    AppendRow(persons, project.Key, ident, component.Key, Num(size));
+                    linked.Add((project.Key, ident));
+                }
+            }
+        }
+        // Identifiers seen alone are their own person until linked (size 1 never wins over a component's row).
+        foreach (var (p, ident) in actors)
+        {
+            if (!linked.Contains((p, ident)))
+                AppendRow(persons, p, ident, ident, "1");
+        }
+        await _http.InsertAsync("persons", "project, ident, person, size", persons, cancellationToken);
+    }
+
+    /// <summary>
+    /// The links that join two different persons as ClickHouse knows them now. A signed-in visitor's every event
+    /// carries both ids; re-linking what is already one person would only cost a closure walk. Asking ClickHouse
+    /// (not a node-local cache) keeps this correct when another node made the link.
+    /// </summary>
+    private async Task<List<(string Project, string A, string B)>> NewLinksAsync(List<(string Project, string A, string B)> links,
+        CancellationToken cancellationToken)
+    {
+        var result = new List<(string, string, string)>();
+        foreach (var project in links.Distinct().GroupBy(l => l.Project, StringComparer.Ordinal))
+        {
+            var idents = project.SelectMany(l => new[] { l.A, l.B }).Distinct(StringComparer.Ordinal);
+            var person = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in await _http.QueryAsync(
+                $"SELECT ident, argMax(person, size) FROM persons WHERE project = {Quote(project.Key)} AND ident IN {List(idents)} GROUP BY ident",
+                cancellationToken))
+                person[r[0]!] = r[1]!;
+            result.AddRange(project.Where(l => !person.TryGetValue(l.A, out var pa) || !person.TryGetValue(l.B, out var pb) || pa != pb));
+        }
+        return result;
+    }
+
+    /// <summary>The linked components containing <paramref name="seeds"/>, following stored links to closure.</summary>
+    private async Task<PersonComponents> ComponentsAsync(string project, IEnumerable<string> seeds, CancellationToken cancellationToken)
+    {
+        var components = new PersonComponents();
+        var seen = new HashSet<string>(seeds, StringComparer.Ordinal);
+        var frontier = seen.ToList();
+        while (frontier.Count > 0)
+        {
+            foreach (var id in frontier) components.Add(id);
+            var list = List(frontier);
+            var rows = await _http.QueryAsync(
+                $"SELECT a, b FROM links WHERE project = {Quote(project)} AND (a IN {list} OR b IN {list})", cancellationToken);
+            frontier = [];
+            foreach (var r in rows)
+            {
+                components.Union(r[0]!, r[1]!);
+                foreach (var id in new[] { r[0]!, r[1]! })
+                {
+                    if (seen.Add(id)) frontier.Add(id);
+                }
+            }
+        }
+        return components;
+    }
+
+    /// <summary>
+    /// At start-up, re-derives every linked person from the links table and rewrites any identifier whose stored
+    /// person disagrees: heals a node that died between writing a link and writing its persons.
+    /// </summary>
+    private async Task RepairPersonsAsync(CancellationToken cancellationToken)
+    {
+        var components = new Dictionary<string, PersonComponents>(StringComparer.Ordinal);
+        foreach (var r in await _http.QueryAsync("SELECT project, a, b FROM links", cancellationToken))
+        {
+            if (!components.TryGetValue(r[0]!, out var c))
+                components[r[0]!] = c = new PersonComponents();
+            c.Union(r[1]!, r[2]!);
+        }
+        if (components.Count == 0) return;
+        var current = new Dictionary<(string, string), string>();
+        foreach (var r in await _http.QueryAsync("SELECT project, ident, argMax(person, size) FROM persons GROUP BY project, ident", cancellationToken))
+            current[(r[0]!, r[1]!)] = r[2]!;
+        var fixes = new StringBuilder();
+        var count = 0;
+        foreach (var (project, c) in components)
+        {
+            foreach (var component in c.Components())
+            {
+                var size = component.Count();
+                foreach (var ident in component)
+                {
+                    if (current.GetValueOrDefault((project, ident)) == component.Key) continue;
+                    AppendRow(fixes, project, ident, component.Key, Num(size));
+                    count++;
+                }
+            }
+        }
+        await _http.InsertAsync("persons", "project, ident, person, size", fixes, cancellationToken);
+        if (count > 0)
+            _logger.LogWarning("Repaired the person of {Count} identifiers from stored links", count);
+    }
+}

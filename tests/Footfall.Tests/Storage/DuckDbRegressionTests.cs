@@ -1,0 +1,33 @@
+using Footfall.Events;
+using Footfall.Experiences;
+using Footfall.Projects;
+using Footfall.Storage;
+using Footfall.Storage.DuckDb;
+using Footfall.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.Tests.Storage;
+
+/// <summary>DuckDB store bugs the conformance suite found, each named and kept from coming back.</summary>
+public sealed class DuckDbRegressionTests
+{
+    /// <summary>
+    /// Bug: ExperienceTimelineAsync threw InvalidCastException (BigInteger is not IConvertible) as soon as any day
+    /// had an impression, because DuckDB's sum() of integers returns HUGEINT.
+    /// </summary>
+    [Fact]
+    public async Task Timeline_sum_is_hugeint_bug_does_not_throw()
+    {
+        using var folder = new TempFolder();
+        await using var store = new DuckDbEventStore(Path.Combine(folder.Path, "f.duckdb"), NullLogger<DuckDbEventStore>.Instance);
+        await store.InitializeAsync();
+        var t = new DateTime(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
+        await store.CreateProjectAsync(new Project("p1", "shop", "h", t));
+        await store.CommitAsync([new ProjectWrite("p1", [new TrackedEvent
+        {
+            Action = BuiltInActions.Impression, Time = t, ReceivedAt = t, UserId = "u1", Experience = "e", Variant = "0",
+        }], [], [])]);
+        var days = await store.ExperienceTimelineAsync("p1", new ExperienceDefinition { ShortUid = "e", Metrics = ["buy"] }, "buy", TimeRange.All);
+        Assert.Equal([new DailyVariantCounts(DateOnly.FromDateTime(t), "0", 1, 0)], days);
+    }
+}

@@ -1,0 +1,340 @@
+using Footfall.Events;
+using Footfall.Experiences;
+using Footfall.Identity;
+using Footfall.Projects;
+using Footfall.Storage;
+
+namespace Footfall.Tests.Storage;
+
+/// <summary>
+/// The behaviour every <see cref="IEventStore"/> must have (CONTRACT §3-§5), run against each implementation by a
+/// subclass that supplies a fresh, empty store. A store that passes is interchangeable with the others.
+/// </summary>
+public abstract class EventStoreConformance : IAsyncLifetime
+{
+    /// <summary>A fixed instant far from any day or month boundary.</summary>
+    protected static readonly DateTime T0 = new(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
+
+    private IEventStore? _store;
+    private string _project = "";
+
+    /// <summary>A new, empty store (not yet initialized).</summary>
+    protected abstract Task<IEventStore> CreateStoreAsync();
+
+    /// <summary>The store under test.</summary>
+    protected IEventStore Store => _store!;
+
+    /// <summary>The project every test writes to.</summary>
+    protected string ProjectId => _project;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        _store = await CreateStoreAsync();
+        await _store.InitializeAsync();
+        _project = ProjectKeys.NewProjectId();
+        await _store.CreateProjectAsync(new Project(_project, "shop", "hash-1", T0));
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+            await _store.DisposeAsync();
+    }
+
+    // ---- builders ----
+
+    protected static TrackedEvent Ev(string action, DateTime time, string? user = null, string? guest = null, string? key = null,
+        string? experience = null, string? variant = null, string? product = null, string? label = null) => new()
+    {
+        Action = action,
+        Time = time,
+        ReceivedAt = time,
+        UserId = user,
+        GuestId = guest,
+        Key = key,
+        Experience = experience,
+        Variant = variant,
+        Target = product is null ? null : new Dictionary<string, string> { ["product"] = product },
+        Label = label,
+        ParamsJson = product is null ? null : """{"price":10}""",
+        SessionId = "s1",
+        SourceId = product is null ? null : "resp-1",
+    };
+
+    protected static TrackedEvent Imp(DateTime time, string variant, string? user = null, string? guest = null) =>
+        Ev(BuiltInActions.Impression, time, user, guest, experience: "exp1", variant: variant);
+
+    protected static TrackedEvent Buy(DateTime time, string? user = null, string? guest = null, string? key = null) =>
+        Ev(BuiltInActions.Purchase, time, user, guest, key, product: "sku-1");
+
+    protected static ExperienceDefinition Experience(int days = 30) => new()
+    {
+        ShortUid = "exp1",
+        Name = "Hero banner",
+        Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)],
+        Metrics = [BuiltInActions.Purchase],
+        AttributionDays = days,
+        CreatedAt = T0,
+    };
+
+    protected Task<WriteOutcome> CommitAsync(params TrackedEvent[] events) => CommitAsync(events, []);
+
+    protected async Task<WriteOutcome> CommitAsync(TrackedEvent[] events, IdentityLink[] links, RejectedEvent[]? rejected = null) =>
+        (await Store.CommitAsync([new ProjectWrite(ProjectId, events, links, rejected ?? [])]))[0];
+
+    protected Task LinkAsync(Identifier a, Identifier b) => CommitAsync([], [new IdentityLink(a, b)]);
+
+    protected async Task<Dictionary<string, VariantCounts>> ResultsAsync(int days = 30, TimeRange range = default) =>
+        (await Store.CountExperienceAsync(ProjectId, Experience(days), range)).ToDictionary(v => v.Variant);
+
+    private static MetricCounts Purchases(Dictionary<string, VariantCounts> results, string variant) =>
+        results.TryGetValue(variant, out var v) ? v.Metrics.GetValueOrDefault(BuiltInActions.Purchase) : default;
+
+    // ---- projects and configuration ----
+
+    [Fact]
+    public async Task Projects_are_found_by_id_and_listed_in_creation_order()
+    {
+        var second = new Project(ProjectKeys.NewProjectId(), "blog", "hash-2", T0.AddMinutes(1));
+        await Store.CreateProjectAsync(second);
+        Assert.Equal(second, await Store.FindProjectAsync(second.Id));
+        Assert.Null(await Store.FindProjectAsync("nope"));
+        Assert.Equal([ProjectId, second.Id], (await Store.ListProjectsAsync()).Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task Experiences_and_settings_are_replaced_by_the_latest_save()
+    {
+        await Store.SaveExperienceAsync(ProjectId, Experience(30));
+        await Store.SaveExperienceAsync(ProjectId, Experience(7) with { Name = "renamed" });
+        var experience = Assert.Single(await Store.ListExperiencesAsync(ProjectId));
+        Assert.Equal(("renamed", 7), (experience.Name, experience.AttributionDays));
+        Assert.Null(await Store.GetSettingAsync(ProjectId, "actions"));
+        await Store.SaveSettingAsync(ProjectId, "actions", """{"allow":["a"]}""");
+        await Store.SaveSettingAsync(ProjectId, "actions", """{"allow":["b"]}""");
+        Assert.Equal("""{"allow":["b"]}""", await Store.GetSettingAsync(ProjectId, "actions"));
+    }
+
+    // ---- idempotency ----
+
+    [Fact]
+    public async Task A_key_is_stored_once_within_a_batch_and_across_commits()
+    {
+        Assert.Equal(new WriteOutcome(2, 1), await CommitAsync(Buy(T0, "u1", key: "k1"), Buy(T0, "u1", key: "k1"), Buy(T0, "u1")));
+        Assert.Equal(new WriteOutcome(1, 1), await CommitAsync(Buy(T0.AddMinutes(1), "u1", key: "k1"), Buy(T0, "u1", key: "k2")));
+        Assert.Equal(3, (await Store.FindPersonAsync(ProjectId, Identifier.User("u1")))!.EventCount);
+        Assert.Equal(3, (await Store.GetActivityAsync(ProjectId, Identifier.User("u1"), 50)).Count);
+    }
+
+    [Fact]
+    public async Task A_key_is_checked_across_writes_of_one_commit_and_is_per_project()
+    {
+        var other = ProjectKeys.NewProjectId();
+        await Store.CreateProjectAsync(new Project(other, "other", "hash-3", T0));
+        var outcomes = await Store.CommitAsync([
+            new ProjectWrite(ProjectId, [Buy(T0, "u1", key: "k1")], [], []),
+            new ProjectWrite(ProjectId, [Buy(T0, "u1", key: "k1")], [], []),
+            new ProjectWrite(other, [Buy(T0, "u1", key: "k1")], [], []),
+        ]);
+        Assert.Equal([new WriteOutcome(1, 0), new WriteOutcome(0, 1), new WriteOutcome(1, 0)], outcomes);
+    }
+
+    // ---- people and links ----
+
+    [Fact]
+    public async Task A_guests_impression_counts_for_the_user_they_became()
+    {
+        await CommitAsync(Imp(T0, "1", guest: "g1"));
+        // The purchase carries both ids: that links g1 to u1.
+        await CommitAsync(Buy(T0.AddHours(1), user: "u1", guest: "g1"));
+        var results = await ResultsAsync();
+        Assert.Equal(1, results["1"].Impressions);
+        Assert.Equal(new MetricCounts(1, 1), Purchases(results, "1"));
+    }
+
+    [Fact]
+    public async Task A_guest_who_merges_after_converting_is_counted_retroactively()
+    {
+        await CommitAsync(Imp(T0, "0", user: "u1"), Buy(T0.AddHours(1), guest: "g1"));
+        Assert.Equal(default, Purchases(await ResultsAsync(), "0"));
+        await LinkAsync(Identifier.Guest("g1"), Identifier.User("u1"));
+        Assert.Equal(new MetricCounts(1, 1), Purchases(await ResultsAsync(), "0"));
+        var person = await Store.FindPersonAsync(ProjectId, Identifier.Guest("g1"));
+        Assert.Equal(["g:g1", "u:u1"], person!.Identifiers.Select(i => i.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(2, person.EventCount);
+    }
+
+    [Fact]
+    public async Task Links_chain_across_commits_into_one_person()
+    {
+        await CommitAsync(Imp(T0, "1", guest: "g1"), Imp(T0, "1", guest: "g2"), Imp(T0, "1", guest: "g3"));
+        await LinkAsync(Identifier.Guest("g1"), Identifier.User("u1"));
+        await LinkAsync(Identifier.Guest("g3"), Identifier.User("u2"));
+        Assert.Equal(3, (await ResultsAsync())["1"].Impressions);
+        await LinkAsync(Identifier.User("u2"), Identifier.Guest("g2"));
+        await LinkAsync(Identifier.Guest("g2"), Identifier.User("u1"));
+        Assert.Equal(1, (await ResultsAsync())["1"].Impressions);
+        Assert.Equal(3, (await Store.GetActivityAsync(ProjectId, Identifier.Guest("g3"), 50)).Count);
+    }
+
+    [Fact]
+    public async Task Impressions_are_unique_per_person_and_counted_per_variant()
+    {
+        await CommitAsync(Imp(T0, "0", "u1"), Imp(T0.AddMinutes(1), "0", "u1"), Imp(T0, "0", "u2"), Imp(T0, "1", "u3"));
+        var results = await ResultsAsync();
+        Assert.Equal((2, 1), (results["0"].Impressions, results["1"].Impressions));
+    }
+
+    // ---- attribution ----
+
+    [Fact]
+    public async Task A_conversion_before_any_impression_is_not_attributed()
+    {
+        await CommitAsync(Buy(T0.AddMilliseconds(-1), "u1"), Imp(T0, "0", "u1"));
+        var results = await ResultsAsync();
+        Assert.Equal(1, results["0"].Impressions);
+        Assert.Equal(default, Purchases(results, "0"));
+    }
+
+    [Fact]
+    public async Task A_conversion_exactly_at_the_windows_edge_counts_and_one_past_it_does_not()
+    {
+        await CommitAsync(
+            Imp(T0, "0", "edge"), Buy(T0.AddDays(1), "edge"),
+            Imp(T0, "0", "late"), Buy(T0.AddDays(1).AddMilliseconds(1), "late"),
+            Imp(T0, "0", "day-late"), Buy(T0.AddDays(2), "day-late"),
+            Imp(T0, "0", "same-instant"), Buy(T0, "same-instant"));
+        var results = await ResultsAsync(days: 1);
+        Assert.Equal(4, results["0"].Impressions);
+        Assert.Equal(new MetricCounts(2, 2), Purchases(results, "0"));
+    }
+
+    [Fact]
+    public async Task Conversions_count_events_and_converted_users_count_persons_in_each_variant_seen()
+    {
+        await CommitAsync(Imp(T0, "0", "u1"), Imp(T0.AddHours(1), "1", "u1"), Buy(T0.AddHours(2), "u1"), Buy(T0.AddHours(3), "u1"),
+            Imp(T0, "1", "u2"), Buy(T0.AddHours(2), "u2"), Ev("product_view", T0.AddHours(2), "u2", product: "sku-1"));
+        var results = await ResultsAsync();
+        Assert.Equal(new MetricCounts(2, 1), Purchases(results, "0"));
+        Assert.Equal(new MetricCounts(3, 2), Purchases(results, "1"));
+    }
+
+    [Fact]
+    public async Task A_time_range_limits_impressions_and_conversions_but_not_the_impressions_they_follow()
+    {
+        await CommitAsync(Imp(T0, "0", "u1"), Buy(T0.AddDays(2), "u1"), Imp(T0.AddDays(3), "0", "u2"), Buy(T0.AddDays(5), "u2"));
+        var results = await ResultsAsync(range: new TimeRange(T0.AddDays(1), T0.AddDays(5)));
+        Assert.Equal(1, results["0"].Impressions);
+        Assert.Equal(new MetricCounts(1, 1), Purchases(results, "0"));
+        var all = await ResultsAsync();
+        Assert.Equal((2L, new MetricCounts(2, 2)), (all["0"].Impressions, Purchases(all, "0")));
+    }
+
+    [Fact]
+    public async Task The_timeline_counts_first_exposure_and_first_conversion_per_day()
+    {
+        await CommitAsync(Imp(T0, "0", "u1"), Imp(T0.AddDays(1), "0", "u1"), Buy(T0.AddDays(1), "u1"), Buy(T0.AddDays(2), "u1"),
+            Imp(T0.AddDays(1), "1", "u2"));
+        var days = await Store.ExperienceTimelineAsync(ProjectId, Experience(), BuiltInActions.Purchase, TimeRange.All);
+        var day = DateOnly.FromDateTime(T0);
+        Assert.Equal([
+            new DailyVariantCounts(day, "0", 1, 0),
+            new DailyVariantCounts(day.AddDays(1), "0", 0, 1),
+            new DailyVariantCounts(day.AddDays(1), "1", 1, 0),
+        ], days);
+    }
+
+    // ---- activity, attributes, erase ----
+
+    [Fact]
+    public async Task Activity_is_newest_first_limited_and_includes_linked_identifiers()
+    {
+        await CommitAsync(Ev("a", T0, guest: "g1", label: "first"), Ev("b", T0.AddMinutes(2), user: "u1"),
+            Ev("c", T0.AddMinutes(1), guest: "g1", label: "tie-1"), Ev("d", T0.AddMinutes(1), guest: "g1", label: "tie-2"));
+        await LinkAsync(Identifier.Guest("g1"), Identifier.User("u1"));
+        var all = await Store.GetActivityAsync(ProjectId, Identifier.User("u1"), 50);
+        // Equal times come back latest-stored first.
+        Assert.Equal(["b", "d", "c", "a"], all.Select(e => e.Action));
+        var first = all[^1];
+        Assert.Equal(("first", T0, "g1", (string?)null, "native"), (first.Label, first.Time, first.GuestId, first.UserId, first.Source));
+        Assert.Equal(["b", "d"], (await Store.GetActivityAsync(ProjectId, Identifier.Guest("g1"), 2)).Select(e => e.Action));
+        Assert.Empty(await Store.GetActivityAsync(ProjectId, Identifier.User("nobody"), 50));
+        Assert.Null(await Store.FindPersonAsync(ProjectId, Identifier.User("nobody")));
+    }
+
+    [Fact]
+    public async Task Event_fields_round_trip_exactly_to_the_millisecond()
+    {
+        var e = Ev("product_view", T0.AddMilliseconds(123), user: "u\t1", guest: "g'1", key: "k\\1", product: "sku \"1\"", label: "line\nbreak")
+            with { ParamsJson = """{"a":"é\\n"}""", Source = EventSources.Crownpeak };
+        await CommitAsync(e);
+        var back = Assert.Single(await Store.GetActivityAsync(ProjectId, Identifier.User("u\t1"), 10));
+        Assert.Equal(e with { Target = null }, back with { Target = null });
+        Assert.Equal(e.Target, back.Target);
+        var person = await Store.FindPersonAsync(ProjectId, Identifier.Guest("g'1"));
+        Assert.Equal((1L, e.Time, e.Time), (person!.EventCount, person.FirstSeen, person.LastSeen));
+    }
+
+    [Fact]
+    public async Task Attributes_latest_value_wins_across_linked_identifiers()
+    {
+        await Store.SetAttributesAsync(ProjectId, Identifier.Guest("g1"), new Dictionary<string, string> { ["plan"] = "\"free\"", ["city"] = "\"Oslo\"" });
+        await Store.SetAttributesAsync(ProjectId, Identifier.User("u1"), new Dictionary<string, string> { ["plan"] = "\"pro\"" });
+        await LinkAsync(Identifier.Guest("g1"), Identifier.User("u1"));
+        await Store.SetAttributesAsync(ProjectId, Identifier.Guest("g1"), new Dictionary<string, string> { ["city"] = "\"Bergen\"" });
+        var person = await Store.FindPersonAsync(ProjectId, Identifier.User("u1"));
+        Assert.Equal(new Dictionary<string, string> { ["plan"] = "\"pro\"", ["city"] = "\"Bergen\"" }, person!.AttributesJson);
+        Assert.Equal(0, person.EventCount);
+        Assert.Null(person.FirstSeen);
+    }
+
+    [Fact]
+    public async Task Erase_removes_every_event_identifier_attribute_and_result_of_the_person()
+    {
+        await CommitAsync([Imp(T0, "0", guest: "g1"), Buy(T0.AddHours(1), user: "u1", key: "order-1"), Imp(T0, "0", "u2")],
+            [new IdentityLink(Identifier.Guest("g1"), Identifier.User("u1"))],
+            [new RejectedEvent(T0, "native", "bad", """{"userId":"u1"}"""), new RejectedEvent(T0, "native", "bad", """{"userId":"u2"}""")]);
+        await Store.SetAttributesAsync(ProjectId, Identifier.User("u1"), new Dictionary<string, string> { ["plan"] = "\"pro\"" });
+        Assert.Equal(2, await Store.ErasePersonAsync(ProjectId, Identifier.Guest("g1")));
+
+        Assert.Null(await Store.FindPersonAsync(ProjectId, Identifier.User("u1")));
+        Assert.Null(await Store.FindPersonAsync(ProjectId, Identifier.Guest("g1")));
+        Assert.Empty(await Store.GetActivityAsync(ProjectId, Identifier.User("u1"), 50));
+        var results = await ResultsAsync();
+        Assert.Equal(1, results["0"].Impressions);
+        Assert.Equal(default, Purchases(results, "0"));
+        Assert.Equal(["""{"userId":"u2"}"""], (await Store.GetRejectedAsync(ProjectId, 10)).Select(r => r.Raw));
+        Assert.DoesNotContain(await Store.CountByMinuteAsync(ProjectId, T0.AddDays(-1)), c => c.Action == BuiltInActions.Purchase);
+        Assert.Equal(1, (await Store.FindPersonAsync(ProjectId, Identifier.User("u2")))!.EventCount);
+        Assert.Equal(0, await Store.ErasePersonAsync(ProjectId, Identifier.User("u1")));
+        // An erased key is gone with its event: the same key may be stored again.
+        Assert.Equal(new WriteOutcome(1, 0), await CommitAsync(Buy(T0, user: "u1", key: "order-1")));
+    }
+
+    // ---- quarantine and live counts ----
+
+    [Fact]
+    public async Task Rejected_events_come_back_newest_first_up_to_the_limit()
+    {
+        await CommitAsync([], [], [new RejectedEvent(T0, "native", "e1", "r1"), new RejectedEvent(T0.AddMinutes(2), "synerise", "e2", "r2")]);
+        await CommitAsync([], [], [new RejectedEvent(T0.AddMinutes(1), "native", "e3", "r3\ttab")]);
+        Assert.Equal(["r2", "r3\ttab", "r1"], (await Store.GetRejectedAsync(ProjectId, 10)).Select(r => r.Raw));
+        var top = Assert.Single(await Store.GetRejectedAsync(ProjectId, 1));
+        Assert.Equal(new RejectedEvent(T0.AddMinutes(2), "synerise", "e2", "r2"), top);
+    }
+
+    [Fact]
+    public async Task Events_are_counted_per_minute_and_action_since_a_time()
+    {
+        await CommitAsync(Ev("a", T0.AddSeconds(-1), "u1"), Ev("a", T0, "u1"), Ev("a", T0.AddSeconds(59), "u2"), Ev("b", T0.AddSeconds(30), "u1"),
+            Ev("a", T0.AddMinutes(1), "u1"), Ev("a", T0.AddMinutes(-5), "u1"));
+        Assert.Equal([
+            new ActionCount(T0.AddMinutes(-1), "a", 1),
+            new ActionCount(T0, "a", 2),
+            new ActionCount(T0, "b", 1),
+            new ActionCount(T0.AddMinutes(1), "a", 1),
+        ], await Store.CountByMinuteAsync(ProjectId, T0.AddSeconds(-1)));
+    }
+}

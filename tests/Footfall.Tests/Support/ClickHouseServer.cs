@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Footfall.Tests.Support;
+
+/// <summary>
+/// A real <c>clickhouse-server</c> process on free loopback ports, its data in a temp folder, configured by a file
+/// written there. One per test collection (<see cref="ClickHouseCollection"/>); each test uses its own database.
+/// Killed by PID on dispose.
+/// </summary>
+public sealed class ClickHouseServer : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private Process? _process;
+
+    /// <summary>The HTTP port.</summary>
+    public int HttpPort { get; private set; }
+
+    /// <summary>A connection string for a fresh database (created by the store on first use).</summary>
+    public string ConnectionString(string? database = null) =>
+        $"Host=127.0.0.1;Port={HttpPort};Username=default;Database={database ?? "t_" + Guid.NewGuid().ToString("N")[..12]}";
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        HttpPort = FreePort();
+        var tcpPort = FreePort();
+        foreach (var dir in new[] { "data", "tmp", "log" })
+            Directory.CreateDirectory(Path.Combine(_folder.Path, dir));
+        File.Copy("/etc/clickhouse-server/users.xml", Path.Combine(_folder.Path, "users.xml"));
+        var config = Path.Combine(_folder.Path, "config.xml");
+        // <yandex> is the root 18.16 expects; current servers still accept it.
+        await File.WriteAllTextAsync(config, $"""
+            <yandex>
+              <logger><level>warning</level><log>{_folder.Path}/log/server.log</log><errorlog>{_folder.Path}/log/error.log</errorlog></logger>
+              <listen_host>127.0.0.1</listen_host>
+              <http_port>{HttpPort}</http_port>
+              <tcp_port>{tcpPort}</tcp_port>
+              <path>{_folder.Path}/data/</path>
+              <tmp_path>{_folder.Path}/tmp/</tmp_path>
+              <users_config>{_folder.Path}/users.xml</users_config>
+              <default_profile>default</default_profile>
+              <default_database>default</default_database>
+              <mark_cache_size>268435456</mark_cache_size>
+            </yandex>
+            """);
+        var (file, args) = Executable();
+        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder.Path };
+        foreach (var a in args.Append($"--config-file={config}"))
+            info.ArgumentList.Add(a);
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitForPingAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static (string File, string[] Args) Executable()
+    {
+        foreach (var path in new[] { "/usr/bin/clickhouse-server", "/usr/sbin/clickhouse-server" })
+        {
+            if (File.Exists(path)) return (path, []);
+        }
+        foreach (var path in new[] { "/usr/bin/clickhouse", "/usr/local/bin/clickhouse" })
+        {
+            if (File.Exists(path)) return (path, ["server"]);
+        }
+        throw new InvalidOperationException("clickhouse-server is not installed: apt-get install -y clickhouse-server clickhouse-client");
+    }
+
+    private async Task WaitForPingAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process!.HasExited)
+                throw new InvalidOperationException($"clickhouse-server exited with {_process.ExitCode}; see {_folder.Path}/log");
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{HttpPort}/ping")).StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Busy starting.
+            }
+            // Polling a process we do not control for readiness; not ordering test steps.
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"clickhouse-server did not answer /ping in {timeout}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <inheritdoc />
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process?.Dispose();
+        _folder.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Test classes in this collection share one <see cref="ClickHouseServer"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class ClickHouseCollection : ICollectionFixture<ClickHouseServer>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "ClickHouse";
+}
