@@ -52,7 +52,7 @@ public sealed partial class DuckDbEventStore
             days AS (
                 SELECT CAST(t AS DATE) AS day, variant, 1 AS exposed, 0 AS converted FROM first_exposed
                 UNION ALL SELECT CAST(t AS DATE), variant, 0, 1 FROM first_converted)
-            SELECT day, variant, sum(exposed), sum(converted) FROM days GROUP BY day, variant ORDER BY day, variant
+            SELECT day, variant, CAST(sum(exposed) AS BIGINT), CAST(sum(converted) AS BIGINT) FROM days GROUP BY day, variant ORDER BY day, variant
             """, args);
         var list = new List<DailyVariantCounts>();
         while (reader.Read())
