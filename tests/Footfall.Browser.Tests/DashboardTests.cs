@@ -143,7 +143,10 @@ public sealed class DashboardTests(BrowserFixture fx)
         Assert.Equal(srm.GetProperty("pValue").GetDouble(), Num(await page.GetByTestId(srmTestId).GetAttributeAsync("data-p-value")));
         await Expect(page.GetByTestId("attribution-days")).ToContainTextAsync(results.GetProperty("attributionDays").GetRawText());
         await Expect(page.GetByTestId("timeline-chart")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("timeline-chart").Locator("canvas")).ToHaveCountAsync(1);
         await ScreenshotAsync(page, "experience-analytics");
+        // The whole page too (1280 wide), with the per-metric cards and the cumulative conversion chart below the fold.
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Images, "experience-analytics-full.png"), FullPage = true });
     }
 
     [Fact]
@@ -191,8 +194,19 @@ public sealed class DashboardTests(BrowserFixture fx)
         await using var _ = context;
         await page.GetByTestId("nav-live").ClickAsync();
         await Expect(page.GetByTestId("live-total")).ToBeVisibleAsync();
-        var live = await fx.GetJsonAsync("/v1/stats/live?minutes=60");
-        await Expect(page.GetByTestId("live-total")).ToHaveAttributeAsync("data-value", live.GetProperty("total").GetRawText());
+        // The window slides every minute: when a minute boundary falls between the page's call and ours, the page is
+        // refreshed and both are read again (a few tries, with a deadline).
+        JsonElement live = default;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var shown = await page.GetByTestId("live-total").GetAttributeAsync("data-value");
+            live = await fx.GetJsonAsync("/v1/stats/live?minutes=60");
+            if (shown == live.GetProperty("total").GetRawText()) break;
+            Assert.True(DateTime.UtcNow < deadline, $"the page shows {shown} events, the API {live.GetProperty("total").GetRawText()}");
+            await page.RunAndWaitForResponseAsync(() => page.GetByTestId("live-refresh").ClickAsync(),
+                r => r.Url.Contains("/v1/stats/live", StringComparison.Ordinal));
+        }
         var top = live.GetProperty("topActions").EnumerateArray().ToList();
         if (top.Count > 0)
             await Expect(page.GetByTestId("top-action").First)
