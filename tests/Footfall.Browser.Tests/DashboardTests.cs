@@ -144,6 +144,17 @@ public sealed class DashboardTests(BrowserFixture fx)
         await Expect(page.GetByTestId("attribution-days")).ToContainTextAsync(results.GetProperty("attributionDays").GetRawText());
         await Expect(page.GetByTestId("timeline-chart")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("timeline-chart").Locator("canvas")).ToHaveCountAsync(1);
+        // The chart's data table: one row per day of the timeline API, the last day's cumulative rates as the API says.
+        var firstMetric = listed.GetProperty("metrics")[0].GetString()!;
+        var timeline = await fx.GetJsonAsync($"/v1/experiences/checkout-button/timeline?metric={firstMetric}");
+        var days = timeline.GetProperty("days").EnumerateArray().ToList();
+        Assert.NotEmpty(days);
+        var dayRows = page.GetByTestId("timeline-table").Locator("tbody tr");
+        await Expect(dayRows).ToHaveCountAsync(days.Count);
+        var lastRates = await dayRows.Last.Locator("td").EvaluateAllAsync<string[]>("tds => tds.map(td => td.dataset.value)");
+        var apiLast = days[^1].GetProperty("variants");
+        Assert.Equal(variants.Select(v => apiLast.GetProperty(v.GetProperty("variant").GetString()!).GetProperty("conversionRate").GetDouble()),
+            lastRates.Select(r => Num(r)));
         await ScreenshotAsync(page, "experience-analytics");
         // The whole page too (1280 wide), with the per-metric cards and the cumulative conversion chart below the fold.
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Images, "experience-analytics-full.png"), FullPage = true });
