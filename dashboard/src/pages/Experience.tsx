@@ -82,7 +82,7 @@ export function ExperiencePage({ id, query }: { id: string; query: URLSearchPara
             <span data-testid="attribution-days">
               attribution window {plural(results.data?.attributionDays ?? exp?.attributionDays ?? 0, 'day')}
             </span>
-            {exp && (
+            {exp && (days !== null || !exp.impressions) && (
               <span>{days === null ? 'no impressions yet' : `running ${plural(days, 'day')} (since ${date(exp.firstImpressionAt)})`}</span>
             )}
           </span>

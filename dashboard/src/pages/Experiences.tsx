@@ -87,7 +87,12 @@ function ExperienceRow({ e }: { e: Experience }) {
       </td>
       <td data-testid="days-running" data-first-impression={e.firstImpressionAt ?? ''}>
         {days === null ? (
-          <span class="muted">Not started</span>
+          // No first-impression time from the server: "Not started" only when there are no impressions either.
+          e.impressions ? (
+            <span class="muted" title="The server does not report when the first impression was">—</span>
+          ) : (
+            <span class="muted">Not started</span>
+          )
         ) : (
           <>
             {plural(days, 'day')}
