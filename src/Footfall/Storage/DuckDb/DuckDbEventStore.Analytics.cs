@@ -5,38 +5,11 @@ namespace Footfall.Storage.DuckDb;
 public sealed partial class DuckDbEventStore
 {
     /// <inheritdoc />
-    public async Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
     {
-        var args = ExperienceArgs(projectId, experience, range);
-        var impressions = new Dictionary<string, long>(StringComparer.Ordinal);
-        var metrics = new Dictionary<string, Dictionary<string, MetricCounts>>(StringComparer.Ordinal);
-        await using var connection = await OpenReadAsync(cancellationToken);
-        using (var reader = Query(connection, $"""
-            {Exposed}
-            SELECT variant, count(DISTINCT person) FROM imp WHERE {RangeFilter("time", range)} GROUP BY variant
-            """, args))
-        {
-            while (reader.Read())
-                impressions[reader.GetString(0)] = reader.GetInt64(1);
-        }
-        if (experience.Metrics.Count > 0)
-        {
-            using var reader = Query(connection, $"""
-                {Exposed}, {Attributed(experience, range)}
-                SELECT variant, action, count(DISTINCT seq), count(DISTINCT person) FROM attributed GROUP BY variant, action
-                """, args);
-            while (reader.Read())
-            {
-                var variant = reader.GetString(0);
-                if (!metrics.TryGetValue(variant, out var byAction))
-                    metrics[variant] = byAction = new Dictionary<string, MetricCounts>(StringComparer.Ordinal);
-                byAction[reader.GetString(1)] = new MetricCounts(reader.GetInt64(2), reader.GetInt64(3));
-            }
-        }
-        return impressions.Keys.Union(metrics.Keys)
-            .Select(v => new VariantCounts(v, impressions.GetValueOrDefault(v),
-                metrics.TryGetValue(v, out var m) ? m : new Dictionary<string, MetricCounts>()))
-            .ToList();
+        var project = ProjectNumber(projectId);
+        lock (_attribution)
+            return Task.FromResult(_attribution.Count(project, experience, range));
     }
 
     /// <inheritdoc />

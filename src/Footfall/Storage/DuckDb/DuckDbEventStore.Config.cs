@@ -8,9 +8,12 @@ public sealed partial class DuckDbEventStore
 {
     /// <inheritdoc />
     public Task SaveExperienceAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => Execute(_writeConnection, "INSERT OR REPLACE INTO experiences VALUES ($p, $uid, $json)",
-            ("p", ProjectNumber(projectId)), ("uid", experience.ShortUid), ("json", JsonSerializer.Serialize(experience, StoreJson.Options))),
-            cancellationToken);
+        WriteAsync(() =>
+        {
+            Execute(_writeConnection, "INSERT OR REPLACE INTO experiences VALUES ($p, $uid, $json)",
+                ("p", ProjectNumber(projectId)), ("uid", experience.ShortUid), ("json", JsonSerializer.Serialize(experience, StoreJson.Options)));
+            TrackMetrics(ProjectNumber(projectId), experience);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ExperienceDefinition>> ListExperiencesAsync(string projectId, CancellationToken cancellationToken = default)

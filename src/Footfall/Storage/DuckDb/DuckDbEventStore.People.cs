@@ -129,6 +129,8 @@ public sealed partial class DuckDbEventStore
             }
             lock (_identities)
                 _identities.Remove(person);
+            lock (_attribution)
+                _attribution.Remove(project, person);
             return erased;
         }
         finally

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DuckDB.NET.Data;
 using Footfall.Events;
 using Footfall.Identity;
@@ -28,6 +27,7 @@ public sealed partial class DuckDbEventStore
             }
             foreach (var hash in plan.KeyHashes)
                 _keys.Add(hash);
+            IndexCommitted(plan);
             return plan.Outcomes;
         }
         finally
@@ -41,7 +41,7 @@ public sealed partial class DuckDbEventStore
     {
         public required WriteOutcome[] Outcomes { get; init; }
         public List<long> NewIdentifiers { get; } = [];
-        public List<(int Project, long Kept, long Absorbed)> Merges { get; } = [];
+        public List<(long Kept, long Absorbed)> Merges { get; } = [];
         public List<(TrackedEvent Event, int Project, long Ident, long Seq)> Events { get; } = [];
         public List<(int Project, RejectedEvent Rejected)> Rejected { get; } = [];
         public List<long> KeyHashes { get; } = [];
@@ -100,7 +100,7 @@ public sealed partial class DuckDbEventStore
     {
         var merged = _identities.Link(Intern(plan, project, a), Intern(plan, project, b));
         if (merged is { } m)
-            plan.Merges.Add((project, m.Kept, m.Absorbed));
+            plan.Merges.Add((m.Kept, m.Absorbed));
     }
 
     private void Apply(CommitPlan plan)
@@ -115,12 +115,7 @@ public sealed partial class DuckDbEventStore
                     .AppendValue(_identities.PersonOf(id)).EndRow();
             }
         }
-        // In order: a person kept by one merge may be absorbed by a later one in the same batch.
-        foreach (var (project, kept, absorbed) in plan.Merges)
-        {
-            Execute(_writeConnection, "UPDATE idents SET person = $kept WHERE project = $p AND person = $absorbed",
-                ("kept", kept), ("p", project), ("absorbed", absorbed));
-        }
+        UpdateMergedPersons(plan);
         AppendEvents(plan);
         using (var appender = _writeConnection.CreateAppender("rejected"))
         {
@@ -129,6 +124,19 @@ public sealed partial class DuckDbEventStore
         }
         transaction.Commit();
         _nextSeq += plan.Events.Count;
+    }
+
+    // One statement for all of the commit's merges. Person numbers are identifier numbers, unique across projects,
+    // and an absorbed person's own identifier now points at the final person, even through chains of merges in
+    // the same commit; identifiers created in this commit were appended with their final person already.
+    private void UpdateMergedPersons(CommitPlan plan)
+    {
+        if (plan.Merges.Count == 0)
+            return;
+        var pairs = plan.Merges.Select(m => m.Absorbed).Distinct()
+            .Select(absorbed => $"({absorbed}, {_identities.PersonOf(absorbed)})");
+        Execute(_writeConnection,
+            $"UPDATE idents SET person = m.kept FROM (VALUES {string.Join(", ", pairs)}) AS m(absorbed, kept) WHERE idents.person = m.absorbed");
     }
 
     private void AppendEvents(CommitPlan plan)
@@ -141,7 +149,7 @@ public sealed partial class DuckDbEventStore
                     .AppendValue(seq).AppendValue(project).AppendValue(ident).AppendValue(e.Time)
                     .AppendValue(e.Action).AppendValue(e.Product).AppendValue(e.Experience).AppendValue(e.Variant)
                     .AppendValue(e.Key).AppendValue(e.ReceivedAt).AppendValue(e.UserId).AppendValue(e.GuestId)
-                    .AppendValue(e.SessionId).AppendValue(e.Target is null ? null : JsonSerializer.Serialize(e.Target, StoreJson.Options))
+                    .AppendValue(e.SessionId).AppendValue(TargetJson.Write(e.Target))
                     .AppendValue(e.SourceId).AppendValue(e.Label).AppendValue(e.ParamsJson).AppendValue(e.Source)
                     .EndRow();
             }

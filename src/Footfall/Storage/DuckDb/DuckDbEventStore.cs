@@ -75,6 +75,7 @@ public sealed partial class DuckDbEventStore : IEventStore
                 _keys.Add(EventKeyIndex.Hash(reader.GetInt32(0), reader.GetString(1)));
         }
         _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
+        LoadAttribution();
         _logger.LogInformation("Loaded {Identifiers} identifiers and {Keys} idempotency keys; next event {Seq}",
             _identities.Count, _keys.Count, _nextSeq);
     }

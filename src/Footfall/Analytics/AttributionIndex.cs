@@ -1,0 +1,164 @@
+using Footfall.Experiences;
+using Footfall.Storage;
+
+namespace Footfall.Analytics;
+
+/// <summary>
+/// Experience results kept ready in memory for the embedded store: every impression, and every event of an action
+/// some experience counts as a metric, filed under its person. A link moves the absorbed person's entries to the
+/// person it joined, so results stay retroactive without rescanning events. Counting walks only exposed persons,
+/// which is what keeps results fast at millions of events. Times are Unix milliseconds, as stored.
+/// Not thread-safe: the owning store serialises writers, and readers lock the index.
+/// </summary>
+internal sealed class AttributionIndex
+{
+    private readonly Dictionary<int, ProjectEntries> _projects = new();
+
+    private sealed class ProjectEntries
+    {
+        public Dictionary<string, ExperienceEntries> Experiences { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<long, List<(long TimeMs, long Seq)>>> Actions { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class ExperienceEntries
+    {
+        public List<string> Variants { get; } = [];
+        public Dictionary<long, List<(int Variant, long TimeMs)>> ByPerson { get; } = new();
+
+        public int VariantIndex(string variant)
+        {
+            var i = Variants.IndexOf(variant);
+            if (i >= 0) return i;
+            Variants.Add(variant);
+            return Variants.Count - 1;
+        }
+    }
+
+    /// <summary>Whether events of <paramref name="action"/> are indexed for the project.</summary>
+    public bool IsTracked(int project, string action) =>
+        _projects.TryGetValue(project, out var p) && p.Actions.ContainsKey(action);
+
+    /// <summary>Starts indexing an action; the caller adds its stored events.</summary>
+    public void Track(int project, string action) => Entries(project).Actions.TryAdd(action, new Dictionary<long, List<(long, long)>>());
+
+    /// <summary>Files an impression.</summary>
+    public void AddExposure(int project, string experience, string variant, long person, long timeMs)
+    {
+        var entries = Entries(project);
+        if (!entries.Experiences.TryGetValue(experience, out var e))
+            entries.Experiences[experience] = e = new ExperienceEntries();
+        Add(e.ByPerson, person, (e.VariantIndex(variant), timeMs));
+    }
+
+    /// <summary>Files an event if its action is tracked.</summary>
+    public void AddAction(int project, string action, long person, long timeMs, long seq)
+    {
+        if (_projects.TryGetValue(project, out var p) && p.Actions.TryGetValue(action, out var byPerson))
+            Add(byPerson, person, (timeMs, seq));
+    }
+
+    /// <summary>Moves everything of <paramref name="absorbed"/> to <paramref name="kept"/>.</summary>
+    public void Merge(int project, long absorbed, long kept)
+    {
+        if (!_projects.TryGetValue(project, out var p)) return;
+        foreach (var e in p.Experiences.Values) Move(e.ByPerson, absorbed, kept);
+        foreach (var byPerson in p.Actions.Values) Move(byPerson, absorbed, kept);
+    }
+
+    /// <summary>Forgets a person (erasure).</summary>
+    public void Remove(int project, long person)
+    {
+        if (!_projects.TryGetValue(project, out var p)) return;
+        foreach (var e in p.Experiences.Values) e.ByPerson.Remove(person);
+        foreach (var byPerson in p.Actions.Values) byPerson.Remove(person);
+    }
+
+    /// <summary>Forgets everything (before a reload).</summary>
+    public void Clear() => _projects.Clear();
+
+    /// <summary>Impressions and attributed conversions per variant, exactly as CONTRACT §5 defines them.</summary>
+    public IReadOnlyList<VariantCounts> Count(int project, ExperienceDefinition experience, TimeRange range)
+    {
+        if (!_projects.TryGetValue(project, out var p) || !p.Experiences.TryGetValue(experience.ShortUid, out var e))
+            return [];
+        long from = range.From is { } f ? Events.EventTime.ToUnixMs(f) : long.MinValue;
+        long to = range.To is { } t ? Events.EventTime.ToUnixMs(t) : long.MaxValue;
+        var window = experience.AttributionDays * 86_400_000L;
+        var variants = e.Variants.Count;
+        var impressions = new long[variants];
+        var conversions = new long[variants, experience.Metrics.Count];
+        var converted = new long[variants, experience.Metrics.Count];
+        var metricEvents = experience.Metrics.Select(m => p.Actions.GetValueOrDefault(m)).ToArray();
+        var seen = new bool[variants];
+        var personConverted = new bool[variants];
+        foreach (var (person, exposures) in e.ByPerson)
+        {
+            Array.Clear(seen);
+            foreach (var (v, time) in exposures)
+            {
+                if (time >= from && time < to) seen[v] = true;
+            }
+            for (var v = 0; v < variants; v++)
+            {
+                if (seen[v]) impressions[v]++;
+            }
+            for (var m = 0; m < metricEvents.Length; m++)
+            {
+                if (metricEvents[m] is null || !metricEvents[m]!.TryGetValue(person, out var events)) continue;
+                Array.Clear(personConverted);
+                foreach (var (time, _) in events)
+                {
+                    if (time < from || time >= to) continue;
+                    Array.Clear(seen);
+                    foreach (var (v, exposed) in exposures)
+                    {
+                        if (exposed <= time && exposed >= time - window) seen[v] = true;
+                    }
+                    for (var v = 0; v < variants; v++)
+                    {
+                        if (!seen[v]) continue;
+                        conversions[v, m]++;
+                        personConverted[v] = true;
+                    }
+                }
+                for (var v = 0; v < variants; v++)
+                {
+                    if (personConverted[v]) converted[v, m]++;
+                }
+            }
+        }
+        var result = new List<VariantCounts>();
+        for (var v = 0; v < variants; v++)
+        {
+            var metrics = new Dictionary<string, MetricCounts>(StringComparer.Ordinal);
+            for (var m = 0; m < experience.Metrics.Count; m++)
+            {
+                if (conversions[v, m] > 0) metrics[experience.Metrics[m]] = new MetricCounts(conversions[v, m], converted[v, m]);
+            }
+            if (impressions[v] > 0 || metrics.Count > 0)
+                result.Add(new VariantCounts(e.Variants[v], impressions[v], metrics));
+        }
+        return result;
+    }
+
+    private ProjectEntries Entries(int project)
+    {
+        if (!_projects.TryGetValue(project, out var p))
+            _projects[project] = p = new ProjectEntries();
+        return p;
+    }
+
+    private static void Add<T>(Dictionary<long, List<T>> byPerson, long person, T entry)
+    {
+        if (!byPerson.TryGetValue(person, out var list))
+            byPerson[person] = list = new List<T>(2);
+        list.Add(entry);
+    }
+
+    private static void Move<T>(Dictionary<long, List<T>> byPerson, long from, long to)
+    {
+        if (!byPerson.Remove(from, out var moving)) return;
+        if (byPerson.TryGetValue(to, out var list)) list.AddRange(moving);
+        else byPerson[to] = moving;
+    }
+}
