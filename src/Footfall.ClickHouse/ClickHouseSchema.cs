@@ -65,6 +65,14 @@ internal static class ClickHouseSchema
         CREATE TABLE IF NOT EXISTS settings (project String, name String, value String, ord UInt64)
         ENGINE = ReplacingMergeTree(ord) ORDER BY (project, name)
         """,
+        // Served recommendation responses (what sourceId attribution joins on). Ids are unique; a retried insert
+        // could store one twice, so reads take LIMIT 1 BY id.
+        """
+        CREATE TABLE IF NOT EXISTS rec_responses (
+            project String, id String, feed String, time_ms Int64, time DateTime DEFAULT toDateTime(intDiv(time_ms, 1000)),
+            items String)
+        ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (project, time_ms)
+        """,
     ];
 
     /// <summary>The person of every identifier of a project, as a subquery yielding (actor, mapped).</summary>

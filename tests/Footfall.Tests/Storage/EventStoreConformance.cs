@@ -313,6 +313,140 @@ public abstract class EventStoreConformance : IAsyncLifetime
         Assert.Equal(new WriteOutcome(1, 0), await CommitAsync(Buy(T0, user: "u1", key: "order-1")));
     }
 
+    // ---- recommendations (CONTRACT §8) ----
+
+    private static TrackedEvent Product(string action, DateTime time, string product, string? user = null, string? guest = null,
+        string? paramsJson = null, string? session = null, string? source = null, string? key = null) =>
+        Ev(action, time, user, guest, key, product: product) with { ParamsJson = paramsJson, SessionId = session, SourceId = source };
+
+    [Fact]
+    public async Task Product_interactions_are_product_actions_with_a_product_in_range_oldest_first()
+    {
+        await CommitAsync(
+            Product(BuiltInActions.AddToCart, T0.AddMinutes(-1), "before", "u1"),
+            Product(BuiltInActions.ProductView, T0, "sku-1", "u1", paramsJson: """{"category":"shoes","price":99}""", session: "s1", source: "r_1"),
+            Product(BuiltInActions.Purchase, T0.AddMinutes(1), "sku-2", "u1", paramsJson: """{"price":2.5,"quantity":4,"category":7}""", session: "s1"),
+            // Equal times come back in the order they were stored.
+            Product(BuiltInActions.Purchase, T0.AddMinutes(2), "sku-3", "u1", paramsJson: """{"price":"3"}""", session: "s2", key: "order-1"),
+            Product(BuiltInActions.Purchase, T0.AddMinutes(2), "sku-4", "u1", paramsJson: """{"quantity":2}"""),
+            Product(BuiltInActions.Rating, T0.AddMinutes(3), "sku-5", "u1", paramsJson: """{"rating":4,"nested":{"category":"no"}}"""),
+            // Not product interactions: another action with a product target, a product action without one.
+            Product("page_view", T0.AddMinutes(3), "sku-6", "u1"),
+            Ev(BuiltInActions.ProductView, T0.AddMinutes(3), "u1"),
+            Product(BuiltInActions.ProductView, T0.AddMinutes(5), "at-the-end", "u1"));
+        // A retried key is one interaction.
+        await CommitAsync(Product(BuiltInActions.Purchase, T0.AddMinutes(2), "sku-3", "u1", paramsJson: """{"price":"3"}""", key: "order-1"));
+
+        var set = await Store.ReadProductInteractionsAsync(ProjectId, new TimeRange(T0, T0.AddMinutes(5)));
+        var rows = set.Interactions;
+        Assert.Equal(["sku-1", "sku-2", "sku-3", "sku-4", "sku-5"], rows.Select(r => r.Item));
+        Assert.Equal([BuiltInActions.ProductView, BuiltInActions.Purchase, BuiltInActions.Purchase, BuiltInActions.Purchase, BuiltInActions.Rating],
+            rows.Select(r => r.Action));
+        Assert.Equal([T0, T0.AddMinutes(1), T0.AddMinutes(2), T0.AddMinutes(2), T0.AddMinutes(3)], rows.Select(r => r.Time));
+        Assert.All(rows, r => Assert.Equal(DateTimeKind.Utc, r.Time.Kind));
+        // Value: price x quantity (1 when absent) for purchases only; null without a numeric price.
+        Assert.Equal([null, 10.0, 3.0, null, null], rows.Select(r => r.Value));
+        Assert.Equal(["shoes", "7", null, null, null], rows.Select(r => r.Category));
+        Assert.Equal(["r_1", null, null, null, null], rows.Select(r => r.SourceId));
+        Assert.Single(rows.Select(r => r.Person).Distinct());
+        // Sessions: equal ids hash equal, different ids differ, none is null.
+        Assert.NotNull(rows[0].Session);
+        Assert.Equal(rows[0].Session, rows[1].Session);
+        Assert.NotEqual(rows[0].Session, rows[2].Session);
+        Assert.Null(rows[3].Session);
+
+        var all = await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All);
+        Assert.Equal(["before", "sku-1", "sku-2", "sku-3", "sku-4", "sku-5", "at-the-end"], all.Interactions.Select(r => r.Item));
+        Assert.Equal(new Dictionary<string, long> { ["u:u1"] = all.Interactions[0].Person }, all.PersonOfIdentifier);
+        Assert.Empty((await Store.ReadProductInteractionsAsync(ProjectId, new TimeRange(null, T0.AddMinutes(-1)))).Interactions);
+    }
+
+    [Fact]
+    public async Task Sourced_only_product_interactions_carry_a_source_id()
+    {
+        await CommitAsync(
+            Product(BuiltInActions.ProductView, T0, "sku-1", "u1", source: "r_a"),
+            Product(BuiltInActions.ProductView, T0.AddMinutes(1), "sku-2", "u1"),
+            Product(BuiltInActions.Purchase, T0.AddMinutes(2), "sku-1", "u2", paramsJson: """{"price":5}""", source: "r_a"),
+            Ev("search", T0.AddMinutes(3), "u2") with { SourceId = "r_a" });
+        var set = await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All, sourcedOnly: true);
+        Assert.Equal([("sku-1", "r_a", (double?)null), ("sku-1", "r_a", 5.0)], set.Interactions.Select(r => (r.Item, r.SourceId!, r.Value)));
+        Assert.Equal(["u:u1", "u:u2"], set.PersonOfIdentifier.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(3, (await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All)).Interactions.Count);
+    }
+
+    [Fact]
+    public async Task Product_interactions_are_filed_under_the_person_now_and_name_all_their_identifiers()
+    {
+        await CommitAsync(
+            Product(BuiltInActions.ProductView, T0, "sku-1", guest: "g1"),
+            Product(BuiltInActions.Purchase, T0.AddMinutes(1), "sku-2", user: "u1", paramsJson: """{"price":1}"""),
+            Product(BuiltInActions.ProductView, T0.AddMinutes(2), "sku-3", guest: "g2"),
+            // Identifiers with no product events: g3 has only a page view; g9 nothing at all.
+            Ev("page_view", T0, guest: "g3"),
+            Ev("page_view", T0, guest: "g4"));
+        await LinkAsync(Identifier.Guest("g1"), Identifier.User("u1"));
+        await LinkAsync(Identifier.User("u1"), Identifier.Guest("g3"));
+        await LinkAsync(Identifier.Guest("g9"), Identifier.Guest("g3"));
+
+        var set = await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All);
+        var rows = set.Interactions;
+        Assert.Equal(["sku-1", "sku-2", "sku-3"], rows.Select(r => r.Item));
+        Assert.Equal(rows[0].Person, rows[1].Person);
+        Assert.NotEqual(rows[0].Person, rows[2].Person);
+        var u1 = rows[0].Person;
+        Assert.Equal(new Dictionary<string, long> { ["g:g1"] = u1, ["u:u1"] = u1, ["g:g3"] = u1, ["g:g9"] = u1, ["g:g2"] = rows[2].Person },
+            set.PersonOfIdentifier);
+
+        // Within one read only: a range without g1's view still files u1's purchase under the whole person.
+        var later = await Store.ReadProductInteractionsAsync(ProjectId, new TimeRange(T0.AddMinutes(1), T0.AddMinutes(2)));
+        var purchase = Assert.Single(later.Interactions);
+        Assert.Equal(["g:g1", "g:g3", "g:g9", "u:u1"], later.PersonOfIdentifier.Keys.Order(StringComparer.Ordinal));
+        Assert.All(later.PersonOfIdentifier.Values, p => Assert.Equal(purchase.Person, p));
+    }
+
+    [Fact]
+    public async Task An_erased_person_is_absent_from_product_interactions()
+    {
+        await CommitAsync(
+            Product(BuiltInActions.ProductView, T0, "sku-1", guest: "g1", source: "r_1"),
+            Product(BuiltInActions.Purchase, T0.AddMinutes(1), "sku-1", user: "u1", paramsJson: """{"price":1}""", source: "r_1"),
+            Product(BuiltInActions.ProductView, T0.AddMinutes(2), "sku-2", user: "u2", source: "r_1"));
+        await LinkAsync(Identifier.Guest("g1"), Identifier.User("u1"));
+        Assert.Equal(2, await Store.ErasePersonAsync(ProjectId, Identifier.User("u1")));
+        foreach (var sourced in new[] { false, true })
+        {
+            var set = await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All, sourced);
+            Assert.Equal(["sku-2"], set.Interactions.Select(r => r.Item));
+            Assert.Equal(["u:u2"], set.PersonOfIdentifier.Keys);
+        }
+    }
+
+    [Fact]
+    public async Task Served_responses_round_trip_and_are_read_by_time_range_and_project()
+    {
+        var other = ProjectKeys.NewProjectId();
+        await Store.CreateProjectAsync(new Project(other, "other", "hash-3", T0));
+        ServedResponse[] first =
+        [
+            new("r_1", "personal", T0.AddMilliseconds(7), ["sku-1", "sku 'two'\\\t\n", "é"]),
+            new("r_2", "trending", T0.AddMinutes(59), []),
+        ];
+        await Store.RecordResponsesAsync(ProjectId, first);
+        await Store.RecordResponsesAsync(ProjectId, [new ServedResponse("r_3", "also-viewed", T0.AddHours(1), ["sku-9"])]);
+        await Store.RecordResponsesAsync(ProjectId, []);
+        await Store.RecordResponsesAsync(other, [new ServedResponse("r_4", "personal", T0, ["sku-1"])]);
+
+        static string Show(ServedResponse r) => $"{r.ResponseId}|{r.Feed}|{r.Time:O}|{r.Time.Kind}|{string.Join(",", r.Items)}";
+        var hour = await Store.ReadResponsesAsync(ProjectId, new TimeRange(T0, T0.AddHours(1)));
+        Assert.Equal(first.Select(Show), hour.OrderBy(r => r.ResponseId, StringComparer.Ordinal).Select(Show));
+        var all = await Store.ReadResponsesAsync(ProjectId, TimeRange.All);
+        Assert.Equal(["r_1", "r_2", "r_3"], all.Select(r => r.ResponseId).Order(StringComparer.Ordinal));
+        Assert.Equal(["r_3"], (await Store.ReadResponsesAsync(ProjectId, new TimeRange(T0.AddHours(1), null))).Select(r => r.ResponseId));
+        Assert.Empty(await Store.ReadResponsesAsync(ProjectId, new TimeRange(null, T0.AddMilliseconds(7))));
+        Assert.Equal(["r_4"], (await Store.ReadResponsesAsync(other, TimeRange.All)).Select(r => r.ResponseId));
+    }
+
     // ---- quarantine and live counts ----
 
     [Fact]
