@@ -5,11 +5,17 @@ namespace Footfall.Storage.DuckDb;
 public sealed partial class DuckDbEventStore
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
     {
         var project = ProjectNumber(projectId);
+        bool tracked;
         lock (_attribution)
-            return Task.FromResult(_attribution.Count(project, experience, range));
+            tracked = experience.Metrics.All(m => _attribution.IsTracked(project, m));
+        // A definition not saved yet (or changed since) may name metrics the index does not follow yet.
+        if (!tracked)
+            await WriteAsync(() => TrackMetrics(project, experience), cancellationToken);
+        lock (_attribution)
+            return _attribution.Count(project, experience, range);
     }
 
     /// <inheritdoc />
