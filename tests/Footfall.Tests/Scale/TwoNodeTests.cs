@@ -74,6 +74,83 @@ public sealed class TwoNodeTests(ClickHouseServer clickHouse)
         Assert.Equal(["product_purchase", "impression"], activityA.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
     }
 
+    [Fact]
+    public async Task A_feed_answered_on_one_node_is_attributed_on_the_other_and_models_converge()
+    {
+        using var dataA = new TempFolder();
+        using var dataB = new TempFolder();
+        // The real background refresher, every second instead of every five, to keep the test short.
+        var env = new Dictionary<string, string> { ["FOOTFALL_ADMIN_TOKEN"] = AdminToken, ["Recommendations__RefreshSeconds"] = "1" };
+        string[] args = ["--store", "clickhouse", "--clickhouse", clickHouse.ConnectionString()];
+        await using var a = await ServerProcess.StartAsync(dataA.Path, args, env);
+        await using var b = await ServerProcess.StartAsync(dataB.Path, args, env);
+        var (projectId, secret) = await CreateProjectAsync(a);
+
+        // Four shoppers view sku-1 then sku-2 in one visit: two at A, two at B; p0 also buys sku-1 at A.
+        var earlier = DateTime.UtcNow.AddMinutes(-10);
+        for (var i = 0; i < 4; i++)
+        {
+            List<object> events =
+            [
+                new { action = "product_view", userId = $"p{i}", sessionId = $"s{i}", target = new { product = "sku-1" }, time = earlier },
+                new { action = "product_view", userId = $"p{i}", sessionId = $"s{i}", target = new { product = "sku-2" }, time = earlier.AddSeconds(1) },
+            ];
+            if (i == 0)
+                events.Add(new { action = "product_purchase", userId = "p0", target = new { product = "sku-1" }, time = earlier.AddSeconds(2), @params = new { price = 5 } });
+            await TrackAsync(i % 2 == 0 ? a : b, projectId, events);
+        }
+
+        // Each node serves its own model, rebuilt in the background: both catch up with what either node stored.
+        foreach (var node in new[] { a, b })
+            await EventuallyAsync(node, secret, "/v1/recommendations/recently-viewed?userId=p3", r => Ids(r).SequenceEqual(["sku-2", "sku-1"]));
+        var servedA = await GetAsync(a, secret, "/v1/recommendations/also-viewed?item=sku-1");
+        var servedB = await GetAsync(b, secret, "/v1/recommendations/also-viewed?item=sku-1");
+        Assert.Equal(["sku-2"], Ids(servedA));
+        Assert.Equal(servedA.GetProperty("items").GetRawText(), servedB.GetProperty("items").GetRawText());
+        var responseId = servedA.GetProperty("responseId").GetString()!;
+
+        // The shopper follows A's recommendation, but the click, cart and purchase arrive at B.
+        await TrackAsync(b, projectId, [
+            new { action = "product_view", guestId = "shopper", target = new { product = "sku-2" }, sourceId = responseId },
+            new { action = "product_add_to_cart", guestId = "shopper", target = new { product = "sku-2" }, sourceId = responseId },
+            new { action = "product_purchase", guestId = "shopper", target = new { product = "sku-2" }, sourceId = responseId,
+                  @params = new { price = 20, quantity = 2 } },
+        ]);
+
+        // A writes its served responses within a second; B's report flushes only B's own queue, so it may have to wait for A's.
+        var perfB = await EventuallyAsync(b, secret, "/v1/recommendations/performance", r => Feed(r, "also-viewed").GetProperty("responses").GetInt64() == 2);
+        var alsoViewed = Feed(perfB, "also-viewed");
+        Assert.Equal((1L, 1L, 1L, 40.0, 0.5), (alsoViewed.GetProperty("clicks").GetInt64(), alsoViewed.GetProperty("addToCarts").GetInt64(),
+            alsoViewed.GetProperty("purchases").GetInt64(), alsoViewed.GetProperty("revenue").GetDouble(), alsoViewed.GetProperty("clickThroughRate").GetDouble()));
+        var perfA = await GetAsync(a, secret, "/v1/recommendations/performance");
+        Assert.Equal(Feed(perfB, "also-viewed").GetRawText(), Feed(perfA, "also-viewed").GetRawText());
+
+        // Erasing through B rebuilds B's models before it answers; A drops the person at its next background refresh.
+        Assert.Equal(["sku-2", "sku-1"], Ids(await GetAsync(a, secret, "/v1/recommendations/recently-viewed?userId=p0")));
+        using (var http = Reader(b, secret))
+            Assert.True((await http.DeleteAsync("/v1/people?userId=p0")).IsSuccessStatusCode);
+        Assert.Empty(Ids(await GetAsync(b, secret, "/v1/recommendations/recently-viewed?userId=p0")));
+        await EventuallyAsync(a, secret, "/v1/recommendations/recently-viewed?userId=p0", r => Ids(r).Count == 0);
+    }
+
+    private static List<string> Ids(JsonElement feed) => feed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
+
+    private static JsonElement Feed(JsonElement report, string feed) =>
+        report.GetProperty("feeds").EnumerateArray().Single(f => f.GetProperty("feed").GetString() == feed);
+
+    /// <summary>GETs until <paramref name="done"/> holds (at most 30 s): for what a node learns in the background.</summary>
+    private static async Task<JsonElement> EventuallyAsync(ServerProcess node, string secret, string path, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var body = await GetAsync(node, secret, path);
+            if (done(body)) return body;
+            Assert.True(DateTime.UtcNow < deadline, $"GET {path} on {node.Url} never satisfied the condition; last: {body.GetRawText()}");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task<(string Id, string Secret)> CreateProjectAsync(ServerProcess node)
     {
         using var http = node.Client();
