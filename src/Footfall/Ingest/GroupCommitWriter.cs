@@ -65,21 +65,25 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         while (await reader.WaitToReadAsync())
         {
             var size = 0;
+            // The group closes on size, or once the linger has passed since its first request: a steady trickle of
+            // requests must not keep a group open (and its first request waiting) indefinitely.
+            var opened = Stopwatch.GetTimestamp();
             while (size < _options.MaxCommitEvents && reader.TryRead(out var next))
             {
                 group.Add(next);
                 size += next.Write.Events.Count + next.Write.Rejected.Count;
-                if (size < _options.MaxCommitEvents && _options.CommitLinger > TimeSpan.Zero && !reader.TryPeek(out _))
-                    await LingerAsync(reader);
+                var left = _options.CommitLinger - Stopwatch.GetElapsedTime(opened);
+                if (size < _options.MaxCommitEvents && left > TimeSpan.Zero && !reader.TryPeek(out _))
+                    await LingerAsync(reader, left);
             }
             await CommitAsync(group, size);
             group.Clear();
         }
     }
 
-    private async Task LingerAsync(ChannelReader<Pending> reader)
+    private static async Task LingerAsync(ChannelReader<Pending> reader, TimeSpan left)
     {
-        using var timeout = new CancellationTokenSource(_options.CommitLinger);
+        using var timeout = new CancellationTokenSource(left);
         try
         {
             await reader.WaitToReadAsync(timeout.Token);

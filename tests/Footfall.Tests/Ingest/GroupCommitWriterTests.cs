@@ -1,0 +1,76 @@
+using System.Reflection;
+using Footfall.Events;
+using Footfall.Ingest;
+using Footfall.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.Tests.Ingest;
+
+public sealed class GroupCommitWriterTests
+{
+    private static ProjectWrite Write(int events) => new("p",
+        Enumerable.Range(0, events).Select(i => new TrackedEvent { Action = "x", UserId = "u", Time = DateTime.UnixEpoch, ReceivedAt = DateTime.UnixEpoch }).ToList(),
+        [], []);
+
+    [Fact]
+    public async Task Requests_queued_during_a_commit_share_the_next_commit()
+    {
+        var store = GatedStore.Create();
+        await using var writer = new GroupCommitWriter(store, new IngestOptions(), NullLogger<GroupCommitWriter>.Instance);
+        Assert.True(writer.TryEnqueue(Write(1), out var first));
+        await GatedStore.Of(store).Started.Task; // the first commit is in progress and held
+        var later = Enumerable.Range(0, 3).Select(_ => writer.TryEnqueue(Write(2), out var t) ? t : throw new InvalidOperationException()).ToList();
+        GatedStore.Of(store).Release();
+        await first;
+        var outcomes = await Task.WhenAll(later);
+        Assert.All(outcomes, o => Assert.Equal(2, o.Accepted));
+        Assert.Equal([1, 3], GatedStore.Of(store).CommitSizes);
+    }
+
+    [Fact]
+    public async Task A_full_queue_refuses_instead_of_growing()
+    {
+        var store = GatedStore.Create();
+        await using var writer = new GroupCommitWriter(store, new IngestOptions { MaxQueuedEvents = 1000 }, NullLogger<GroupCommitWriter>.Instance);
+        Assert.True(writer.TryEnqueue(Write(1000), out var first));
+        await GatedStore.Of(store).Started.Task;
+        Assert.False(writer.TryEnqueue(Write(1), out _));
+        Assert.Equal(1000, writer.QueuedEvents);
+        GatedStore.Of(store).Release();
+        Assert.Equal(1000, (await first).Accepted);
+        Assert.True(writer.TryEnqueue(Write(1), out var after));
+        Assert.Equal(1, (await after).Accepted);
+    }
+
+    /// <summary>A store whose first commit waits until released; it records each commit's request count.</summary>
+    public class GatedStore : DispatchProxy
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<int> CommitSizes { get; } = [];
+
+        public static IEventStore Create() => Create<IEventStore, GatedStore>();
+
+        public static GatedStore Of(IEventStore store) => (GatedStore)(object)store;
+
+        public void Release() => _release.TrySetResult();
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        {
+            if (method?.Name != nameof(IEventStore.CommitAsync))
+                throw new NotSupportedException(method?.Name);
+            var writes = (IReadOnlyList<ProjectWrite>)args![0]!;
+            return CommitAsync(writes);
+        }
+
+        private async Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<ProjectWrite> writes)
+        {
+            lock (CommitSizes) CommitSizes.Add(writes.Count);
+            Started.TrySetResult();
+            await _release.Task;
+            return writes.Select(w => new WriteOutcome(w.Events.Count, 0)).ToList();
+        }
+    }
+}
