@@ -55,21 +55,8 @@ public static class IngestEndpoints
 
     private static (List<EventCandidate>? Candidates, IResult? Error) ReadBatch(JsonElement root, DateTime receivedAt)
     {
-        switch (root.ValueKind)
-        {
-            case JsonValueKind.Object:
-                return ([Read(root, receivedAt)], null);
-            case JsonValueKind.Array:
-                var count = root.GetArrayLength();
-                if (count > EventLimits.MaxBatchEvents)
-                    return (null, ApiError.TooLarge($"batch has {count} events; the limit is {EventLimits.MaxBatchEvents}"));
-                var list = new List<EventCandidate>(count);
-                foreach (var element in root.EnumerateArray())
-                    list.Add(Read(element, receivedAt));
-                return (list, null);
-            default:
-                return (null, ApiError.BadRequest("body must be an event object or a JSON array of events"));
-        }
+        var (items, error) = JsonBody.Batch(root, "events");
+        return (items?.Select(element => Read(element, receivedAt)).ToList(), error);
     }
 
     private static EventCandidate Read(JsonElement element, DateTime receivedAt) =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Footfall.Events;
 
 namespace Footfall.Server.Http;
 
@@ -48,5 +49,24 @@ public static class JsonBody
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The items of a batch body: a JSON array of at most <see cref="EventLimits.MaxBatchEvents"/>, or (when
+    /// <paramref name="allowSingle"/>) one object; otherwise the 400 or 413 naming what was wrong.
+    /// </summary>
+    public static (List<JsonElement>? Items, IResult? Error) Batch(JsonElement root, string noun, bool allowSingle = true)
+    {
+        var items = root.ValueKind switch
+        {
+            JsonValueKind.Array => root.EnumerateArray().ToList(),
+            JsonValueKind.Object when allowSingle => [root],
+            _ => null,
+        };
+        if (items is null)
+            return (null, ApiError.BadRequest(allowSingle ? $"body must be one object or a JSON array of {noun}" : $"body must be a JSON array of {noun}"));
+        if (items.Count > EventLimits.MaxBatchEvents)
+            return (null, ApiError.TooLarge($"batch has {items.Count} {noun}; the limit is {EventLimits.MaxBatchEvents}"));
+        return (items, null);
     }
 }

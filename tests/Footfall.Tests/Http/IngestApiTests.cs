@@ -47,7 +47,7 @@ public sealed class IngestApiTests : IClassFixture<FootfallFactory>
 
     [Theory]
     [InlineData("[{\"action\":", HttpStatusCode.BadRequest, "not valid JSON")]
-    [InlineData("42", HttpStatusCode.BadRequest, "event object or a JSON array")]
+    [InlineData("42", HttpStatusCode.BadRequest, "one object or a JSON array of events")]
     [InlineData("", HttpStatusCode.BadRequest, "empty")]
     public async Task Malformed_bodies_get_400_naming_the_problem(string body, HttpStatusCode status, string message)
     {

@@ -28,19 +28,11 @@ public static class CrownpeakEndpoints
         using (document)
         {
             var root = document!.RootElement;
-            var items = root.ValueKind switch
-            {
-                JsonValueKind.Array => root.EnumerateArray().ToList(),
-                JsonValueKind.Object => [root],
-                _ => null,
-            };
-            if (items is null)
-                return ApiError.BadRequest("body must be a JSON array of activities");
-            if (items.Count > EventLimits.MaxBatchEvents)
-                return ApiError.TooLarge($"batch has {items.Count} activities; the limit is {EventLimits.MaxBatchEvents}");
+            var (items, batchError) = JsonBody.Batch(root, "activities");
+            if (batchError is not null) return batchError;
             var receivedAt = EventTime.Now(clock);
             var links = new List<IdentityLink>();
-            var candidates = items.Select(item => CrownpeakActivityReader.Read(item, receivedAt, links)).ToList();
+            var candidates = items!.Select(item => CrownpeakActivityReader.Read(item, receivedAt, links)).ToList();
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Crownpeak, candidates, links.Distinct().ToList());
         }
     }

@@ -84,18 +84,10 @@ public static class PersonalizeEndpoints
         using (document)
         {
             var root = document!.RootElement;
-            var items = root.ValueKind switch
-            {
-                JsonValueKind.Array => root.EnumerateArray().ToList(),
-                JsonValueKind.Object => [root],
-                _ => null,
-            };
-            if (items is null)
-                return ApiError.BadRequest("body must be a JSON array of {\"type\": \"IMPRESSION\"|\"EVENT\", ...}");
-            if (items.Count > EventLimits.MaxBatchEvents)
-                return ApiError.TooLarge($"batch has {items.Count} events; the limit is {EventLimits.MaxBatchEvents}");
+            var (items, batchError) = JsonBody.Batch(root, "events ({\"type\": \"IMPRESSION\"|\"EVENT\", ...})");
+            if (batchError is not null) return batchError;
             var receivedAt = EventTime.Now(clock);
-            var candidates = items.Select(item => PersonalizeEventReader.Read(item, userUid!, receivedAt)).ToList();
+            var candidates = items!.Select(item => PersonalizeEventReader.Read(item, userUid!, receivedAt)).ToList();
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Personalize, candidates);
         }
     }

@@ -52,13 +52,11 @@ public static class SyneriseEndpoints
         using (document)
         {
             var root = document!.RootElement;
-            if (root.ValueKind != JsonValueKind.Array)
-                return ApiError.BadRequest("body must be a JSON array of events");
-            if (root.GetArrayLength() > EventLimits.MaxBatchEvents)
-                return ApiError.TooLarge($"batch has {root.GetArrayLength()} events; the limit is {EventLimits.MaxBatchEvents}");
+            var (items, batchError) = JsonBody.Batch(root, "events", allowSingle: false);
+            if (batchError is not null) return batchError;
             var receivedAt = EventTime.Now(clock);
             var links = new List<IdentityLink>();
-            var candidates = root.EnumerateArray().Select(item => SyneriseEventReader.Read(item, receivedAt, links)).ToList();
+            var candidates = items!.Select(item => SyneriseEventReader.Read(item, receivedAt, links)).ToList();
             return await IngestProject.RunAsync(context, async () =>
                 Results.Json(await pipeline.IngestAsync(project!.Id, EventSources.Synerise, candidates, links.Distinct().ToList(), context.RequestAborted),
                     statusCode: StatusCodes.Status202Accepted));
