@@ -6,11 +6,13 @@ using System.Text;
 // back for a fixed time, and every request's latency is recorded. Bounded in time and aimed at loopback only.
 //
 //   dotnet run -c Release --project bench/Footfall.LoadGen -- URL PROJECT_ID [--batch 50] [--seconds 20]
-//       [--connections 32] [--path /v1/events]
+//       [--connections 32] [--path /v1/events] [--events N (stop after N events instead)]
 var url = args.Length > 1 ? args[0].TrimEnd('/') : throw new ArgumentException("usage: URL PROJECT_ID [--batch N] [--seconds S] [--connections C] [--path P]");
 var project = args[1];
 int batch = Option("--batch", 50), seconds = Option("--seconds", 20), connections = Option("--connections", 32);
 var path = OptionText("--path", "/v1/events");
+long eventLimit = Option("--events", 0);
+long sent = 0;
 if (!new Uri(url).IsLoopback)
     throw new ArgumentException("the load generator only targets loopback addresses");
 
@@ -27,9 +29,10 @@ await Task.WhenAll(Enumerable.Range(0, connections).Select(c => Task.Run(async (
 {
     latencies[c] = new List<double>(100_000);
     var sequence = 0L;
-    while (stop.Elapsed < deadline)
+    var random = new Random(c);
+    while (stop.Elapsed < deadline && (eventLimit == 0 || Interlocked.Add(ref sent, batch) <= eventLimit))
     {
-        var body = Body(c, ref sequence);
+        var body = Body(c, ref sequence, random);
         var started = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}{path}?project={project}")
         {
@@ -49,7 +52,7 @@ double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.L
 Console.WriteLine($"path={path} batch={batch} connections={connections} seconds={elapsed:F1} requests={all.Length} non200={failures.Sum()} " +
     $"req/s={all.Length / elapsed:F0} events/s={all.Length * batch / elapsed:F0} p50_ms={Percentile(0.50):F2} p99_ms={Percentile(0.99):F2}");
 
-string Body(int connection, ref long sequence)
+string Body(int connection, ref long sequence, Random random)
 {
     var sb = new StringBuilder(batch * 180);
     sb.Append('[');
@@ -57,11 +60,14 @@ string Body(int connection, ref long sequence)
     {
         var n = sequence++;
         if (i > 0) sb.Append(',');
-        var user = $"u{connection}-{n % 5000}";
+        // Each person gets impressions, views, carts and purchases; a person's variant is fixed by the person,
+        // as sticky assignment would do. Seeded per connection, so runs are repeatable.
+        var person = random.Next(5000);
+        var user = $"u{connection}-{person}";
         // A realistic mix: mostly views, some carts, a few purchases and impressions.
-        var kind = n % 20;
+        var kind = random.Next(20);
         if (kind == 0)
-            sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"impression","userId":"{{user}}","experience":"exp","variant":"{{n % 2}}"}""");
+            sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"impression","userId":"{{user}}","experience":"exp","variant":"{{person % 2}}"}""");
         else if (kind == 1)
             sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"product_purchase","userId":"{{user}}","target":{"product":"sku-{{n % 500}}"},"params":{"price":12.5,"quantity":1}""" + "}");
         else if (kind < 4)

@@ -24,7 +24,7 @@ public static class ProjectsCommand
         }
         await using var engine = await OfflineEngine.OpenAsync(args.Get("data") ?? "data");
         var (project, secret) = await engine.Projects.CreateAsync(name);
-        Console.WriteLine($$"""{"id": "{{project.Id}}", "name": "{{project.Name}}", "secretKey": "{{secret}}"}""");
+        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { id = project.Id, name = project.Name, secretKey = secret }));
         return 0;
     }
 }

@@ -11,19 +11,20 @@ public static class BetaPosterior
     public const int Draws = 40_000;
 
     /// <summary>For each (successes, trials), the probability that its rate is the highest.</summary>
-    public static double[] ProbabilityToBeBest(IReadOnlyList<(long Successes, long Trials)> arms)
+    public static double[] ProbabilityToBeBest(IReadOnlyList<(long Successes, long Trials)> arms) => Compare(arms).Best;
+
+    /// <summary>The central 95% credible interval of the rate.</summary>
+    public static (double Low, double High) CredibleInterval(long successes, long trials) => Compare([(successes, trials)]).Intervals[0];
+
+    /// <summary>
+    /// Probability to be best and the 95% credible interval of every arm, from one set of draws per arm (the
+    /// draws are the cost, so both answers share them).
+    /// </summary>
+    public static (double[] Best, (double Low, double High)[] Intervals) Compare(IReadOnlyList<(long Successes, long Trials)> arms)
     {
-        var result = new double[arms.Count];
-        if (arms.Count == 0)
-            return result;
-        if (arms.Count == 1)
-        {
-            result[0] = 1;
-            return result;
-        }
         var samples = arms.Select((a, i) => Sample(a.Successes, a.Trials, seed: 7919 * (i + 1))).ToArray();
         var wins = new int[arms.Count];
-        for (var d = 0; d < Draws; d++)
+        for (var d = 0; d < Draws && arms.Count > 0; d++)
         {
             var best = 0;
             for (var i = 1; i < arms.Count; i++)
@@ -32,17 +33,12 @@ public static class BetaPosterior
             }
             wins[best]++;
         }
-        for (var i = 0; i < arms.Count; i++)
-            result[i] = (double)wins[i] / Draws;
-        return result;
-    }
-
-    /// <summary>The central 95% credible interval of the rate.</summary>
-    public static (double Low, double High) CredibleInterval(long successes, long trials)
-    {
-        var sample = Sample(successes, trials, seed: 104729);
-        Array.Sort(sample);
-        return (sample[(int)(Draws * 0.025)], sample[(int)(Draws * 0.975) - 1]);
+        var intervals = samples.Select(sample =>
+        {
+            Array.Sort(sample);
+            return (sample[(int)(Draws * 0.025)], sample[(int)(Draws * 0.975) - 1]);
+        }).ToArray();
+        return (wins.Select(w => (double)w / Draws).ToArray(), intervals);
     }
 
     private static double[] Sample(long successes, long trials, int seed)

@@ -31,12 +31,11 @@ public sealed record ExperienceResults(
                 var m = byVariant.TryGetValue(n, out var c) ? c.Metrics.GetValueOrDefault(metric) : default;
                 return (m, impressions[i]);
             }).ToList();
-            var best = BetaPosterior.ProbabilityToBeBest(arms.Select(a => (Math.Min(a.m.ConvertedUsers, a.Item2), a.Item2)).ToList());
+            var (best, intervals) = BetaPosterior.Compare(arms.Select(a => (Math.Min(a.m.ConvertedUsers, a.Item2), a.Item2)).ToList());
             for (var i = 0; i < names.Count; i++)
             {
                 var (m, trials) = arms[i];
-                var converted = Math.Min(m.ConvertedUsers, trials);
-                var (low, high) = BetaPosterior.CredibleInterval(converted, trials);
+                var (low, high) = intervals[i];
                 metricResults[i][metric] = new MetricResult(m.Conversions, m.ConvertedUsers,
                     trials == 0 ? 0 : (double)m.ConvertedUsers / trials, Math.Round(best[i], 4), [Math.Round(low, 5), Math.Round(high, 5)]);
             }
