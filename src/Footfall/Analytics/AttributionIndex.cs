@@ -22,8 +22,14 @@ internal sealed class AttributionIndex
 
     private sealed class ExperienceEntries
     {
+        // Persons are spread over shards by number so that counting can walk the shards on all cores at once.
+        public const int Shards = 8;
+
         public List<string> Variants { get; } = [];
-        public Dictionary<long, List<(int Variant, long TimeMs)>> ByPerson { get; } = new();
+        public Dictionary<long, List<(int Variant, long TimeMs)>>[] ByPerson { get; } =
+            Enumerable.Range(0, Shards).Select(_ => new Dictionary<long, List<(int, long)>>()).ToArray();
+
+        public Dictionary<long, List<(int Variant, long TimeMs)>> ShardOf(long person) => ByPerson[(int)((ulong)person % Shards)];
 
         public int VariantIndex(string variant)
         {
@@ -47,7 +53,7 @@ internal sealed class AttributionIndex
         var entries = Entries(project);
         if (!entries.Experiences.TryGetValue(experience, out var e))
             entries.Experiences[experience] = e = new ExperienceEntries();
-        Add(e.ByPerson, person, (e.VariantIndex(variant), timeMs));
+        Add(e.ShardOf(person), person, (e.VariantIndex(variant), timeMs));
     }
 
     /// <summary>Files an event if its action is tracked.</summary>
@@ -61,15 +67,15 @@ internal sealed class AttributionIndex
     public void Merge(int project, long absorbed, long kept)
     {
         if (!_projects.TryGetValue(project, out var p)) return;
-        foreach (var e in p.Experiences.Values) Move(e.ByPerson, absorbed, kept);
-        foreach (var byPerson in p.Actions.Values) Move(byPerson, absorbed, kept);
+        foreach (var e in p.Experiences.Values) Move(e.ShardOf(absorbed), e.ShardOf(kept), absorbed, kept);
+        foreach (var byPerson in p.Actions.Values) Move(byPerson, byPerson, absorbed, kept);
     }
 
     /// <summary>Forgets a person (erasure).</summary>
     public void Remove(int project, long person)
     {
         if (!_projects.TryGetValue(project, out var p)) return;
-        foreach (var e in p.Experiences.Values) e.ByPerson.Remove(person);
+        foreach (var e in p.Experiences.Values) e.ShardOf(person).Remove(person);
         foreach (var byPerson in p.Actions.Values) byPerson.Remove(person);
     }
 
@@ -81,64 +87,97 @@ internal sealed class AttributionIndex
     {
         if (!_projects.TryGetValue(project, out var p) || !p.Experiences.TryGetValue(experience.ShortUid, out var e))
             return [];
-        long from = range.From is { } f ? Events.EventTime.ToUnixMs(f) : long.MinValue;
-        long to = range.To is { } t ? Events.EventTime.ToUnixMs(t) : long.MaxValue;
-        var window = experience.AttributionDays * 86_400_000L;
-        var variants = e.Variants.Count;
-        var impressions = new long[variants];
-        var conversions = new long[variants, experience.Metrics.Count];
-        var converted = new long[variants, experience.Metrics.Count];
-        var metricEvents = experience.Metrics.Select(m => p.Actions.GetValueOrDefault(m)).ToArray();
-        var seen = new bool[variants];
-        var personConverted = new bool[variants];
-        foreach (var (person, exposures) in e.ByPerson)
-        {
-            Array.Clear(seen);
-            foreach (var (v, time) in exposures)
-            {
-                if (time >= from && time < to) seen[v] = true;
-            }
-            for (var v = 0; v < variants; v++)
-            {
-                if (seen[v]) impressions[v]++;
-            }
-            for (var m = 0; m < metricEvents.Length; m++)
-            {
-                if (metricEvents[m] is null || !metricEvents[m]!.TryGetValue(person, out var events)) continue;
-                Array.Clear(personConverted);
-                foreach (var (time, _) in events)
-                {
-                    if (time < from || time >= to) continue;
-                    Array.Clear(seen);
-                    foreach (var (v, exposed) in exposures)
-                    {
-                        if (exposed <= time && exposed >= time - window) seen[v] = true;
-                    }
-                    for (var v = 0; v < variants; v++)
-                    {
-                        if (!seen[v]) continue;
-                        conversions[v, m]++;
-                        personConverted[v] = true;
-                    }
-                }
-                for (var v = 0; v < variants; v++)
-                {
-                    if (personConverted[v]) converted[v, m]++;
-                }
-            }
-        }
+        var walk = new ShardWalk(e.Variants.Count, experience.Metrics.Count,
+            range.From is { } f ? Events.EventTime.ToUnixMs(f) : long.MinValue,
+            range.To is { } t ? Events.EventTime.ToUnixMs(t) : long.MaxValue,
+            experience.AttributionDays * 86_400_000L,
+            experience.Metrics.Select(m => p.Actions.GetValueOrDefault(m)).ToArray());
+        var totals = new ShardCounts(e.Variants.Count, experience.Metrics.Count);
+        Parallel.For(0, ExperienceEntries.Shards, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => new ShardCounts(e.Variants.Count, experience.Metrics.Count),
+            (shard, _, counts) => walk.Count(e.ByPerson[shard], counts),
+            counts => { lock (totals) totals.Add(counts); });
         var result = new List<VariantCounts>();
-        for (var v = 0; v < variants; v++)
+        for (var v = 0; v < e.Variants.Count; v++)
         {
             var metrics = new Dictionary<string, MetricCounts>(StringComparer.Ordinal);
             for (var m = 0; m < experience.Metrics.Count; m++)
             {
-                if (conversions[v, m] > 0) metrics[experience.Metrics[m]] = new MetricCounts(conversions[v, m], converted[v, m]);
+                if (totals.Conversions[v, m] > 0) metrics[experience.Metrics[m]] = new MetricCounts(totals.Conversions[v, m], totals.Converted[v, m]);
             }
-            if (impressions[v] > 0 || metrics.Count > 0)
-                result.Add(new VariantCounts(e.Variants[v], impressions[v], metrics));
+            if (totals.Impressions[v] > 0 || metrics.Count > 0)
+                result.Add(new VariantCounts(e.Variants[v], totals.Impressions[v], metrics));
         }
         return result;
+    }
+
+    /// <summary>Counts of one shard (or, added up, of all).</summary>
+    private sealed class ShardCounts(int variants, int metrics)
+    {
+        public long[] Impressions { get; } = new long[variants];
+        public long[,] Conversions { get; } = new long[variants, metrics];
+        public long[,] Converted { get; } = new long[variants, metrics];
+
+        public void Add(ShardCounts other)
+        {
+            for (var v = 0; v < Impressions.Length; v++)
+            {
+                Impressions[v] += other.Impressions[v];
+                for (var m = 0; m < Conversions.GetLength(1); m++)
+                {
+                    Conversions[v, m] += other.Conversions[v, m];
+                    Converted[v, m] += other.Converted[v, m];
+                }
+            }
+        }
+    }
+
+    /// <summary>The attribution rule applied to the persons of one shard.</summary>
+    private sealed class ShardWalk(int variants, int metrics, long from, long to, long window,
+        Dictionary<long, List<(long TimeMs, long Seq)>>?[] metricEvents)
+    {
+        public ShardCounts Count(Dictionary<long, List<(int Variant, long TimeMs)>> shard, ShardCounts counts)
+        {
+            Span<bool> seen = stackalloc bool[variants];
+            Span<bool> converted = stackalloc bool[variants];
+            foreach (var (person, exposures) in shard)
+            {
+                seen.Clear();
+                foreach (var (v, time) in exposures)
+                {
+                    if (time >= from && time < to) seen[v] = true;
+                }
+                for (var v = 0; v < variants; v++)
+                {
+                    if (seen[v]) counts.Impressions[v]++;
+                }
+                for (var m = 0; m < metrics; m++)
+                {
+                    if (metricEvents[m] is not { } byPerson || !byPerson.TryGetValue(person, out var events)) continue;
+                    converted.Clear();
+                    foreach (var (time, _) in events)
+                    {
+                        if (time < from || time >= to) continue;
+                        seen.Clear();
+                        foreach (var (v, exposed) in exposures)
+                        {
+                            if (exposed <= time && exposed >= time - window) seen[v] = true;
+                        }
+                        for (var v = 0; v < variants; v++)
+                        {
+                            if (!seen[v]) continue;
+                            counts.Conversions[v, m]++;
+                            converted[v] = true;
+                        }
+                    }
+                    for (var v = 0; v < variants; v++)
+                    {
+                        if (converted[v]) counts.Converted[v, m]++;
+                    }
+                }
+            }
+            return counts;
+        }
     }
 
     private ProjectEntries Entries(int project)
@@ -155,10 +194,10 @@ internal sealed class AttributionIndex
         list.Add(entry);
     }
 
-    private static void Move<T>(Dictionary<long, List<T>> byPerson, long from, long to)
+    private static void Move<T>(Dictionary<long, List<T>> source, Dictionary<long, List<T>> target, long from, long to)
     {
-        if (!byPerson.Remove(from, out var moving)) return;
-        if (byPerson.TryGetValue(to, out var list)) list.AddRange(moving);
-        else byPerson[to] = moving;
+        if (!source.Remove(from, out var moving)) return;
+        if (target.TryGetValue(to, out var list)) list.AddRange(moving);
+        else target[to] = moving;
     }
 }
