@@ -16,10 +16,10 @@ public sealed partial class ClickHouseEventStore
     public async Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
     {
         var p = Quote(projectId);
-        var impressions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var impressions = new Dictionary<string, (long Persons, DateTime First)>(StringComparer.Ordinal);
         foreach (var r in await _http.QueryAsync(
-            $"SELECT variant, uniqExact(person) FROM ({Impressions(p, experience, RangeFilter(range))}) GROUP BY variant", cancellationToken))
-            impressions[r[0]!] = Long(r[1]);
+            $"SELECT variant, uniqExact(person), min(time_ms) FROM ({Impressions(p, experience, RangeFilter(range))}) GROUP BY variant", cancellationToken))
+            impressions[r[0]!] = (Long(r[1]), EventTime.FromUnixMs(Long(r[2])));
         var metrics = new Dictionary<string, Dictionary<string, MetricCounts>>(StringComparer.Ordinal);
         if (experience.Metrics.Count > 0)
         {
@@ -34,8 +34,9 @@ public sealed partial class ClickHouseEventStore
             }
         }
         return impressions.Keys.Union(metrics.Keys)
-            .Select(v => new VariantCounts(v, impressions.GetValueOrDefault(v),
-                metrics.TryGetValue(v, out var m) ? m : new Dictionary<string, MetricCounts>()))
+            .Select(v => new VariantCounts(v, impressions.TryGetValue(v, out var i) ? i.Persons : 0,
+                metrics.TryGetValue(v, out var m) ? m : new Dictionary<string, MetricCounts>(),
+                impressions.TryGetValue(v, out var first) ? first.First : null))
             .ToList();
     }
 

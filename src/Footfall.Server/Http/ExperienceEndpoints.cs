@@ -97,6 +97,7 @@ public static class ExperienceEndpoints
                 experience.ShortUid, experience.Name, experience.Status, experience.Variants, experience.Metrics,
                 experience.AttributionDays, experience.Tags, experience.CreatedAt,
                 impressions = results.Variants.Sum(v => v.Impressions), leader, results.Winner,
+                firstImpressionAt = counts.Min(c => c.FirstImpression),
             });
         }
         return Results.Ok(new { experiences = list });

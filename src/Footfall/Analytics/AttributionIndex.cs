@@ -106,7 +106,8 @@ internal sealed class AttributionIndex
                 if (totals.Conversions[v, m] > 0) metrics[experience.Metrics[m]] = new MetricCounts(totals.Conversions[v, m], totals.Converted[v, m]);
             }
             if (totals.Impressions[v] > 0 || metrics.Count > 0)
-                result.Add(new VariantCounts(e.Variants[v], totals.Impressions[v], metrics));
+                result.Add(new VariantCounts(e.Variants[v], totals.Impressions[v], metrics,
+                    totals.Impressions[v] > 0 ? Events.EventTime.FromUnixMs(totals.FirstMs[v]) : null));
         }
         return result;
     }
@@ -115,6 +116,7 @@ internal sealed class AttributionIndex
     private sealed class ShardCounts(int variants, int metrics)
     {
         public long[] Impressions { get; } = new long[variants];
+        public long[] FirstMs { get; } = Enumerable.Repeat(long.MaxValue, variants).ToArray();
         public long[,] Conversions { get; } = new long[variants, metrics];
         public long[,] Converted { get; } = new long[variants, metrics];
 
@@ -123,6 +125,7 @@ internal sealed class AttributionIndex
             for (var v = 0; v < Impressions.Length; v++)
             {
                 Impressions[v] += other.Impressions[v];
+                FirstMs[v] = Math.Min(FirstMs[v], other.FirstMs[v]);
                 for (var m = 0; m < Conversions.GetLength(1); m++)
                 {
                     Conversions[v, m] += other.Conversions[v, m];
@@ -145,7 +148,9 @@ internal sealed class AttributionIndex
                 seen.Clear();
                 foreach (var (v, time) in exposures)
                 {
-                    if (time >= from && time < to) seen[v] = true;
+                    if (time < from || time >= to) continue;
+                    seen[v] = true;
+                    if (time < counts.FirstMs[v]) counts.FirstMs[v] = time;
                 }
                 for (var v = 0; v < variants; v++)
                 {

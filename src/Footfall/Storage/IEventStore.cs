@@ -123,7 +123,12 @@ public sealed record PersonRecord(
     DateTime? LastSeen);
 
 /// <summary>Counts for one variant of an experience.</summary>
-public sealed record VariantCounts(string Variant, long Impressions, IReadOnlyDictionary<string, MetricCounts> Metrics);
+/// <param name="Variant">The variant's short uid.</param>
+/// <param name="Impressions">Distinct persons with an impression of it in the range.</param>
+/// <param name="Metrics">Attributed conversions per metric action (absent: none).</param>
+/// <param name="FirstImpression">The earliest impression of it in the range, if any.</param>
+public sealed record VariantCounts(string Variant, long Impressions, IReadOnlyDictionary<string, MetricCounts> Metrics,
+    DateTime? FirstImpression = null);
 
 /// <summary>Attributed conversions of one metric.</summary>
 /// <param name="Conversions">Metric events attributed to the variant.</param>

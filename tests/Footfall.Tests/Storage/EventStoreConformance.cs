@@ -185,6 +185,10 @@ public abstract class EventStoreConformance : IAsyncLifetime
         await CommitAsync(Imp(T0, "0", "u1"), Imp(T0.AddMinutes(1), "0", "u1"), Imp(T0, "0", "u2"), Imp(T0, "1", "u3"));
         var results = await ResultsAsync();
         Assert.Equal((2, 1), (results["0"].Impressions, results["1"].Impressions));
+        Assert.Equal(T0, results["0"].FirstImpression);
+        Assert.Equal(T0, results["1"].FirstImpression);
+        var later = (await Store.CountExperienceAsync(ProjectId, Experience(30), new TimeRange(T0.AddSeconds(30), null))).ToDictionary(v => v.Variant);
+        Assert.Equal(T0.AddMinutes(1), later["0"].FirstImpression);
     }
 
     // ---- attribution ----
