@@ -109,7 +109,8 @@ public static class FootfallApp
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapPrometheusScrapingEndpoint("/metrics");
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>()
+            .WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiError), ["application/json"]));
         app.MapIngest();
         app.MapProjects(v1);
         v1.MapPeople();

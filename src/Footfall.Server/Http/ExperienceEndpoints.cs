@@ -11,13 +11,16 @@ public static class ExperienceEndpoints
     /// <summary>Maps the routes onto the secured group.</summary>
     public static void MapExperiences(this RouteGroupBuilder v1)
     {
-        v1.MapPut("/experiences/{shortUid}", SaveAsync).WithTags("Experiences").WithSummary("Define or change an A/B experience");
+        v1.MapPut("/experiences/{shortUid}", SaveAsync).WithTags("Experiences").WithSummary("Define or change an A/B experience")
+            .Produces<ExperienceDefinition>().Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapGet("/experiences", ListAsync).WithTags("Experiences").WithSummary("The project's experiences with a summary of each");
         v1.MapGet("/experiences/{shortUid}", GetAsync).WithTags("Experiences").WithSummary("One experience's definition");
         v1.MapGet("/experiences/{shortUid}/results", ResultsAsync).WithTags("Experiences")
-            .WithSummary("Impressions, attributed conversions, probability to be best, SRM and winner");
+            .WithSummary("Impressions, attributed conversions, probability to be best, SRM and winner")
+            .Produces<ExperienceResults>().Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapGet("/experiences/{shortUid}/timeline", TimelineAsync).WithTags("Experiences")
-            .WithSummary("Cumulative conversion rate per variant by day");
+            .WithSummary("Cumulative conversion rate per variant by day")
+            .Produces<ExperienceTimeline>().Produces<ApiError>(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> SaveAsync(string shortUid, HttpContext context, IEventStore store, TimeProvider clock)

@@ -12,9 +12,12 @@ public static class IngestEndpoints
     /// <summary>Maps the routes.</summary>
     public static void MapIngest(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/events", TrackAsync).WithTags("Ingest").WithSummary("Store one event or a batch of up to 1000");
+        app.MapPost("/v1/events", TrackAsync).WithTags("Ingest").WithSummary("Store one event or a batch of up to 1000")
+            .Produces<IngestResult>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/v1/events/validate", ValidateAsync).WithTags("Ingest")
-            .WithSummary("Check a batch exactly as /v1/events would, without storing anything");
+            .WithSummary("Check a batch exactly as /v1/events would, without storing anything")
+            .Produces<IngestResult>().Produces<ApiError>(StatusCodes.Status400BadRequest);
         app.MapPost("/v1/identify", IdentifyAsync).WithTags("Ingest").WithSummary("Link a guest id to a user id");
     }
 
