@@ -48,6 +48,23 @@ public static class LatencyBench
             Console.WriteLine($"refresh (read + build) ms: {string.Join(", ", refreshes.Select(r => r.ToString("F0")))}; " +
                 $"GC heap after: {GC.GetTotalMemory(true) / 1_000_000} MB");
 
+            // The same refresh taken apart: the store read alone, then the model build alone from what it returned.
+            var options = app.Services.GetRequiredService<RecommendationOptions>();
+            var reads = new List<double>();
+            var builds = new List<double>();
+            for (var i = 0; i < 3; i++)
+            {
+                var at = EventTime.Now(TimeProvider.System);
+                var started = Stopwatch.GetTimestamp();
+                var set = await store.ReadProductInteractionsAsync(keys.Id, new TimeRange(at.AddDays(-options.HistoryDays), null));
+                reads.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                started = Stopwatch.GetTimestamp();
+                RecommendationModel.Build(set, at, options);
+                builds.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            Console.WriteLine($"store read ms: {string.Join(", ", reads.Select(r => r.ToString("F0")))}; " +
+                $"model build ms: {string.Join(", ", builds.Select(r => r.ToString("F0")))}");
+
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", keys.SecretKey);
             var random = new Random(3);

@@ -50,6 +50,9 @@ internal sealed class IdentityGraph
     /// <summary>The person an identifier belongs to.</summary>
     public long PersonOf(long id) => _personOf[id];
 
+    /// <summary>The person an identifier belongs to, or null when it is not known (erased).</summary>
+    public long? TryPersonOf(long id) => _personOf.TryGetValue(id, out var person) ? person : null;
+
     /// <summary>Every identifier number of a person.</summary>
     public IReadOnlyList<long> Members(long person) => _members.TryGetValue(person, out var list) ? list : [];
 

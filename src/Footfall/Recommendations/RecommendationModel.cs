@@ -82,12 +82,29 @@ public sealed class RecommendationModel
             if (personIndex.TryGetValue(person, out var index))
                 personOf[identifier] = index;
         var neighbours = ItemSimilarity.Build(touches, visits, items.Count, options.MaxItemsPerSession, options.NeighboursPerItem);
-        var repurchase = RepurchaseIntervals.Build(history.Select(h => h.Where(t => t.Kind == TouchKind.Purchase).ToArray()),
-            items.Count, options.MinRepeatGaps);
+        var repurchase = RepurchaseIntervals.Build(history, items.Count, options.MinRepeatGaps);
         var trendingFrom = now.Ticks - TimeSpan.FromHours(options.MaxTrendingHours).Ticks;
-        var trending = new TrendingIndex(touches.Where(t => t.Ticks > trendingFrom).OrderBy(t => t.Ticks).ToArray());
+        var trending = new TrendingIndex(RecentByTime(touches, trendingFrom));
         return new RecommendationModel(options, now, rows.Count, items.ToArray(), itemIndex, categories.ToArray(), personOf, history,
             neighbours, repurchase, trending);
+    }
+
+    /// <summary>The touches after <paramref name="fromTicks"/>, in time order (stable: equal times keep row order).</summary>
+    private static Touch[] RecentByTime(Touch[] touches, long fromTicks)
+    {
+        var sorted = true;
+        for (var i = 1; i < touches.Length && sorted; i++)
+            sorted = touches[i - 1].Ticks <= touches[i].Ticks;
+        if (!sorted)
+            return touches.Where(t => t.Ticks > fromTicks).OrderBy(t => t.Ticks).ToArray();
+        // Rows come oldest first (the store's contract), so the recent ones are a tail: no sort, no filter pass.
+        int lo = 0, hi = touches.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (touches[mid].Ticks <= fromTicks) lo = mid + 1; else hi = mid;
+        }
+        return touches[lo..];
     }
 
     private static Touch[][] GroupByPersonNewestFirst(Touch[] touches, int persons)

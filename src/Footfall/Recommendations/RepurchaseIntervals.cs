@@ -9,17 +9,19 @@ internal static class RepurchaseIntervals
     public static readonly TimeSpan MinGap = TimeSpan.FromHours(1);
 
     /// <summary>Per item, the median gap in ticks, or 0 when fewer than <paramref name="minGaps"/> were seen.</summary>
-    /// <param name="purchasesNewestFirst">Per person, their purchase touches, newest first.</param>
-    public static long[] Build(IEnumerable<Touch[]> purchasesNewestFirst, int itemCount, int minGaps)
+    /// <param name="historiesNewestFirst">Per person, their touches, newest first (only purchases count).</param>
+    public static long[] Build(Touch[][] historiesNewestFirst, int itemCount, int minGaps)
     {
         var gaps = new List<long>?[itemCount];
-        foreach (var purchases in purchasesNewestFirst)
+        var lastOf = new Dictionary<int, long>();
+        foreach (var history in historiesNewestFirst)
         {
-            var lastOf = new Dictionary<int, long>();
+            lastOf.Clear();
             // Oldest to newest, so each gap is to the previous purchase of the same item.
-            for (var i = purchases.Length - 1; i >= 0; i--)
+            for (var i = history.Length - 1; i >= 0; i--)
             {
-                var p = purchases[i];
+                var p = history[i];
+                if (p.Kind != TouchKind.Purchase) continue;
                 if (lastOf.TryGetValue(p.Item, out var previous))
                 {
                     if (p.Ticks - previous < MinGap.Ticks) continue;

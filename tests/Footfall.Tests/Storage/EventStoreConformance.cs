@@ -324,6 +324,18 @@ public abstract class EventStoreConformance : IAsyncLifetime
         Ev(action, time, user, guest, key, product: product) with { ParamsJson = paramsJson, SessionId = session, SourceId = source };
 
     [Fact]
+    public async Task Product_interaction_category_is_the_params_key_however_it_is_spelled()
+    {
+        await CommitAsync(
+            Product(BuiltInActions.ProductView, T0, "sku-1", "u1", paramsJson: """{"\u0063ategory":"tea"}"""),
+            Product(BuiltInActions.ProductView, T0.AddMinutes(1), "sku-2", "u1", paramsJson: """{"label":"category","price":1}"""),
+            Product(BuiltInActions.ProductView, T0.AddMinutes(2), "sku-3", "u1", paramsJson: """{"price":1,"category":"coffee"}"""));
+
+        var rows = (await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All)).Interactions;
+        Assert.Equal(["tea", null, "coffee"], rows.Select(r => r.Category));
+    }
+
+    [Fact]
     public async Task Product_interactions_are_product_actions_with_a_product_in_range_oldest_first()
     {
         await CommitAsync(

@@ -7,8 +7,8 @@ public sealed partial class DuckDbEventStore
 {
     // Actions are inlined (a fixed, known set) so DuckDB can prune on them; prices come out of params in SQL so
     // only one double per purchase crosses into .NET instead of the whole JSON text.
-    private static readonly string ProductActionList =
-        string.Join(", ", BuiltInActions.ProductActions.Select(a => $"'{a}'"));
+    private static readonly string[] ProductActionArray = BuiltInActions.ProductActions.ToArray();
+    private static readonly string ProductActionList = string.Join(", ", ProductActionArray.Select(a => $"'{a}'"));
 
     /// <inheritdoc />
     public async Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
@@ -20,27 +20,49 @@ public sealed partial class DuckDbEventStore
         if (range.To is { } to) args.Add(("to", to));
         var rows = new List<ProductInteraction>();
         var persons = new HashSet<long>();
+        // Only the columns the models need cross into .NET, each in its cheapest form: the identifier number (resolved
+        // to its person in memory below, no join), the action as its index in ProductActions, and params.category parsed
+        // only from the params that can hold it: a "category" key is spelled out in the text or hides behind a \u escape.
+        var raw = new List<(long Ident, string Item, int Action, DateTime Time, double? Value, string? Source, long? Session, string? Category)>();
         await using (var connection = await OpenReadAsync(cancellationToken))
         using (var reader = Query(connection, $"""
-            SELECT i.person, e.item, e.action, e.time,
+            SELECT e.ident, e.item, CAST(list_position([{ProductActionList}], e.action) AS INTEGER), e.time,
                    CASE WHEN e.action = '{BuiltInActions.Purchase}' THEN
                        TRY_CAST(json_extract_string(e.params, '$.price') AS DOUBLE)
                        * coalesce(TRY_CAST(json_extract_string(e.params, '$.quantity') AS DOUBLE), 1) END,
                    e.source_id, CASE WHEN e.session_id IS NULL THEN NULL ELSE CAST(hash(e.session_id) >> 1 AS BIGINT) END,
-                   json_extract_string(e.params, '$.category')
-            FROM events e JOIN idents i ON i.id = e.ident
+                   CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u')
+                       THEN json_extract_string(e.params, '$.category') END
+            FROM events e
             WHERE e.project = $p AND e.item IS NOT NULL AND e.action IN ({ProductActionList})
               AND {RangeFilter("e.time", range)} {(sourcedOnly ? "AND e.source_id IS NOT NULL" : "")}
             ORDER BY e.time, e.seq
             """, args.ToArray()))
         {
+            // One shared string per product (and category) instead of one per row: a model holds half a million rows.
+            var shared = new Dictionary<string, string>(StringComparer.Ordinal);
             while (reader.Read())
             {
-                var person = reader.GetInt64(0);
-                persons.Add(person);
-                rows.Add(new ProductInteraction(person, reader.GetString(1), InternAction(reader.GetString(2)), Utc(reader.GetDateTime(3)),
+                raw.Add((reader.GetInt64(0), Share(shared, reader.GetString(1)), reader.GetInt32(2) - 1, reader.GetDateTime(3),
                     reader.IsDBNull(4) ? null : reader.GetDouble(4), NullableString(reader, 5),
-                    reader.IsDBNull(6) ? null : reader.GetInt64(6), NullableString(reader, 7)));
+                    reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.IsDBNull(7) ? null : Share(shared, reader.GetString(7))));
+            }
+        }
+        rows.Capacity = raw.Count;
+        lock (_identities)
+        {
+            long lastIdent = -1, lastPerson = -1;
+            foreach (var r in raw)
+            {
+                if (r.Ident != lastIdent)
+                {
+                    // An identifier erased after the read's snapshot is skipped, as the join to idents did.
+                    if (_identities.TryPersonOf(r.Ident) is not { } p) continue;
+                    (lastIdent, lastPerson) = (r.Ident, p);
+                    persons.Add(p);
+                }
+                rows.Add(new ProductInteraction(lastPerson, r.Item, ProductActionArray[r.Action], Utc(r.Time), r.Value, r.Source,
+                    r.Session, r.Category));
             }
         }
         var identifiers = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -53,10 +75,12 @@ public sealed partial class DuckDbEventStore
         return new ProductInteractionSet(rows, identifiers);
     }
 
-    // One shared string per action instead of one per row: a model holds a million of these.
-    private static readonly Dictionary<string, string> SharedActions = BuiltInActions.ProductActions.ToDictionary(a => a, StringComparer.Ordinal);
-
-    private static string InternAction(string action) => SharedActions.TryGetValue(action, out var shared) ? shared : action;
+    private static string Share(Dictionary<string, string> shared, string value)
+    {
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(shared, value, out var exists);
+        if (!exists) slot = value;
+        return slot!;
+    }
 
     /// <inheritdoc />
     public Task RecordResponsesAsync(string projectId, IReadOnlyList<ServedResponse> responses, CancellationToken cancellationToken = default) =>
