@@ -15,6 +15,7 @@ namespace Footfall.Benchmarks;
 /// (pointer-chasing per-person lists); the ratio is what attribution itself adds.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class AttributionCountBenchmarks
 {
     private const int Project = 1;

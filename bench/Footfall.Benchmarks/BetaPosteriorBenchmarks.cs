@@ -10,6 +10,7 @@ namespace Footfall.Benchmarks;
 /// sampler itself costs.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class BetaPosteriorBenchmarks
 {
     private (long Successes, long Trials)[] _arms = [];

@@ -16,6 +16,7 @@ namespace Footfall.Benchmarks;
 /// live one does (by at most ~100K events here).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [WarmupCount(3)]
 [IterationCount(15)]
 public class DuckDbCommitBenchmarks

@@ -11,6 +11,7 @@ namespace Footfall.Benchmarks;
 /// the same body and does nothing else, the floor any reader of a JSON body pays.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ReadAndValidateBenchmarks
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 }; // as the server parses bodies

@@ -9,6 +9,7 @@ namespace Footfall.Benchmarks;
 /// this tiny map; the baseline is that serializer on the same dictionary, which is what the store used before.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class TargetJsonBenchmarks
 {
     private Dictionary<string, string> _target = [];
