@@ -7,8 +7,8 @@ namespace Footfall.Analytics;
 /// </summary>
 public static class BetaPosterior
 {
-    /// <summary>Draws per variant: the standard error of a probability is then at most 0.0025.</summary>
-    public const int Draws = 40_000;
+    /// <summary>Draws per variant: the standard error of a probability is then at most 0.0035, so answers are stable to 0.01.</summary>
+    public const int Draws = 20_000;
 
     /// <summary>For each (successes, trials), the probability that its rate is the highest.</summary>
     public static double[] ProbabilityToBeBest(IReadOnlyList<(long Successes, long Trials)> arms) => Compare(arms).Best;
