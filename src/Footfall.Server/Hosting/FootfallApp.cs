@@ -21,6 +21,7 @@ public static class FootfallApp
         ["--store"] = "Footfall:Store",
         ["--clickhouse"] = "Footfall:ClickHouse",
         ["--demo"] = "Footfall:Demo",
+        ["--duckdb-memory"] = "Footfall:DuckDbMemory",
     };
 
     /// <summary>Creates the application from command-line arguments.</summary>

@@ -15,6 +15,9 @@ public sealed class FootfallOptions
     /// <summary>The ClickHouse connection string (<c>--clickhouse</c>), when <see cref="Store"/> is clickhouse.</summary>
     public string? ClickHouse { get; set; }
 
+    /// <summary>DuckDB's buffer memory limit (<c>--duckdb-memory</c>, e.g. <c>2GB</c>); the file may be larger.</summary>
+    public string DuckDbMemory { get; set; } = Footfall.Storage.DuckDb.DuckDbEventStore.DefaultMemoryLimit;
+
     /// <summary>Load the demo shop into the default project at first start (<c>--demo</c>).</summary>
     public bool Demo { get; set; }
 
@@ -28,6 +31,8 @@ public sealed class FootfallOptions
             throw new ArgumentException($"--store must be 'duckdb' or 'clickhouse', not '{Store}'");
         if (Store == "clickhouse" && string.IsNullOrWhiteSpace(ClickHouse))
             throw new ArgumentException("--store clickhouse needs --clickhouse \"Host=...;Port=8123;Username=default;Database=footfall\"");
+        if (!Footfall.Storage.DuckDb.DuckDbEventStore.IsMemoryLimit(DuckDbMemory))
+            throw new ArgumentException($"--duckdb-memory must look like 512MB or 2GB, not '{DuckDbMemory}'");
         if (string.IsNullOrWhiteSpace(Data))
             throw new ArgumentException("--data must name a folder");
     }

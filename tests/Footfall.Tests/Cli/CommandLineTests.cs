@@ -73,5 +73,8 @@ public sealed class CommandLineTests
         var (code, output) = await RunAsync("serve", "--urls", "http://127.0.0.1:0", "--data", data.Path, "--store", "mysql");
         Assert.NotEqual(0, code);
         Assert.Contains("--store must be 'duckdb' or 'clickhouse', not 'mysql'", output);
+        var (memoryCode, memoryOutput) = await RunAsync("serve", "--urls", "http://127.0.0.1:0", "--data", data.Path, "--duckdb-memory", "lots");
+        Assert.NotEqual(0, memoryCode);
+        Assert.Contains("--duckdb-memory must look like 512MB or 2GB, not 'lots'", memoryOutput);
     }
 }

@@ -23,9 +23,25 @@ public sealed partial class DuckDbEventStore : IEventStore
     private readonly Dictionary<string, int> _projectNumbers = new(StringComparer.Ordinal);
     private long _nextSeq = 1;
 
+    /// <summary>DuckDB's memory limit when none is given: its own default is 80% of the machine's RAM.</summary>
+    public const string DefaultMemoryLimit = "2GB";
+
+    private readonly string _memoryLimit;
+
+    /// <summary>Whether <paramref name="limit"/> is a size DuckDB accepts, such as <c>512MB</c> or <c>2GB</c>.</summary>
+    public static bool IsMemoryLimit(string limit) => System.Text.RegularExpressions.Regex.IsMatch(limit,
+        "^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>.</summary>
-    public DuckDbEventStore(string path, ILogger<DuckDbEventStore> logger, TimeProvider? clock = null)
+    /// <param name="path">The database file.</param>
+    /// <param name="logger">Where start-up and shutdown are logged.</param>
+    /// <param name="clock">The time source (tests pass their own).</param>
+    /// <param name="memoryLimit">DuckDB's buffer memory limit, e.g. <c>2GB</c>; beyond it DuckDB evicts and spills.</param>
+    public DuckDbEventStore(string path, ILogger<DuckDbEventStore> logger, TimeProvider? clock = null, string? memoryLimit = null)
     {
+        _memoryLimit = memoryLimit ?? DefaultMemoryLimit;
+        if (!IsMemoryLimit(_memoryLimit))
+            throw new ArgumentException($"the DuckDB memory limit must look like 512MB or 2GB, not '{_memoryLimit}'");
         _connectionString = $"Data Source={path}";
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
@@ -36,6 +52,7 @@ public sealed partial class DuckDbEventStore : IEventStore
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await _writeConnection.OpenAsync(cancellationToken);
+        Execute(_writeConnection, $"SET memory_limit = '{_memoryLimit}'");
         Execute(_writeConnection, DuckDbSchema.Create);
         await _gate.WaitAsync(cancellationToken);
         try
