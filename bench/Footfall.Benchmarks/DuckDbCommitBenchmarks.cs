@@ -23,7 +23,7 @@ public class DuckDbCommitBenchmarks
 {
     private const string ProjectId = "bench";
     private static readonly DateTime Start = new(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc);
-    private readonly ShopEvents _events = new(persons: 50_000, start: Start);
+    private readonly Footfall.StoreBench.EventMix _events = new(persons: 50_000, start: Start);
     private string _folder = "";
     private DuckDbEventStore? _store;
     private ProjectWrite[] _one = [];
@@ -43,14 +43,14 @@ public class DuckDbCommitBenchmarks
         _store.CreateProjectAsync(new Project(ProjectId, "bench", "h", Start)).GetAwaiter().GetResult();
         // Some history first, so that the first measured commits do not create every identifier.
         for (var i = 0; i < 10; i++)
-            _store.CommitAsync([new ProjectWrite(ProjectId, _events.Next(5000), [], [])]).GetAwaiter().GetResult();
+            _store.CommitAsync([new ProjectWrite(ProjectId, _events.Batch(5000), [], [])]).GetAwaiter().GetResult();
     }
 
     [IterationSetup]
     public void BuildBatches()
     {
-        _one = [new ProjectWrite(ProjectId, _events.Next(1), [], [])];
-        _batch = [new ProjectWrite(ProjectId, _events.Next(Events), [], [])];
+        _one = [new ProjectWrite(ProjectId, _events.Batch(1), [], [])];
+        _batch = [new ProjectWrite(ProjectId, _events.Batch(Events), [], [])];
     }
 
     [Benchmark(Baseline = true, Description = "CommitAsync, 1 event (fixed cost)")]
