@@ -23,29 +23,19 @@ public static class IngestEndpoints
 
     private static async Task<IResult> TrackAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
     {
-        var (project, error) = await IngestProject.ResolveAsync(context, projects);
+        var (project, document, candidates, error) = await ReadRequestAsync(context, projects, clock);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
-        if (bodyError is not null) return bodyError;
         using (document)
-        {
-            var (candidates, batchError) = ReadBatch(document!.RootElement, EventTime.Now(clock));
-            if (batchError is not null) return batchError;
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Native, candidates!);
-        }
     }
 
-    // The HTTP + JSON ceiling: the same parsing and validation as /v1/events, then nothing is stored.
+    // The HTTP + JSON ceiling: the same request reading and validation as /v1/events, then nothing is stored.
     private static async Task<IResult> ValidateAsync(HttpContext context, ProjectDirectory projects, TimeProvider clock)
     {
-        var (_, error) = await IngestProject.ResolveAsync(context, projects);
+        var (_, document, candidates, error) = await ReadRequestAsync(context, projects, clock);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
-        if (bodyError is not null) return bodyError;
         using (document)
         {
-            var (candidates, batchError) = ReadBatch(document!.RootElement, EventTime.Now(clock));
-            if (batchError is not null) return batchError;
             var rejected = new List<IngestRejection>();
             for (var i = 0; i < candidates!.Count; i++)
             {
@@ -54,6 +44,23 @@ public static class IngestEndpoints
             }
             return Results.Ok(new IngestResult(candidates.Count - rejected.Count, 0, rejected));
         }
+    }
+
+    /// <summary>
+    /// The project, the parsed body and its events as candidates, or the 4xx to answer. The caller disposes the
+    /// document after it is done with the candidates, which point into it for the quarantine's raw text.
+    /// </summary>
+    private static async Task<(Project? Project, JsonDocument? Document, List<EventCandidate>? Candidates, IResult? Error)> ReadRequestAsync(
+        HttpContext context, ProjectDirectory projects, TimeProvider clock)
+    {
+        var (project, error) = await IngestProject.ResolveAsync(context, projects);
+        if (error is not null) return (null, null, null, error);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        if (bodyError is not null) return (null, null, null, bodyError);
+        var (candidates, batchError) = ReadBatch(document!.RootElement, EventTime.Now(clock));
+        if (batchError is null) return (project, document, candidates, null);
+        document.Dispose();
+        return (null, null, null, batchError);
     }
 
     private static (List<EventCandidate>? Candidates, IResult? Error) ReadBatch(JsonElement root, DateTime receivedAt)
