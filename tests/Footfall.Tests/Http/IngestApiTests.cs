@@ -81,6 +81,19 @@ public sealed class IngestApiTests : IClassFixture<FootfallFactory>
     }
 
     [Fact]
+    public async Task The_project_may_be_named_in_the_query_instead_of_the_header()
+    {
+        var project = await _factory.CreateProjectAsync();
+        using var http = _factory.CreateClient();
+        var response = await http.PostAsJsonAsync($"/v1/events?project={project.Id}", new { action = "signup", userId = "q1" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, (await project.GetAsync("/v1/people/activity?userId=q1")).GetProperty("events").GetArrayLength());
+        var missing = await http.PostAsJsonAsync("/v1/events", new { action = "signup", userId = "q1" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("project id is required", await missing.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Unknown_project_gets_404_with_a_json_error()
     {
         using var http = _factory.CreateClient();
