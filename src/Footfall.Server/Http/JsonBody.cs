@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Text.Json;
 using Footfall.Events;
 
@@ -7,11 +8,31 @@ namespace Footfall.Server.Http;
 /// <summary>Reads a request body as JSON within a byte limit, turning every way it can be bad into a 4xx.</summary>
 public static class JsonBody
 {
-    /// <summary>The parsed body, or the error result to answer with.</summary>
+    /// <summary>
+    /// The parsed body, or the error result to answer with. A <c>Content-Encoding: gzip</c> body is inflated and
+    /// <paramref name="maxBytes"/> bounds what it inflates to, so a small bomb costs no more than a big body.
+    /// </summary>
     public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes)
     {
-        if (request.ContentLength > maxBytes)
+        var encoding = request.Headers.ContentEncoding.ToString();
+        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            return (null, ApiError.BadRequest($"Content-Encoding '{encoding}' is not supported; send gzip or no encoding"));
+        if (!gzip && request.ContentLength > maxBytes)
             return (null, ApiError.TooLarge($"body is {request.ContentLength} bytes; the limit is {maxBytes}"));
+        await using var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+        try
+        {
+            return await ReadAsync(source ?? request.Body, request, maxBytes);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, ApiError.BadRequest($"body is not valid gzip: {ex.Message}"));
+        }
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(Stream body, HttpRequest request, int maxBytes)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, (int)(request.ContentLength ?? 16 * 1024) + 1));
         try
         {
@@ -27,7 +48,7 @@ public static class JsonBody
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
                 }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
+                var read = await body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
                 if (read == 0) break;
                 length += read;
             }
