@@ -13,5 +13,6 @@ public static class DialectRoutes
         Crownpeak.CrownpeakDialect.Map(app);
         OneEntry.OneEntryDialect.Map(app);
         Synerise.SyneriseDialect.Map(app);
+        Segment.SegmentDialect.Map(app);
     }
 }
