@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Footfall.Events;
-using Footfall.Identity;
-using Footfall.Ingest;
 using Footfall.Experiences;
+using Footfall.Ingest;
 using Footfall.Projects;
 using Footfall.Server.Http;
 using Footfall.Storage;
