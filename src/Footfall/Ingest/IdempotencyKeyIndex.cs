@@ -84,10 +84,13 @@ public sealed class IdempotencyKeyIndex : IDisposable
     }
 
     /// <summary>
-    /// Adds the keys of the log entries that end at <paramref name="nextPosition"/>, once those entries are durable.
+    /// Adds the keys of the log entries that end at <paramref name="nextPosition"/>, once those entries are durable,
+    /// in log order: the position stored with them claims every entry before it.
     /// </summary>
     public void Add(IEnumerable<(string ProjectId, string Key)> keys, long nextPosition)
     {
+        if (nextPosition < Position)
+            throw new ArgumentOutOfRangeException(nameof(nextPosition), $"Keys are added in log order: {nextPosition} is behind {Position}.");
         using var batch = new WriteBatch();
         var buffer = new byte[256];
         foreach (var (projectId, key) in keys)
