@@ -44,14 +44,15 @@ public sealed class IdempotencyKeyIndex : IDisposable
         options.Validate();
         Directory.CreateDirectory(options.Folder);
         var cache = Cache.CreateLru((ulong)options.BlockCacheBytes);
-        // Index and filter blocks live in the bounded cache too; otherwise they are held outside it, per file, and
-        // grow with the number of keys.
+        // Index and filter blocks live in the bounded cache too (otherwise they are held outside it, per file, and
+        // grow with the number of keys), partitioned so that a lookup loads a small piece, not a table's whole filter.
         var table = new BlockBasedTableOptions()
             .SetBlockCache(cache)
             .SetFilterPolicy(BloomFilterPolicy.Create(options.BloomBitsPerKey, false))
             .SetCacheIndexAndFilterBlocks(true)
             .SetPinL0FilterAndIndexBlocksInCache(true)
-            .SetWholeKeyFiltering(true);
+            .SetWholeKeyFiltering(true)
+            .Partitioned();
         var dbOptions = new DbOptions()
             .SetCreateIfMissing(true)
             .SetWriteBufferSize((ulong)options.WriteBufferBytes)
