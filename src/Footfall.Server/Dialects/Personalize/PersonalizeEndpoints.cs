@@ -79,7 +79,7 @@ public static class PersonalizeEndpoints
     {
         var (project, userUid, error) = await ResolveUserAsync(context, projects);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return bodyError;
         using (document)
         {
@@ -87,7 +87,7 @@ public static class PersonalizeEndpoints
             var (items, batchError) = JsonBody.Batch(root, "events ({\"type\": \"IMPRESSION\"|\"EVENT\", ...})");
             if (batchError is not null) return batchError;
             var receivedAt = EventTime.Now(clock);
-            var candidates = items!.Select(item => PersonalizeEventReader.Read(item, userUid!, receivedAt)).ToList();
+            var candidates = items!.Select(item => EventCandidate.FromJson(item, raw => PersonalizeEventReader.Read(raw, userUid!, receivedAt))).ToList();
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Personalize, candidates);
         }
     }
@@ -169,6 +169,8 @@ public static class PersonalizeEndpoints
             return (null, null, ApiError.BadRequest($"the {UserUidHeader} header is required (the uid /manifest answered with)"));
         if (userUid.Length > EventLimits.MaxIdLength)
             return (null, null, ApiError.BadRequest($"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters"));
+        if (TextRule.Check(UserUidHeader, userUid) is { } textError)
+            return (null, null, ApiError.BadRequest(textError));
         context.Response.Headers[UserUidHeader] = userUid;
         return (project, userUid, null);
     }
