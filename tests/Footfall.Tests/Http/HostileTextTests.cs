@@ -148,6 +148,20 @@ public sealed class HostileTextTests(FootfallFactory factory) : IClassFixture<Fo
         Assert.Equal(["crownpeak", "oneentry", "oneentry", "personalize", "synerise", "synerise"], kept);
     }
 
+    [Theory]
+    [InlineData("caf\u00e9", "must be printable ASCII")]
+    [InlineData("a\u0001b", "has the control character U+0001")]
+    public async Task Regression_ManifestUidThatCannotBeEchoed_Is400WithAMintedUid_Not500(string uid, string message)
+    {
+        var project = await factory.CreateProjectAsync();
+        using var http = factory.CreateClient();
+        var (response, text) = await SendAsync(http, HttpMethod.Get, "/personalize/manifest", null,
+            ("X-Project-Uid", project.Id), ("X-CS-Personalize-User-Uid", uid));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, Json(text).GetProperty("error").GetString());
+        Assert.Matches("^[0-9a-f]{32}$", response.Headers.GetValues("X-CS-Personalize-User-Uid").Single());
+    }
+
     [Fact]
     public async Task Attributes_identify_and_admin_bodies_refuse_bad_text_with_400_naming_the_field()
     {
