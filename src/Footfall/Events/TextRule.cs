@@ -71,11 +71,14 @@ public static class TextRule
         }
     }
 
-    /// <summary>The rule over JSON text (stored params); the text itself must parse.</summary>
+    /// <summary>The rule over JSON text (params as they will be stored); the text itself must parse.</summary>
     public static string? CheckJson(string json, string path)
     {
         if (Problem(json, freeText: true) is { } problem)
             return $"{path} {problem}";
+        // Without escapes the scan above saw every character, and JSON allows no control character inside a string.
+        if (!json.Contains('\\'))
+            return null;
         using var document = JsonDocument.Parse(json);
         return CheckJson(document.RootElement, path);
     }
