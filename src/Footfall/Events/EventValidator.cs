@@ -20,10 +20,15 @@ public static class EventValidator
             ?? TextRule.Check("sourceId", e.SourceId) ?? TextRule.Check("label", e.Label, freeText: true);
         if (error is not null)
             return error;
-        foreach (var (kind, id) in e.Target ?? new Dictionary<string, string>())
+        if (e.Target is not null)
         {
-            if ((TextRule.Check("a target kind", kind) ?? TextRule.Check($"target.{kind}", id)) is { } targetError)
-                return targetError;
+            foreach (var (kind, id) in e.Target)
+            {
+                if (TextRule.Problem(kind) is { } kindProblem)
+                    return $"a target kind {kindProblem}";
+                if (TextRule.Problem(id) is { } idProblem)
+                    return $"target.{kind} {idProblem}";
+            }
         }
         return e.ParamsJson is null ? null : TextRule.CheckJson(e.ParamsJson, "params");
     }

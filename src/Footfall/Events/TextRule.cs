@@ -41,7 +41,35 @@ public static class TextRule
     /// ("params.tags[2]"); property names are held to the strict rule, string values to the free-text one.
     /// Reads the raw text, so an escape that <see cref="JsonElement.GetString"/> would throw on is reported instead.
     /// </summary>
-    public static string? CheckJson(JsonElement element, string path = "")
+    public static string? CheckJson(JsonElement element, string path = "") => Breaks(element) ? Describe(element, path) : null;
+
+    // The walk every event takes: no allocation unless a string has escapes. Only a refusal walks again, naming the path.
+    private static bool Breaks(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return RawProblem(JsonMarshal.GetRawUtf8Value(element), freeText: true) is not null;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Breaks(item))
+                        return true;
+                }
+                return false;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (RawProblem(JsonMarshal.GetRawUtf8PropertyName(property), freeText: false) is not null || Breaks(property.Value))
+                        return true;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static string? Describe(JsonElement element, string path)
     {
         switch (element.ValueKind)
         {
@@ -51,7 +79,7 @@ public static class TextRule
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (CheckJson(item, $"{path}[{index++}]") is { } error)
+                    if (Describe(item, $"{path}[{index++}]") is { } error)
                         return error;
                 }
                 return null;
@@ -62,7 +90,7 @@ public static class TextRule
                     if (RawProblem(rawName, freeText: false) is { } nameProblem)
                         return $"a property name in {Name(path)} {nameProblem}";
                     var name = Encoding.UTF8.GetString(rawName);
-                    if (CheckJson(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } error)
+                    if (Describe(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } error)
                         return error;
                 }
                 return null;
