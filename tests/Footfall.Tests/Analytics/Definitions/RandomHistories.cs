@@ -97,7 +97,7 @@ public static class RandomHistories
     /// </summary>
     private sealed record Step(int Kind, int Person, int Id, DateTime Time, int Choice, int Source, bool Keyed, bool EndsCommit);
 
-    private static readonly Gen<Step> StepGen = Gen.Select(Gen.Int[0, 9], Gen.Int[0, 3], Gen.Int[0, 3], Time, Gen.Int[0, 2], Gen.Int[0, 3], Gen.Bool, Gen.Bool)
+    private static readonly Gen<Step> StepGen = Gen.Select(Gen.Int[0, 11], Gen.Int[0, 3], Gen.Int[0, 3], Time, Gen.Int[0, 2], Gen.Int[0, 3], Gen.Bool, Gen.Bool)
         .Select(t => new Step(t.Item1, t.Item2, t.Item3, t.Item4, t.Item5, t.Item6, t.Item7, t.Item8));
 
     private static readonly Gen<(int Feed, DateTime Time, int Items)> ResponseGen = Gen.Select(Gen.Int[0, FeedNames.All.Count - 1], Time, Gen.Int[1, 7],
@@ -147,15 +147,15 @@ public static class RandomHistories
         var source = s.Source < 3 ? $"r{s.Source}" : null;
         return s.Kind switch
         {
-            0 or 1 => new EventEntry(e with { Action = BuiltInActions.Impression, Experience = ExperienceId, Variant = s.Choice.ToString() }),
-            2 => new EventEntry(e with { Action = BuiltInActions.Impression, Experience = "other", Variant = "0" }),
-            3 => new EventEntry(Product(e, BuiltInActions.Purchase, item, source) with { ParamsJson = s.Choice == 2 ? null : $$"""{"price":{{s.Choice + 1.25}},"quantity":{{s.Source + 1}}}""" }),
-            4 => new EventEntry(e with { Action = "signup" }),
-            5 => new EventEntry(Product(e, BuiltInActions.ProductView, item, source)),
-            6 => new EventEntry(Product(e, BuiltInActions.AddToCart, item, source)),
+            0 or 1 or 2 => new EventEntry(e with { Action = BuiltInActions.Impression, Experience = ExperienceId, Variant = s.Choice.ToString() }),
+            3 => new EventEntry(e with { Action = BuiltInActions.Impression, Experience = "other", Variant = "0" }),
+            4 or 5 => new EventEntry(Product(e, BuiltInActions.Purchase, item, source) with { ParamsJson = s.Choice == 2 ? null : $$"""{"price":{{s.Choice + 1.25}},"quantity":{{s.Source + 1}}}""" }),
+            6 => new EventEntry(e with { Action = "signup" }),
+            7 => new EventEntry(Product(e, BuiltInActions.ProductView, item, source)),
+            8 => new EventEntry(Product(e, BuiltInActions.AddToCart, item, source)),
             // A client's retry of an earlier event: the same key (if it had one) and content.
-            7 when stored.Count > 0 => new EventEntry(stored[s.Choice % stored.Count]),
-            8 when Identifiers(s.Person, (s.Id + 1) % 4) is var other && other != (user, guest) =>
+            9 when stored.Count > 0 => new EventEntry(stored[s.Choice % stored.Count]),
+            10 when Identifiers(s.Person, (s.Id + 1) % 4) is var other && other != (user, guest) =>
                 new LinkEntry(new IdentityLink(Id(user, guest), Id(other.User, other.Guest))),
             _ => new EventEntry(e with { Action = BuiltInActions.PageView, Target = new Dictionary<string, string> { ["page"] = "/" } }),
         };

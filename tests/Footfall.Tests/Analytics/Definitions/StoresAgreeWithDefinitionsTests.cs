@@ -12,7 +12,10 @@ public sealed class DuckDbAgreesWithDefinitionsTests : StoreAgreesWithDefinition
     private readonly TempFolder _folder = new();
 
     /// <inheritdoc />
-    protected override int Histories => 60;
+    protected override int Histories => 30;
+
+    /// <inheritdoc />
+    protected override bool Reopens => true;
 
     /// <inheritdoc />
     protected override Task<IEventStore> CreateStoreAsync() =>
@@ -27,7 +30,7 @@ public sealed class DuckDbAgreesWithDefinitionsTests : StoreAgreesWithDefinition
 public sealed class ClickHouseAgreesWithDefinitionsTests(ClickHouseServer server) : StoreAgreesWithDefinitions
 {
     /// <inheritdoc />
-    protected override int Histories => 25;
+    protected override int Histories => 20;
 
     /// <inheritdoc />
     protected override Task<IEventStore> CreateStoreAsync() =>
