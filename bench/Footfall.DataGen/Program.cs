@@ -16,10 +16,9 @@ var shape = new ShopShape
     Products = (int)Count(Option("--products") ?? "20000"),
     Experiences = int.Parse(Option("--experiences") ?? "4", CultureInfo.InvariantCulture),
     Days = int.Parse(Option("--days") ?? "90", CultureInfo.InvariantCulture),
-    End = Option("--end") is { } end
-        ? DateTime.SpecifyKind(DateTime.ParseExact(end, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Utc)
-        : new ShopShape { Events = 0 }.End,
 };
+if (Option("--end") is { } end)
+    shape = shape with { End = DateTime.SpecifyKind(DateTime.ParseExact(end, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Utc) };
 var path = Option("--out");
 await using var output = path is null ? Console.OpenStandardOutput() : File.Create(path, 1 << 20);
 var clock = Stopwatch.StartNew();
