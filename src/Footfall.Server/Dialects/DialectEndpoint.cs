@@ -27,6 +27,12 @@ public abstract class DialectEndpoint
     /// </summary>
     public virtual string Noun => "events";
 
+    /// <summary>
+    /// Whether the items are events: then an item breaking the text rule is kept aside on its own, beside its good
+    /// neighbours. A route that only sets attributes or links (false) refuses such a body whole with 400.
+    /// </summary>
+    public virtual bool CarriesEvents => true;
+
     /// <summary>The status answered with <c>Retry-After</c> when admission refuses the request.</summary>
     public virtual int BusyStatus => StatusCodes.Status503ServiceUnavailable;
 

@@ -8,7 +8,7 @@ namespace Footfall.Server.Dialects;
 
 /// <summary>
 /// The one handler behind every dialect's ingest routes. The order of the rules is the contract: the body (size,
-/// gzip, JSON), the project, the person, the body's shape; then each item is translated, and everything translated,
+/// gzip, JSON, UTF-8), the project, the person, the body's shape; then each item is translated, and everything translated,
 /// good or not, goes through the ingest pipeline, which keeps refused events aside with their reason. Only a body
 /// that is wrong as a whole is answered 4xx without keeping anything.
 /// </summary>
@@ -25,7 +25,7 @@ public static class DialectHandler
 
     private static async Task<IResult> HandleAsync(DialectEndpoint endpoint, HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
     {
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, endpoint.MaxBodyBytes);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, endpoint.MaxBodyBytes, textCheckedPerEvent: endpoint.CarriesEvents);
         if (bodyError is not null) return bodyError;
         using (document)
         {
@@ -43,7 +43,10 @@ public static class DialectHandler
                 batch.Link(Identifier.Guest(guestId), Identifier.User(userId));
             foreach (var item in items!)
             {
-                if (endpoint.Read(item, dialectContext, batch) is { } readError)
+                // The translator never reads text the rule refuses: such an item is kept aside naming the field.
+                if (endpoint.CarriesEvents && TextRule.CheckJson(item) is { } textError)
+                    batch.Reject(textError, item);
+                else if (endpoint.Read(item, dialectContext, batch) is { } readError)
                     return ApiError.BadRequest(readError);
             }
             return await IngestProject.RunAsync(context, async () =>

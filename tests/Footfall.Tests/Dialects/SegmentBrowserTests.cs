@@ -9,7 +9,7 @@ namespace Footfall.Tests.Dialects;
 /// Chromium, loading its settings from Footfall and sending back to it. The page comes from its own loopback origin;
 /// Footfall's first answer to the client is lost on the way back, so the client retries that message.
 /// </summary>
-[Collection(VendorSdkCollection.Name)]
+[Collection(SegmentClientsCollection.Name)]
 public sealed class SegmentBrowserTests(VendorSdkServer fixture)
 {
     private const string Page = """

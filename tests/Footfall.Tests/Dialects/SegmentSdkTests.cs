@@ -6,7 +6,7 @@ namespace Footfall.Tests.Dialects;
 /// The real Segment-spec clients from npm (<c>tests/vendor-sdks/segment.js</c>), unchanged but for their host, against
 /// a real server process; a proxy loses Footfall's first answer so each client retries its batch.
 /// </summary>
-[Collection(VendorSdkCollection.Name)]
+[Collection(SegmentClientsCollection.Name)]
 public sealed class SegmentSdkTests(VendorSdkServer fixture)
 {
     [Theory]
@@ -64,4 +64,15 @@ public sealed class SegmentSdkTests(VendorSdkServer fixture)
         await fixture.EventuallyAsync($"/v1/recommendations/trending?hours=24&limit=100",
             feed => feed.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetString() == sku));
     }
+}
+
+/// <summary>
+/// The Segment client tests share a server of their own: the experiences they define must not appear in the
+/// manifest the Personalize SDK tests check.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SegmentClientsCollection : ICollectionFixture<VendorSdkServer>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "segment clients";
 }

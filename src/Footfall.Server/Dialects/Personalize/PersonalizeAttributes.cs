@@ -15,6 +15,9 @@ public sealed class PersonalizeAttributes : DialectEndpoint
     public override int MaxBodyBytes => 64 * 1024;
 
     /// <inheritdoc />
+    public override bool CarriesEvents => false;
+
+    /// <inheritdoc />
     public override BodyShape Shape => BodyShape.One;
 
     /// <inheritdoc />

@@ -37,10 +37,12 @@ public static class PersonalizeDialect
     private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IEventStore store)
     {
         // The uid header goes on every answer, errors included, so a client always leaves with a uid.
-        var userUid = UserUid(context.Request) is { Length: <= EventLimits.MaxIdLength } sent ? sent : Guid.NewGuid().ToString("N");
+        var sent = UserUid(context.Request);
+        var sentError = sent is null ? null : UidError(sent);
+        var userUid = sent is not null && sentError is null ? sent : Guid.NewGuid().ToString("N");
         context.Response.Headers[UserUidHeader] = userUid;
-        if (UserUid(context.Request) is { Length: > EventLimits.MaxIdLength })
-            return ApiError.BadRequest($"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters");
+        if (sentError is not null)
+            return ApiError.BadRequest(sentError);
         var projectId = context.Request.Headers[ProjectUidHeader].ToString();
         if (projectId.Length == 0)
             return ApiError.BadRequest($"the {ProjectUidHeader} header is required");
@@ -88,12 +90,17 @@ public static class PersonalizeDialect
         var userUid = UserUid(request);
         if (userUid is null)
             return $"the {UserUidHeader} header is required (the uid /manifest answered with)";
-        if (userUid.Length > EventLimits.MaxIdLength)
-            return $"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters";
+        if (UidError(userUid) is { } uidError)
+            return uidError;
         request.HttpContext.Response.Headers[UserUidHeader] = userUid;
         person = new DialectPerson(null, userUid);
         return null;
     }
+
+    // The uid is echoed in a response header, which carries printable ASCII only.
+    private static string? UidError(string uid) =>
+        uid.Length > EventLimits.MaxIdLength ? $"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters"
+        : TextRule.Check(UserUidHeader, uid) ?? (uid.All(c => c is >= ' ' and <= '~') ? null : $"{UserUidHeader} must be printable ASCII");
 
     // The SDK sends the header even before it has a uid, as the strings "null" or "undefined".
     private static string? UserUid(HttpRequest request) =>

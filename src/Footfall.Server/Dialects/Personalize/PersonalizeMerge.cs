@@ -18,6 +18,9 @@ public sealed class PersonalizeMerge : DialectEndpoint
     public override int MaxBodyBytes => 16 * 1024;
 
     /// <inheritdoc />
+    public override bool CarriesEvents => false;
+
+    /// <inheritdoc />
     public override BodyShape Shape => BodyShape.One;
 
     /// <inheritdoc />
@@ -46,6 +49,6 @@ public sealed class PersonalizeMerge : DialectEndpoint
             return error;
         if (string.IsNullOrEmpty(value))
             return $"{name} is required";
-        return value.Length > EventLimits.MaxIdLength ? $"{name} must be at most {EventLimits.MaxIdLength} characters" : null;
+        return value.Length > EventLimits.MaxIdLength ? $"{name} must be at most {EventLimits.MaxIdLength} characters" : TextRule.Check(name, value);
     }
 }
