@@ -392,6 +392,20 @@ public abstract class EventStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Regression_CrownpeakClickWithSourceId_IsReadAsASourcedInteraction()
+    {
+        await CommitAsync(
+            Product(BuiltInActions.Click, T0, "sku-1", "u1", source: "r_a"),
+            // Not sourced, or not on a product: nothing to credit.
+            Product(BuiltInActions.Click, T0.AddMinutes(1), "sku-2", "u1"),
+            Ev(BuiltInActions.Click, T0.AddMinutes(2), "u1") with { SourceId = "r_a", Target = new Dictionary<string, string> { ["banner"] = "b" } });
+        var sourced = await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All, sourcedOnly: true);
+        Assert.Equal([(BuiltInActions.Click, "sku-1", "r_a")], sourced.Interactions.Select(r => (r.Action, r.Item, r.SourceId!)));
+        // Models learn from the product view a click leads to, not from the click.
+        Assert.Empty((await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All)).Interactions);
+    }
+
+    [Fact]
     public async Task Product_interactions_are_filed_under_the_person_now_and_name_all_their_identifiers()
     {
         await CommitAsync(
