@@ -29,10 +29,12 @@ public static class PersonQuery
     }
 
     /// <summary>Reads an optional RFC 3339 query parameter.</summary>
-    public static (DateTime? Value, IResult? Error) Time(HttpRequest request, string name)
+    public static (DateTime? Value, IResult? Error) Time(HttpRequest request, string name) => Time(request.Query[name].ToString(), name);
+
+    /// <summary>Reads an optional RFC 3339 value bound from the query.</summary>
+    public static (DateTime? Value, IResult? Error) Time(string? text, string name)
     {
-        var text = request.Query[name].ToString();
-        if (text.Length == 0) return (null, null);
+        if (string.IsNullOrEmpty(text)) return (null, null);
         if (!System.DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal, out var value))
             return (null, ApiError.BadRequest($"{name} must be an RFC 3339 date-time"));

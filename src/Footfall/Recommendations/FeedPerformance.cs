@@ -26,7 +26,7 @@ public static class FeedAttribution
     public static async Task<IReadOnlyList<FeedPerformance>> ComputeAsync(IEventStore store, string projectId, DateTime from, DateTime to,
         CancellationToken cancellationToken = default)
     {
-        var served = await store.ReadResponsesAsync(projectId, new TimeRange(from - Window, to), cancellationToken);
+        var served = await store.ReadResponsesAsync(projectId, new TimeRange(EventTime.Earlier(from, Window), to), cancellationToken);
         var byId = served.ToDictionary(r => r.ResponseId, StringComparer.Ordinal);
         var sourced = await store.ReadProductInteractionsAsync(projectId, new TimeRange(from, to), sourcedOnly: true, cancellationToken);
         var counts = FeedNames.All.ToDictionary(f => f, _ => new long[4], StringComparer.Ordinal);

@@ -37,10 +37,12 @@ public static class PersonalizeEndpoints
     private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IEventStore store)
     {
         // The uid header goes on every answer, errors included, so a client always leaves with a uid.
-        var userUid = UserUid(context) is { Length: <= EventLimits.MaxIdLength } sent ? sent : Guid.NewGuid().ToString("N");
+        var sent = UserUid(context);
+        var sentError = sent is null ? null : UidError(sent);
+        var userUid = sent is not null && sentError is null ? sent : Guid.NewGuid().ToString("N");
         context.Response.Headers[UserUidHeader] = userUid;
-        if (UserUid(context) is { Length: > EventLimits.MaxIdLength })
-            return ApiError.BadRequest($"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters");
+        if (sentError is not null)
+            return ApiError.BadRequest(sentError);
         var projectId = context.Request.Headers[ProjectUidHeader].ToString();
         if (projectId.Length == 0)
             return ApiError.BadRequest($"the {ProjectUidHeader} header is required");
@@ -167,8 +169,8 @@ public static class PersonalizeEndpoints
         var userUid = UserUid(context);
         if (userUid is null)
             return (null, null, ApiError.BadRequest($"the {UserUidHeader} header is required (the uid /manifest answered with)"));
-        if (userUid.Length > EventLimits.MaxIdLength)
-            return (null, null, ApiError.BadRequest($"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters"));
+        if (UidError(userUid) is { } uidError)
+            return (null, null, ApiError.BadRequest(uidError));
         context.Response.Headers[UserUidHeader] = userUid;
         return (project, userUid, null);
     }
@@ -176,6 +178,12 @@ public static class PersonalizeEndpoints
     // The SDK sends the header even before it has a uid, as the strings "null" or "undefined".
     private static string? UserUid(HttpContext context) =>
         context.Request.Headers[UserUidHeader].ToString() is { Length: > 0 } uid && uid is not ("null" or "undefined") ? uid : null;
+
+    // The uid goes back in a response header, and a header value is ASCII: Kestrel refuses anything else, with a 500.
+    private static string? UidError(string uid) =>
+        uid.Length > EventLimits.MaxIdLength ? $"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters"
+        : uid.Any(c => c is < ' ' or > '~') ? $"{UserUidHeader} must be printable ASCII"
+        : null;
 
     private sealed record Manifest(IReadOnlyDictionary<string, string?> ActiveVariants, IReadOnlyList<ManifestExperience> Experiences);
 
