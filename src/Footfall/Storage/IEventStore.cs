@@ -52,8 +52,12 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>The person an identifier belongs to, or null when it was never seen.</summary>
     Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default);
 
-    /// <summary>The person's events, newest first.</summary>
-    Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the person's events, newest first, older than <paramref name="before"/> when given,
+    /// and the cursor of the page after them.
+    /// </summary>
+    Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Sets attributes on the identifier's person; a later value replaces an earlier one.</summary>
     Task SetAttributesAsync(string projectId, Identifier identifier, IReadOnlyDictionary<string, string> attributesJson, CancellationToken cancellationToken = default);
