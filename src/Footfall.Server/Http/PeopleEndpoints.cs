@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using Footfall.Recommendations;
 using Footfall.Storage;
@@ -59,7 +60,9 @@ public static class PeopleEndpoints
         var options = json.Value.SerializerOptions;
         return TypedResults.Stream(async body =>
         {
-            await using var writer = new Utf8JsonWriter(body);
+            // Through a pipe: the serializer flushes its writer synchronously, which only moves bytes into the pipe.
+            var pipe = PipeWriter.Create(body);
+            await using var writer = new Utf8JsonWriter(pipe);
             writer.WriteStartObject();
             foreach (var (name, value) in new (string, object?)[]
                      {
@@ -77,12 +80,15 @@ public static class PeopleEndpoints
                 var page = await store.GetActivityAsync(projectId, who, MaxPage, next, context.RequestAborted);
                 foreach (var e in page.Events)
                     JsonSerializer.Serialize(writer, EventView.Of(e), options);
-                await writer.FlushAsync(context.RequestAborted);
+                writer.Flush();
+                await pipe.FlushAsync(context.RequestAborted);
                 next = page.Next;
             }
             while (next is not null);
             writer.WriteEndArray();
             writer.WriteEndObject();
+            writer.Flush();
+            await pipe.CompleteAsync();
         }, "application/json", $"footfall-person-{who.KindName}.json");
     }
 
