@@ -109,16 +109,18 @@ public static class PeopleEndpoints
 
     private const int MaxPage = 1000;
 
-    /// <param name="UserId">The person's user id (or give guestId).</param>
-    /// <param name="GuestId">The person's guest id.</param>
-    private sealed record PersonParameters([FromQuery(Name = "userId")] string? UserId, [FromQuery(Name = "guestId")] string? GuestId);
+    // Descriptions stay out of these records: [Description] on an [AsParameters] parameter throws in the OpenAPI generator.
+    private sealed record PersonParameters(
+        [FromQuery(Name = "userId")] string? UserId,
+        [FromQuery(Name = "guestId")] string? GuestId);
 
-    /// <param name="UserId">The person's user id (or give guestId).</param>
-    /// <param name="GuestId">The person's guest id.</param>
     /// <param name="Limit">Events per page, 1-1000 (default 50).</param>
-    /// <param name="Before">The next cursor of the previous page; the newest events when absent.</param>
-    private sealed record ActivityQuery([FromQuery(Name = "userId")] string? UserId, [FromQuery(Name = "guestId")] string? GuestId,
-        [FromQuery(Name = "limit")] string? Limit, [FromQuery(Name = "before")] string? Before);
+    /// <param name="Before">The previous page's next cursor; absent for the newest events.</param>
+    private sealed record ActivityQuery(
+        [FromQuery(Name = "userId")] string? UserId,
+        [FromQuery(Name = "guestId")] string? GuestId,
+        [FromQuery(Name = "limit")] string? Limit,
+        [FromQuery(Name = "before")] string? Before);
 
     /// <summary>A page of activity: its events, newest first, and the cursor of the next page (null after the last).</summary>
     private sealed record ActivityAnswer(IReadOnlyList<EventView> Events, string? Next);

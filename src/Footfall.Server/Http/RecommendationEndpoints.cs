@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Footfall.Events;
 using Footfall.Recommendations;
 using Footfall.Storage;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Footfall.Server.Http;
 
@@ -98,9 +99,9 @@ public static class RecommendationEndpoints
         return TypedResults.Ok(new PerformanceReport(start, end, feeds));
     }
 
-    /// <param name="From">RFC 3339; default 30 days before <paramref name="To"/>.</param>
-    /// <param name="To">RFC 3339, exclusive; default now.</param>
-    private sealed record PerformanceQuery(string? From, string? To);
+    private sealed record PerformanceQuery(
+        [FromQuery(Name = "from")] string? From,
+        [FromQuery(Name = "to")] string? To);
 
     private sealed record PerformanceReport(DateTime From, DateTime To, IReadOnlyList<FeedPerformance> Feeds);
 
