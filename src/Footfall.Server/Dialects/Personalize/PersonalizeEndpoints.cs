@@ -81,7 +81,7 @@ public static class PersonalizeEndpoints
     {
         var (project, userUid, error) = await ResolveUserAsync(context, projects);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return bodyError;
         using (document)
         {
@@ -89,7 +89,7 @@ public static class PersonalizeEndpoints
             var (items, batchError) = JsonBody.Batch(root, "events ({\"type\": \"IMPRESSION\"|\"EVENT\", ...})");
             if (batchError is not null) return batchError;
             var receivedAt = EventTime.Now(clock);
-            var candidates = items!.Select(item => PersonalizeEventReader.Read(item, userUid!, receivedAt)).ToList();
+            var candidates = items!.Select(item => EventCandidate.FromJson(item, raw => PersonalizeEventReader.Read(raw, userUid!, receivedAt))).ToList();
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Personalize, candidates);
         }
     }
@@ -156,7 +156,7 @@ public static class PersonalizeEndpoints
             return error;
         if (string.IsNullOrEmpty(value))
             return $"{name} is required";
-        return value.Length > EventLimits.MaxIdLength ? $"{name} must be at most {EventLimits.MaxIdLength} characters" : null;
+        return value.Length > EventLimits.MaxIdLength ? $"{name} must be at most {EventLimits.MaxIdLength} characters" : TextRule.Check(name, value);
     }
 
     private static async Task<(Project? Project, IResult? Error)> ResolveProjectAsync(HttpContext context, ProjectDirectory projects) =>
@@ -175,15 +175,14 @@ public static class PersonalizeEndpoints
         return (project, userUid, null);
     }
 
+    // The uid is echoed in a response header, which carries printable ASCII only.
+    private static string? UidError(string uid) =>
+        uid.Length > EventLimits.MaxIdLength ? $"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters"
+        : TextRule.Check(UserUidHeader, uid) ?? (uid.All(c => c is >= ' ' and <= '~') ? null : $"{UserUidHeader} must be printable ASCII");
+
     // The SDK sends the header even before it has a uid, as the strings "null" or "undefined".
     private static string? UserUid(HttpContext context) =>
         context.Request.Headers[UserUidHeader].ToString() is { Length: > 0 } uid && uid is not ("null" or "undefined") ? uid : null;
-
-    // The uid goes back in a response header, and a header value is ASCII: Kestrel refuses anything else, with a 500.
-    private static string? UidError(string uid) =>
-        uid.Length > EventLimits.MaxIdLength ? $"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters"
-        : uid.Any(c => c is < ' ' or > '~') ? $"{UserUidHeader} must be printable ASCII"
-        : null;
 
     private sealed record Manifest(IReadOnlyDictionary<string, string?> ActiveVariants, IReadOnlyList<ManifestExperience> Experiences);
 
