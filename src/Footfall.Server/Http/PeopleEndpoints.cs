@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Footfall.Recommendations;
 using Footfall.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -122,8 +123,9 @@ public static class PeopleEndpoints
         [FromQuery(Name = "limit")] string? Limit,
         [FromQuery(Name = "before")] string? Before);
 
-    /// <summary>A page of activity: its events, newest first, and the cursor of the next page (null after the last).</summary>
-    private sealed record ActivityAnswer(IReadOnlyList<EventView> Events, string? Next);
+    /// <summary>A page of activity: its events, newest first, and the cursor of the next page (absent after the last).</summary>
+    private sealed record ActivityAnswer(IReadOnlyList<EventView> Events,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
 
     private sealed record PersonView(IReadOnlyList<IdentifierView> Identifiers, IReadOnlyDictionary<string, JsonElement> Attributes,
         DateTime? FirstSeen, DateTime? LastSeen, long EventCount);
