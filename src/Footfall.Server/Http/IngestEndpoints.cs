@@ -29,20 +29,15 @@ public static class IngestEndpoints
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Native, candidates!);
     }
 
-    // The HTTP + JSON ceiling: the same request reading and validation as /v1/events, then nothing is stored.
-    private static async Task<IResult> ValidateAsync(HttpContext context, ProjectDirectory projects, TimeProvider clock)
+    // The HTTP + JSON ceiling: the same request reading, validation and action lists as /v1/events, then nothing is stored.
+    private static async Task<IResult> ValidateAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
     {
-        var (_, document, candidates, error) = await ReadRequestAsync(context, projects, clock);
+        var (project, document, candidates, error) = await ReadRequestAsync(context, projects, clock);
         if (error is not null) return error;
         using (document)
         {
-            var rejected = new List<IngestRejection>();
-            for (var i = 0; i < candidates!.Count; i++)
-            {
-                var reason = candidates[i].Error ?? EventValidator.Validate(candidates[i].Event!);
-                if (reason is not null) rejected.Add(new IngestRejection(i, reason));
-            }
-            return Results.Ok(new IngestResult(candidates.Count - rejected.Count, 0, rejected));
+            var rejected = await pipeline.CheckAsync(project!.Id, candidates!, context.RequestAborted);
+            return TypedResults.Ok(new IngestResult(candidates!.Count - rejected.Count, 0, rejected));
         }
     }
 

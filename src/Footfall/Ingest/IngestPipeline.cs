@@ -23,7 +23,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];
-            var error = candidate.Error ?? EventValidator.Validate(candidate.Event!) ?? lists.Refuse(candidate.Event!.Action);
+            var error = Refusal(candidate, lists);
             if (error is null)
             {
                 events.Add(candidate.Event!);
@@ -45,6 +45,23 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
             IngestMetrics.Rejected.Add(rejected.Count, new KeyValuePair<string, object?>("source", source));
         return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? []);
     }
+
+    /// <summary>What <see cref="IngestAsync"/> would refuse in the batch, and why, without storing anything (the dry run).</summary>
+    public async Task<IReadOnlyList<IngestRejection>> CheckAsync(string projectId, IReadOnlyList<EventCandidate> candidates,
+        CancellationToken cancellationToken = default)
+    {
+        var lists = await policies.GetAsync(projectId, cancellationToken);
+        var rejections = new List<IngestRejection>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (Refusal(candidates[i], lists) is { } error)
+                rejections.Add(new IngestRejection(i, error));
+        }
+        return rejections;
+    }
+
+    private static string? Refusal(EventCandidate candidate, ActionLists lists) =>
+        candidate.Error ?? EventValidator.Validate(candidate.Event!) ?? lists.Refuse(candidate.Event!.Action);
 
     // What is kept aside must itself be safe to store and to read back, whatever the client sent.
     private static RejectedEvent Quarantined(DateTime now, string source, string error, string raw)
