@@ -51,14 +51,25 @@ public sealed partial class DuckDbEventStore
     {
         var plan = new CommitPlan { Outcomes = new WriteOutcome[writes.Count] };
         var keysInBatch = new HashSet<(int, string)>();
+        var now = EventTime.Now(_clock);
         for (var w = 0; w < writes.Count; w++)
         {
             var write = writes[w];
             var project = ProjectNumber(write.ProjectId);
             if (project < 0)
                 throw new InvalidOperationException($"unknown project {write.ProjectId}");
-            foreach (var link in write.Links)
-                LinkIdentifiers(plan, project, link.A, link.B);
+            foreach (var merge in write.Links.Where(l => l.IsMerge))
+                Join(plan, project, [merge.A, merge.B]);
+            int refused = 0;
+            // An event pair inside a group refused just before was decided with it: refusing it again says nothing new.
+            var refusedInWrite = new HashSet<Identifier>();
+            foreach (var group in LinkRule.Groups(write.Links))
+            {
+                if (TryLink(plan, project, group, write.Source, now))
+                    continue;
+                refused++;
+                refusedInWrite.UnionWith(group);
+            }
             int accepted = 0, duplicates = 0;
             foreach (var e in write.Events)
             {
@@ -72,15 +83,20 @@ public sealed partial class DuckDbEventStore
                     }
                     plan.KeyHashes.Add(hash);
                 }
-                var ident = Intern(plan, project, e.Actor);
                 if (e.UserId is not null && e.GuestId is not null)
-                    LinkIdentifiers(plan, project, Identifier.User(e.UserId), Identifier.Guest(e.GuestId));
+                {
+                    Identifier[] pair = [Identifier.User(e.UserId), Identifier.Guest(e.GuestId)];
+                    if (!pair.All(refusedInWrite.Contains) && !TryLink(plan, project, pair, e.Source, now))
+                        refused++;
+                }
+                // A refused link leaves the event with its own identifier: the user id when it has one.
+                var ident = Intern(plan, project, e.Actor);
                 plan.Events.Add((e, project, ident, _nextSeq + plan.Events.Count));
                 accepted++;
             }
             foreach (var rejected in write.Rejected)
                 plan.Rejected.Add((project, rejected));
-            plan.Outcomes[w] = new WriteOutcome(accepted, duplicates);
+            plan.Outcomes[w] = new WriteOutcome(accepted, duplicates, refused);
         }
         return plan;
     }
@@ -96,11 +112,36 @@ public sealed partial class DuckDbEventStore
         return id;
     }
 
-    private void LinkIdentifiers(CommitPlan plan, int project, Identifier a, Identifier b)
+    /// <summary>Joins the group into one person if <see cref="LinkRule"/> allows it; else keeps it aside and says so.</summary>
+    private bool TryLink(CommitPlan plan, int project, IReadOnlyList<Identifier> group, string source, DateTime now)
     {
-        var merged = _identities.Link(Intern(plan, project, a), Intern(plan, project, b));
-        if (merged is { } m)
-            plan.Merges.Add((m.Kept, m.Absorbed));
+        var sides = new LinkSide<long>[group.Count];
+        for (var i = 0; i < group.Count; i++)
+        {
+            sides[i] = _identities.Find(project, group[i].Key) is { } id && _identities.PersonOf(id) is var person
+                ? new LinkSide<long>(group[i], true, person, _identities.IsIdentified(person))
+                : new LinkSide<long>(group[i], false, 0, false);
+        }
+        // Every event of a signed-in visitor names a pair that is already one person.
+        if (sides.All(s => s.Known && s.Person == sides[0].Person))
+            return true;
+        if (LinkRule.Decide(sides) is not null)
+        {
+            plan.Rejected.Add((project, LinkRule.Rejection(group, now, source)));
+            return false;
+        }
+        Join(plan, project, group);
+        return true;
+    }
+
+    private void Join(CommitPlan plan, int project, IReadOnlyList<Identifier> group)
+    {
+        var first = Intern(plan, project, group[0]);
+        foreach (var other in group.Skip(1))
+        {
+            if (_identities.Link(first, Intern(plan, project, other)) is { } m)
+                plan.Merges.Add((m.Kept, m.Absorbed));
+        }
     }
 
     private void Apply(CommitPlan plan)
