@@ -32,7 +32,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
             (rejected ??= []).Add(new RejectedEvent(now, source, error, candidate.Raw));
             (rejections ??= []).Add(new IngestRejection(i, error));
         }
-        var write = new ProjectWrite(projectId, events, links ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
+        var write = new ProjectWrite(projectId, events, links ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? [], source);
         if (!writer.TryEnqueue(write, out var committed))
             throw new IngestQueueFullException();
         var outcome = await committed;
@@ -41,20 +41,27 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
             IngestMetrics.Duplicates.Add(outcome.Duplicates, new KeyValuePair<string, object?>("source", source));
         if (rejected is not null)
             IngestMetrics.Rejected.Add(rejected.Count, new KeyValuePair<string, object?>("source", source));
-        return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? []);
+        return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? [], outcome.RefusedLinks);
     }
 
-    /// <summary>Links identifiers durably, through the same commit queue as events.</summary>
-    public async Task LinkAsync(string projectId, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Links identifiers durably, through the same commit queue as events; false when <see cref="LinkRule"/> refused
+    /// the link (it is then kept aside with its reason).
+    /// </summary>
+    public async Task<bool> LinkAsync(string projectId, string source, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
     {
-        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, []), out var committed))
+        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, [], source), out var committed))
             throw new IngestQueueFullException();
-        await committed.WaitAsync(cancellationToken);
+        return (await committed.WaitAsync(cancellationToken)).RefusedLinks == 0;
     }
 }
 
 /// <summary>What happened to a batch (the body of the ingest response).</summary>
-public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected);
+/// <param name="Accepted">Events stored.</param>
+/// <param name="Duplicates">Events whose id was already stored.</param>
+/// <param name="Rejected">Events refused, by index.</param>
+/// <param name="RefusedLinks">Links between the events' identifiers that the link rule refused (the events are stored).</param>
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected, int RefusedLinks = 0);
 
 /// <summary>One refused event: its index in the batch and why.</summary>
 public sealed record IngestRejection(int Index, string Error);

@@ -1,5 +1,4 @@
 using Footfall.Events;
-using Footfall.Identity;
 using Footfall.Ingest;
 using Footfall.Projects;
 using Footfall.Server.Dialects.OneEntry;
@@ -32,12 +31,11 @@ public static class OneEntryEndpoints
             var (trackedEvent, readError) = OneEntryActivityReader.Read(document!.RootElement, guestId, userId, EventTime.Now(clock));
             if (readError is not null)
                 return ApiError.BadRequest(readError);
+            // The event carries both headers' ids, so the store links them as it links any event's pair.
             var candidate = EventCandidate.Of(trackedEvent!, document.RootElement);
-            IReadOnlyList<IdentityLink>? links = guestId is not null && userId is not null
-                ? [new IdentityLink(Identifier.Guest(guestId), Identifier.User(userId))] : null;
             return await IngestProject.RunAsync(context, async () =>
             {
-                var result = await pipeline.IngestAsync(project!.Id, EventSources.OneEntry, [candidate], links, context.RequestAborted);
+                var result = await pipeline.IngestAsync(project!.Id, EventSources.OneEntry, [candidate], null, context.RequestAborted);
                 // One event per request: a refusal (an action list, a field rule) is the request's answer. The event is kept aside.
                 return result.Rejected.Count > 0 ? ApiError.BadRequest(result.Rejected[0].Error) : Results.Ok(true);
             });
