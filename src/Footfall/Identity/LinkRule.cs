@@ -12,11 +12,15 @@ public readonly record struct LinkSide<TPerson>(Identifier Identifier, bool Know
 
 /// <summary>
 /// Which links the public paths may make (CONTRACT §3), defined once for every store. Identifiers named together
-/// (an event's userId and guestId, an identify call, a dialect's identities) join into one person unless that
-/// would give a person a second user id: refused when two of the persons involved already hold a user id, or when
-/// one does and the group brings a user id never seen before. Anonymous ids (guest ids, <see cref="AnonymousUid"/>)
-/// join freely, and user ids first seen together form one person. So once a user id is known, the user ids of its
-/// person change only through an operator's merge (<see cref="IdentityLink.Merge"/>).
+/// (an event's userId and guestId, an identify call, a dialect's identities) join into one person, unless
+/// <list type="bullet">
+/// <item>two of them belong to different persons that each already hold a user id, or</item>
+/// <item>the group brings a user id never seen before to a person that already holds one, without naming that
+/// person by one of its user ids (a new user on another user's guest id: a shared browser, or a guess).</item>
+/// </list>
+/// Anonymous ids (guest ids, <see cref="AnonymousUid"/>) join freely; user ids first seen together form one person;
+/// a vendor naming a known customer id with a new e-mail adds the e-mail. So two user ids known in different persons
+/// are never joined except by an operator's merge (<see cref="IdentityLink.Merge"/>).
 /// </summary>
 public static class LinkRule
 {
@@ -32,15 +36,16 @@ public static class LinkRule
     public static string? Decide<TPerson>(IEnumerable<LinkSide<TPerson>> group)
     {
         var identifiedPersons = new HashSet<TPerson>();
-        var newUserIds = 0;
+        bool newUserId = false, namesAUser = false;
         foreach (var side in group)
         {
+            var identifies = Identifies(side.Identifier);
             if (side.Known && side.PersonIdentified)
                 identifiedPersons.Add(side.Person);
-            else if (!side.Known && Identifies(side.Identifier))
-                newUserIds++;
+            newUserId |= !side.Known && identifies;
+            namesAUser |= side.Known && identifies;
         }
-        return identifiedPersons.Count > 1 || identifiedPersons.Count == 1 && newUserIds > 0 ? RefusedReason : null;
+        return identifiedPersons.Count > 1 || identifiedPersons.Count == 1 && newUserId && !namesAUser ? RefusedReason : null;
     }
 
     /// <summary>
