@@ -36,9 +36,9 @@ public sealed partial class ClickHouseEventStore
         CancellationToken cancellationToken)
     {
         var decisions = new LinkDecisions(writes.Count);
-        var requests = Requests(writes, stored);
-        if (!requests.Any(r => r.Group.Count > 1))
+        if (!writes.Any(w => w.Links.Count > 0) && !stored.Any(events => events.Any(e => e.UserId is not null && e.GuestId is not null)))
             return decisions;
+        var requests = Requests(writes, stored);
         var now = EventTime.Now(_clock);
         foreach (var project in requests.Where(r => r.Group.Count > 1).GroupBy(r => writes[r.Write].ProjectId, StringComparer.Ordinal))
         {
@@ -117,7 +117,7 @@ public sealed partial class ClickHouseEventStore
 
     private async Task<LinkState> LoadLinkStateAsync(string project, IEnumerable<LinkRequest> requests, CancellationToken cancellationToken)
     {
-        var idents = requests.SelectMany(r => r.Group).Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
+        var idents = requests.Where(r => r.Group.Count > 1).SelectMany(r => r.Group).Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
         var personOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var r in await _http.QueryAsync(
             $"SELECT ident, argMax(person, size) FROM persons WHERE project = {Quote(project)} AND ident IN {List(idents)} GROUP BY ident",
