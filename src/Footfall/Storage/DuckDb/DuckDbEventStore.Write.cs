@@ -58,19 +58,8 @@ public sealed partial class DuckDbEventStore
             var project = ProjectNumber(write.ProjectId);
             if (project < 0)
                 throw new InvalidOperationException($"unknown project {write.ProjectId}");
-            foreach (var merge in write.Links.Where(l => l.IsMerge))
-                Join(plan, project, [merge.A, merge.B]);
-            int refused = 0;
-            // An event pair inside a group refused just before was decided with it: refusing it again says nothing new.
-            var refusedInWrite = new HashSet<Identifier>();
-            foreach (var group in LinkRule.Groups(write.Links))
-            {
-                if (TryLink(plan, project, group, write.Source, now))
-                    continue;
-                refused++;
-                refusedInWrite.UnionWith(group);
-            }
-            int accepted = 0, duplicates = 0;
+            var stored = new List<TrackedEvent>(write.Events.Count);
+            var duplicates = 0;
             foreach (var e in write.Events)
             {
                 if (e.Key is not null)
@@ -83,20 +72,12 @@ public sealed partial class DuckDbEventStore
                     }
                     plan.KeyHashes.Add(hash);
                 }
-                if (e.UserId is not null && e.GuestId is not null)
-                {
-                    Identifier[] pair = [Identifier.User(e.UserId), Identifier.Guest(e.GuestId)];
-                    if (!pair.All(refusedInWrite.Contains) && !TryLink(plan, project, pair, e.Source, now))
-                        refused++;
-                }
-                // A refused link leaves the event with its own identifier: the user id when it has one.
-                var ident = Intern(plan, project, e.Actor);
-                plan.Events.Add((e, project, ident, _nextSeq + plan.Events.Count));
-                accepted++;
+                stored.Add(e);
             }
+            var refused = LinkSequence.Apply(write, stored, new Linker(this, plan, project, now));
             foreach (var rejected in write.Rejected)
                 plan.Rejected.Add((project, rejected));
-            plan.Outcomes[w] = new WriteOutcome(accepted, duplicates, refused);
+            plan.Outcomes[w] = new WriteOutcome(stored.Count, duplicates, refused);
         }
         return plan;
     }
@@ -112,35 +93,46 @@ public sealed partial class DuckDbEventStore
         return id;
     }
 
-    /// <summary>Joins the group into one person if <see cref="LinkRule"/> allows it; else keeps it aside and says so.</summary>
-    private bool TryLink(CommitPlan plan, int project, IReadOnlyList<Identifier> group, string source, DateTime now)
+    /// <summary>Applies one write's links to the in-memory identity graph and plans the rows they change.</summary>
+    private sealed class Linker(DuckDbEventStore store, CommitPlan plan, int project, DateTime now) : IPersonLinker
     {
-        var sides = new LinkSide<long>[group.Count];
-        for (var i = 0; i < group.Count; i++)
-        {
-            sides[i] = _identities.Find(project, group[i].Key) is { } id && _identities.PersonOf(id) is var person
-                ? new LinkSide<long>(group[i], true, person, _identities.IsIdentified(person))
-                : new LinkSide<long>(group[i], false, 0, false);
-        }
-        // Every event of a signed-in visitor names a pair that is already one person.
-        if (sides.All(s => s.Known && s.Person == sides[0].Person))
-            return true;
-        if (LinkRule.Decide(sides) is not null)
-        {
-            plan.Rejected.Add((project, LinkRule.Rejection(group, now, source)));
-            return false;
-        }
-        Join(plan, project, group);
-        return true;
-    }
+        private readonly IdentityGraph _identities = store._identities;
 
-    private void Join(CommitPlan plan, int project, IReadOnlyList<Identifier> group)
-    {
-        var first = Intern(plan, project, group[0]);
-        foreach (var other in group.Skip(1))
+        public void Merge(Identifier a, Identifier b) => Join([a, b]);
+
+        public bool TryLink(IReadOnlyList<Identifier> group, string source)
         {
-            if (_identities.Link(first, Intern(plan, project, other)) is { } m)
-                plan.Merges.Add((m.Kept, m.Absorbed));
+            var sides = new LinkSide<long>[group.Count];
+            for (var i = 0; i < group.Count; i++)
+            {
+                sides[i] = _identities.Find(project, group[i].Key) is { } id && _identities.PersonOf(id) is var person
+                    ? new LinkSide<long>(group[i], true, person, _identities.IsIdentified(person))
+                    : new LinkSide<long>(group[i], false, 0, false);
+            }
+            // Every event of a signed-in visitor names a pair that is already one person.
+            if (sides.All(s => s.Known && s.Person == sides[0].Person))
+                return true;
+            if (LinkRule.Decide(sides) is not null)
+            {
+                plan.Rejected.Add((project, LinkRule.Rejection(group, now, source)));
+                return false;
+            }
+            Join(group);
+            return true;
+        }
+
+        // A refused link leaves the event with its own identifier: the user id when it has one.
+        public void Stored(TrackedEvent storedEvent) =>
+            plan.Events.Add((storedEvent, project, store.Intern(plan, project, storedEvent.Actor), store._nextSeq + plan.Events.Count));
+
+        private void Join(IReadOnlyList<Identifier> group)
+        {
+            var first = store.Intern(plan, project, group[0]);
+            foreach (var other in group.Skip(1))
+            {
+                if (_identities.Link(first, store.Intern(plan, project, other)) is { } m)
+                    plan.Merges.Add((m.Kept, m.Absorbed));
+            }
         }
     }
 
