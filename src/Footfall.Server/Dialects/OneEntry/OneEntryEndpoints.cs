@@ -24,15 +24,18 @@ public static class OneEntryEndpoints
         var userId = Header(context, "x-user-id");
         if (guestId is null && userId is null)
             return ApiError.BadRequest("x-guest-id or x-user-id header is required");
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 64 * 1024);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 64 * 1024, textCheckedPerEvent: true);
         if (bodyError is not null) return bodyError;
         using (document)
         {
-            var (trackedEvent, readError) = OneEntryActivityReader.Read(document!.RootElement, guestId, userId, EventTime.Now(clock));
+            var body = document!.RootElement;
+            var textError = TextRule.CheckJson(body);
+            var (trackedEvent, readError) = textError is null ? OneEntryActivityReader.Read(body, guestId, userId, EventTime.Now(clock)) : (null, null);
             if (readError is not null)
                 return ApiError.BadRequest(readError);
-            // The event carries both headers' ids, so the store links them as it links any event's pair.
-            var candidate = EventCandidate.Of(trackedEvent!, document.RootElement);
+            // Text the rule refuses is kept aside like any refused event; a shape error is only answered. The event
+            // carries both headers' ids, so the store links them as it links any event's pair.
+            var candidate = textError is null ? EventCandidate.Of(trackedEvent!, body) : EventCandidate.Invalid(textError, body);
             return await IngestProject.RunAsync(context, async () =>
             {
                 var result = await pipeline.IngestAsync(project!.Id, EventSources.OneEntry, [candidate], null, context.RequestAborted);
