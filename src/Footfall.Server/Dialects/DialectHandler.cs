@@ -1,5 +1,4 @@
 using Footfall.Events;
-using Footfall.Identity;
 using Footfall.Ingest;
 using Footfall.Projects;
 using Footfall.Server.Http;
@@ -39,8 +38,6 @@ public static class DialectHandler
             var (items, shapeError) = endpoint.Items(body, dialectContext);
             if (shapeError is not null) return shapeError;
             var batch = new DialectBatch();
-            if (person is { GuestId: { } guestId, UserId: { } userId })
-                batch.Link(Identifier.Guest(guestId), Identifier.User(userId));
             foreach (var item in items!)
             {
                 // The translator never reads text the rule refuses: such an item is kept aside naming the field.

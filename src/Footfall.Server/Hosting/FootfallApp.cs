@@ -101,6 +101,7 @@ public static class FootfallApp
 
     private static void MapRoutes(WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseCors();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -108,7 +109,7 @@ public static class FootfallApp
             ? Results.Ok(new { status = "ok" })
             : Results.Json(new ApiError("starting"), statusCode: StatusCodes.Status503ServiceUnavailable)).WithTags("Operations");
         app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        app.MapScalarApiReference("/docs", o => o.WithNonce().DisableDefaultFonts());
         app.MapPrometheusScrapingEndpoint("/metrics");
         var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>()
             .WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiError), ["application/json"]));

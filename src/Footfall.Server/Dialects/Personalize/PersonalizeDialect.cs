@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Footfall.Events;
 using Footfall.Experiences;
+using Footfall.Identity;
 using Footfall.Ingest;
 using Footfall.Projects;
 using Footfall.Server.Http;
@@ -31,15 +32,17 @@ public static class PersonalizeDialect
         group.MapDialect("POST", "/events", new PersonalizeEvents()).WithSummary("Impressions and events").Produces<IngestResult>();
         group.MapDialect("PATCH", "/user-attributes", new PersonalizeAttributes()).WithSummary("Set attributes on the user");
         group.MapDialect("POST", "/user-attributes/actions/merge", new PersonalizeMerge())
-            .WithSummary("Link two user uids; the source's attributes win");
+            .WithSummary("Link two user uids under the link rule (an anonymous uid into a user); the source's attributes win")
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IEventStore store)
     {
         // The uid header goes on every answer, errors included, so a client always leaves with a uid.
+        // A minted uid is anonymous (AnonymousUid): the visitor's sign-in may merge it into the real user.
         var sent = UserUid(context.Request);
         var sentError = sent is null ? null : UidError(sent);
-        var userUid = sent is not null && sentError is null ? sent : Guid.NewGuid().ToString("N");
+        var userUid = sent is not null && sentError is null ? sent : AnonymousUid.Mint();
         context.Response.Headers[UserUidHeader] = userUid;
         if (sentError is not null)
             return ApiError.BadRequest(sentError);

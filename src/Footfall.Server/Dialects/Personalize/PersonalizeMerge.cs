@@ -2,12 +2,13 @@ using System.Text.Json;
 using Footfall.Events;
 using Footfall.Identity;
 using Footfall.Ingest;
+using Footfall.Server.Http;
 
 namespace Footfall.Server.Dialects.Personalize;
 
 /// <summary>
 /// <c>POST /personalize/user-attributes/actions/merge</c> <c>{sourceUserUid, targetUserUid}</c>: links the two uids;
-/// Personalize documents that the (anonymous) source's attributes win.
+/// Personalize documents that the (anonymous) source's attributes win. A link the link rule refuses is 409.
 /// </summary>
 public sealed class PersonalizeMerge : DialectEndpoint
 {
@@ -41,7 +42,8 @@ public sealed class PersonalizeMerge : DialectEndpoint
     }
 
     /// <inheritdoc />
-    public override IResult Answer(IngestResult result, DialectContext context, DialectBatch batch) => TypedResults.Ok(new { merged = true });
+    public override IResult Answer(IngestResult result, DialectContext context, DialectBatch batch) =>
+        result.RefusedLinks > 0 ? ApiError.Conflict(LinkRule.RefusedReason) : TypedResults.Ok(new { merged = true });
 
     private static string? Uid(JsonElement root, string name, out string? value)
     {

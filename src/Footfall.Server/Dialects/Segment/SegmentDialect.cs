@@ -88,7 +88,7 @@ public sealed class SegmentDialect(string? impliedType) : DialectEndpoint
 
     /// <inheritdoc />
     public override IResult Answer(IngestResult result, DialectContext context, DialectBatch batch) =>
-        TypedResults.Ok(new SegmentAnswer(true, result.Accepted, result.Duplicates, result.Rejected));
+        TypedResults.Ok(new SegmentAnswer(true, result.Accepted, result.Duplicates, result.Rejected, result.RefusedLinks));
 
     // Clients send the key as Basic auth (the server libraries), in the body (analytics.js) or as X-Write-Key.
     private static string? WriteKey(HttpRequest request, JsonElement body)
@@ -117,5 +117,8 @@ public sealed class SegmentDialect(string? impliedType) : DialectEndpoint
     }
 }
 
-/// <summary>The answer to a Segment request: Segment's <c>{"success": true}</c> and Footfall's counts.</summary>
-public sealed record SegmentAnswer(bool Success, int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected);
+/// <summary>
+/// The answer to a Segment request: Segment's <c>{"success": true}</c> and Footfall's counts, including the links
+/// (identify, alias, a message's two ids) the link rule refused and kept aside.
+/// </summary>
+public sealed record SegmentAnswer(bool Success, int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected, int RefusedLinks);
