@@ -12,6 +12,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
 {
     /// <summary>Validates, files and commits a batch; returns once the accepted events are durable.</summary>
     /// <exception cref="IngestQueueFullException">The commit queue is full; the client should retry later.</exception>
+    /// <exception cref="StoreUnavailableException">The store failed or missed its deadline; the client should retry later.</exception>
     public async Task<IngestResult> IngestAsync(string projectId, string source, IReadOnlyList<EventCandidate> candidates,
         IReadOnlyList<IdentityLink>? links = null, CancellationToken cancellationToken = default)
     {
@@ -33,7 +34,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
             (rejections ??= []).Add(new IngestRejection(i, error));
         }
         var write = new ProjectWrite(projectId, events, links ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
-        if (!writer.TryEnqueue(write, out var committed))
+        if (!writer.TryEnqueue(write, out var committed, cancellationToken))
             throw new IngestQueueFullException();
         var outcome = await committed;
         IngestMetrics.Accepted.Add(outcome.Accepted, new KeyValuePair<string, object?>("source", source));
@@ -47,9 +48,9 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
     /// <summary>Links identifiers durably, through the same commit queue as events.</summary>
     public async Task LinkAsync(string projectId, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
     {
-        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, []), out var committed))
+        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, []), out var committed, cancellationToken))
             throw new IngestQueueFullException();
-        await committed.WaitAsync(cancellationToken);
+        await committed;
     }
 }
 

@@ -16,7 +16,7 @@ public sealed class GroupCommitWriterTests
     public async Task Requests_queued_during_a_commit_share_the_next_commit()
     {
         var store = GatedStore.Create();
-        await using var writer = new GroupCommitWriter(store, new IngestOptions(), NullLogger<GroupCommitWriter>.Instance);
+        await using var writer = new GroupCommitWriter(store, new IngestOptions(), new StoreOptions(), NullLogger<GroupCommitWriter>.Instance);
         Assert.True(writer.TryEnqueue(Write(1), out var first));
         await GatedStore.Of(store).Started.Task; // the first commit is in progress and held
         var later = Enumerable.Range(0, 3).Select(_ => writer.TryEnqueue(Write(2), out var t) ? t : throw new InvalidOperationException()).ToList();
@@ -31,7 +31,7 @@ public sealed class GroupCommitWriterTests
     public async Task A_full_queue_refuses_instead_of_growing()
     {
         var store = GatedStore.Create();
-        await using var writer = new GroupCommitWriter(store, new IngestOptions { MaxQueuedEvents = 1000 }, NullLogger<GroupCommitWriter>.Instance);
+        await using var writer = new GroupCommitWriter(store, new IngestOptions { MaxQueuedEvents = 1000 }, new StoreOptions(), NullLogger<GroupCommitWriter>.Instance);
         Assert.True(writer.TryEnqueue(Write(1000), out var first));
         await GatedStore.Of(store).Started.Task;
         Assert.False(writer.TryEnqueue(Write(1), out _));
