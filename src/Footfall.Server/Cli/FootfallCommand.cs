@@ -57,6 +57,8 @@ public static class FootfallCommand
             throw new CliException(string.Join("; ", ex.Failures));
         }
         using var folder = DataFolderLock.TryAcquire(options.Data) ?? throw new CliException(DataFolderLock.InUse(options.Data));
+        // Resolved now: the host disposes its services when it stops.
+        var fatal = app.Services.GetRequiredService<FatalStop>();
         try
         {
             await app.RunAsync();
@@ -71,7 +73,7 @@ public static class FootfallCommand
             await Console.Error.WriteLineAsync($"footfall: the store is unavailable: {ex.Message}");
             return FatalStop.StoreFailed;
         }
-        return app.Services.GetRequiredService<FatalStop>().ExitCode;
+        return fatal.ExitCode;
     }
 
     private static int Help()

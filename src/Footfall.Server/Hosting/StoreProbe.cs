@@ -4,7 +4,8 @@ namespace Footfall.Server.Hosting;
 
 /// <summary>
 /// Keeps <see cref="StoreHealth"/> current when no request does: while the store is down, or quiet for a few
-/// seconds, it asks for the project list (a cheap call through the same deadline as every other).
+/// seconds, it asks for the project list (a cheap call through the same deadline as every other). A store that
+/// broke for good in this process (<see cref="StoreBrokenException"/>) stops the process with a non-zero code.
 /// </summary>
 public sealed class StoreProbe(IEventStore store, StoreHealth health, StartupWork startup, FatalStop fatal, ILogger<StoreProbe> logger)
     : BackgroundService
@@ -19,6 +20,11 @@ public sealed class StoreProbe(IEventStore store, StoreHealth health, StartupWor
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (health.Broken is { } broken)
+                {
+                    fatal.Stop(FatalStop.StoreFailed, null, $"the store needs a restart: {broken}");
+                    return;
+                }
                 if (!startup.Ready || (health.IsUp && health.SinceLastSuccess < Quiet))
                     continue;
                 var wasUp = health.IsUp;

@@ -22,7 +22,11 @@ public static class ErrorAnswers
             context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
             return next(context);
         });
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = AnswerExceptionAsync, StatusCodeSelector = StatusOf });
+        // The handler logs each error once, with the request id; the middleware's own log line would repeat it.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = AnswerExceptionAsync, StatusCodeSelector = StatusOf, SuppressDiagnosticsCallback = _ => true,
+        });
         app.UseStatusCodePages(context => AnswerStatusAsync(context.HttpContext));
     }
 
@@ -45,7 +49,7 @@ public static class ErrorAnswers
                 message = unavailable.Message;
                 context.Response.Headers.RetryAfter = "1";
                 logger.LogWarning("{Method} {Path} answered 503, request {RequestId}: {Problem}",
-                    context.Request.Method, context.Request.Path, context.TraceIdentifier, unavailable.Message);
+                    context.Request.Method, context.Request.Path, context.TraceIdentifier, unavailable.InnerException?.Message ?? unavailable.Message);
                 break;
             case BadHttpRequestException bad:
                 message = bad.Message;

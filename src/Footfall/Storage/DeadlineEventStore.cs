@@ -131,10 +131,16 @@ public sealed class DeadlineEventStore(IEventStore inner, StoreOptions options, 
             health.Failed(problem);
             throw new StoreUnavailableException(problem, ex);
         }
+        catch (StoreBrokenException ex)
+        {
+            health.Broke(ex.Message);
+            throw new StoreUnavailableException("the store is unavailable; retry shortly", ex);
+        }
         catch (Exception ex) when (ex is not StoreUnavailableException)
         {
+            // The details (paths, SQL) go to the log with the request's id, not to the client.
             health.Failed($"{operation} failed: {ex.Message}");
-            throw new StoreUnavailableException($"the store failed ({operation}): {ex.Message}", ex);
+            throw new StoreUnavailableException("the store is unavailable; retry shortly", ex);
         }
     }
 }

@@ -23,6 +23,9 @@ public sealed class StoreHealth
     /// <summary>How long the store has been in its current state.</summary>
     public TimeSpan InStateFor => Stopwatch.GetElapsedTime(_state.Since);
 
+    /// <summary>Why the store can serve nothing more in this process (<see cref="StoreBrokenException"/>), or null.</summary>
+    public string? Broken { get; private set; }
+
     /// <summary>How long ago a store call last succeeded.</summary>
     public TimeSpan SinceLastSuccess => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSuccess));
 
@@ -31,6 +34,12 @@ public sealed class StoreHealth
         Interlocked.Exchange(ref _lastSuccess, Stopwatch.GetTimestamp());
         if (!_state.Up)
             _state = new State(true, null, Stopwatch.GetTimestamp());
+    }
+
+    internal void Broke(string problem)
+    {
+        Broken ??= problem;
+        Failed(problem);
     }
 
     internal void Failed(string problem) =>
