@@ -17,10 +17,20 @@ public static class ErrorAnswers
     /// <summary>Installs the request id, the exception handler and JSON bodies for bodiless error statuses; first in the pipeline.</summary>
     public static void UseErrorAnswers(this WebApplication app)
     {
-        app.Use((context, next) =>
+        app.Use(async (context, next) =>
         {
-            context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
-            return next(context);
+            // Set as the answer starts: the exception handler clears the headers of a failed answer.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
+                return Task.CompletedTask;
+            });
+            await next(context);
+            // Every error answer has a log line with its id; an exception's line (with its stack) was written below.
+            if (context.Response.StatusCode >= 400 && context.Features.Get<IExceptionHandlerFeature>() is null)
+                Logger(context).Log(context.Response.StatusCode >= 500 ? LogLevel.Warning : LogLevel.Information,
+                    "{Method} {Path} answered {Status}, request {RequestId}", context.Request.Method, context.Request.Path,
+                    context.Response.StatusCode, context.TraceIdentifier);
         });
         // The handler logs each error once, with the request id; the middleware's own log line would repeat it.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -40,7 +50,7 @@ public static class ErrorAnswers
     private static async Task AnswerExceptionAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorAnswers).FullName!);
+        var logger = Logger(context);
         var status = exception is null ? StatusCodes.Status500InternalServerError : StatusOf(exception);
         string message;
         switch (exception)
@@ -62,6 +72,9 @@ public static class ErrorAnswers
         context.Response.StatusCode = status;
         await context.Response.WriteAsJsonAsync(new ApiError(message) { RequestId = context.TraceIdentifier });
     }
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorAnswers).FullName!);
 
     // 404 for an unknown route, 405, 415 and the like come without a body.
     private static Task AnswerStatusAsync(HttpContext context)

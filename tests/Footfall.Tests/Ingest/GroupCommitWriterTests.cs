@@ -42,6 +42,25 @@ public sealed class GroupCommitWriterTests
         Assert.Equal(1, (await after).Accepted);
     }
 
+    [Fact]
+    public async Task A_request_past_its_deadline_answers_unavailable_and_is_not_committed_later()
+    {
+        var store = GatedStore.Create();
+        await using var writer = new GroupCommitWriter(store, new IngestOptions(), new StoreOptions { Timeout = TimeSpan.FromMilliseconds(200) },
+            NullLogger<GroupCommitWriter>.Instance);
+        Assert.True(writer.TryEnqueue(Write(1), out var held));
+        await GatedStore.Of(store).Started.Task; // the first commit hangs, as on a paused store
+        Assert.True(writer.TryEnqueue(Write(2), out var waiting));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => waiting);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => held);
+        GatedStore.Of(store).Release();
+        Assert.True(writer.TryEnqueue(Write(3), out var next));
+        Assert.Equal(3, (await next).Accepted);
+        // The abandoned request never reached the store; the held one was already in a commit.
+        Assert.Equal([1, 1], GatedStore.Of(store).CommitSizes);
+        Assert.Equal(0, writer.QueuedEvents);
+    }
+
     /// <summary>A store whose first commit waits until released; it records each commit's request count.</summary>
     public class GatedStore : DispatchProxy
     {
