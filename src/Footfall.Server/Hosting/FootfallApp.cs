@@ -128,12 +128,13 @@ public static class FootfallApp
     private static void MapRoutes(WebApplication app)
     {
         app.UseErrorAnswers();
+        app.UseSecurityHeaders();
         app.UseCors();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapHealth();
         app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        app.MapScalarApiReference("/docs", o => o.WithNonce().DisableDefaultFonts());
         app.MapPrometheusScrapingEndpoint("/metrics");
         var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>()
             .WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiError), ["application/json"]));

@@ -58,8 +58,9 @@ public static class ErrorAnswers
             case StoreUnavailableException unavailable:
                 message = unavailable.Message;
                 context.Response.Headers.RetryAfter = "1";
-                logger.LogWarning("{Method} {Path} answered 503, request {RequestId}: {Problem}",
-                    context.Request.Method, context.Request.Path, context.TraceIdentifier, unavailable.InnerException?.Message ?? unavailable.Message);
+                // The store's own message can quote people's data: the type says enough (the store logs its failures).
+                logger.LogWarning("{Method} {Path} answered 503, request {RequestId}: {Problem} ({Cause})", context.Request.Method,
+                    context.Request.Path, context.TraceIdentifier, unavailable.Message, unavailable.InnerException?.GetType().Name);
                 break;
             case BadHttpRequestException bad:
                 message = bad.Message;

@@ -29,20 +29,15 @@ public static class IngestEndpoints
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Native, candidates!);
     }
 
-    // The HTTP + JSON ceiling: the same request reading and validation as /v1/events, then nothing is stored.
-    private static async Task<IResult> ValidateAsync(HttpContext context, ProjectDirectory projects, TimeProvider clock)
+    // The HTTP + JSON ceiling: the same request reading, validation and action lists as /v1/events, then nothing is stored.
+    private static async Task<IResult> ValidateAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
     {
-        var (_, document, candidates, error) = await ReadRequestAsync(context, projects, clock);
+        var (project, document, candidates, error) = await ReadRequestAsync(context, projects, clock);
         if (error is not null) return error;
         using (document)
         {
-            var rejected = new List<IngestRejection>();
-            for (var i = 0; i < candidates!.Count; i++)
-            {
-                var reason = candidates[i].Error ?? EventValidator.Validate(candidates[i].Event!);
-                if (reason is not null) rejected.Add(new IngestRejection(i, reason));
-            }
-            return Results.Ok(new IngestResult(candidates.Count - rejected.Count, 0, rejected));
+            var rejected = await pipeline.CheckAsync(project!.Id, candidates!, context.RequestAborted);
+            return TypedResults.Ok(new IngestResult(candidates!.Count - rejected.Count, 0, rejected));
         }
     }
 
@@ -55,7 +50,7 @@ public static class IngestEndpoints
     {
         var (project, error) = await IngestProject.ResolveAsync(context, projects);
         if (error is not null) return (null, null, null, error);
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return (null, null, null, bodyError);
         var (candidates, batchError) = ReadBatch(document!.RootElement, EventTime.Now(clock));
         if (batchError is null) return (project, document, candidates, null);
@@ -69,10 +64,10 @@ public static class IngestEndpoints
         return (items?.Select(element => Read(element, receivedAt)).ToList(), error);
     }
 
-    private static EventCandidate Read(JsonElement element, DateTime receivedAt) =>
-        NativeEventReader.TryRead(element, receivedAt, EventSources.Native, out var e, out var error)
-            ? EventCandidate.Of(e!, element)
-            : EventCandidate.Invalid(error!, element);
+    private static EventCandidate Read(JsonElement element, DateTime receivedAt) => EventCandidate.FromJson(element, raw =>
+        NativeEventReader.TryRead(raw, receivedAt, EventSources.Native, out var e, out var error)
+            ? EventCandidate.Of(e!, raw)
+            : EventCandidate.Invalid(error!, raw));
 
     private static async Task<IResult> IdentifyAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline)
     {
@@ -104,6 +99,8 @@ public static class IngestEndpoints
             error = $"{name} is required and must be a non-empty string";
         else if (value.GetString()!.Length > EventLimits.MaxIdLength)
             error = $"{name} must be at most {EventLimits.MaxIdLength} characters";
+        else
+            error = TextRule.Check(name, value.GetString());
         return error is null ? value.GetString() : null;
     }
 }

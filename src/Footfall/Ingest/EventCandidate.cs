@@ -35,6 +35,14 @@ public readonly struct EventCandidate
     /// <summary>A translated event and the text it came from.</summary>
     public static EventCandidate Of(TrackedEvent trackedEvent, string raw) => new(trackedEvent, null, default, raw);
 
+    /// <summary>
+    /// Translates <paramref name="raw"/> with <paramref name="translate"/> once its every string passes the
+    /// <see cref="TextRule"/>; otherwise the candidate is refused naming the field, and the translator never reads
+    /// text that would throw. Every JSON entry point reads its events through here.
+    /// </summary>
+    public static EventCandidate FromJson(JsonElement raw, Func<JsonElement, EventCandidate> translate) =>
+        TextRule.CheckJson(raw) is { } error ? Invalid(error, raw) : translate(raw);
+
     /// <summary>An input that could not be translated.</summary>
     public static EventCandidate Invalid(string error, JsonElement raw) => new(null, error, raw, null);
 

@@ -24,16 +24,18 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];
-            var error = candidate.Error ?? EventValidator.Validate(candidate.Event!) ?? lists.Refuse(candidate.Event!.Action);
+            var error = Refusal(candidate, lists);
             if (error is null)
             {
                 events.Add(candidate.Event!);
                 continue;
             }
-            (rejected ??= []).Add(new RejectedEvent(now, source, error, candidate.Raw));
+            (rejected ??= []).Add(Quarantined(now, source, error, candidate.Raw));
             (rejections ??= []).Add(new IngestRejection(i, error));
         }
-        var write = new ProjectWrite(projectId, events, links ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
+        // A link is made of the identifiers of an event, which is refused above when one breaks the text rule.
+        var storableLinks = links?.Where(l => TextRule.Problem(l.A.Value) is null && TextRule.Problem(l.B.Value) is null).ToList();
+        var write = new ProjectWrite(projectId, events, storableLinks ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
         if (!writer.TryEnqueue(write, out var committed, cancellationToken))
             throw new IngestQueueFullException();
         var outcome = await committed;
@@ -43,6 +45,31 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
         if (rejected is not null)
             IngestMetrics.Rejected.Add(rejected.Count, new KeyValuePair<string, object?>("source", source));
         return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? []);
+    }
+
+    /// <summary>What <see cref="IngestAsync"/> would refuse in the batch, and why, without storing anything (the dry run).</summary>
+    public async Task<IReadOnlyList<IngestRejection>> CheckAsync(string projectId, IReadOnlyList<EventCandidate> candidates,
+        CancellationToken cancellationToken = default)
+    {
+        var lists = await policies.GetAsync(projectId, cancellationToken);
+        var rejections = new List<IngestRejection>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (Refusal(candidates[i], lists) is { } error)
+                rejections.Add(new IngestRejection(i, error));
+        }
+        return rejections;
+    }
+
+    private static string? Refusal(EventCandidate candidate, ActionLists lists) =>
+        candidate.Error ?? EventValidator.Validate(candidate.Event!) ?? lists.Refuse(candidate.Event!.Action);
+
+    // What is kept aside must itself be safe to store and to read back, whatever the client sent.
+    private static RejectedEvent Quarantined(DateTime now, string source, string error, string raw)
+    {
+        var safeRaw = TextRule.Escape(raw, out var escaped);
+        var safeError = TextRule.Escape(error, out _);
+        return new RejectedEvent(now, source, escaped ? safeError + " (characters that cannot be stored are escaped as \\uXXXX in raw)" : safeError, safeRaw);
     }
 
     /// <summary>Links identifiers durably, through the same commit queue as events.</summary>

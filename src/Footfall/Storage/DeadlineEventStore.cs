@@ -54,8 +54,9 @@ public sealed class DeadlineEventStore(IEventStore inner, StoreOptions options, 
         Call(nameof(FindPersonAsync), ct => inner.FindPersonAsync(projectId, identifier, ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default) =>
-        Call(nameof(GetActivityAsync), ct => inner.GetActivityAsync(projectId, identifier, limit, ct), cancellationToken);
+    public Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
+        CancellationToken cancellationToken = default) =>
+        Call(nameof(GetActivityAsync), ct => inner.GetActivityAsync(projectId, identifier, limit, before, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task SetAttributesAsync(string projectId, Identifier identifier, IReadOnlyDictionary<string, string> attributesJson, CancellationToken cancellationToken = default) =>
@@ -138,8 +139,8 @@ public sealed class DeadlineEventStore(IEventStore inner, StoreOptions options, 
         }
         catch (Exception ex) when (ex is not StoreUnavailableException)
         {
-            // The details (paths, SQL) go to the log with the request's id, not to the client.
-            health.Failed($"{operation} failed: {ex.Message}");
+            // Neither the client nor /healthz sees the store's message: it can quote SQL and the rows it names.
+            health.Failed($"{operation} failed with {ex.GetType().Name}{(ex.InnerException is { } inner ? " (" + inner.GetType().Name + ")" : "")}");
             throw new StoreUnavailableException("the store is unavailable; retry shortly", ex);
         }
     }

@@ -52,8 +52,12 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>The person an identifier belongs to, or null when it was never seen.</summary>
     Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default);
 
-    /// <summary>The person's events, newest first.</summary>
-    Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the person's events, newest first, older than <paramref name="before"/> when given,
+    /// and the cursor of the page after them.
+    /// </summary>
+    Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Sets attributes on the identifier's person; a later value replaces an earlier one.</summary>
     Task SetAttributesAsync(string projectId, Identifier identifier, IReadOnlyDictionary<string, string> attributesJson, CancellationToken cancellationToken = default);
@@ -82,7 +86,8 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>
     /// The project's product interactions (events whose action is one of <see cref="Events.BuiltInActions.ProductActions"/>
     /// and that carry <c>target.product</c>) with time in <paramref name="range"/>, oldest first, each filed under the
-    /// person its identifier belongs to now. With <paramref name="sourcedOnly"/>, only those with a <c>sourceId</c>.
+    /// person its identifier belongs to now. With <paramref name="sourcedOnly"/>, only those with a <c>sourceId</c>,
+    /// and product <see cref="Events.BuiltInActions.Click"/>s as well (<see cref="Events.BuiltInActions.SourcedActions"/>).
     /// Erased persons are gone from it. Models are rebuilt from this in the background, never per request.
     /// </summary>
     Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false, CancellationToken cancellationToken = default);
