@@ -20,6 +20,7 @@ public static class FootfallCommand
     /// <summary>Runs the command; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        DataFolder.RestrictNewFiles();
         try
         {
             return args switch

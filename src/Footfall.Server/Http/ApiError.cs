@@ -20,6 +20,9 @@ public sealed record ApiError(string Error)
     /// <summary>404 naming what is missing.</summary>
     public static IResult NotFound(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status404NotFound);
 
+    /// <summary>409: the request contradicts what is stored (a link the link rule refuses).</summary>
+    public static IResult Conflict(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status409Conflict);
+
     /// <summary>413: the body is over a limit.</summary>
     public static IResult TooLarge(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge);
 

@@ -1,14 +1,18 @@
 using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Footfall.Events;
+using Footfall.Identity;
+using Footfall.Ingest;
 using Footfall.Recommendations;
+using Footfall.Server.Dialects;
 using Footfall.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Footfall.Server.Http;
 
-/// <summary>People (CONTRACT §4): activity, profile, export and erasure. Secret key required.</summary>
+/// <summary>People (CONTRACT §4): activity, profile, export, erasure and merge. Secret key required.</summary>
 public static class PeopleEndpoints
 {
     /// <summary>Maps the routes onto the secured group.</summary>
@@ -21,6 +25,11 @@ public static class PeopleEndpoints
         v1.MapGet("/people/export", ExportAsync).WithTags("People").WithSummary("Everything stored about a person, every event included")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapDelete("/people", EraseAsync).WithTags("People").WithSummary("Erase every event and identifier of a person");
+        v1.MapPost("/people/merge", MergeAsync).WithTags("People")
+            .WithSummary("Merge the person of one user id into the person of another: the one way two identified persons become one")
+            .Accepts<MergeBody>("application/json").Produces<MergeResult>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> FindAsync(HttpContext context, IEventStore store)
@@ -102,6 +111,55 @@ public static class PeopleEndpoints
         await recommendations.RefreshAsync(context.ProjectId(), context.RequestAborted);
         return Results.Ok(new { erasedEvents = erased });
     }
+
+    private static async Task<IResult> MergeAsync(HttpContext context, IEventStore store, IngestPipeline pipeline)
+    {
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 16 * 1024);
+        if (bodyError is not null) return bodyError;
+        string? userId, intoUserId;
+        using (document)
+        {
+            var root = document!.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return ApiError.BadRequest("body must be {\"userId\": \"...\", \"intoUserId\": \"...\"}");
+            if (UserIdField(root, "userId", out userId) is { } userError)
+                return ApiError.BadRequest(userError);
+            if (UserIdField(root, "intoUserId", out intoUserId) is { } intoError)
+                return ApiError.BadRequest(intoError);
+        }
+        if (userId == intoUserId)
+            return ApiError.BadRequest("userId and intoUserId must differ");
+        var projectId = context.ProjectId();
+        Identifier from = Identifier.User(userId!), into = Identifier.User(intoUserId!);
+        foreach (var who in new[] { from, into })
+        {
+            if (await store.FindPersonAsync(projectId, who, context.RequestAborted) is null)
+                return ApiError.NotFound($"no person with user id '{who.Value}'");
+        }
+        return await IngestProject.RunAsync(context, async () =>
+        {
+            await pipeline.LinkAsync(projectId, EventSources.Native, [IdentityLink.Merge(from, into)], context.RequestAborted);
+            var person = await store.FindPersonAsync(projectId, into, context.RequestAborted);
+            return Results.Ok(new MergeResult(true, View(person!)));
+        });
+    }
+
+    private static string? UserIdField(JsonElement root, string name, out string? value)
+    {
+        if (!DialectJson.TryReadString(root, name, out value, out var error))
+            return error;
+        if (string.IsNullOrEmpty(value))
+            return $"{name} is required";
+        return value.Length > EventLimits.MaxIdLength ? $"{name} must be at most {EventLimits.MaxIdLength} characters" : null;
+    }
+
+    /// <summary>The body of <c>POST /v1/people/merge</c>.</summary>
+    /// <param name="UserId">The user id whose person is merged.</param>
+    /// <param name="IntoUserId">The user id whose person receives it.</param>
+    public sealed record MergeBody(string UserId, string IntoUserId);
+
+    /// <summary>The answer of <c>POST /v1/people/merge</c>: the person both user ids now belong to.</summary>
+    private sealed record MergeResult(bool Merged, PersonView Person);
 
     private static PersonView View(PersonRecord person) => new(
         person.Identifiers.Select(i => new IdentifierView(i.KindName, i.Value)).ToList(),

@@ -35,7 +35,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
         }
         // A link is made of the identifiers of an event, which is refused above when one breaks the text rule.
         var storableLinks = links?.Where(l => TextRule.Problem(l.A.Value) is null && TextRule.Problem(l.B.Value) is null).ToList();
-        var write = new ProjectWrite(projectId, events, storableLinks ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
+        var write = new ProjectWrite(projectId, events, storableLinks ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? [], source);
         if (!writer.TryEnqueue(write, out var committed, cancellationToken))
             throw new IngestQueueFullException();
         var outcome = await committed;
@@ -44,7 +44,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
             IngestMetrics.Duplicates.Add(outcome.Duplicates, new KeyValuePair<string, object?>("source", source));
         if (rejected is not null)
             IngestMetrics.Rejected.Add(rejected.Count, new KeyValuePair<string, object?>("source", source));
-        return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? []);
+        return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? [], outcome.RefusedLinks);
     }
 
     /// <summary>What <see cref="IngestAsync"/> would refuse in the batch, and why, without storing anything (the dry run).</summary>
@@ -72,17 +72,24 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
         return new RejectedEvent(now, source, escaped ? safeError + " (characters that cannot be stored are escaped as \\uXXXX in raw)" : safeError, safeRaw);
     }
 
-    /// <summary>Links identifiers durably, through the same commit queue as events.</summary>
-    public async Task LinkAsync(string projectId, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Links identifiers durably, through the same commit queue as events; false when <see cref="LinkRule"/> refused
+    /// the link (it is then kept aside with its reason).
+    /// </summary>
+    public async Task<bool> LinkAsync(string projectId, string source, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
     {
-        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, []), out var committed, cancellationToken))
+        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, [], source), out var committed, cancellationToken))
             throw new IngestQueueFullException();
-        await committed;
+        return (await committed).RefusedLinks == 0;
     }
 }
 
 /// <summary>What happened to a batch (the body of the ingest response).</summary>
-public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected);
+/// <param name="Accepted">Events stored.</param>
+/// <param name="Duplicates">Events whose id was already stored.</param>
+/// <param name="Rejected">Events refused, by index.</param>
+/// <param name="RefusedLinks">Links between the events' identifiers that the link rule refused (the events are stored).</param>
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected, int RefusedLinks = 0);
 
 /// <summary>One refused event: its index in the batch and why.</summary>
 public sealed record IngestRejection(int Index, string Error);

@@ -99,15 +99,28 @@ public interface IEventStore : IAsyncDisposable
     Task<IReadOnlyList<ServedResponse>> ReadResponsesAsync(string projectId, TimeRange range, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One request's worth of writes for one project.</summary>
+/// <summary>
+/// One request's worth of writes for one project. The store applies it in order: the merges among
+/// <paramref name="Links"/>, then its other links (grouped by <see cref="LinkRule.Groups"/>), then each event with
+/// the link between its user id and guest id; every link but a merge goes through <see cref="LinkRule"/>.
+/// </summary>
+/// <param name="ProjectId">The project.</param>
+/// <param name="Events">Validated events.</param>
+/// <param name="Links">Identifiers named as one person apart from the events' own user and guest ids.</param>
+/// <param name="Rejected">Events refused before the store, kept aside.</param>
+/// <param name="Source">The entry point, recorded with the links the store refuses.</param>
 public sealed record ProjectWrite(
     string ProjectId,
     IReadOnlyList<TrackedEvent> Events,
     IReadOnlyList<IdentityLink> Links,
-    IReadOnlyList<RejectedEvent> Rejected);
+    IReadOnlyList<RejectedEvent> Rejected,
+    string Source = EventSources.Native);
 
 /// <summary>What a commit did with one <see cref="ProjectWrite"/>.</summary>
-public readonly record struct WriteOutcome(int Accepted, int Duplicates);
+/// <param name="Accepted">Events stored.</param>
+/// <param name="Duplicates">Events whose key was already stored.</param>
+/// <param name="RefusedLinks">Link groups <see cref="LinkRule"/> refused (kept aside in the quarantine).</param>
+public readonly record struct WriteOutcome(int Accepted, int Duplicates, int RefusedLinks = 0);
 
 /// <summary>A half-open time range [From, To); a null end is unbounded.</summary>
 public readonly record struct TimeRange(DateTime? From, DateTime? To)

@@ -54,15 +54,15 @@ public sealed partial class DuckDbEventStore
     {
         var plan = new CommitPlan { Outcomes = new WriteOutcome[writes.Count] };
         var keysInBatch = new HashSet<(int, string)>();
+        var now = EventTime.Now(_clock);
         for (var w = 0; w < writes.Count; w++)
         {
             var write = writes[w];
             var project = ProjectNumber(write.ProjectId);
             if (project < 0)
                 throw new InvalidOperationException($"unknown project {write.ProjectId}");
-            foreach (var link in write.Links)
-                LinkIdentifiers(plan, project, link.A, link.B);
-            int accepted = 0, duplicates = 0;
+            var stored = new List<TrackedEvent>(write.Events.Count);
+            var duplicates = 0;
             foreach (var e in write.Events)
             {
                 if (e.Key is not null)
@@ -75,15 +75,12 @@ public sealed partial class DuckDbEventStore
                     }
                     plan.KeyHashes.Add(hash);
                 }
-                var ident = Intern(plan, project, e.Actor);
-                if (e.UserId is not null && e.GuestId is not null)
-                    LinkIdentifiers(plan, project, Identifier.User(e.UserId), Identifier.Guest(e.GuestId));
-                plan.Events.Add((e, project, ident, _nextSeq + plan.Events.Count));
-                accepted++;
+                stored.Add(e);
             }
+            var refused = LinkSequence.Apply(write, stored, new Linker(this, plan, project, now));
             foreach (var rejected in write.Rejected)
                 plan.Rejected.Add((project, rejected));
-            plan.Outcomes[w] = new WriteOutcome(accepted, duplicates);
+            plan.Outcomes[w] = new WriteOutcome(stored.Count, duplicates, refused);
         }
         return plan;
     }
@@ -99,11 +96,47 @@ public sealed partial class DuckDbEventStore
         return id;
     }
 
-    private void LinkIdentifiers(CommitPlan plan, int project, Identifier a, Identifier b)
+    /// <summary>Applies one write's links to the in-memory identity graph and plans the rows they change.</summary>
+    private sealed class Linker(DuckDbEventStore store, CommitPlan plan, int project, DateTime now) : IPersonLinker
     {
-        var merged = _identities.Link(Intern(plan, project, a), Intern(plan, project, b));
-        if (merged is { } m)
-            plan.Merges.Add((m.Kept, m.Absorbed));
+        private readonly IdentityGraph _identities = store._identities;
+
+        public void Merge(Identifier a, Identifier b) => Join([a, b]);
+
+        public bool TryLink(IReadOnlyList<Identifier> group, string source)
+        {
+            var sides = new LinkSide<long>[group.Count];
+            for (var i = 0; i < group.Count; i++)
+            {
+                sides[i] = _identities.Find(project, group[i].Key) is { } id && _identities.PersonOf(id) is var person
+                    ? new LinkSide<long>(group[i], true, person, _identities.IsIdentified(person))
+                    : new LinkSide<long>(group[i], false, 0, false);
+            }
+            // Every event of a signed-in visitor names a pair that is already one person.
+            if (sides.All(s => s.Known && s.Person == sides[0].Person))
+                return true;
+            if (LinkRule.Decide(sides) is not null)
+            {
+                plan.Rejected.Add((project, LinkRule.Rejection(group, now, source)));
+                return false;
+            }
+            Join(group);
+            return true;
+        }
+
+        // A refused link leaves the event with its own identifier: the user id when it has one.
+        public void Stored(TrackedEvent storedEvent) =>
+            plan.Events.Add((storedEvent, project, store.Intern(plan, project, storedEvent.Actor), store._nextSeq + plan.Events.Count));
+
+        private void Join(IReadOnlyList<Identifier> group)
+        {
+            var first = store.Intern(plan, project, group[0]);
+            foreach (var other in group.Skip(1))
+            {
+                if (_identities.Link(first, store.Intern(plan, project, other)) is { } m)
+                    plan.Merges.Add((m.Kept, m.Absorbed));
+            }
+        }
     }
 
     private void Apply(CommitPlan plan)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Data.Common;
 using DuckDB.NET.Data;
 using Footfall.Identity;
@@ -20,7 +21,8 @@ public sealed partial class DuckDbEventStore : IEventStore
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IdentityGraph _identities = new();
     private readonly EventKeyIndex _keys = new();
-    private readonly Dictionary<string, int> _projectNumbers = new(StringComparer.Ordinal);
+    // Project id -> number, read without a lock by every request: replaced whole (under _gate), never changed in place.
+    private volatile FrozenDictionary<string, int> _projectNumbers = FrozenDictionary<string, int>.Empty;
     private long _nextSeq = 1;
     // Set when a checkpoint failed after a commit: DuckDB has invalidated the database (see Apply).
     private volatile DuckDBException? _broken;
@@ -77,12 +79,13 @@ public sealed partial class DuckDbEventStore : IEventStore
     {
         _identities.Clear();
         _keys.Clear();
-        _projectNumbers.Clear();
+        var projectNumbers = new Dictionary<string, int>(StringComparer.Ordinal);
         using (var reader = Query(_writeConnection, "SELECT no, id FROM projects"))
         {
             while (reader.Read())
-                _projectNumbers[reader.GetString(1)] = reader.GetInt32(0);
+                projectNumbers[reader.GetString(1)] = reader.GetInt32(0);
         }
+        _projectNumbers = projectNumbers.ToFrozenDictionary(StringComparer.Ordinal);
         using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents"))
         {
             while (reader.Read())
@@ -108,7 +111,7 @@ public sealed partial class DuckDbEventStore : IEventStore
             var no = Scalar<int>(_writeConnection, "SELECT coalesce(max(no), 0) + 1 FROM projects");
             Execute(_writeConnection, "INSERT INTO projects VALUES ($no, $id, $name, $hash, $created)",
                 ("no", no), ("id", project.Id), ("name", project.Name), ("hash", project.SecretHash), ("created", project.CreatedAt));
-            _projectNumbers[project.Id] = no;
+            _projectNumbers = _projectNumbers.Append(KeyValuePair.Create(project.Id, no)).ToFrozenDictionary(StringComparer.Ordinal);
         }
         finally
         {
@@ -139,11 +142,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         new(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc));
 
     /// <summary>The interned number of a project, or -1 when unknown.</summary>
-    private int ProjectNumber(string projectId)
-    {
-        lock (_projectNumbers)
-            return _projectNumbers.TryGetValue(projectId, out var no) ? no : -1;
-    }
+    private int ProjectNumber(string projectId) => _projectNumbers.TryGetValue(projectId, out var no) ? no : -1;
 
     private async Task<DuckDBConnection> OpenReadAsync(CancellationToken cancellationToken)
     {
