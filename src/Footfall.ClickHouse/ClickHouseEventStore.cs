@@ -51,8 +51,15 @@ public sealed partial class ClickHouseEventStore : IEventStore
             var present = await _http.QueryAsync(
                 $"SELECT 1 FROM system.columns WHERE database = {Quote(_settings.Database)} AND table = {Quote(table)} AND name = {Quote(column)}",
                 cancellationToken);
-            if (present.Count == 0)
+            if (present.Count > 0) continue;
+            try
+            {
                 await _http.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {definition}", cancellationToken);
+            }
+            catch (ClickHouseException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+            {
+                // Another node starting at the same moment added it first.
+            }
         }
     }
 
