@@ -15,16 +15,21 @@ public sealed partial class ClickHouseEventStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// Idempotency: keys already in <c>event_keys</c> are duplicates (a retry on this node or any other). Two
-    /// nodes that receive the same new key at the same instant may both store it; every read counts distinct
-    /// <c>eid</c> (the key), so the event is still counted once. Order: keys and links first, events last, so an
-    /// acknowledged event's key is always visible to the next check.
+    /// Idempotency survives a store that dies at any moment. ClickHouse has no transaction across tables, so the
+    /// writes are ordered: key rows first, each naming this commit; then links, persons and events; then one row in
+    /// <c>commits</c>, only once the events insert has returned. A key whose commit is in <c>commits</c> proves a
+    /// duplicate; a key whose commit never got there (ClickHouse or this node died between the inserts, or a deadline
+    /// passed) proves nothing, and the events table itself is asked. So a kill leaves no key that turns the retry of
+    /// its lost event into a false duplicate, and no event that a retry stores twice. Two nodes that receive the
+    /// same new key at the same instant may both store it; every read counts distinct <c>eid</c> (the key), so the
+    /// event is still counted once.
     /// </remarks>
     public async Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            var commitId = Guid.NewGuid().ToString("N");
             var outcomes = new WriteOutcome[writes.Count];
             var events = new StringBuilder();
             var keys = new StringBuilder();
@@ -50,7 +55,7 @@ public sealed partial class ClickHouseEventStore
                     actors.Add((p, actor));
                     var ord = NextOrd();
                     if (e.Key is not null)
-                        AppendRow(keys, p, e.Key, actor, Num(ord));
+                        AppendRow(keys, p, e.Key, actor, Num(ord), commitId);
                     AppendEvent(events, p, actor, ord, e);
                     kept[w].Add(e);
                 }
@@ -64,9 +69,11 @@ public sealed partial class ClickHouseEventStore
                 AppendRejected(rejected, p, r);
             for (var w = 0; w < writes.Count; w++)
                 outcomes[w] = outcomes[w] with { RefusedLinks = links.Refused[w] };
-            await _http.InsertAsync("event_keys", "project, key, actor, ord", keys, cancellationToken);
+            await _http.InsertAsync("event_keys", "project, key, actor, ord, commit_id", keys, cancellationToken);
             await WriteIdentitiesAsync(actors, links.Links, cancellationToken);
             await _http.InsertAsync("events", EventColumns, events, cancellationToken);
+            if (keys.Length > 0)
+                await _http.InsertAsync("commits", "id", Row(commitId), cancellationToken);
             await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord", rejected, cancellationToken);
             return outcomes;
         }
@@ -85,7 +92,7 @@ public sealed partial class ClickHouseEventStore
             e.Experience, e.Variant, e.Target is null ? null : JsonSerializer.Serialize(e.Target, StoreJson.Options),
             e.SourceId, e.Label, e.ParamsJson, e.Source);
 
-    /// <summary>The (project, key) pairs of this batch that ClickHouse already holds.</summary>
+    /// <summary>The (project, key) pairs of this batch whose events ClickHouse already holds.</summary>
     private async Task<HashSet<(string, string)>> StoredKeysAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken)
     {
         var found = new HashSet<(string, string)>();
@@ -93,12 +100,39 @@ public sealed partial class ClickHouseEventStore
         {
             var keys = group.SelectMany(w => w.Events).Select(e => e.Key).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             if (keys.Count == 0) continue;
-            var rows = await _http.QueryAsync(
-                $"SELECT DISTINCT key FROM event_keys WHERE project = {Quote(group.Key)} AND key IN {List(keys)}", cancellationToken);
-            foreach (var r in rows)
+            var p = Quote(group.Key);
+            var commitsOfKey = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var r in await _http.QueryAsync($"SELECT key, commit_id FROM event_keys WHERE project = {p} AND key IN {List(keys)}", cancellationToken))
+            {
+                if (!commitsOfKey.TryGetValue(r[0]!, out var commits))
+                    commitsOfKey[r[0]!] = commits = [];
+                commits.Add(r[1]!);
+            }
+            if (commitsOfKey.Count == 0) continue;
+            var confirmed = await ConfirmedCommitsAsync(commitsOfKey.Values.SelectMany(c => c), cancellationToken);
+            var unconfirmed = new List<string>();
+            foreach (var (key, commits) in commitsOfKey)
+            {
+                if (commits.Any(confirmed.Contains))
+                    found.Add((group.Key, key));
+                else
+                    unconfirmed.Add(key);
+            }
+            if (unconfirmed.Count == 0) continue;
+            // A commit that never confirmed: its events may be in, in part or not at all. Only they can tell.
+            foreach (var r in await _http.QueryAsync(
+                $"SELECT DISTINCT eid FROM events WHERE project = {p} AND has_key = 1 AND eid IN {List(unconfirmed)}", cancellationToken))
                 found.Add((group.Key, r[0]!));
         }
         return found;
+    }
+
+    private async Task<HashSet<string>> ConfirmedCommitsAsync(IEnumerable<string> commitIds, CancellationToken cancellationToken)
+    {
+        var ids = commitIds.Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0) return [];
+        var rows = await _http.QueryAsync($"SELECT DISTINCT id FROM commits WHERE id IN {List(ids)}", cancellationToken);
+        return rows.Select(r => r[0]!).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>

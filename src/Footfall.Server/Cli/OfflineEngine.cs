@@ -45,7 +45,7 @@ public sealed class OfflineEngine : IAsyncDisposable
         {
             throw new CliException($"a running Footfall server holds {dataFolder}; pass --server http://HOST:PORT to go through it");
         }
-        return new OfflineEngine(store, new GroupCommitWriter(store, new IngestOptions(), loggers.CreateLogger<GroupCommitWriter>()));
+        return new OfflineEngine(store, new GroupCommitWriter(store, new IngestOptions(), new StoreOptions(), loggers.CreateLogger<GroupCommitWriter>()));
     }
 
     /// <inheritdoc />

@@ -33,8 +33,8 @@ public static class IngestProject
         RunAsync(context, async () => Results.Ok(await pipeline.IngestAsync(projectId, source, candidates, links, context.RequestAborted)));
 
     /// <summary>
-    /// Runs a commit, turning a full queue into <paramref name="busyStatus"/> and a failing store into 503, both
-    /// with Retry-After.
+    /// Runs a commit, turning a full queue into <paramref name="busyStatus"/> with Retry-After (a failing store is
+    /// answered 503 the same way by the global handler, <see cref="ErrorAnswers"/>).
     /// </summary>
     public static async Task<IResult> RunAsync(HttpContext context, Func<Task<IResult>> commit, int busyStatus = StatusCodes.Status503ServiceUnavailable)
     {
@@ -45,10 +45,6 @@ public static class IngestProject
         catch (IngestQueueFullException ex)
         {
             return ApiError.Unavailable(context, ex.Message, busyStatus);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            return ApiError.Unavailable(context, ex.Message);
         }
     }
 }

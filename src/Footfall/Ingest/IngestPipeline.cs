@@ -39,6 +39,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
 
     /// <summary>Validates, files and commits a batch; returns once the accepted events are durable.</summary>
     /// <exception cref="IngestQueueFullException">The commit queue is full; the client should retry later.</exception>
+    /// <exception cref="StoreUnavailableException">The store failed or missed its deadline; the client should retry later.</exception>
     public async Task<IngestResult> IngestAsync(string projectId, string source, IReadOnlyList<EventCandidate> candidates,
         IReadOnlyList<IdentityLink>? links = null, CancellationToken cancellationToken = default)
     {
@@ -62,7 +63,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
         // A link is made of the identifiers of an event, which is refused above when one breaks the text rule.
         var storableLinks = links?.Where(l => TextRule.Problem(l.A.Value) is null && TextRule.Problem(l.B.Value) is null).ToList();
         var write = new ProjectWrite(projectId, events, storableLinks ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? [], source);
-        if (!writer.TryEnqueue(write, out var committed))
+        if (!writer.TryEnqueue(write, out var committed, cancellationToken))
             throw new IngestQueueFullException();
         var outcome = await committed;
         IngestMetrics.Accepted.Add(outcome.Accepted, new KeyValuePair<string, object?>("source", source));
@@ -104,9 +105,9 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
     /// </summary>
     public async Task<bool> LinkAsync(string projectId, string source, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
     {
-        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, [], source), out var committed))
+        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, [], source), out var committed, cancellationToken))
             throw new IngestQueueFullException();
-        return (await committed.WaitAsync(cancellationToken)).RefusedLinks == 0;
+        return (await committed).RefusedLinks == 0;
     }
 }
 

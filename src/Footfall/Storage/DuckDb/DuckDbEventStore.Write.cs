@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using Footfall.Events;
 using Footfall.Identity;
+using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -12,6 +13,8 @@ public sealed partial class DuckDbEventStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_broken is not null)
+                throw new StoreBrokenException("the DuckDB database was invalidated by a failed checkpoint; the process must restart", _broken);
             CommitPlan plan;
             lock (_identities)
                 plan = PlanCommit(writes);
@@ -19,7 +22,7 @@ public sealed partial class DuckDbEventStore
             {
                 Apply(plan);
             }
-            catch
+            catch when (_broken is null)
             {
                 // The in-memory graph already holds this batch's links; rebuild it from what is on disk.
                 LoadState();
@@ -138,7 +141,38 @@ public sealed partial class DuckDbEventStore
 
     private void Apply(CommitPlan plan)
     {
-        using var transaction = _writeConnection.BeginTransaction();
+        var transaction = _writeConnection.BeginTransaction();
+        try
+        {
+            Append(plan);
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
+        try
+        {
+            transaction.Commit();
+        }
+        catch (DuckDBException ex) when (ex.Message.Contains(CheckpointFailed, StringComparison.Ordinal))
+        {
+            // Once the WAL is past its threshold, DuckDB commits by checkpointing, and then does not write the commit
+            // to the WAL. A checkpoint that fails (a full disk) thus loses the commit (measured with DuckDB 1.5: after
+            // a restart the batch is not there) and invalidates the database. So the commit is refused (503, the
+            // client retries), and every later call too, until the process restarts and replays the WAL.
+            _broken = ex;
+            _logger.LogCritical(ex, "A checkpoint failed inside a commit; the commit is refused and the database needs a restart");
+            throw new StoreBrokenException("a DuckDB checkpoint failed (is the disk full?); the process must restart", ex);
+        }
+        _nextSeq += plan.Events.Count;
+    }
+
+    /// <summary>What DuckDB's COMMIT error says when the checkpoint it ran failed.</summary>
+    private const string CheckpointFailed = "Failed to create checkpoint";
+
+    private void Append(CommitPlan plan)
+    {
         using (var appender = _writeConnection.CreateAppender("idents"))
         {
             foreach (var id in plan.NewIdentifiers)
@@ -155,8 +189,6 @@ public sealed partial class DuckDbEventStore
             foreach (var (project, r) in plan.Rejected)
                 appender.CreateRow().AppendValue(project).AppendValue(r.Time).AppendValue(r.Source).AppendValue(r.Error).AppendValue(r.Raw).EndRow();
         }
-        transaction.Commit();
-        _nextSeq += plan.Events.Count;
     }
 
     // One statement for all of the commit's merges. Person numbers are identifier numbers, unique across projects,

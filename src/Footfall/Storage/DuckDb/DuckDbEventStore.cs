@@ -24,6 +24,8 @@ public sealed partial class DuckDbEventStore : IEventStore
     // Project id -> number, read without a lock by every request: replaced whole (under _gate), never changed in place.
     private volatile FrozenDictionary<string, int> _projectNumbers = FrozenDictionary<string, int>.Empty;
     private long _nextSeq = 1;
+    // Set when a checkpoint failed after a commit: DuckDB has invalidated the database (see Apply).
+    private volatile DuckDBException? _broken;
 
     /// <summary>DuckDB's memory limit when none is given: its own default is 80% of the machine's RAM.</summary>
     public const string DefaultMemoryLimit = "2GB";
@@ -152,19 +154,33 @@ public sealed partial class DuckDbEventStore : IEventStore
     internal static DbDataReader Query(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
-        return command.ExecuteReader();
+        return Run(command, c => c.ExecuteReader());
     }
 
     internal static int Execute(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
-        return command.ExecuteNonQuery();
+        return Run(command, c => c.ExecuteNonQuery());
     }
 
     internal static T Scalar<T>(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
-        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return (T)Convert.ChangeType(Run(command, c => c.ExecuteScalar())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // An invalidated database refuses every statement until the process reopens it: say so in a type the server
+    // turns into a restart, not in an error each caller would have to recognise.
+    private static T Run<T>(DuckDBCommand command, Func<DuckDBCommand, T> run)
+    {
+        try
+        {
+            return run(command);
+        }
+        catch (DuckDBException ex) when (ex.Message.Contains("database has been invalidated", StringComparison.Ordinal))
+        {
+            throw new StoreBrokenException("the DuckDB database was invalidated; the process must restart", ex);
+        }
     }
 
     private static DuckDBCommand Command(DuckDBConnection connection, string sql, (string Name, object? Value)[] parameters)
