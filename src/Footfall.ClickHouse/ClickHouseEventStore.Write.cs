@@ -58,13 +58,14 @@ public sealed partial class ClickHouseEventStore
                     accepted++;
                 }
                 foreach (var r in write.Rejected)
-                    AppendRow(rejected, p, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()));
+                    AppendRow(rejected, p, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()),
+                        "[" + string.Join(",", r.Identifiers.Select(i => Quote(i.Key))) + "]");
                 outcomes[w] = new WriteOutcome(accepted, duplicates);
             }
             await _http.InsertAsync("event_keys", "project, key, actor, ord", keys, cancellationToken);
             await WriteIdentitiesAsync(actors, links, cancellationToken);
             await _http.InsertAsync("events", EventColumns, events, cancellationToken);
-            await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord", rejected, cancellationToken);
+            await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord, idents", rejected, cancellationToken);
             return outcomes;
         }
         finally

@@ -39,8 +39,22 @@ public sealed partial class ClickHouseEventStore : IEventStore
         await _http.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {_settings.Database}", cancellationToken, inDatabase: false);
         foreach (var ddl in ClickHouseSchema.Create)
             await _http.ExecuteAsync(ddl, cancellationToken);
+        await AddMissingColumnsAsync(cancellationToken);
         await RepairPersonsAsync(cancellationToken);
         _logger.LogInformation("ClickHouse store ready: {Endpoint} database {Database}", _settings.Endpoint, _settings.Database);
+    }
+
+    // 18.16 has no ADD COLUMN IF NOT EXISTS: ask which columns exist.
+    private async Task AddMissingColumnsAsync(CancellationToken cancellationToken)
+    {
+        var existing = (await _http.QueryAsync(
+                $"SELECT table, name FROM system.columns WHERE database = {Quote(_settings.Database)}", cancellationToken))
+            .Select(r => (r[0]!, r[1]!)).ToHashSet();
+        foreach (var (table, column, definition) in ClickHouseSchema.Added)
+        {
+            if (!existing.Contains((table, column)))
+                await _http.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {definition}", cancellationToken);
+        }
     }
 
     /// <inheritdoc />

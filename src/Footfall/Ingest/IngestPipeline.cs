@@ -29,7 +29,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
                 events.Add(candidate.Event!);
                 continue;
             }
-            (rejected ??= []).Add(new RejectedEvent(now, source, error, candidate.Raw));
+            (rejected ??= []).Add(new RejectedEvent(now, source, error, candidate.Raw) { Identifiers = candidate.IdentifiersFor(source) });
             (rejections ??= []).Add(new IngestRejection(i, error));
         }
         var write = new ProjectWrite(projectId, events, links ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);

@@ -87,7 +87,9 @@ public static class PersonalizeEndpoints
             var (items, batchError) = JsonBody.Batch(root, "events ({\"type\": \"IMPRESSION\"|\"EVENT\", ...})");
             if (batchError is not null) return batchError;
             var receivedAt = EventTime.Now(clock);
-            var candidates = items!.Select(item => PersonalizeEventReader.Read(item, userUid!, receivedAt)).ToList();
+            // The uid names the person even on an item that cannot be translated: the quarantine keeps it for erasure.
+            IReadOnlyList<Identifier> uid = [Identifier.User(userUid!)];
+            var candidates = items!.Select(item => PersonalizeEventReader.Read(item, userUid!, receivedAt).WithIdentifiers(uid)).ToList();
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Personalize, candidates);
         }
     }

@@ -12,6 +12,7 @@ namespace Footfall.Storage.DuckDb;
 /// </summary>
 public sealed partial class DuckDbEventStore : IEventStore
 {
+    private readonly string _path;
     private readonly string _connectionString;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
@@ -42,6 +43,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         _memoryLimit = memoryLimit ?? DefaultMemoryLimit;
         if (!IsMemoryLimit(_memoryLimit))
             throw new ArgumentException($"the DuckDB memory limit must look like 512MB or 2GB, not '{_memoryLimit}'");
+        _path = path;
         _connectionString = $"Data Source={path}";
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
@@ -51,18 +53,27 @@ public sealed partial class DuckDbEventStore : IEventStore
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await _writeConnection.OpenAsync(cancellationToken);
-        Execute(_writeConnection, $"SET memory_limit = '{_memoryLimit}'");
-        Execute(_writeConnection, DuckDbSchema.Create);
+        await OpenWriteConnectionAsync(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // An erasure the last run could not compact at shutdown is compacted before anything reads the file.
+            if (CompactIfErased())
+                await OpenWriteConnectionAsync(cancellationToken);
+            BackfillQuarantineIdentifiers();
             LoadState();
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private async Task OpenWriteConnectionAsync(CancellationToken cancellationToken)
+    {
+        await _writeConnection.OpenAsync(cancellationToken);
+        Execute(_writeConnection, $"SET memory_limit = '{_memoryLimit}'");
+        Execute(_writeConnection, DuckDbSchema.Create);
     }
 
     private void LoadState()
@@ -185,10 +196,11 @@ public sealed partial class DuckDbEventStore : IEventStore
         {
             // A checkpoint folds the WAL into the file so the next start does not replay it.
             Execute(_writeConnection, "CHECKPOINT");
+            CompactIfErased();
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "Checkpoint at shutdown failed; the WAL will be replayed at next start");
+            _logger.LogWarning(ex, "Checkpoint or compaction at shutdown failed; the next start replays the WAL and compacts");
         }
         finally
         {
