@@ -20,8 +20,8 @@ public sealed class PhysicalErasureTests
         Assert.Equal(0, await server.TerminateAsync(Shutdown));
         await server.DisposeAsync();
         // The scan sees the person while they are stored, so it can tell.
-        Assert.Equal(ErasureScenario.VictimStrings.Length,
-            ErasureScenario.FindVictimBytes(data.Path).Select(f => f.Split(" in ")[0]).Distinct().Count());
+        Assert.Equal(ErasureScenario.VictimStrings.Order(),
+            ErasureScenario.FindVictimBytes(data.Path).Select(f => f.Split(" in ")[0]).Distinct().Order());
 
         server = await ServerProcess.StartAsync(data.Path);
         await ErasureScenario.EraseAsync(server, secret);

@@ -18,7 +18,7 @@ public static class ErasureScenario
 
     /// <summary>Everything of the person that no file may hold once they are erased and the server has shut down cleanly.</summary>
     public static readonly string[] VictimStrings =
-        [VictimUser, VictimGuest, "Victim label 7e2b", "victim.person@example.org", "victim-quarantine-0b4e", "victim-attribute-41d0"];
+        [VictimUser, VictimGuest, "Victim label 7e2b", "victim.person@example.org", "Qx0b4eKeptAsideBody", "victim-attribute-41d0"];
 
     /// <summary>Stores the person's and the other one's data through the public API of <paramref name="server"/>.</summary>
     public static async Task SeedAsync(ServerProcess server, string projectId)
@@ -31,7 +31,7 @@ public static class ErasureScenario
                   @params = new { email = "victim.person@example.org" } },
             new { action = "product_view", guestId = VictimGuest, target = new { product = "sku-1" } },
             // Rejected (no action): kept aside with its raw body.
-            new { userId = VictimUser, label = "victim-quarantine-0b4e" },
+            new { userId = VictimUser, label = "Qx0b4eKeptAsideBody" },
             new { action = "signup", userId = OtherUser, label = "Other label", @params = new { email = "other.person@example.org" } },
             new { userId = OtherUser, @params = new { phone = "+1-555-0100" } },
         });
