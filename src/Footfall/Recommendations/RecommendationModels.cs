@@ -39,10 +39,18 @@ public sealed class RecommendationModels(IEventStore store, RecommendationOption
             var started = Stopwatch.GetTimestamp();
             var now = EventTime.Now(clock);
             var erasures = _erasures.GetOrAdd(projectId, _ => new ErasureLog());
-            var readAfter = erasures.Version;
-            var set = await store.ReadProductInteractionsAsync(projectId, new TimeRange(now.AddDays(-options.HistoryDays), null),
-                cancellationToken: cancellationToken);
-            var model = erasures.Publish(readAfter, RecommendationModel.Build(set, now, options), m => _models[projectId] = m);
+            var readAfter = erasures.Begin();
+            RecommendationModel model;
+            try
+            {
+                var set = await store.ReadProductInteractionsAsync(projectId, new TimeRange(now.AddDays(-options.HistoryDays), null),
+                    cancellationToken: cancellationToken);
+                model = erasures.Publish(readAfter, RecommendationModel.Build(set, now, options), m => _models[projectId] = m);
+            }
+            finally
+            {
+                erasures.End();
+            }
             LastRefreshDuration = Stopwatch.GetElapsedTime(started);
             logger.LogDebug("Refreshed recommendations of {Project}: {Interactions} interactions in {Ms} ms",
                 projectId, model.InteractionCount, LastRefreshDuration.TotalMilliseconds);
@@ -68,17 +76,29 @@ public sealed class RecommendationModels(IEventStore store, RecommendationOption
     /// <summary>
     /// The erasures a refresh may have read too early for. A refresh notes the version before it reads the store, and
     /// before its model is swapped in, takes out every person erased since: the store read may predate their erasure.
+    /// Erasures are only kept while a refresh is in flight (refreshes of a project run one at a time).
     /// </summary>
     private sealed class ErasureLog
     {
         private readonly List<(long Version, IReadOnlyCollection<string> Keys)> _entries = [];
         private long _version;
+        private int _inFlight;
 
-        public long Version
+        public long Begin()
         {
-            get
+            lock (_entries)
             {
-                lock (_entries) return _version;
+                _inFlight++;
+                return _version;
+            }
+        }
+
+        public void End()
+        {
+            lock (_entries)
+            {
+                if (--_inFlight == 0)
+                    _entries.Clear();
             }
         }
 
@@ -86,7 +106,9 @@ public sealed class RecommendationModels(IEventStore store, RecommendationOption
         {
             lock (_entries)
             {
-                _entries.Add((++_version, keys));
+                _version++;
+                if (_inFlight > 0)
+                    _entries.Add((_version, keys));
                 apply();
             }
         }
@@ -99,8 +121,6 @@ public sealed class RecommendationModels(IEventStore store, RecommendationOption
                     if (version > readAfter)
                         model = model.WithoutPersons(keys);
                 swap(model);
-                // Refreshes of a project run one at a time, so every later one reads after these erasures.
-                _entries.RemoveAll(e => e.Version <= readAfter);
                 return model;
             }
         }

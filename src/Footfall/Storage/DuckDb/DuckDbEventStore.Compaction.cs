@@ -17,12 +17,11 @@ public sealed partial class DuckDbEventStore
     /// over the old file unlinks every block that held erased bytes. The cost is a full copy (see docs/benchmarks.md),
     /// so it runs at clean shutdown and at start, not in the erasure request.
     /// </summary>
-    /// <returns>Whether it compacted; the write connection is then closed.</returns>
-    /// <remarks>Call with the gate held and no other connection open.</remarks>
-    private bool CompactIfErased()
+    /// <remarks>Call with the gate held and no other connection open; the write connection may be closed on return.</remarks>
+    private void CompactIfErased()
     {
         if (Scalar<long>(_writeConnection, "SELECT count(*) FROM store_state WHERE name = $n", ("n", CompactionPending)) == 0)
-            return false;
+            return;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var copy = _path + ".compact";
         DeleteCompactionLeftovers();
@@ -30,9 +29,15 @@ public sealed partial class DuckDbEventStore
         Execute(_writeConnection, "CHECKPOINT");
         var database = Scalar<string>(_writeConnection, "SELECT current_database()");
         Execute(_writeConnection, $"ATTACH '{copy.Replace("'", "''", StringComparison.Ordinal)}' AS compact");
-        Execute(_writeConnection, $"COPY FROM DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" TO compact");
-        Execute(_writeConnection, "DELETE FROM compact.store_state WHERE name = $n", ("n", CompactionPending));
-        Execute(_writeConnection, "DETACH compact");
+        try
+        {
+            Execute(_writeConnection, $"COPY FROM DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" TO compact");
+            Execute(_writeConnection, "DELETE FROM compact.store_state WHERE name = $n", ("n", CompactionPending));
+        }
+        finally
+        {
+            Execute(_writeConnection, "DETACH compact");
+        }
         _writeConnection.Close();
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(copy, File.GetUnixFileMode(_path));
@@ -42,7 +47,6 @@ public sealed partial class DuckDbEventStore
         File.Delete(_path + ".wal");
         _logger.LogInformation("Rewrote the database file after erasure in {Ms} ms so no erased byte stays in it",
             (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return true;
     }
 
     /// <summary>A copy a crash interrupted is incomplete: it is removed, and the old file (still marked) copied again.</summary>

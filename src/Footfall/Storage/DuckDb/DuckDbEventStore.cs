@@ -57,8 +57,17 @@ public sealed partial class DuckDbEventStore : IEventStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            // An erasure the last run could not compact at shutdown is compacted before anything reads the file.
-            if (CompactIfErased())
+            // An erasure the last run could not compact at shutdown is compacted before anything reads the file. A
+            // failure (a full disk) must not keep the server from starting: the file stays marked for the next try.
+            try
+            {
+                CompactIfErased();
+            }
+            catch (Exception ex) when (ex is IOException or DuckDBException)
+            {
+                _logger.LogWarning(ex, "Rewriting the database file after erasure failed; erased rows stay in it until a later shutdown or start succeeds");
+            }
+            if (_writeConnection.State != System.Data.ConnectionState.Open)
                 await OpenWriteConnectionAsync(cancellationToken);
             BackfillQuarantineIdentifiers();
             LoadState();
