@@ -54,7 +54,7 @@ public sealed partial class ClickHouseEventStore
         SessionId = r[7],
         Experience = r[8],
         Variant = r[9],
-        Target = r[10] is { } t ? JsonSerializer.Deserialize<Dictionary<string, string>>(t, StoreJson.Options) : null,
+        Target = TargetJson.Read(r[10]),
         SourceId = r[11],
         Label = r[12],
         ParamsJson = r[13],

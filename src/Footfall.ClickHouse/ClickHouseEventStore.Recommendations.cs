@@ -42,7 +42,7 @@ public sealed partial class ClickHouseEventStore
         var interactions = new List<ProductInteraction>(rows.Count);
         foreach (var r in rows)
         {
-            var target = JsonSerializer.Deserialize<Dictionary<string, string>>(r[3]!, StoreJson.Options);
+            var target = TargetJson.Read(r[3]!);
             if (target is null || !target.TryGetValue("product", out var item))
                 continue;
             var action = SharedActions.TryGetValue(r[1]!, out var shared) ? shared : r[1]!;
@@ -81,7 +81,8 @@ public sealed partial class ClickHouseEventStore
         if (json is null)
             return (null, null);
         using var doc = JsonDocument.Parse(json);
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        // Params stored before the text rule may hold a lone surrogate escape: read as nothing, as DuckDB's TRY reads them.
+        if (doc.RootElement.ValueKind != JsonValueKind.Object || TextRule.CheckJson(doc.RootElement) is not null)
             return (null, null);
         var root = doc.RootElement;
         string? Field(string name) => root.TryGetProperty(name, out var v) ? v.ValueKind switch

@@ -33,8 +33,10 @@ public sealed class RecommendationRefresher(IEventStore store, RecommendationMod
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        // The previous model keeps serving; the next round tries again.
-                        logger.LogError(ex, "Refreshing the recommendation models of {Project} failed", project.Id);
+                        // The previous model keeps serving; the next round tries again. Only the type and the stack are logged:
+                        // a store's message can quote the row it failed on, and rows hold people's data.
+                        logger.LogError("Refreshing the recommendation models of {Project} failed with {ErrorType}{StackTrace}",
+                            project.Id, ex.GetType().FullName, ex.StackTrace);
                     }
                 }
                 var took = Stopwatch.GetElapsedTime(started);

@@ -55,7 +55,7 @@ public static class IngestEndpoints
     {
         var (project, error) = await IngestProject.ResolveAsync(context, projects);
         if (error is not null) return (null, null, null, error);
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return (null, null, null, bodyError);
         var (candidates, batchError) = ReadBatch(document!.RootElement, EventTime.Now(clock));
         if (batchError is null) return (project, document, candidates, null);
@@ -69,10 +69,10 @@ public static class IngestEndpoints
         return (items?.Select(element => Read(element, receivedAt)).ToList(), error);
     }
 
-    private static EventCandidate Read(JsonElement element, DateTime receivedAt) =>
-        NativeEventReader.TryRead(element, receivedAt, EventSources.Native, out var e, out var error)
-            ? EventCandidate.Of(e!, element)
-            : EventCandidate.Invalid(error!, element);
+    private static EventCandidate Read(JsonElement element, DateTime receivedAt) => EventCandidate.FromJson(element, raw =>
+        NativeEventReader.TryRead(raw, receivedAt, EventSources.Native, out var e, out var error)
+            ? EventCandidate.Of(e!, raw)
+            : EventCandidate.Invalid(error!, raw));
 
     private static async Task<IResult> IdentifyAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline)
     {
@@ -104,6 +104,8 @@ public static class IngestEndpoints
             error = $"{name} is required and must be a non-empty string";
         else if (value.GetString()!.Length > EventLimits.MaxIdLength)
             error = $"{name} must be at most {EventLimits.MaxIdLength} characters";
+        else
+            error = TextRule.Check(name, value.GetString());
         return error is null ? value.GetString() : null;
     }
 }

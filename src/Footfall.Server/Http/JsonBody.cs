@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Footfall.Events;
 
 namespace Footfall.Server.Http;
@@ -7,8 +9,12 @@ namespace Footfall.Server.Http;
 /// <summary>Reads a request body as JSON within a byte limit, turning every way it can be bad into a 4xx.</summary>
 public static class JsonBody
 {
-    /// <summary>The parsed body, or the error result to answer with.</summary>
-    public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes)
+    /// <summary>
+    /// The parsed body, or the error result to answer with. A body that is not valid UTF-8 is refused naming the byte
+    /// offset. Every string in it must pass the <see cref="TextRule"/> (400 naming the field), unless
+    /// <paramref name="textCheckedPerEvent"/>: then each event is checked on its own, so one bad event is refused alone.
+    /// </summary>
+    public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes, bool textCheckedPerEvent = false)
     {
         if (request.ContentLength > maxBytes)
             return (null, ApiError.TooLarge($"body is {request.ContentLength} bytes; the limit is {maxBytes}"));
@@ -35,20 +41,39 @@ public static class JsonBody
                 return (null, ApiError.TooLarge($"body is over the limit of {maxBytes} bytes"));
             if (length == 0)
                 return (null, ApiError.BadRequest("body is empty; expected JSON"));
+            // System.Text.Json parses invalid UTF-8 inside strings and only throws when the string is read: refuse it here, once.
+            if (InvalidUtf8Offset(buffer.AsSpan(0, length)) is { } offset)
+                return (null, ApiError.BadRequest($"body is not valid UTF-8: invalid byte sequence at byte offset {offset}"));
+            JsonDocument document;
             try
             {
                 // JsonDocument copies what it needs, so the pooled buffer can go back.
-                return (JsonDocument.Parse(buffer.AsMemory(0, length).ToArray(), new JsonDocumentOptions { MaxDepth = 64 }), null);
+                document = JsonDocument.Parse(buffer.AsMemory(0, length).ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
             }
             catch (JsonException ex)
             {
                 return (null, ApiError.BadRequest($"body is not valid JSON: {ex.Message}"));
             }
+            if (textCheckedPerEvent || TextRule.CheckJson(document.RootElement, "body") is not { } textError)
+                return (document, null);
+            document.Dispose();
+            return (null, ApiError.BadRequest(textError));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The offset of the first byte that is not part of a valid UTF-8 sequence, or null when all are.</summary>
+    public static int? InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+            return null;
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) == OperationStatus.Done)
+            offset += consumed;
+        return offset;
     }
 
     /// <summary>

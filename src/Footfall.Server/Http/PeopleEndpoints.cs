@@ -61,7 +61,7 @@ public static class PeopleEndpoints
 
     private static PersonView View(PersonRecord person) => new(
         person.Identifiers.Select(i => new IdentifierView(i.KindName, i.Value)).ToList(),
-        person.AttributesJson.ToDictionary(a => a.Key, a => JsonDocument.Parse(a.Value).RootElement.Clone()),
+        person.AttributesJson.ToDictionary(a => a.Key, a => StoredJson.Parse(a.Value)),
         person.FirstSeen, person.LastSeen, person.EventCount);
 
     private sealed record PersonView(IReadOnlyList<IdentifierView> Identifiers, IReadOnlyDictionary<string, JsonElement> Attributes,

@@ -5,4 +5,12 @@ public sealed record RejectedEvent(DateTime Time, string Source, string Error, s
 {
     /// <summary>The identifiers it names (from its body and headers): what erasure matches it by, exactly.</summary>
     public IReadOnlyList<Identity.Identifier> Identifiers { get; init; } = [];
+
+    /// <inheritdoc />
+    public bool Equals(RejectedEvent? other) =>
+        other is not null && Time == other.Time && Source == other.Source && Error == other.Error && Raw == other.Raw
+        && Identifiers.SequenceEqual(other.Identifiers);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Time, Source, Error, Raw, Identifiers.Count);
 }

@@ -48,7 +48,7 @@ public readonly struct EventCandidate
         if (Event?.UserId is { } user) found.Add(Identifier.User(user));
         if (Event?.GuestId is { } guest) found.Add(Identifier.Guest(guest));
         found.AddRange(_rawText is not null ? QuarantineIdentifiers.FromBody(source, _rawText) : QuarantineIdentifiers.FromBody(source, _rawElement));
-        return found.Distinct().ToList();
+        return found.Where(i => TextRule.Problem(i.Value) is null).Distinct().ToList();
     }
 
     /// <summary>A translated event and the JSON it came from.</summary>
@@ -56,6 +56,14 @@ public readonly struct EventCandidate
 
     /// <summary>A translated event and the text it came from.</summary>
     public static EventCandidate Of(TrackedEvent trackedEvent, string raw) => new(trackedEvent, null, default, raw);
+
+    /// <summary>
+    /// Translates <paramref name="raw"/> with <paramref name="translate"/> once its every string passes the
+    /// <see cref="TextRule"/>; otherwise the candidate is refused naming the field, and the translator never reads
+    /// text that would throw. Every JSON entry point reads its events through here.
+    /// </summary>
+    public static EventCandidate FromJson(JsonElement raw, Func<JsonElement, EventCandidate> translate) =>
+        TextRule.CheckJson(raw) is { } error ? Invalid(error, raw) : translate(raw);
 
     /// <summary>An input that could not be translated.</summary>
     public static EventCandidate Invalid(string error, JsonElement raw) => new(null, error, raw, null);

@@ -29,10 +29,12 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
                 events.Add(candidate.Event!);
                 continue;
             }
-            (rejected ??= []).Add(new RejectedEvent(now, source, error, candidate.Raw) { Identifiers = candidate.IdentifiersFor(source) });
+            (rejected ??= []).Add(Quarantined(now, source, error, candidate.Raw) with { Identifiers = candidate.IdentifiersFor(source) });
             (rejections ??= []).Add(new IngestRejection(i, error));
         }
-        var write = new ProjectWrite(projectId, events, links ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
+        // A link is made of the identifiers of an event, which is refused above when one breaks the text rule.
+        var storableLinks = links?.Where(l => TextRule.Problem(l.A.Value) is null && TextRule.Problem(l.B.Value) is null).ToList();
+        var write = new ProjectWrite(projectId, events, storableLinks ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
         if (!writer.TryEnqueue(write, out var committed))
             throw new IngestQueueFullException();
         var outcome = await committed;
@@ -42,6 +44,14 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
         if (rejected is not null)
             IngestMetrics.Rejected.Add(rejected.Count, new KeyValuePair<string, object?>("source", source));
         return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? []);
+    }
+
+    // What is kept aside must itself be safe to store and to read back, whatever the client sent.
+    private static RejectedEvent Quarantined(DateTime now, string source, string error, string raw)
+    {
+        var safeRaw = TextRule.Escape(raw, out var escaped);
+        var safeError = TextRule.Escape(error, out _);
+        return new RejectedEvent(now, source, escaped ? safeError + " (characters that cannot be stored are escaped as \\uXXXX in raw)" : safeError, safeRaw);
     }
 
     /// <summary>Links identifiers durably, through the same commit queue as events.</summary>

@@ -61,10 +61,28 @@ public static class QuarantineIdentifiers
             found.Add(kind(value));
     }
 
-    private static string? Id(JsonElement element) => element.ValueKind switch
+    private static string? Id(JsonElement element)
     {
-        JsonValueKind.String => element.GetString() is { Length: > 0 } s ? s : null,
-        JsonValueKind.Number => element.GetRawText(),
-        _ => null,
-    };
+        var value = element.ValueKind switch
+        {
+            JsonValueKind.String => StringOrNull(element),
+            JsonValueKind.Number => element.GetRawText(),
+            _ => null,
+        };
+        // An id that breaks the text rule is never stored as anyone's identifier, so no erasure can ask for it.
+        return value is { Length: > 0 } && TextRule.Problem(value) is null ? value : null;
+    }
+
+    private static string? StringOrNull(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape: System.Text.Json refuses to decode it.
+            return null;
+        }
+    }
 }

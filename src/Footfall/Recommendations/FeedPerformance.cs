@@ -1,3 +1,4 @@
+using Footfall.Analytics.Definitions;
 using Footfall.Events;
 using Footfall.Storage;
 
@@ -16,24 +17,26 @@ public sealed record FeedPerformance(string Feed, long Responses, long Clicks, l
 /// <summary>Attributes sourced events to the feeds whose responses they carry.</summary>
 public static class FeedAttribution
 {
-    /// <summary>How far back a response may have been served and still be credited with an event: 30 days.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromDays(30);
-
-    /// <summary>Per feed (every feed, in <see cref="FeedNames.All"/> order), what its responses led to in [from, to).</summary>
+    /// <summary>
+    /// Per feed (every feed, in <see cref="FeedNames.All"/> order), what its responses led to in [from, to), as
+    /// <see cref="FeedCrediting.Compute"/> defines it.
+    /// </summary>
     public static async Task<IReadOnlyList<FeedPerformance>> ComputeAsync(IEventStore store, string projectId, DateTime from, DateTime to,
         CancellationToken cancellationToken = default)
     {
-        var served = await store.ReadResponsesAsync(projectId, new TimeRange(from - Window, to), cancellationToken);
+        // Responses served after the range still credit events in it (FeedCrediting.Credits): read them all from the window's start.
+        var served = await store.ReadResponsesAsync(projectId, new TimeRange(from - FeedCrediting.Window, null), cancellationToken);
         var byId = served.ToDictionary(r => r.ResponseId, StringComparer.Ordinal);
         var sourced = await store.ReadProductInteractionsAsync(projectId, new TimeRange(from, to), sourcedOnly: true, cancellationToken);
         var counts = FeedNames.All.ToDictionary(f => f, _ => new long[4], StringComparer.Ordinal);
         var revenue = FeedNames.All.ToDictionary(f => f, _ => 0.0, StringComparer.Ordinal);
         foreach (var r in served)
-            if (r.Time >= from && counts.TryGetValue(r.Feed, out var c))
+            if (r.Time >= from && r.Time < to && counts.TryGetValue(r.Feed, out var c))
                 c[0]++;
         foreach (var e in sourced.Interactions)
         {
-            if (e.SourceId is null || !byId.TryGetValue(e.SourceId, out var response) || !counts.TryGetValue(response.Feed, out var c))
+            if (e.SourceId is null || !byId.TryGetValue(e.SourceId, out var response) || !counts.TryGetValue(response.Feed, out var c)
+                || !FeedCrediting.Credits(response.Time, e.Time))
                 continue;
             switch (e.Action)
             {

@@ -23,7 +23,7 @@ public static class CrownpeakEndpoints
     {
         var (project, error) = await IngestProject.ResolveAsync(projectId, "the /collect/{projectId} path", context, projects);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return bodyError;
         using (document)
         {
@@ -32,7 +32,7 @@ public static class CrownpeakEndpoints
             if (batchError is not null) return batchError;
             var receivedAt = EventTime.Now(clock);
             var links = new List<IdentityLink>();
-            var candidates = items!.Select(item => CrownpeakActivityReader.Read(item, receivedAt, links)).ToList();
+            var candidates = items!.Select(item => EventCandidate.FromJson(item, raw => CrownpeakActivityReader.Read(raw, receivedAt, links))).ToList();
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Crownpeak, candidates, links.Distinct().ToList());
         }
     }

@@ -25,14 +25,17 @@ public static class OneEntryEndpoints
         var userId = Header(context, "x-user-id");
         if (guestId is null && userId is null)
             return ApiError.BadRequest("x-guest-id or x-user-id header is required");
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 64 * 1024);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 64 * 1024, textCheckedPerEvent: true);
         if (bodyError is not null) return bodyError;
         using (document)
         {
-            var (trackedEvent, readError) = OneEntryActivityReader.Read(document!.RootElement, guestId, userId, EventTime.Now(clock));
+            var body = document!.RootElement;
+            var textError = TextRule.CheckJson(body);
+            var (trackedEvent, readError) = textError is null ? OneEntryActivityReader.Read(body, guestId, userId, EventTime.Now(clock)) : (null, null);
             if (readError is not null)
                 return ApiError.BadRequest(readError);
-            var candidate = EventCandidate.Of(trackedEvent!, document.RootElement);
+            // Text the rule refuses is kept aside like any refused event; a shape error is only answered.
+            var candidate = textError is null ? EventCandidate.Of(trackedEvent!, body) : EventCandidate.Invalid(textError, body);
             IReadOnlyList<IdentityLink>? links = guestId is not null && userId is not null
                 ? [new IdentityLink(Identifier.Guest(guestId), Identifier.User(userId))] : null;
             return await IngestProject.RunAsync(context, async () =>

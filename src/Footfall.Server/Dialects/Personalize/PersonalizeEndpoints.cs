@@ -37,10 +37,12 @@ public static class PersonalizeEndpoints
     private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IEventStore store)
     {
         // The uid header goes on every answer, errors included, so a client always leaves with a uid.
-        var userUid = UserUid(context) is { Length: <= EventLimits.MaxIdLength } sent ? sent : Guid.NewGuid().ToString("N");
+        var sent = UserUid(context);
+        var sentError = sent is null ? null : UidError(sent);
+        var userUid = sent is not null && sentError is null ? sent : Guid.NewGuid().ToString("N");
         context.Response.Headers[UserUidHeader] = userUid;
-        if (UserUid(context) is { Length: > EventLimits.MaxIdLength })
-            return ApiError.BadRequest($"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters");
+        if (sentError is not null)
+            return ApiError.BadRequest(sentError);
         var projectId = context.Request.Headers[ProjectUidHeader].ToString();
         if (projectId.Length == 0)
             return ApiError.BadRequest($"the {ProjectUidHeader} header is required");
@@ -79,7 +81,7 @@ public static class PersonalizeEndpoints
     {
         var (project, userUid, error) = await ResolveUserAsync(context, projects);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return bodyError;
         using (document)
         {
@@ -89,7 +91,8 @@ public static class PersonalizeEndpoints
             var receivedAt = EventTime.Now(clock);
             // The uid names the person even on an item that cannot be translated: the quarantine keeps it for erasure.
             IReadOnlyList<Identifier> uid = [Identifier.User(userUid!)];
-            var candidates = items!.Select(item => PersonalizeEventReader.Read(item, userUid!, receivedAt).WithIdentifiers(uid)).ToList();
+            var candidates = items!.Select(item => EventCandidate.FromJson(item, raw => PersonalizeEventReader.Read(raw, userUid!, receivedAt))
+                .WithIdentifiers(uid)).ToList();
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Personalize, candidates);
         }
     }
@@ -156,7 +159,7 @@ public static class PersonalizeEndpoints
             return error;
         if (string.IsNullOrEmpty(value))
             return $"{name} is required";
-        return value.Length > EventLimits.MaxIdLength ? $"{name} must be at most {EventLimits.MaxIdLength} characters" : null;
+        return value.Length > EventLimits.MaxIdLength ? $"{name} must be at most {EventLimits.MaxIdLength} characters" : TextRule.Check(name, value);
     }
 
     private static async Task<(Project? Project, IResult? Error)> ResolveProjectAsync(HttpContext context, ProjectDirectory projects) =>
@@ -169,11 +172,16 @@ public static class PersonalizeEndpoints
         var userUid = UserUid(context);
         if (userUid is null)
             return (null, null, ApiError.BadRequest($"the {UserUidHeader} header is required (the uid /manifest answered with)"));
-        if (userUid.Length > EventLimits.MaxIdLength)
-            return (null, null, ApiError.BadRequest($"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters"));
+        if (UidError(userUid) is { } uidError)
+            return (null, null, ApiError.BadRequest(uidError));
         context.Response.Headers[UserUidHeader] = userUid;
         return (project, userUid, null);
     }
+
+    // The uid is echoed in a response header, which carries printable ASCII only.
+    private static string? UidError(string uid) =>
+        uid.Length > EventLimits.MaxIdLength ? $"{UserUidHeader} must be at most {EventLimits.MaxIdLength} characters"
+        : TextRule.Check(UserUidHeader, uid) ?? (uid.All(c => c is >= ' ' and <= '~') ? null : $"{UserUidHeader} must be printable ASCII");
 
     // The SDK sends the header even before it has a uid, as the strings "null" or "undefined".
     private static string? UserUid(HttpContext context) =>

@@ -26,13 +26,16 @@ public static class SyneriseEndpoints
     {
         var (project, error) = await IngestProject.ResolveAsync(context, projects);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 64 * 1024);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 64 * 1024, textCheckedPerEvent: true);
         if (bodyError is not null) return bodyError;
         using (document)
         {
             var links = new List<IdentityLink>();
-            var candidate = SyneriseEventReader.Read(document!.RootElement, EventTime.Now(clock), links);
-            if (candidate.Error is not null)
+            var root = document!.RootElement;
+            var textError = TextRule.CheckJson(root);
+            var candidate = textError is null ? SyneriseEventReader.Read(root, EventTime.Now(clock), links) : EventCandidate.Invalid(textError, root);
+            // Text the rule refuses is kept aside like any refused event; a shape error is only answered.
+            if (textError is null && candidate.Error is not null)
                 return ApiError.BadRequest(candidate.Error);
             return await IngestProject.RunAsync(context, async () =>
             {
@@ -47,7 +50,7 @@ public static class SyneriseEndpoints
     {
         var (project, error) = await IngestProject.ResolveAsync(context, projects);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return bodyError;
         using (document)
         {
@@ -56,7 +59,7 @@ public static class SyneriseEndpoints
             if (batchError is not null) return batchError;
             var receivedAt = EventTime.Now(clock);
             var links = new List<IdentityLink>();
-            var candidates = items!.Select(item => SyneriseEventReader.Read(item, receivedAt, links)).ToList();
+            var candidates = items!.Select(item => EventCandidate.FromJson(item, raw => SyneriseEventReader.Read(raw, receivedAt, links))).ToList();
             return await IngestProject.RunAsync(context, async () =>
                 Results.Json(await pipeline.IngestAsync(project!.Id, EventSources.Synerise, candidates, links.Distinct().ToList(), context.RequestAborted),
                     statusCode: StatusCodes.Status202Accepted));

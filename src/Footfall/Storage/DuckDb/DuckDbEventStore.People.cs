@@ -73,7 +73,7 @@ public sealed partial class DuckDbEventStore
         SessionId = NullableString(r, 6),
         Experience = NullableString(r, 7),
         Variant = NullableString(r, 8),
-        Target = NullableString(r, 9) is { } t ? JsonSerializer.Deserialize<Dictionary<string, string>>(t, StoreJson.Options) : null,
+        Target = TargetJson.Read(NullableString(r, 9)),
         SourceId = NullableString(r, 10),
         Label = NullableString(r, 11),
         ParamsJson = NullableString(r, 12),

@@ -23,16 +23,18 @@ public sealed partial class DuckDbEventStore
         // Only the columns the models need cross into .NET, each in its cheapest form: the identifier number (resolved
         // to its person in memory below, no join), the action as its index in ProductActions, and params.category parsed
         // only from the params that can hold it: a "category" key is spelled out in the text or hides behind a \u escape.
+        // TRY: params stored before the text rule may not parse (a lone surrogate escape); that row then carries no
+        // price or category instead of failing every refresh of the project (and putting the params text in its error).
         var raw = new List<(long Ident, string Item, int Action, DateTime Time, double? Value, string? Source, long? Session, string? Category)>();
         await using (var connection = await OpenReadAsync(cancellationToken))
         using (var reader = Query(connection, $"""
             SELECT e.ident, e.item, CAST(list_position([{ProductActionList}], e.action) AS INTEGER), e.time,
                    CASE WHEN e.action = '{BuiltInActions.Purchase}' THEN
-                       TRY_CAST(json_extract_string(e.params, '$.price') AS DOUBLE)
-                       * coalesce(TRY_CAST(json_extract_string(e.params, '$.quantity') AS DOUBLE), 1) END,
+                       TRY_CAST(TRY(json_extract_string(e.params, '$.price')) AS DOUBLE)
+                       * coalesce(TRY_CAST(TRY(json_extract_string(e.params, '$.quantity')) AS DOUBLE), 1) END,
                    e.source_id, CASE WHEN e.session_id IS NULL THEN NULL ELSE CAST(hash(e.session_id) >> 1 AS BIGINT) END,
                    CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u')
-                       THEN json_extract_string(e.params, '$.category') END
+                       THEN TRY(json_extract_string(e.params, '$.category')) END
             FROM events e
             WHERE e.project = $p AND e.item IS NOT NULL AND e.action IN ({ProductActionList})
               AND {RangeFilter("e.time", range)} {(sourcedOnly ? "AND e.source_id IS NOT NULL" : "")}
