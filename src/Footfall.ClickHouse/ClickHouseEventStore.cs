@@ -45,16 +45,22 @@ public sealed partial class ClickHouseEventStore : IEventStore
         _logger.LogInformation("ClickHouse store ready: {Endpoint} database {Database}", _settings.Endpoint, _settings.Database);
     }
 
-    // 18.16 has no ADD COLUMN IF NOT EXISTS: ask which columns exist.
     private async Task AddMissingColumnsAsync(CancellationToken cancellationToken)
     {
-        var existing = (await _http.QueryAsync(
-                $"SELECT table, name FROM system.columns WHERE database = {Quote(_settings.Database)}", cancellationToken))
-            .Select(r => (r[0]!, r[1]!)).ToHashSet();
-        foreach (var (table, column, definition) in ClickHouseSchema.Added)
+        foreach (var (table, column, definition) in ClickHouseSchema.AddedColumns)
         {
-            if (!existing.Contains((table, column)))
+            var present = await _http.QueryAsync(
+                $"SELECT 1 FROM system.columns WHERE database = {Quote(_settings.Database)} AND table = {Quote(table)} AND name = {Quote(column)}",
+                cancellationToken);
+            if (present.Count > 0) continue;
+            try
+            {
                 await _http.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {definition}", cancellationToken);
+            }
+            catch (ClickHouseException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+            {
+                // Another node starting at the same moment added it first.
+            }
         }
     }
 

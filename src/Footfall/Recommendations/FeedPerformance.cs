@@ -7,7 +7,10 @@ namespace Footfall.Recommendations;
 /// <summary>How one feed did in a time range (<c>GET /v1/recommendations/performance</c>).</summary>
 /// <param name="Feed">The feed.</param>
 /// <param name="Responses">Responses served in the range.</param>
-/// <param name="Clicks">Product views in the range carrying a response's id as sourceId, of an item that response recommended.</param>
+/// <param name="Clicks">
+/// Product views and clicks (Attraqt XO's <c>click</c>) in the range carrying a response's id as sourceId, of an item that
+/// response recommended.
+/// </param>
 /// <param name="AddToCarts">Add-to-cart events in the range carrying one of the feed's response ids.</param>
 /// <param name="Purchases">Purchase events in the range carrying one of the feed's response ids.</param>
 /// <param name="Revenue">Σ price x quantity of those purchases.</param>
@@ -25,7 +28,7 @@ public static class FeedAttribution
         CancellationToken cancellationToken = default)
     {
         // Responses served after the range still credit events in it (FeedCrediting.Credits): read them all from the window's start.
-        var served = await store.ReadResponsesAsync(projectId, new TimeRange(from - FeedCrediting.Window, null), cancellationToken);
+        var served = await store.ReadResponsesAsync(projectId, new TimeRange(EventTime.Earlier(from, FeedCrediting.Window), null), cancellationToken);
         var byId = served.ToDictionary(r => r.ResponseId, StringComparer.Ordinal);
         var sourced = await store.ReadProductInteractionsAsync(projectId, new TimeRange(from, to), sourcedOnly: true, cancellationToken);
         var counts = FeedNames.All.ToDictionary(f => f, _ => new long[4], StringComparer.Ordinal);
@@ -40,7 +43,7 @@ public static class FeedAttribution
                 continue;
             switch (e.Action)
             {
-                case BuiltInActions.ProductView when response.Items.Contains(e.Item, StringComparer.Ordinal):
+                case BuiltInActions.ProductView or BuiltInActions.Click when response.Items.Contains(e.Item, StringComparer.Ordinal):
                     c[1]++;
                     break;
                 case BuiltInActions.AddToCart:

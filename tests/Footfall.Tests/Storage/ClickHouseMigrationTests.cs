@@ -28,9 +28,9 @@ public sealed class ClickHouseMigrationTests(ClickHouseServer server)
         await store.InitializeAsync();
         Assert.Equal(1, await store.ErasePersonAsync("p1", Identifier.User("alice")));
 
-        Assert.Empty(await store.GetActivityAsync("p1", Identifier.User("alice"), 10));
+        Assert.Empty((await store.GetActivityAsync("p1", Identifier.User("alice"), 10)).Events);
         Assert.Null(await store.FindPersonAsync("p1", Identifier.User("alice")));
-        Assert.Single(await store.GetActivityAsync("p1", Identifier.User("bob"), 10));
+        Assert.Single((await store.GetActivityAsync("p1", Identifier.User("bob"), 10)).Events);
         Assert.Equal(["""{"userId":"bob"}"""], (await store.GetRejectedAsync("p1", 10)).Select(r => r.Raw));
     }
 

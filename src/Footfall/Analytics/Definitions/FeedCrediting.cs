@@ -22,13 +22,13 @@ public static class FeedCrediting
     /// name a response id before it was minted. The rule looks at the two times only, so a report over a range is the
     /// sum of reports over its parts.
     /// </summary>
-    public static bool Credits(DateTime servedAt, DateTime eventTime) => servedAt >= eventTime - Window;
+    public static bool Credits(DateTime servedAt, DateTime eventTime) => servedAt >= EventTime.Earlier(eventTime, Window);
 
     /// <summary>
-    /// Per feed (every feed, in <see cref="FeedNames.All"/> order), over [from, to): responses served; product views
+    /// Per feed (every feed, in <see cref="FeedNames.All"/> order), over [from, to): responses served; product views and clicks
     /// carrying a credited response's id whose product that response showed (clicks); add-to-carts and purchases
     /// carrying a credited response's id; and Σ price x quantity of those purchases. Only product interactions count:
-    /// a product action with <c>target.product</c>.
+    /// a product action with <c>target.product</c>, or a <see cref="BuiltInActions.Click"/> on one (a click, as Attraqt XO counts it).
     /// </summary>
     public static IReadOnlyList<FeedPerformance> Compute(ResolvedHistory history, DateTime from, DateTime to)
     {
@@ -37,9 +37,10 @@ public static class FeedCrediting
         {
             var served = history.Responses.Count(r => r.Feed == feed && r.Time >= from && r.Time < to);
             var credited = history.Events.Where(e =>
-                BuiltInActions.ProductActions.Contains(e.Action) && e.Product is not null && e.Time >= from && e.Time < to
+                BuiltInActions.SourcedActions.Contains(e.Action) && e.Product is not null && e.Time >= from && e.Time < to
                 && e.SourceId is not null && responses.TryGetValue(e.SourceId, out var r) && r.Feed == feed && Credits(r.Time, e.Time)).ToList();
-            var clicks = credited.Count(e => e.Action == BuiltInActions.ProductView && responses[e.SourceId!].Items.Contains(e.Product!));
+            var clicks = credited.Count(e => e.Action is BuiltInActions.ProductView or BuiltInActions.Click
+                && responses[e.SourceId!].Items.Contains(e.Product!));
             var purchases = credited.Where(e => e.Action == BuiltInActions.Purchase).ToList();
             var revenue = purchases.Sum(e => PurchaseValue(e.ParamsJson) ?? 0);
             return new FeedPerformance(feed, served, clicks, credited.Count(e => e.Action == BuiltInActions.AddToCart), purchases.Count,

@@ -151,7 +151,8 @@ public static class RandomHistories
             3 => new EventEntry(e with { Action = BuiltInActions.Impression, Experience = "other", Variant = "0" }),
             4 or 5 => new EventEntry(Product(e, BuiltInActions.Purchase, item, source) with { ParamsJson = s.Choice == 2 ? null : $$"""{"price":{{s.Choice + 1.25}},"quantity":{{s.Source + 1}}}""" }),
             6 => new EventEntry(e with { Action = "signup" }),
-            7 => new EventEntry(Product(e, BuiltInActions.ProductView, item, source)),
+            // Attraqt XO's click on a product counts as a click of the response, like a product view.
+            7 => new EventEntry(Product(e, s.Keyed ? BuiltInActions.Click : BuiltInActions.ProductView, item, source)),
             8 => new EventEntry(Product(e, BuiltInActions.AddToCart, item, source)),
             // A client's retry of an earlier event: the same key (if it had one) and content.
             9 when stored.Count > 0 => new EventEntry(stored[s.Choice % stored.Count]),
