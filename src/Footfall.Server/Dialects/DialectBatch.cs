@@ -17,6 +17,13 @@ public sealed class DialectBatch
     /// <summary>The attribute writes so far.</summary>
     public IReadOnlyList<AttributeWrite> Attributes => _attributes;
 
+    /// <summary>Names <paramref name="identifiers"/> (ones that came in headers) on every candidate so far.</summary>
+    public void NameOnEach(IReadOnlyList<Identifier> identifiers)
+    {
+        for (var i = 0; i < _candidates.Count; i++)
+            _candidates[i] = _candidates[i].WithIdentifiers(identifiers);
+    }
+
     /// <summary>Adds a translated event.</summary>
     public void Add(EventCandidate candidate) => _candidates.Add(candidate);
 

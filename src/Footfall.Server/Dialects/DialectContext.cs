@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Footfall.Identity;
 
 namespace Footfall.Server.Dialects;
 
@@ -13,4 +14,8 @@ public sealed record DialectPerson(string? GuestId, string? UserId)
 {
     /// <summary>No person outside the body: each item names its own.</summary>
     public static readonly DialectPerson None = new(null, null);
+
+    /// <summary>The identifiers named, for the quarantine: an item refused before translation is still erasable by them.</summary>
+    public IReadOnlyList<Identifier> Identifiers =>
+        [.. GuestId is null ? [] : new[] { Identifier.Guest(GuestId) }, .. UserId is null ? [] : new[] { Identifier.User(UserId) }];
 }

@@ -46,6 +46,8 @@ public static class DialectHandler
                 else if (endpoint.Read(item, dialectContext, batch) is { } readError)
                     return ApiError.BadRequest(readError);
             }
+            if (person.Identifiers is { Count: > 0 } named)
+                batch.NameOnEach(named);
             return await IngestProject.RunAsync(context, async () =>
                 endpoint.Answer(await pipeline.IngestAsync(project.Id, endpoint.Source, batch.ToRequest(), context.RequestAborted), dialectContext, batch),
                 endpoint.BusyStatus);

@@ -57,7 +57,7 @@ public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies poli
                 events.Add(candidate.Event!);
                 continue;
             }
-            (rejected ??= []).Add(Quarantined(now, source, error, candidate.Raw));
+            (rejected ??= []).Add(Quarantined(now, source, error, candidate.Raw) with { Identifiers = candidate.IdentifiersFor(source) });
             (rejections ??= []).Add(new IngestRejection(i, error));
         }
         // A link is made of the identifiers of an event, which is refused above when one breaks the text rule.
