@@ -1,3 +1,15 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Footfall.Benchmarks;
 
+// "keys-at-scale CANDIDATE COUNT" measures one key index candidate at a size BenchmarkDotNet's repetitions cannot
+// afford; everything else is a BenchmarkDotNet suite.
+if (args is ["keys-at-scale", var candidate, var count])
+{
+    if (candidate == "header")
+        KeyIndexAtScale.PrintHeader();
+    else
+        KeyIndexAtScale.Run(candidate, long.Parse(count, CultureInfo.InvariantCulture));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -29,18 +29,29 @@ public sealed partial class ClickHouseEventStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default)
+    public async Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
+        CancellationToken cancellationToken = default)
     {
         if (await MembersAsync(projectId, identifier, cancellationToken) is not { } members)
-            return [];
-        // LIMIT 1 BY eid drops a keyed event's second copy, should two nodes have raced to store it.
+            return new ActivityPage([], null);
+        // ord is unique per node, so two nodes' events can share (time_ms, ord): eid breaks that tie. The cursor is applied
+        // after LIMIT 1 BY eid drops a keyed event's second copy (two nodes raced to store it), so a copy never returns
+        // on a later page.
+        var after = before is { } c
+            ? $"time_ms < {Num(c.TimeMs)} OR (time_ms = {Num(c.TimeMs)} AND (ord < {Num(c.Order)} OR (ord = {Num(c.Order)} AND eid < {Quote(c.Tiebreak)})))"
+            : "1";
         var rows = await _http.QueryAsync($"""
-            SELECT eid, has_key, action, time_ms, received_ms, user_id, guest_id, session_id, experience, variant, target,
-                   source_id, label, params, source
-            FROM events WHERE project = {Quote(projectId)} AND actor IN {List(members)}
-            ORDER BY time_ms DESC, ord DESC LIMIT 1 BY eid LIMIT {Num(Math.Max(0, limit))}
+            SELECT * FROM (
+                SELECT eid, has_key, action, time_ms, received_ms, user_id, guest_id, session_id, experience, variant, target,
+                       source_id, label, params, source, ord
+                FROM events WHERE project = {Quote(projectId)} AND actor IN {List(members)}
+                ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT 1 BY eid)
+            WHERE {after}
+            ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT {Num((long)Math.Max(0, limit) + 1)}
             """, cancellationToken);
-        return rows.Select(ReadEvent).ToList();
+        var events = rows.Take(limit).Select(ReadEvent).ToList();
+        var last = rows.Count > limit && limit > 0 ? rows[limit - 1] : null;
+        return new ActivityPage(events, last is null ? null : ActivityCursor.After(events[^1], Long(last[15]!), last[0]!));
     }
 
     private static TrackedEvent ReadEvent(string?[] r) => new()
@@ -54,7 +65,7 @@ public sealed partial class ClickHouseEventStore
         SessionId = r[7],
         Experience = r[8],
         Variant = r[9],
-        Target = r[10] is { } t ? JsonSerializer.Deserialize<Dictionary<string, string>>(t, StoreJson.Options) : null,
+        Target = TargetJson.Read(r[10]),
         SourceId = r[11],
         Label = r[12],
         ParamsJson = r[13],
@@ -83,32 +94,40 @@ public sealed partial class ClickHouseEventStore
     /// <inheritdoc />
     /// <remarks>
     /// ClickHouse deletes through mutations, which run in the background; this waits until every one has finished,
-    /// so when it returns no node can read anything of the person.
+    /// so when it returns no node can read anything of the person. Mutations name rows by the hashes of the person's
+    /// identifiers only (see <see cref="ClickHouseSchema.AddedColumns"/>), and only tables that hold a matching row get one,
+    /// since each mutation rewrites every part of its table. The parts they supersede are removed by ClickHouse itself,
+    /// <c>old_parts_lifetime</c> (8 minutes by default) later.
     /// </remarks>
     public async Task<long> ErasePersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (await MembersAsync(projectId, identifier, cancellationToken) is not { } members)
-                return 0;
+            var members = await MembersAsync(projectId, identifier, cancellationToken) ?? [];
             var p = Quote(projectId);
-            var idents = List(members);
             var erased = Long((await _http.QueryAsync(
-                $"SELECT uniqExact(eid) FROM events WHERE project = {p} AND actor IN {idents}", cancellationToken))[0][0]);
-            var rejectedMatch = string.Join(" OR ", members.Select(m => $"position(raw, {Quote(Identifier.FromKey(m).Value)}) > 0"));
-            string[] deletes =
+                $"SELECT uniqExact(eid) FROM events WHERE project = {p} AND actor IN {List(members)}", cancellationToken))[0][0]);
+            // Rejected events name identifiers that may belong to no stored person: the one asked for always counts.
+            var hashes = (await _http.QueryAsync(
+                    $"SELECT DISTINCT cityHash64(k) FROM (SELECT arrayJoin([{string.Join(", ", members.Append(identifier.Key).Select(Quote))}]) AS k)",
+                    cancellationToken))
+                .Select(r => r[0]!).ToList();
+            var h = "(" + string.Join(", ", hashes) + ")";
+            (string Table, string Where)[] deletes =
             [
-                $"ALTER TABLE events DELETE WHERE project = {p} AND actor IN {idents}",
-                $"ALTER TABLE event_keys DELETE WHERE project = {p} AND actor IN {idents}",
-                $"ALTER TABLE attributes DELETE WHERE project = {p} AND ident IN {idents}",
-                // Rejected events are raw text; any that names one of the person's identifiers goes too.
-                $"ALTER TABLE rejected DELETE WHERE project = {p} AND ({rejectedMatch})",
-                $"ALTER TABLE links DELETE WHERE project = {p} AND (a IN {idents} OR b IN {idents})",
-                $"ALTER TABLE persons DELETE WHERE project = {p} AND ident IN {idents}",
+                ("events", $"project = {p} AND actor_hash IN {h}"),
+                ("event_keys", $"project = {p} AND actor_hash IN {h}"),
+                ("attributes", $"project = {p} AND ident_hash IN {h}"),
+                ("rejected", $"project = {p} AND hasAny(ident_hashes, [{string.Join(", ", hashes)}])"),
+                ("links", $"project = {p} AND (a_hash IN {h} OR b_hash IN {h})"),
+                ("persons", $"project = {p} AND ident_hash IN {h}"),
             ];
-            foreach (var sql in deletes)
-                await _http.ExecuteAsync(sql, cancellationToken);
+            foreach (var (table, where) in deletes)
+            {
+                if (Long((await _http.QueryAsync($"SELECT count() FROM {table} WHERE {where}", cancellationToken))[0][0]) > 0)
+                    await _http.ExecuteAsync($"ALTER TABLE {table} DELETE WHERE {where}", cancellationToken);
+            }
             await WaitForMutationsAsync(cancellationToken);
             return erased;
         }

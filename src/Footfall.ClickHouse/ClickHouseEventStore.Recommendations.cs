@@ -15,9 +15,10 @@ namespace Footfall.ClickHouse;
 public sealed partial class ClickHouseEventStore
 {
     private static readonly string ProductActionList = List(BuiltInActions.ProductActions.Order(StringComparer.Ordinal));
+    private static readonly string SourcedActionList = List(BuiltInActions.SourcedActions.Order(StringComparer.Ordinal));
 
     // One shared string per action instead of one per row: a model holds a million of these.
-    private static readonly Dictionary<string, string> SharedActions = BuiltInActions.ProductActions.ToDictionary(a => a, StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> SharedActions = BuiltInActions.SourcedActions.ToDictionary(a => a, StringComparer.Ordinal);
 
     /// <inheritdoc />
     public async Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
@@ -26,7 +27,7 @@ public sealed partial class ClickHouseEventStore
         var p = Quote(projectId);
         // position(target, '"product"') is only a pre-filter: the target is parsed below. Params are sent only for
         // purchases (price, quantity) and when they may hold a category (a \u escape could spell the key).
-        var filter = $"action IN {ProductActionList} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
+        var filter = $"action IN {(sourcedOnly ? SourcedActionList : ProductActionList)} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
             (sourcedOnly ? " AND source_id IS NOT NULL" : "");
         var events = PersonEvents(p, "action, time_ms, ord, eid, target, source_id, session_id, params", filter);
         // LIMIT 1 BY eid drops a keyed event's second copy, should two nodes have raced to store it.
@@ -42,7 +43,7 @@ public sealed partial class ClickHouseEventStore
         var interactions = new List<ProductInteraction>(rows.Count);
         foreach (var r in rows)
         {
-            var target = JsonSerializer.Deserialize<Dictionary<string, string>>(r[3]!, StoreJson.Options);
+            var target = TargetJson.Read(r[3]!);
             if (target is null || !target.TryGetValue("product", out var item))
                 continue;
             var action = SharedActions.TryGetValue(r[1]!, out var shared) ? shared : r[1]!;
@@ -81,7 +82,8 @@ public sealed partial class ClickHouseEventStore
         if (json is null)
             return (null, null);
         using var doc = JsonDocument.Parse(json);
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        // Params stored before the text rule may hold a lone surrogate escape: read as nothing, as DuckDB's TRY reads them.
+        if (doc.RootElement.ValueKind != JsonValueKind.Object || TextRule.CheckJson(doc.RootElement) is not null)
             return (null, null);
         var root = doc.RootElement;
         string? Field(string name) => root.TryGetProperty(name, out var v) ? v.ValueKind switch

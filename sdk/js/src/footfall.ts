@@ -110,6 +110,13 @@ export function uuid(rnd: () => number = Math.random): string {
   return s
 }
 
+/** The first n UTF-16 units of s, never ending in half a surrogate pair: the server refuses a lone surrogate. */
+export function clip(s: string, n: number): string {
+  const c = s.slice(0, n)
+  const last = c.charCodeAt(c.length - 1)
+  return last >= 0xd800 && last < 0xdc00 ? c.slice(0, -1) : c
+}
+
 /** Milliseconds from a Retry-After header (seconds or HTTP date), capped at 10 minutes; 0 when absent. */
 export function retryAfter(h: string | null, now: number): number {
   if (!h) return 0
@@ -355,7 +362,7 @@ export function createFootfall(deps: Deps = {}) {
   // Page visits.
   function visit(u: string, referrer: string) {
     const title = document.title
-    emit('page.visit', { params: { url: u, title, referrer }, label: title ? title.slice(0, 256) : undefined })
+    emit('page.visit', { params: { url: u, title, referrer }, label: title ? clip(title, 256) : undefined })
   }
   function nav() {
     const h = location.href

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test'
 import { expect } from 'expect'
-import { oneEntryEvent } from '../src/footfall'
+import { clip, oneEntryEvent } from '../src/footfall'
 import { actions, advance, mockFetch, sdk, setOnline, stored } from './helpers'
 
 const here = (path: string) => location.origin + path
@@ -104,6 +104,23 @@ describe('page visits', () => {
       label: 'Start page',
       params: { url: here('/start?x=1'), title: 'Start page', referrer: document.referrer },
     })
+  })
+
+  it('regression: a long title is cut to 256 units without splitting an emoji into a lone surrogate', () => {
+    mockFetch()
+    setOnline(false)
+    document.title = 'x'.repeat(255) + '\u{1F600} and more'
+    sdk()
+    const label: string = stored()[1].label
+    expect(label).toBe('x'.repeat(255))
+    expect(label.isWellFormed()).toBe(true)
+  })
+
+  it('clips at a unit count, keeping whole surrogate pairs', () => {
+    expect(clip('ab\u{1F600}', 3)).toBe('ab')
+    expect(clip('ab\u{1F600}', 4)).toBe('ab\u{1F600}')
+    expect(clip('abc', 2)).toBe('ab')
+    expect(clip('', 2)).toBe('')
   })
 
   it('follows SPA navigation through pushState, replaceState and popstate', async () => {

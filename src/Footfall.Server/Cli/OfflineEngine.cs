@@ -17,7 +17,7 @@ public sealed class OfflineEngine : IAsyncDisposable
         Store = store;
         Writer = writer;
         Projects = new ProjectDirectory(store, TimeProvider.System);
-        Pipeline = new IngestPipeline(writer, new ActionPolicies(store, TimeProvider.System), TimeProvider.System);
+        Pipeline = new IngestPipeline(writer, new ActionPolicies(store, TimeProvider.System), store, TimeProvider.System);
     }
 
     /// <summary>The opened store.</summary>
@@ -34,7 +34,7 @@ public sealed class OfflineEngine : IAsyncDisposable
     /// <summary>Opens the data folder's store.</summary>
     public static async Task<OfflineEngine> OpenAsync(string dataFolder)
     {
-        Directory.CreateDirectory(dataFolder);
+        Hosting.DataFolder.Ensure(dataFolder);
         var loggers = LoggerFactory.Create(_ => { });
         var store = new DuckDbEventStore(Path.Combine(dataFolder, Hosting.StoreFactory.DuckDbFile), loggers.CreateLogger<DuckDbEventStore>());
         try
@@ -45,7 +45,7 @@ public sealed class OfflineEngine : IAsyncDisposable
         {
             throw new CliException($"a running Footfall server holds {dataFolder}; pass --server http://HOST:PORT to go through it");
         }
-        return new OfflineEngine(store, new GroupCommitWriter(store, new IngestOptions(), loggers.CreateLogger<GroupCommitWriter>()));
+        return new OfflineEngine(store, new GroupCommitWriter(store, new IngestOptions(), new StoreOptions(), loggers.CreateLogger<GroupCommitWriter>()));
     }
 
     /// <inheritdoc />

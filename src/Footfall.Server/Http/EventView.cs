@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Footfall.Events;
+using Footfall.Storage;
 
 namespace Footfall.Server.Http;
 
@@ -10,6 +11,6 @@ public sealed record EventView(
 {
     /// <summary>The view of a stored event.</summary>
     public static EventView Of(TrackedEvent e) => new(e.Time, e.Action, e.Label, e.Target,
-        e.ParamsJson is null ? null : JsonDocument.Parse(e.ParamsJson).RootElement.Clone(),
+        e.ParamsJson is null ? null : StoredJson.Parse(e.ParamsJson),
         e.SourceId, e.Source, e.UserId, e.GuestId, e.SessionId, e.Experience, e.Variant, e.Key);
 }

@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Footfall.Events;
 
 namespace Footfall.Server.Http;
@@ -7,11 +10,34 @@ namespace Footfall.Server.Http;
 /// <summary>Reads a request body as JSON within a byte limit, turning every way it can be bad into a 4xx.</summary>
 public static class JsonBody
 {
-    /// <summary>The parsed body, or the error result to answer with.</summary>
-    public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes)
+    /// <summary>
+    /// The parsed body, or the error result to answer with. A body that is not valid UTF-8 is refused naming the byte
+    /// offset. Every string in it must pass the <see cref="TextRule"/> (400 naming the field), unless
+    /// <paramref name="textCheckedPerEvent"/>: then each event is checked on its own, so one bad event is refused alone.
+    /// A <c>Content-Encoding: gzip</c> body is inflated and <paramref name="maxBytes"/> bounds what it inflates to, so
+    /// a small bomb costs no more than a big body.
+    /// </summary>
+    public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes, bool textCheckedPerEvent = false)
     {
-        if (request.ContentLength > maxBytes)
+        var encoding = request.Headers.ContentEncoding.ToString();
+        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            return (null, ApiError.BadRequest($"Content-Encoding '{encoding}' is not supported; send gzip or no encoding"));
+        if (!gzip && request.ContentLength > maxBytes)
             return (null, ApiError.TooLarge($"body is {request.ContentLength} bytes; the limit is {maxBytes}"));
+        await using var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+        try
+        {
+            return await ReadAsync(source ?? request.Body, request, maxBytes, textCheckedPerEvent);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, ApiError.BadRequest($"body is not valid gzip: {ex.Message}"));
+        }
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(Stream body, HttpRequest request, int maxBytes, bool textCheckedPerEvent)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, (int)(request.ContentLength ?? 16 * 1024) + 1));
         try
         {
@@ -27,7 +53,7 @@ public static class JsonBody
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
                 }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
+                var read = await body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
                 if (read == 0) break;
                 length += read;
             }
@@ -35,20 +61,39 @@ public static class JsonBody
                 return (null, ApiError.TooLarge($"body is over the limit of {maxBytes} bytes"));
             if (length == 0)
                 return (null, ApiError.BadRequest("body is empty; expected JSON"));
+            // System.Text.Json parses invalid UTF-8 inside strings and only throws when the string is read: refuse it here, once.
+            if (InvalidUtf8Offset(buffer.AsSpan(0, length)) is { } offset)
+                return (null, ApiError.BadRequest($"body is not valid UTF-8: invalid byte sequence at byte offset {offset}"));
+            JsonDocument document;
             try
             {
                 // JsonDocument copies what it needs, so the pooled buffer can go back.
-                return (JsonDocument.Parse(buffer.AsMemory(0, length).ToArray(), new JsonDocumentOptions { MaxDepth = 64 }), null);
+                document = JsonDocument.Parse(buffer.AsMemory(0, length).ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
             }
             catch (JsonException ex)
             {
                 return (null, ApiError.BadRequest($"body is not valid JSON: {ex.Message}"));
             }
+            if (textCheckedPerEvent || TextRule.CheckJson(document.RootElement, "body") is not { } textError)
+                return (document, null);
+            document.Dispose();
+            return (null, ApiError.BadRequest(textError));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The offset of the first byte that is not part of a valid UTF-8 sequence, or null when all are.</summary>
+    public static int? InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+            return null;
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) == OperationStatus.Done)
+            offset += consumed;
+        return offset;
     }
 
     /// <summary>

@@ -9,7 +9,31 @@ namespace Footfall.Events;
 public static class EventValidator
 {
     /// <summary>Checks one translated event.</summary>
-    public static string? Validate(TrackedEvent e)
+    public static string? Validate(TrackedEvent e) => TextError(e) ?? FieldError(e);
+
+    /// <summary>The <see cref="TextRule"/> over every string of the event, as it would be stored.</summary>
+    public static string? TextError(TrackedEvent e)
+    {
+        var error = TextRule.Check("id", e.Key) ?? TextRule.Check("action", e.Action) ?? TextRule.Check("userId", e.UserId)
+            ?? TextRule.Check("guestId", e.GuestId) ?? TextRule.Check("sessionId", e.SessionId)
+            ?? TextRule.Check("experience", e.Experience) ?? TextRule.Check("variant", e.Variant)
+            ?? TextRule.Check("sourceId", e.SourceId) ?? TextRule.Check("label", e.Label, freeText: true);
+        if (error is not null)
+            return error;
+        if (e.Target is not null)
+        {
+            foreach (var (kind, id) in e.Target)
+            {
+                if (TextRule.Problem(kind) is { } kindProblem)
+                    return $"a target kind {kindProblem}";
+                if (TextRule.Problem(id) is { } idProblem)
+                    return $"target.{kind} {idProblem}";
+            }
+        }
+        return e.ParamsJson is null ? null : TextRule.CheckJson(e.ParamsJson, "params");
+    }
+
+    private static string? FieldError(TrackedEvent e)
     {
         if (!IsValidAction(e.Action))
             return $"action '{Shorten(e.Action)}' must be 1-64 characters of letters, digits, '_', '.', ':' or '-', starting with a letter or digit";

@@ -28,9 +28,22 @@ public static class TargetJson
         return sb.Append('}').ToString();
     }
 
-    /// <summary>Reads what <see cref="Write"/> wrote.</summary>
-    public static Dictionary<string, string>? Read(string? json) =>
-        json is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(json, StoreJson.Options);
+    /// <summary>Reads what <see cref="Write"/> wrote; a target stored before the text rule is read repaired (see <see cref="StoredJson"/>).</summary>
+    public static Dictionary<string, string>? Read(string? json)
+    {
+        if (json is null)
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(json, StoreJson.Options);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            var element = StoredJson.Parse(json);
+            return element.ValueKind != JsonValueKind.Object ? null : element.EnumerateObject().ToDictionary(
+                p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+        }
+    }
 
     private static void Quote(StringBuilder sb, string value)
     {

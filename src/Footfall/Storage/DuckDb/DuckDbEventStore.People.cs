@@ -44,22 +44,34 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default)
+    public async Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
+        CancellationToken cancellationToken = default)
     {
         if (Resolve(projectId, identifier) is not var (project, person))
-            return [];
+            return new ActivityPage([], null);
+        var args = new List<(string, object?)> { ("p", project), ("person", person), ("n", (long)limit + 1) };
+        if (before is { } cursor)
+            args.AddRange([("ct", EventTime.FromUnixMs(cursor.TimeMs)), ("cs", cursor.Order)]);
         await using var connection = await OpenReadAsync(cancellationToken);
+        // seq orders events of equal time and is unique, so (time, seq) is a position no later insert can take.
         using var reader = Query(connection,
             $"""
             SELECT event_key, action, time, received_at, user_id, guest_id, session_id, experience, variant, target,
-                   source_id, label, params, source
-            FROM events WHERE project = $p AND ident IN ({PersonIdents}) ORDER BY time DESC, seq DESC LIMIT $n
+                   source_id, label, params, source, seq
+            FROM events WHERE project = $p AND ident IN ({PersonIdents})
+              {(before is null ? "" : "AND (time < $ct OR (time = $ct AND seq < $cs))")}
+            ORDER BY time DESC, seq DESC LIMIT $n
             """,
-            ("p", project), ("person", person), ("n", limit));
+            args.ToArray());
         var list = new List<TrackedEvent>();
-        while (reader.Read())
+        long lastSeq = 0;
+        while (list.Count < limit && reader.Read())
+        {
             list.Add(ReadEvent(reader));
-        return list;
+            lastSeq = reader.GetInt64(14);
+        }
+        var more = list.Count == limit && reader.Read();
+        return new ActivityPage(list, more ? ActivityCursor.After(list[^1], lastSeq) : null);
     }
 
     private static TrackedEvent ReadEvent(DbDataReader r) => new()
@@ -73,7 +85,7 @@ public sealed partial class DuckDbEventStore
         SessionId = NullableString(r, 6),
         Experience = NullableString(r, 7),
         Variant = NullableString(r, 8),
-        Target = NullableString(r, 9) is { } t ? JsonSerializer.Deserialize<Dictionary<string, string>>(t, StoreJson.Options) : null,
+        Target = TargetJson.Read(NullableString(r, 9)),
         SourceId = NullableString(r, 10),
         Label = NullableString(r, 11),
         ParamsJson = NullableString(r, 12),
@@ -109,28 +121,44 @@ public sealed partial class DuckDbEventStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (Resolve(projectId, identifier) is not var (project, person))
+            var project = ProjectNumber(projectId);
+            if (project < 0)
                 return 0;
-            List<string> values;
-            lock (_identities)
-                values = _identities.Members(person).Select(id => Identifier.FromKey(_identities.KeyOf(id)).Value).ToList();
-            long erased;
+            var person = Resolve(projectId, identifier)?.Person;
+            List<string> keys = [identifier.Key];
+            if (person is { } known)
+            {
+                lock (_identities)
+                    keys = _identities.Members(known).Select(_identities.KeyOf).Append(identifier.Key).Distinct().ToList();
+            }
+            long erased = 0;
             using (var transaction = _writeConnection.BeginTransaction())
             {
-                (string, object?)[] args = [("p", project), ("person", person)];
-                erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
-                Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
-                Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
-                // Rejected events are raw text; any that name one of the person's identifiers goes too.
-                foreach (var value in values)
-                    Execute(_writeConnection, "DELETE FROM rejected WHERE project = $p AND contains(raw, $v)", ("p", project), ("v", value));
-                Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
+                if (person is not null)
+                {
+                    (string, object?)[] args = [("p", project), ("person", person)];
+                    erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
+                }
+                // Rejected events go by the identifiers extracted when they were kept aside, matched exactly; they may
+                // name someone whose every event was rejected, so the person need not be known.
+                var quarantined = 0;
+                foreach (var key in keys)
+                    quarantined += Execute(_writeConnection, "DELETE FROM rejected WHERE project = $p AND list_contains(idents, $k)", ("p", project), ("k", key));
+                // The deleted rows' bytes stay in the file until it is compacted (DuckDbEventStore.Compaction.cs).
+                if (person is not null || quarantined > 0)
+                    Execute(_writeConnection, "INSERT OR REPLACE INTO store_state VALUES ($n, 'true')", ("n", CompactionPending));
                 transaction.Commit();
             }
-            lock (_identities)
-                _identities.Remove(person);
-            lock (_attribution)
-                _attribution.Remove(project, person);
+            if (person is { } erasedPerson)
+            {
+                lock (_identities)
+                    _identities.Remove(erasedPerson);
+                lock (_attribution)
+                    _attribution.Remove(project, erasedPerson);
+            }
             return erased;
         }
         finally
