@@ -1,25 +1,25 @@
 // The Footfall read API as the dashboard uses it. Every call is same-origin (the server serves the
 // dashboard) and carries `Authorization: Bearer <secret key>`. The key lives in sessionStorage only.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks'
 
-const STORAGE_KEY = 'footfall.secretKey';
+const STORAGE_KEY = 'footfall.secretKey'
 
 export function getKey(): string | null {
   try {
-    return sessionStorage.getItem(STORAGE_KEY);
+    return sessionStorage.getItem(STORAGE_KEY)
   } catch {
-    return null;
+    return null
   }
 }
 
 export function setKey(key: string): void {
-  sessionStorage.setItem(STORAGE_KEY, key);
+  sessionStorage.setItem(STORAGE_KEY, key)
 }
 
 export function clearKey(): void {
   try {
-    sessionStorage.removeItem(STORAGE_KEY);
+    sessionStorage.removeItem(STORAGE_KEY)
   } catch {
     /* storage unavailable: nothing kept */
   }
@@ -31,91 +31,91 @@ export class HttpError extends Error {
     message: string,
     readonly body?: unknown,
   ) {
-    super(message);
-    this.name = 'HttpError';
+    super(message)
+    this.name = 'HttpError'
   }
 }
 
-let unauthorizedHandler: (() => void) | null = null;
+let unauthorizedHandler: (() => void) | null = null
 
 /** Called when a signed-in request answers 401 (the key was revoked or is wrong). */
 export function onUnauthorized(handler: (() => void) | null): void {
-  unauthorizedHandler = handler;
+  unauthorizedHandler = handler
 }
 
 export interface RequestOptions {
-  method?: string;
+  method?: string
   /** Use this key instead of the stored one (sign-in validation). */
-  key?: string;
-  signal?: AbortSignal;
+  key?: string
+  signal?: AbortSignal
 }
 
 /** Resolves a `v1/...` path against the page, so `/v1/...` when the dashboard is served at `/`. */
 export function apiUrl(path: string): string {
-  return new URL(path, document.baseURI).toString();
+  return new URL(path, document.baseURI).toString()
 }
 
 async function send(path: string, opts: RequestOptions): Promise<Response> {
-  const key = opts.key ?? getKey() ?? '';
-  let res: Response;
+  const key = opts.key ?? getKey() ?? ''
+  let res: Response
   try {
     res = await fetch(apiUrl(path), {
       method: opts.method ?? 'GET',
       headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' },
       signal: opts.signal,
       cache: 'no-store',
-    });
+    })
   } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    throw new HttpError(0, 'The server could not be reached.');
+    if ((e as Error).name === 'AbortError') throw e
+    throw new HttpError(0, 'The server could not be reached.')
   }
   if (!res.ok) {
-    let body: unknown;
-    let message = `${res.status} ${res.statusText}`.trim();
+    let body: unknown
+    let message = `${res.status} ${res.statusText}`.trim()
     try {
-      body = await res.json();
-      const err = (body as { error?: unknown; message?: unknown } | null) ?? {};
-      if (typeof err.error === 'string') message = err.error;
-      else if (typeof err.message === 'string') message = err.message;
+      body = await res.json()
+      const err = (body as { error?: unknown; message?: unknown } | null) ?? {}
+      if (typeof err.error === 'string') message = err.error
+      else if (typeof err.message === 'string') message = err.message
     } catch {
       /* not JSON */
     }
-    if (res.status === 401 && opts.key === undefined) unauthorizedHandler?.();
-    throw new HttpError(res.status, message, body);
+    if (res.status === 401 && opts.key === undefined) unauthorizedHandler?.()
+    throw new HttpError(res.status, message, body)
   }
-  return res;
+  return res
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const res = await send(path, opts);
+  const res = await send(path, opts)
   try {
-    return (await res.json()) as T;
+    return (await res.json()) as T
   } catch {
-    throw new HttpError(res.status, 'The server did not answer with JSON.');
+    throw new HttpError(res.status, 'The server did not answer with JSON.')
   }
 }
 
 export async function requestBlob(path: string, opts: RequestOptions = {}): Promise<Blob> {
-  const res = await send(path, opts);
-  return res.blob();
+  const res = await send(path, opts)
+  return res.blob()
 }
 
 /** `?a=1&b=2` from the defined, non-empty entries; '' when none. */
 export function qs(params: Record<string, string | number | null | undefined>): string {
-  const p = new URLSearchParams();
+  const p = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+    if (v !== undefined && v !== null && v !== '') p.set(k, String(v))
   }
-  const s = p.toString();
-  return s ? `?${s}` : '';
+  const s = p.toString()
+  return s ? `?${s}` : ''
 }
 
 export interface ApiState<T> {
-  data: T | undefined;
-  error: HttpError | undefined;
-  loading: boolean;
+  data: T | undefined
+  error: HttpError | undefined
+  loading: boolean
   /** When the last successful answer arrived. */
-  updatedAt: Date | undefined;
+  updatedAt: Date | undefined
 }
 
 /**
@@ -128,153 +128,153 @@ export function useApi<T>(path: string | null, refresh: unknown = 0): ApiState<T
     error: undefined,
     loading: path !== null,
     updatedAt: undefined,
-  });
-  const lastPath = useRef<string | null>(null);
+  })
+  const lastPath = useRef<string | null>(null)
 
   useEffect(() => {
     if (path === null) {
-      lastPath.current = null;
-      setState({ data: undefined, error: undefined, loading: false, updatedAt: undefined });
-      return;
+      lastPath.current = null
+      setState({ data: undefined, error: undefined, loading: false, updatedAt: undefined })
+      return
     }
-    const samePath = lastPath.current === path;
-    lastPath.current = path;
-    const ctrl = new AbortController();
+    const samePath = lastPath.current === path
+    lastPath.current = path
+    const ctrl = new AbortController()
     setState((s) =>
       samePath ? { ...s, loading: true } : { data: undefined, error: undefined, loading: true, updatedAt: undefined },
-    );
+    )
     request<T>(path, { signal: ctrl.signal }).then(
       (data) => setState({ data, error: undefined, loading: false, updatedAt: new Date() }),
       (e: unknown) => {
-        if ((e as Error).name === 'AbortError') return;
-        const error = e instanceof HttpError ? e : new HttpError(0, String(e));
-        setState((s) => ({ ...s, data: samePath ? s.data : undefined, error, loading: false }));
+        if ((e as Error).name === 'AbortError') return
+        const error = e instanceof HttpError ? e : new HttpError(0, String(e))
+        setState((s) => ({ ...s, data: samePath ? s.data : undefined, error, loading: false }))
       },
-    );
-    return () => ctrl.abort();
-  }, [path, refresh]);
+    )
+    return () => ctrl.abort()
+  }, [path, refresh])
 
-  return state;
+  return state
 }
 
 // ---- shapes -------------------------------------------------------------------------------------
 
 export interface Project {
-  id: string;
-  name: string;
+  id: string
+  name: string
 }
 
 export interface Variant {
-  shortUid: string;
-  weight: number;
-  name?: string | null;
+  shortUid: string
+  weight: number
+  name?: string | null
 }
 
 export interface Experience {
-  shortUid: string;
-  name: string;
-  status: 'active' | 'paused' | 'ended' | string;
-  variants: Variant[];
-  metrics: string[];
-  attributionDays: number;
-  createdAt?: string | null;
-  firstImpressionAt?: string | null;
-  impressions?: number | null;
+  shortUid: string
+  name: string
+  status: 'active' | 'paused' | 'ended' | string
+  variants: Variant[]
+  metrics: string[]
+  attributionDays: number
+  createdAt?: string | null
+  firstImpressionAt?: string | null
+  impressions?: number | null
   /** The leading variant: its shortUid, or the variant object. */
-  leader?: string | Variant | null;
+  leader?: string | Variant | null
 }
 
 export interface MetricResult {
-  conversions: number;
-  convertedUsers: number;
-  conversionRate: number;
-  probabilityToBeBest: number;
-  credibleInterval?: [number, number] | null;
+  conversions: number
+  convertedUsers: number
+  conversionRate: number
+  probabilityToBeBest: number
+  credibleInterval?: [number, number] | null
 }
 
 export interface VariantResult {
-  variant: string;
-  impressions: number;
-  metrics: Record<string, MetricResult>;
+  variant: string
+  impressions: number
+  metrics: Record<string, MetricResult>
 }
 
 export interface Results {
-  experience: string;
-  attributionDays: number;
-  variants: VariantResult[];
-  sampleRatioMismatch?: { pValue: number; detected: boolean } | null;
-  winner: string | null;
+  experience: string
+  attributionDays: number
+  variants: VariantResult[]
+  sampleRatioMismatch?: { pValue: number; detected: boolean } | null
+  winner: string | null
 }
 
 export interface TimelinePoint {
-  impressions: number;
-  convertedUsers: number;
-  conversionRate: number;
+  impressions: number
+  convertedUsers: number
+  conversionRate: number
 }
 
 export interface Timeline {
-  metric: string;
-  days: { date: string; variants: Record<string, TimelinePoint> }[];
+  metric: string
+  days: { date: string; variants: Record<string, TimelinePoint> }[]
 }
 
 export interface Identifier {
-  kind: string;
-  id: string;
+  kind: string
+  id: string
 }
 
 export interface Person {
-  identifiers: Identifier[];
-  attributes?: Record<string, unknown> | null;
-  firstSeen?: string | null;
-  lastSeen?: string | null;
-  eventCount?: number | null;
+  identifiers: Identifier[]
+  attributes?: Record<string, unknown> | null
+  firstSeen?: string | null
+  lastSeen?: string | null
+  eventCount?: number | null
 }
 
 export interface ActivityEvent {
-  time: string;
-  action: string;
-  label?: string | null;
-  target?: Record<string, string> | null;
-  params?: Record<string, unknown> | null;
-  sourceId?: string | null;
-  source?: string | null;
+  time: string
+  action: string
+  label?: string | null
+  target?: Record<string, string> | null
+  params?: Record<string, unknown> | null
+  sourceId?: string | null
+  source?: string | null
 }
 
 /** One page of `GET /v1/people/activity`: `next` is passed back as `before` for the next, older page. */
 export interface ActivityPage {
-  events: ActivityEvent[];
-  next?: string | null;
+  events: ActivityEvent[]
+  next?: string | null
 }
 
 export interface LiveStats {
-  minutes: { minute: string; counts: Record<string, number> }[];
-  topActions: { action: string; count: number }[];
-  total: number;
+  minutes: { minute: string; counts: Record<string, number> }[]
+  topActions: { action: string; count: number }[]
+  total: number
 }
 
 export interface RejectedEvent {
-  time: string;
-  source?: string | null;
-  error: string;
-  raw?: unknown;
+  time: string
+  source?: string | null
+  error: string
+  raw?: unknown
 }
 
 export interface RecItem {
-  id: string;
-  score: number;
+  id: string
+  score: number
 }
 
 export interface RecResponse {
-  responseId: string;
-  items: RecItem[];
+  responseId: string
+  items: RecItem[]
 }
 
 export interface FeedPerformance {
-  feed: string;
-  responses: number;
-  clicks: number;
-  addToCarts: number;
-  purchases: number;
-  revenue: number;
-  clickThroughRate?: number | null;
+  feed: string
+  responses: number
+  clicks: number
+  addToCarts: number
+  purchases: number
+  revenue: number
+  clickThroughRate?: number | null
 }

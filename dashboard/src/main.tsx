@@ -1,5 +1,5 @@
-import { render } from 'preact';
-import { App } from './app';
-import './styles.css';
+import { render } from 'preact'
+import { App } from './app'
+import './styles.css'
 
-render(<App />, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!)

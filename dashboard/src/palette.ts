@@ -10,14 +10,14 @@ export const OKABE_ITO = [
   '#56B4E9', // sky blue
   '#F0E442', // yellow
   '#000000', // black
-] as const;
+] as const
 
-export const DASHES: number[][] = [[], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2], [12, 2], [6, 2, 2, 2]];
+export const DASHES: number[][] = [[], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2], [12, 2], [6, 2, 2, 2]]
 
 export function colour(i: number): string {
-  return OKABE_ITO[((i % OKABE_ITO.length) + OKABE_ITO.length) % OKABE_ITO.length];
+  return OKABE_ITO[((i % OKABE_ITO.length) + OKABE_ITO.length) % OKABE_ITO.length]
 }
 
 export function dash(i: number): number[] {
-  return DASHES[i % DASHES.length];
+  return DASHES[i % DASHES.length]
 }

@@ -1,47 +1,47 @@
 // A thin Preact wrapper around uPlot (the one chart library of the dashboard). The canvas is hidden
 // from assistive technology behind `summary`; every chart also renders its data as a table.
 
-import { useEffect, useRef } from 'preact/hooks';
-import type { ComponentChildren } from 'preact';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { useEffect, useRef } from 'preact/hooks'
+import type { ComponentChildren } from 'preact'
+import uPlot from 'uplot'
+import 'uplot/dist/uPlot.min.css'
 
 export interface ChartProps {
   /** Options without width/height; memoise it (a new object rebuilds the chart). */
-  options: Omit<uPlot.Options, 'width' | 'height'>;
+  options: Omit<uPlot.Options, 'width' | 'height'>
   /** Memoise it too. */
-  data: uPlot.AlignedData;
-  height?: number;
+  data: uPlot.AlignedData
+  height?: number
   /** Text alternative read out in place of the canvas. */
-  summary: string;
-  testId?: string;
+  summary: string
+  testId?: string
   /** A data table (or other text alternative) shown under a disclosure. */
-  table?: ComponentChildren;
+  table?: ComponentChildren
 }
 
 export function Chart({ options, data, height = 280, summary, testId, table }: ChartProps) {
-  const host = useRef<HTMLDivElement>(null);
+  const host = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
-    const el = host.current;
-    if (!el) return;
-    const width = Math.max(320, el.clientWidth || 640);
-    const plot = new uPlot({ ...options, width, height }, data, el);
-    let frame = 0;
+    const el = host.current
+    if (!el) return
+    const width = Math.max(320, el.clientWidth || 640)
+    const plot = new uPlot({ ...options, width, height }, data, el)
+    let frame = 0
     const ro = new ResizeObserver(() => {
-      cancelAnimationFrame(frame);
+      cancelAnimationFrame(frame)
       frame = requestAnimationFrame(() => {
-        const w = Math.max(320, el.clientWidth);
-        if (w && Math.abs(w - plot.width) > 1) plot.setSize({ width: w, height });
-      });
-    });
-    ro.observe(el);
+        const w = Math.max(320, el.clientWidth)
+        if (w && Math.abs(w - plot.width) > 1) plot.setSize({ width: w, height })
+      })
+    })
+    ro.observe(el)
     return () => {
-      cancelAnimationFrame(frame);
-      ro.disconnect();
-      plot.destroy();
-    };
-  }, [options, data, height]);
+      cancelAnimationFrame(frame)
+      ro.disconnect()
+      plot.destroy()
+    }
+  }, [options, data, height])
 
   return (
     <figure class="chart" data-testid={testId}>
@@ -53,5 +53,5 @@ export function Chart({ options, data, height = 280, summary, testId, table }: C
         </details>
       )}
     </figure>
-  );
+  )
 }

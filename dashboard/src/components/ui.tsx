@@ -1,10 +1,18 @@
-import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
-import type { HttpError } from '../api';
-import { colour } from '../palette';
-import { dayToRfc3339, isDay, utcDayAgo } from '../format';
+import type { ComponentChildren } from 'preact'
+import { useState } from 'preact/hooks'
+import type { HttpError } from '../api'
+import { colour } from '../palette'
+import { dayToRfc3339, isDay, utcDayAgo } from '../format'
 
-export function PageHeader({ title, subtitle, actions }: { title: ComponentChildren; subtitle?: ComponentChildren; actions?: ComponentChildren }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: ComponentChildren
+  subtitle?: ComponentChildren
+  actions?: ComponentChildren
+}) {
   return (
     <header class="page-header">
       <div>
@@ -15,10 +23,22 @@ export function PageHeader({ title, subtitle, actions }: { title: ComponentChild
       </div>
       {actions && <div class="page-actions">{actions}</div>}
     </header>
-  );
+  )
 }
 
-export function Card({ title, children, class: cls, testId, actions }: { title?: ComponentChildren; children: ComponentChildren; class?: string; testId?: string; actions?: ComponentChildren }) {
+export function Card({
+  title,
+  children,
+  class: cls,
+  testId,
+  actions,
+}: {
+  title?: ComponentChildren
+  children: ComponentChildren
+  class?: string
+  testId?: string
+  actions?: ComponentChildren
+}) {
   return (
     <section class={`card ${cls ?? ''}`} data-testid={testId}>
       {(title || actions) && (
@@ -29,7 +49,7 @@ export function Card({ title, children, class: cls, testId, actions }: { title?:
       )}
       {children}
     </section>
-  );
+  )
 }
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
@@ -38,7 +58,7 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
       <span class="spinner" aria-hidden="true" />
       {what}…
     </p>
-  );
+  )
 }
 
 export function ErrorBox({ error, what }: { error: HttpError; what?: string }) {
@@ -50,11 +70,11 @@ export function ErrorBox({ error, what }: { error: HttpError; what?: string }) {
         {error.message}
       </span>
     </div>
-  );
+  )
 }
 
 export function Empty({ children }: { children: ComponentChildren }) {
-  return <p class="empty">{children}</p>;
+  return <p class="empty">{children}</p>
 }
 
 export function StatusBadge({ status }: { status: string }) {
@@ -63,27 +83,45 @@ export function StatusBadge({ status }: { status: string }) {
       <span class="badge-dot" aria-hidden="true" />
       {status}
     </span>
-  );
+  )
 }
 
 export function Swatch({ index, color }: { index?: number; color?: string }) {
-  return <span class="swatch" style={{ background: color ?? colour(index ?? 0) }} aria-hidden="true" />;
+  return <span class="swatch" style={{ background: color ?? colour(index ?? 0) }} aria-hidden="true" />
 }
 
 /** A horizontal bar for a value in [0, max]; text is given separately. */
-export function Bar({ value, max = 1, index, color, label }: { value: number; max?: number; index?: number; color?: string; label?: string }) {
-  const w = max > 0 ? Math.max(0, Math.min(1, value / max)) : 0;
+export function Bar({
+  value,
+  max = 1,
+  index,
+  color,
+  label,
+}: {
+  value: number
+  max?: number
+  index?: number
+  color?: string
+  label?: string
+}) {
+  const w = max > 0 ? Math.max(0, Math.min(1, value / max)) : 0
   return (
     <span class="bar" aria-hidden={label ? undefined : 'true'} aria-label={label} role={label ? 'img' : undefined}>
-      <span class="bar-fill" style={{ width: `${(w * 100).toFixed(2)}%`, background: color ?? (index === undefined ? undefined : colour(index)) }} />
+      <span
+        class="bar-fill"
+        style={{
+          width: `${(w * 100).toFixed(2)}%`,
+          background: color ?? (index === undefined ? undefined : colour(index)),
+        }}
+      />
     </span>
-  );
+  )
 }
 
 /** from/to are UTC days ("YYYY-MM-DD"); `to` is inclusive. */
 export interface DayRange {
-  from?: string;
-  to?: string;
+  from?: string
+  to?: string
 }
 
 /** The API's half-open [from, to) range in RFC 3339 for an inclusive day range. */
@@ -91,24 +129,24 @@ export function rangeParams(r: DayRange): { from?: string; to?: string } {
   return {
     from: isDay(r.from) ? dayToRfc3339(r.from) : undefined,
     to: isDay(r.to) ? dayToRfc3339(r.to, 1) : undefined,
-  };
+  }
 }
 
 export function DateRangePicker({ value, onChange }: { value: DayRange; onChange: (r: DayRange) => void }) {
-  const [from, setFrom] = useState(value.from ?? '');
-  const [to, setTo] = useState(value.to ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const [from, setFrom] = useState(value.from ?? '')
+  const [to, setTo] = useState(value.to ?? '')
+  const [error, setError] = useState<string | null>(null)
 
   const apply = (r: DayRange) => {
     if (r.from && r.to && r.from > r.to) {
-      setError('"From" must not be after "To".');
-      return;
+      setError('"From" must not be after "To".')
+      return
     }
-    setError(null);
-    setFrom(r.from ?? '');
-    setTo(r.to ?? '');
-    onChange(r);
-  };
+    setError(null)
+    setFrom(r.from ?? '')
+    setTo(r.to ?? '')
+    onChange(r)
+  }
 
   return (
     <form
@@ -116,17 +154,29 @@ export function DateRangePicker({ value, onChange }: { value: DayRange; onChange
       data-testid="date-range"
       aria-label="Date range"
       onSubmit={(e) => {
-        e.preventDefault();
-        apply({ from: from || undefined, to: to || undefined });
+        e.preventDefault()
+        apply({ from: from || undefined, to: to || undefined })
       }}
     >
       <label class="field">
         <span>From (UTC)</span>
-        <input type="date" value={from} max={to || undefined} data-testid="range-from" onInput={(e) => setFrom(e.currentTarget.value)} />
+        <input
+          type="date"
+          value={from}
+          max={to || undefined}
+          data-testid="range-from"
+          onInput={(e) => setFrom(e.currentTarget.value)}
+        />
       </label>
       <label class="field">
         <span>To (UTC, inclusive)</span>
-        <input type="date" value={to} min={from || undefined} data-testid="range-to" onInput={(e) => setTo(e.currentTarget.value)} />
+        <input
+          type="date"
+          value={to}
+          min={from || undefined}
+          data-testid="range-to"
+          onInput={(e) => setTo(e.currentTarget.value)}
+        />
       </label>
       <div class="daterange-buttons">
         <button type="submit" class="btn btn-primary" data-testid="range-apply">
@@ -148,7 +198,7 @@ export function DateRangePicker({ value, onChange }: { value: DayRange; onChange
         </p>
       )}
     </form>
-  );
+  )
 }
 
 /** Hidden raw value for browser tests: textContent is exactly the API's number. */
@@ -157,5 +207,5 @@ export function Raw({ testId, value }: { testId: string; value: number | string 
     <span hidden data-testid={testId}>
       {value === null || value === undefined ? '' : String(value)}
     </span>
-  );
+  )
 }

@@ -2,10 +2,19 @@
 // cumulative conversion rate over time. Every number shown comes from the results/timeline APIs as is;
 // raw values sit in data-* attributes and test ids so browser tests can compare them exactly.
 
-import { useMemo } from 'preact/hooks';
-import uPlot from 'uplot';
-import { qs, useApi, type ApiState, type Experience, type MetricResult, type Results, type Timeline, type VariantResult } from '../api';
-import { Chart } from '../components/Chart';
+import { useMemo } from 'preact/hooks'
+import uPlot from 'uplot'
+import {
+  qs,
+  useApi,
+  type ApiState,
+  type Experience,
+  type MetricResult,
+  type Results,
+  type Timeline,
+  type VariantResult,
+} from '../api'
+import { Chart } from '../components/Chart'
 import {
   Bar,
   Card,
@@ -19,52 +28,52 @@ import {
   Swatch,
   rangeParams,
   type DayRange,
-} from '../components/ui';
-import { colour, dash } from '../palette';
-import { date, daysSince, int, isDay, pct, plural } from '../format';
-import { href, navigate } from '../router';
-import { normaliseExperience, variantIndex, variantName, weightShares } from '../variants';
+} from '../components/ui'
+import { colour, dash } from '../palette'
+import { date, daysSince, int, isDay, pct, plural } from '../format'
+import { href, navigate } from '../router'
+import { normaliseExperience, variantIndex, variantName, weightShares } from '../variants'
 
 interface RowInfo {
-  r: VariantResult;
-  idx: number;
-  name: string;
+  r: VariantResult
+  idx: number
+  name: string
 }
 
 export function ExperiencePage({ id, query }: { id: string; query: URLSearchParams }) {
   const range: DayRange = {
     from: isDay(query.get('from')) ? query.get('from')! : undefined,
     to: isDay(query.get('to')) ? query.get('to')! : undefined,
-  };
-  const params = rangeParams(range);
-  const enc = encodeURIComponent(id);
+  }
+  const params = rangeParams(range)
+  const enc = encodeURIComponent(id)
 
-  const exps = useApi<{ experiences: Experience[] }>('v1/experiences');
-  const results = useApi<Results>(`v1/experiences/${enc}/results${qs(params)}`);
-  const found = exps.data?.experiences?.find((e) => e.shortUid === id);
-  const exp = found ? normaliseExperience(found) : undefined;
+  const exps = useApi<{ experiences: Experience[] }>('v1/experiences')
+  const results = useApi<Results>(`v1/experiences/${enc}/results${qs(params)}`)
+  const found = exps.data?.experiences?.find((e) => e.shortUid === id)
+  const exp = found ? normaliseExperience(found) : undefined
 
   const metrics = useMemo(() => {
-    const seen = new Set<string>(exp?.metrics ?? []);
-    for (const v of results.data?.variants ?? []) for (const m of Object.keys(v.metrics ?? {})) seen.add(m);
-    return [...seen];
-  }, [exp, results.data]);
+    const seen = new Set<string>(exp?.metrics ?? [])
+    for (const v of results.data?.variants ?? []) for (const m of Object.keys(v.metrics ?? {})) seen.add(m)
+    return [...seen]
+  }, [exp, results.data])
 
-  const wanted = query.get('metric');
-  const metric = wanted && metrics.includes(wanted) ? wanted : metrics[0];
-  const timeline = useApi<Timeline>(metric ? `v1/experiences/${enc}/timeline${qs({ metric, ...params })}` : null);
+  const wanted = query.get('metric')
+  const metric = wanted && metrics.includes(wanted) ? wanted : metrics[0]
+  const timeline = useApi<Timeline>(metric ? `v1/experiences/${enc}/timeline${qs({ metric, ...params })}` : null)
 
   const go = (patch: { from?: string; to?: string; metric?: string }) => {
-    const next = { from: range.from, to: range.to, metric: wanted ?? undefined, ...patch };
-    navigate(href(['experiences', id], next));
-  };
+    const next = { from: range.from, to: range.to, metric: wanted ?? undefined, ...patch }
+    navigate(href(['experiences', id], next))
+  }
 
   const rows: RowInfo[] = (results.data?.variants ?? []).map((r, i) => {
-    const idx = variantIndex(exp, r.variant, i);
-    return { r, idx, name: variantName(exp?.variants[idx], r.variant) };
-  });
+    const idx = variantIndex(exp, r.variant, i)
+    return { r, idx, name: variantName(exp?.variants[idx], r.variant) }
+  })
 
-  const days = daysSince(exp?.firstImpressionAt);
+  const days = daysSince(exp?.firstImpressionAt)
 
   return (
     <>
@@ -83,18 +92,29 @@ export function ExperiencePage({ id, query }: { id: string; query: URLSearchPara
               attribution window {plural(results.data?.attributionDays ?? exp?.attributionDays ?? 0, 'day')}
             </span>
             {exp && (days !== null || !exp.impressions) && (
-              <span>{days === null ? 'no impressions yet' : `running ${plural(days, 'day')} (since ${date(exp.firstImpressionAt)})`}</span>
+              <span>
+                {days === null
+                  ? 'no impressions yet'
+                  : `running ${plural(days, 'day')} (since ${date(exp.firstImpressionAt)})`}
+              </span>
             )}
           </span>
         }
       />
 
       <Card class="toolbar-card">
-        <DateRangePicker key={`${range.from}|${range.to}`} value={range} onChange={(r) => go({ from: r.from, to: r.to })} />
+        <DateRangePicker
+          key={`${range.from}|${range.to}`}
+          value={range}
+          onChange={(r) => go({ from: r.from, to: r.to })}
+        />
       </Card>
 
       {results.error && (
-        <ErrorBox error={results.error} what={results.error.status === 404 ? `No experience "${id}"` : 'Could not load the results'} />
+        <ErrorBox
+          error={results.error}
+          what={results.error.status === 404 ? `No experience "${id}"` : 'Could not load the results'}
+        />
       )}
       {results.loading && !results.data && <Loading what="Loading results" />}
 
@@ -116,21 +136,27 @@ export function ExperiencePage({ id, query }: { id: string; query: URLSearchPara
         </>
       )}
     </>
-  );
+  )
 }
 
 function Banners({ results, rows, exp }: { results: Results; rows: RowInfo[]; exp: Experience | undefined }) {
-  const srm = results.sampleRatioMismatch;
-  const winner = results.winner;
-  const winnerRow = rows.find((r) => r.r.variant === winner);
-  const totalImpr = rows.reduce((s, r) => s + r.r.impressions, 0);
-  const shares = exp ? weightShares(exp.variants) : [];
+  const srm = results.sampleRatioMismatch
+  const winner = results.winner
+  const winnerRow = rows.find((r) => r.r.variant === winner)
+  const totalImpr = rows.reduce((s, r) => s + r.r.impressions, 0)
+  const shares = exp ? weightShares(exp.variants) : []
   return (
     <>
       {winner !== null && winner !== undefined && (
         <div class="banner banner-winner" role="status" data-testid="winner-banner" data-winner={winner}>
           <svg viewBox="0 0 20 20" width="22" height="22" aria-hidden="true">
-            <path d="M5 3h10v3a5 5 0 0 1-10 0zM10 11v4M6 17h8M5 4H2.5a2.5 2.5 0 0 0 2.7 3M15 4h2.5a2.5 2.5 0 0 1-2.7 3" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+            <path
+              d="M5 3h10v3a5 5 0 0 1-10 0zM10 11v4M6 17h8M5 4H2.5a2.5 2.5 0 0 0 2.7 3M15 4h2.5a2.5 2.5 0 0 1-2.7 3"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="1.6"
+              stroke-linecap="round"
+            />
           </svg>
           <div>
             <strong>
@@ -143,19 +169,29 @@ function Banners({ results, rows, exp }: { results: Results; rows: RowInfo[]; ex
       {srm?.detected && (
         <div class="banner banner-warning" role="alert" data-testid="srm-warning" data-p-value={srm.pValue}>
           <svg viewBox="0 0 20 20" width="22" height="22" aria-hidden="true">
-            <path d="M10 2 1.5 17h17zM10 8v4M10 14.5v.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" stroke-linecap="round" />
+            <path
+              d="M10 2 1.5 17h17zM10 8v4M10 14.5v.5"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="1.8"
+              stroke-linejoin="round"
+              stroke-linecap="round"
+            />
           </svg>
           <div>
             <strong>Sample ratio mismatch detected (p = {formatP(srm.pValue)})</strong>
             <span>
-              The observed traffic split differs from the configured weights, so assignment or tracking may be broken and
-              these results may be biased.
+              The observed traffic split differs from the configured weights, so assignment or tracking may be broken
+              and these results may be biased.
               {exp && totalImpr > 0 && (
                 <>
                   {' '}
                   Observed:{' '}
                   {rows
-                    .map((r) => `${r.name} ${pct(r.r.impressions / totalImpr, 1)} (expected ${pct(shares[r.idx] ?? 0, 1)})`)
+                    .map(
+                      (r) =>
+                        `${r.name} ${pct(r.r.impressions / totalImpr, 1)} (expected ${pct(shares[r.idx] ?? 0, 1)})`,
+                    )
                     .join(', ')}
                   .
                 </>
@@ -171,26 +207,30 @@ function Banners({ results, rows, exp }: { results: Results; rows: RowInfo[]; ex
         </p>
       )}
     </>
-  );
+  )
 }
 
 function formatP(p: number): string {
-  if (!Number.isFinite(p)) return '—';
-  if (p < 0.0001) return p.toExponential(1);
-  return p.toFixed(4);
+  if (!Number.isFinite(p)) return '—'
+  if (p < 0.0001) return p.toExponential(1)
+  return p.toFixed(4)
 }
 
 function ResultsTable({ rows, metrics, loading }: { rows: RowInfo[]; metrics: string[]; loading: boolean }) {
   return (
-    <Card title="Results by variant" testId="results" actions={loading ? <span class="muted small">Refreshing…</span> : undefined}>
+    <Card
+      title="Results by variant"
+      testId="results"
+      actions={loading ? <span class="muted small">Refreshing…</span> : undefined}
+    >
       {rows.length === 0 ? (
         <Empty>No variants in the results.</Empty>
       ) : (
         <div class="table-scroll">
           <table class="table results-table" data-testid="results-table" aria-busy={loading ? 'true' : undefined}>
             <caption class="sr-only">
-              Impressions, conversions, converted users, conversion rate with 95% credible interval and probability to be
-              best, per variant and metric
+              Impressions, conversions, converted users, conversion rate with 95% credible interval and probability to
+              be best, per variant and metric
             </caption>
             <thead>
               <tr>
@@ -213,9 +253,14 @@ function ResultsTable({ rows, metrics, loading }: { rows: RowInfo[]; metrics: st
             </thead>
             {/* One tbody per variant (its test id), one row per metric. */}
             {rows.map(({ r, idx, name }) => {
-              const ms = metrics.length ? metrics : [''];
+              const ms = metrics.length ? metrics : ['']
               return (
-                <tbody key={r.variant} class="variant-group" data-testid={`variant-row-${r.variant}`} data-variant={r.variant}>
+                <tbody
+                  key={r.variant}
+                  class="variant-group"
+                  data-testid={`variant-row-${r.variant}`}
+                  data-variant={r.variant}
+                >
                   {ms.map((m, mi) => (
                     <tr key={m} data-metric={m}>
                       {mi === 0 && (
@@ -241,13 +286,13 @@ function ResultsTable({ rows, metrics, loading }: { rows: RowInfo[]; metrics: st
                     </tr>
                   ))}
                 </tbody>
-              );
+              )
             })}
           </table>
         </div>
       )}
     </Card>
-  );
+  )
 }
 
 function MetricCells({ metric, mr, idx }: { metric: string; mr: MetricResult | undefined; idx: number }) {
@@ -259,9 +304,9 @@ function MetricCells({ metric, mr, idx }: { metric: string; mr: MetricResult | u
         <td class="num muted">—</td>
         <td class="muted">—</td>
       </>
-    );
+    )
   }
-  const ci = mr.credibleInterval;
+  const ci = mr.credibleInterval
   return (
     <>
       <td class="num" data-testid={`conversions-${metric}`} data-value={mr.conversions}>
@@ -287,25 +332,34 @@ function MetricCells({ metric, mr, idx }: { metric: string; mr: MetricResult | u
         <Raw testId={`ptbb-${metric}`} value={mr.probabilityToBeBest} />
       </td>
     </>
-  );
+  )
 }
 
 /** Credible intervals as a small forest plot and probability to be best as bars, for one metric. */
 function MetricCard({ metric, rows }: { metric: string; rows: RowInfo[] }) {
-  const withMetric = rows.filter((r) => r.r.metrics?.[metric]);
+  const withMetric = rows.filter((r) => r.r.metrics?.[metric])
   const bounds = withMetric.flatMap((r) => {
-    const mr = r.r.metrics[metric];
-    return mr.credibleInterval ? [mr.credibleInterval[0], mr.credibleInterval[1], mr.conversionRate] : [mr.conversionRate];
-  });
-  const lo0 = bounds.length ? Math.min(...bounds) : 0;
-  const hi0 = bounds.length ? Math.max(...bounds) : 1;
-  const pad = (hi0 - lo0) * 0.08 || Math.max(hi0 * 0.1, 0.001);
-  const lo = Math.max(0, lo0 - pad);
-  const hi = Math.min(1, hi0 + pad);
-  const x = (v: number) => `${(((v - lo) / (hi - lo || 1)) * 100).toFixed(2)}%`;
+    const mr = r.r.metrics[metric]
+    return mr.credibleInterval
+      ? [mr.credibleInterval[0], mr.credibleInterval[1], mr.conversionRate]
+      : [mr.conversionRate]
+  })
+  const lo0 = bounds.length ? Math.min(...bounds) : 0
+  const hi0 = bounds.length ? Math.max(...bounds) : 1
+  const pad = (hi0 - lo0) * 0.08 || Math.max(hi0 * 0.1, 0.001)
+  const lo = Math.max(0, lo0 - pad)
+  const hi = Math.min(1, hi0 + pad)
+  const x = (v: number) => `${(((v - lo) / (hi - lo || 1)) * 100).toFixed(2)}%`
 
   return (
-    <Card title={<>Metric <code>{metric}</code></>} testId={`metric-${metric}`}>
+    <Card
+      title={
+        <>
+          Metric <code>{metric}</code>
+        </>
+      }
+      testId={`metric-${metric}`}
+    >
       {withMetric.length === 0 ? (
         <Empty>No data for this metric.</Empty>
       ) : (
@@ -314,8 +368,8 @@ function MetricCard({ metric, rows }: { metric: string; rows: RowInfo[] }) {
             <h3>Conversion rate, 95% credible interval</h3>
             <ul class="forest" aria-label={`Conversion rate and 95% credible interval for ${metric}`}>
               {withMetric.map(({ r, idx, name }) => {
-                const mr = r.metrics[metric];
-                const ci = mr.credibleInterval;
+                const mr = r.metrics[metric]
+                const ci = mr.credibleInterval
                 return (
                   <li key={r.variant} class="forest-row">
                     <span class="forest-label">
@@ -341,7 +395,7 @@ function MetricCard({ metric, rows }: { metric: string; rows: RowInfo[] }) {
                       )}
                     </span>
                   </li>
-                );
+                )
               })}
             </ul>
             <div class="forest-row forest-axis" aria-hidden="true">
@@ -357,7 +411,7 @@ function MetricCard({ metric, rows }: { metric: string; rows: RowInfo[] }) {
             <h3>Probability to be best</h3>
             <ul class="bars" aria-label={`Probability to be best for ${metric}`}>
               {withMetric.map(({ r, idx, name }) => {
-                const p = r.metrics[metric].probabilityToBeBest;
+                const p = r.metrics[metric].probabilityToBeBest
                 return (
                   <li key={r.variant} class="bars-row">
                     <span class="bars-label">
@@ -367,14 +421,14 @@ function MetricCard({ metric, rows }: { metric: string; rows: RowInfo[] }) {
                     <Bar value={p} index={idx} />
                     <span class="bars-value">{pct(p)}</span>
                   </li>
-                );
+                )
               })}
             </ul>
           </div>
         </div>
       )}
     </Card>
-  );
+  )
 }
 
 function TimelineCard({
@@ -385,29 +439,31 @@ function TimelineCard({
   rows,
   exp,
 }: {
-  metric: string | undefined;
-  metrics: string[];
-  onMetric: (m: string) => void;
-  state: ApiState<Timeline>;
-  rows: RowInfo[];
-  exp: Experience | undefined;
+  metric: string | undefined
+  metrics: string[]
+  onMetric: (m: string) => void
+  state: ApiState<Timeline>
+  rows: RowInfo[]
+  exp: Experience | undefined
 }) {
-  const tl = useMemo(() => (state.data ? { ...state.data, days: state.data.days ?? [] } : undefined), [state.data]);
+  const tl = useMemo(() => (state.data ? { ...state.data, days: state.data.days ?? [] } : undefined), [state.data])
   const series = useMemo(() => {
     // One line per variant: the results' variants first (stable colours), then any extra in the timeline.
-    const ids = rows.map((r) => r.r.variant);
-    for (const d of tl?.days ?? []) for (const v of Object.keys(d.variants ?? {})) if (!ids.includes(v)) ids.push(v);
+    const ids = rows.map((r) => r.r.variant)
+    for (const d of tl?.days ?? []) for (const v of Object.keys(d.variants ?? {})) if (!ids.includes(v)) ids.push(v)
     return ids.map((v, i) => {
-      const idx = variantIndex(exp, v, i);
-      return { id: v, idx, name: variantName(exp?.variants[idx], v) };
-    });
-  }, [tl, rows, exp]);
+      const idx = variantIndex(exp, v, i)
+      return { id: v, idx, name: variantName(exp?.variants[idx], v) }
+    })
+  }, [tl, rows, exp])
 
   const chart = useMemo(() => {
-    if (!tl || tl.days.length === 0) return null;
-    const xs = tl.days.map((d) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(d.date) ? `${d.date}T00:00:00Z` : d.date) / 1000);
-    const ys = series.map((s) => tl.days.map((d) => d.variants?.[s.id]?.conversionRate ?? null));
-    const data = [xs, ...ys] as uPlot.AlignedData;
+    if (!tl || tl.days.length === 0) return null
+    const xs = tl.days.map(
+      (d) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(d.date) ? `${d.date}T00:00:00Z` : d.date) / 1000,
+    )
+    const ys = series.map((s) => tl.days.map((d) => d.variants?.[s.id]?.conversionRate ?? null))
+    const data = [xs, ...ys] as uPlot.AlignedData
     const options: Omit<uPlot.Options, 'width' | 'height'> = {
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
       cursor: { drag: { x: false, y: false } },
@@ -437,18 +493,16 @@ function TimelineCard({
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : pct(v)),
         })),
       ],
-    };
-    return { data, options };
-  }, [tl, series]);
+    }
+    return { data, options }
+  }, [tl, series])
 
   const summary = useMemo(() => {
-    if (!tl || tl.days.length === 0) return '';
-    const last = tl.days[tl.days.length - 1];
-    const ends = series
-      .map((s) => `${s.name} ${pct(last.variants?.[s.id]?.conversionRate)}`)
-      .join(', ');
-    return `Line chart of the cumulative conversion rate for ${tl.metric} per variant, ${plural(tl.days.length, 'day')} from ${tl.days[0].date} to ${last.date}. On the last day: ${ends}.`;
-  }, [tl, series]);
+    if (!tl || tl.days.length === 0) return ''
+    const last = tl.days[tl.days.length - 1]
+    const ends = series.map((s) => `${s.name} ${pct(last.variants?.[s.id]?.conversionRate)}`).join(', ')
+    return `Line chart of the cumulative conversion rate for ${tl.metric} per variant, ${plural(tl.days.length, 'day')} from ${tl.days[0].date} to ${last.date}. On the last day: ${ends}.`
+  }, [tl, series])
 
   return (
     <Card
@@ -499,18 +553,21 @@ function TimelineCard({
                   <tr key={d.date}>
                     <th scope="row">{d.date}</th>
                     {series.map((s) => {
-                      const p = d.variants?.[s.id];
+                      const p = d.variants?.[s.id]
                       return (
                         <td key={s.id} class="num" data-value={p?.conversionRate ?? ''}>
                           {p ? (
                             <>
-                              {pct(p.conversionRate)} <span class="sub">({int(p.convertedUsers)} / {int(p.impressions)})</span>
+                              {pct(p.conversionRate)}{' '}
+                              <span class="sub">
+                                ({int(p.convertedUsers)} / {int(p.impressions)})
+                              </span>
                             </>
                           ) : (
                             '—'
                           )}
                         </td>
-                      );
+                      )
                     })}
                   </tr>
                 ))}
@@ -520,5 +577,5 @@ function TimelineCard({
         />
       )}
     </Card>
-  );
+  )
 }

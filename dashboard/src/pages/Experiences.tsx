@@ -1,17 +1,17 @@
-import { useApi, type Experience } from '../api';
-import { Card, Empty, ErrorBox, Loading, PageHeader, StatusBadge, Swatch } from '../components/ui';
-import { colour } from '../palette';
-import { date, daysSince, int, plural } from '../format';
-import { href } from '../router';
-import { leaderId, normaliseExperience, variantName, weightShares } from '../variants';
+import { useApi, type Experience } from '../api'
+import { Card, Empty, ErrorBox, Loading, PageHeader, StatusBadge, Swatch } from '../components/ui'
+import { colour } from '../palette'
+import { date, daysSince, int, plural } from '../format'
+import { href } from '../router'
+import { leaderId, normaliseExperience, variantName, weightShares } from '../variants'
 
-const ORDER: Record<string, number> = { active: 0, paused: 1, ended: 2 };
+const ORDER: Record<string, number> = { active: 0, paused: 1, ended: 2 }
 
 export function ExperiencesPage() {
-  const { data, error, loading } = useApi<{ experiences: Experience[] }>('v1/experiences');
-  const list = (data?.experiences ?? []).map(normaliseExperience).sort(
-    (a, b) => (ORDER[a.status] ?? 3) - (ORDER[b.status] ?? 3) || a.name.localeCompare(b.name),
-  );
+  const { data, error, loading } = useApi<{ experiences: Experience[] }>('v1/experiences')
+  const list = (data?.experiences ?? [])
+    .map(normaliseExperience)
+    .sort((a, b) => (ORDER[a.status] ?? 3) - (ORDER[b.status] ?? 3) || a.name.localeCompare(b.name))
 
   return (
     <>
@@ -34,7 +34,9 @@ export function ExperiencesPage() {
                     <th scope="col">Status</th>
                     <th scope="col">Traffic split</th>
                     <th scope="col">Running</th>
-                    <th scope="col" class="num">Impressions</th>
+                    <th scope="col" class="num">
+                      Impressions
+                    </th>
                     <th scope="col">Leader</th>
                   </tr>
                 </thead>
@@ -49,14 +51,14 @@ export function ExperiencesPage() {
         </Card>
       )}
     </>
-  );
+  )
 }
 
 function ExperienceRow({ e }: { e: Experience }) {
-  const shares = weightShares(e.variants);
-  const days = daysSince(e.firstImpressionAt);
-  const lead = leaderId(e.leader);
-  const leadIdx = e.variants.findIndex((v) => v.shortUid === lead);
+  const shares = weightShares(e.variants)
+  const days = daysSince(e.firstImpressionAt)
+  const lead = leaderId(e.leader)
+  const leadIdx = e.variants.findIndex((v) => v.shortUid === lead)
   return (
     <tr data-testid={`experience-row-${e.shortUid}`}>
       <th scope="row">
@@ -89,7 +91,9 @@ function ExperienceRow({ e }: { e: Experience }) {
         {days === null ? (
           // No first-impression time from the server: "Not started" only when there are no impressions either.
           e.impressions ? (
-            <span class="muted" title="The server does not report when the first impression was">—</span>
+            <span class="muted" title="The server does not report when the first impression was">
+              —
+            </span>
           ) : (
             <span class="muted">Not started</span>
           )
@@ -114,5 +118,5 @@ function ExperienceRow({ e }: { e: Experience }) {
         )}
       </td>
     </tr>
-  );
+  )
 }

@@ -1,37 +1,37 @@
 // Live: events per minute by action over the last hour (stacked bars), top actions and the most recent
 // rejected events with their reasons. Refreshes every 10 s while the tab is visible.
 
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import uPlot from 'uplot';
-import { useApi, type LiveStats, type RejectedEvent } from '../api';
-import { Chart } from '../components/Chart';
-import { Bar, Card, Empty, ErrorBox, Loading, PageHeader, Swatch } from '../components/ui';
-import { colour, OKABE_ITO } from '../palette';
-import { dateTime, int, json, time } from '../format';
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import uPlot from 'uplot'
+import { useApi, type LiveStats, type RejectedEvent } from '../api'
+import { Chart } from '../components/Chart'
+import { Bar, Card, Empty, ErrorBox, Loading, PageHeader, Swatch } from '../components/ui'
+import { colour, OKABE_ITO } from '../palette'
+import { dateTime, int, json, time } from '../format'
 
-const REFRESH_MS = 10_000;
+const REFRESH_MS = 10_000
 /** Actions drawn with their own colour; the rest are summed as "other" (grey). */
-const MAX_SERIES = OKABE_ITO.length;
-const OTHER_COLOUR = '#9aa3ae';
+const MAX_SERIES = OKABE_ITO.length
+const OTHER_COLOUR = '#9aa3ae'
 /** Group g's colour: Okabe-Ito by rank; the "other" group (always last, only when there are more than
  * MAX_SERIES actions) is grey. */
 const groupColour = (groups: string[], hasOther: boolean, g: number) =>
-  hasOther && g === groups.length - 1 ? OTHER_COLOUR : colour(g);
+  hasOther && g === groups.length - 1 ? OTHER_COLOUR : colour(g)
 
 export function LivePage() {
-  const [auto, setAuto] = useState(true);
-  const [tick, setTick] = useState(0);
+  const [auto, setAuto] = useState(true)
+  const [tick, setTick] = useState(0)
 
   useEffect(() => {
-    if (!auto) return;
+    if (!auto) return
     const t = setInterval(() => {
-      if (document.visibilityState === 'visible') setTick((x) => x + 1);
-    }, REFRESH_MS);
-    return () => clearInterval(t);
-  }, [auto]);
+      if (document.visibilityState === 'visible') setTick((x) => x + 1)
+    }, REFRESH_MS)
+    return () => clearInterval(t)
+  }, [auto])
 
-  const stats = useApi<LiveStats>('v1/stats/live?minutes=60', tick);
-  const rejected = useApi<{ rejected: RejectedEvent[] }>('v1/rejected?limit=20', tick);
+  const stats = useApi<LiveStats>('v1/stats/live?minutes=60', tick)
+  const rejected = useApi<{ rejected: RejectedEvent[] }>('v1/rejected?limit=20', tick)
 
   return (
     <>
@@ -44,7 +44,12 @@ export function LivePage() {
               {stats.loading ? 'Updating…' : stats.updatedAt ? `Updated ${time(stats.updatedAt)}` : ''}
             </span>
             <label class="check">
-              <input type="checkbox" checked={auto} data-testid="live-auto" onChange={(e) => setAuto(e.currentTarget.checked)} />
+              <input
+                type="checkbox"
+                checked={auto}
+                data-testid="live-auto"
+                onChange={(e) => setAuto(e.currentTarget.checked)}
+              />
               Auto-refresh
             </label>
             <button type="button" class="btn" data-testid="live-refresh" onClick={() => setTick((x) => x + 1)}>
@@ -62,51 +67,52 @@ export function LivePage() {
         {rejected.data && <RejectedTable rows={rejected.data.rejected ?? []} />}
       </Card>
     </>
-  );
+  )
 }
 
 function LiveStatsView({ stats }: { stats: LiveStats }) {
-  const top = stats.topActions ?? [];
-  const maxTop = top.reduce((m, a) => Math.max(m, a.count), 0);
+  const top = stats.topActions ?? []
+  const maxTop = top.reduce((m, a) => Math.max(m, a.count), 0)
 
   // Actions ordered by their total in the window; the first MAX_SERIES get colours, the rest is "other".
   const model = useMemo(() => {
-    const totals = new Map<string, number>();
-    for (const m of stats.minutes ?? []) for (const [a, c] of Object.entries(m.counts ?? {})) totals.set(a, (totals.get(a) ?? 0) + c);
-    const ordered = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([a]) => a);
-    const named = ordered.length > MAX_SERIES ? ordered.slice(0, MAX_SERIES - 1) : ordered;
-    const hasOther = ordered.length > named.length;
-    const groups = hasOther ? [...named, '(other)'] : named;
+    const totals = new Map<string, number>()
+    for (const m of stats.minutes ?? [])
+      for (const [a, c] of Object.entries(m.counts ?? {})) totals.set(a, (totals.get(a) ?? 0) + c)
+    const ordered = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([a]) => a)
+    const named = ordered.length > MAX_SERIES ? ordered.slice(0, MAX_SERIES - 1) : ordered
+    const hasOther = ordered.length > named.length
+    const groups = hasOther ? [...named, '(other)'] : named
 
     // A full grid of 60 minutes ending at the newest minute the server reported (or now).
-    const byMinute = new Map<number, Record<string, number>>();
-    for (const m of stats.minutes ?? []) byMinute.set(Math.floor(Date.parse(m.minute) / 60_000), m.counts ?? {});
-    const keys = [...byMinute.keys()];
-    const end = keys.length ? Math.max(...keys) : Math.floor(Date.now() / 60_000);
-    const start = Math.min(end - 59, ...(keys.length ? keys : [end]));
-    const xs: number[] = [];
-    const raw: number[][] = groups.map(() => []);
+    const byMinute = new Map<number, Record<string, number>>()
+    for (const m of stats.minutes ?? []) byMinute.set(Math.floor(Date.parse(m.minute) / 60_000), m.counts ?? {})
+    const keys = [...byMinute.keys()]
+    const end = keys.length ? Math.max(...keys) : Math.floor(Date.now() / 60_000)
+    const start = Math.min(end - 59, ...(keys.length ? keys : [end]))
+    const xs: number[] = []
+    const raw: number[][] = groups.map(() => [])
     for (let k = start; k <= end; k++) {
-      xs.push(k * 60);
-      const counts = byMinute.get(k) ?? {};
-      let other = 0;
-      for (const [a, c] of Object.entries(counts)) if (!named.includes(a)) other += c;
-      groups.forEach((g, gi) => raw[gi].push(g === '(other)' && hasOther ? other : (counts[g] ?? 0)));
+      xs.push(k * 60)
+      const counts = byMinute.get(k) ?? {}
+      let other = 0
+      for (const [a, c] of Object.entries(counts)) if (!named.includes(a)) other += c
+      groups.forEach((g, gi) => raw[gi].push(g === '(other)' && hasOther ? other : (counts[g] ?? 0)))
     }
-    return { groups, hasOther, xs, raw };
-  }, [stats]);
+    return { groups, hasOther, xs, raw }
+  }, [stats])
 
   const chart = useMemo(() => {
-    const { groups, hasOther, xs, raw } = model;
-    if (groups.length === 0) return null;
+    const { groups, hasOther, xs, raw } = model
+    if (groups.length === 0) return null
     // Stacked bars: series j draws the sum of groups 0..k-1-j, drawn largest first so each smaller
     // stack paints over the one below it. The legend and tooltip show each group's own count.
-    const k = groups.length;
-    const cum: number[][] = [];
-    for (let g = 0; g < k; g++) cum.push(xs.map((_, i) => raw[g][i] + (g > 0 ? cum[g - 1][i] : 0)));
-    const order = [...Array(k).keys()].reverse(); // group index drawn by series 1..k
-    const data = [xs, ...order.map((g) => cum[g])] as uPlot.AlignedData;
-    const bars = uPlot.paths.bars!({ size: [0.8, 24], align: 0 });
+    const k = groups.length
+    const cum: number[][] = []
+    for (let g = 0; g < k; g++) cum.push(xs.map((_, i) => raw[g][i] + (g > 0 ? cum[g - 1][i] : 0)))
+    const order = [...Array(k).keys()].reverse() // group index drawn by series 1..k
+    const data = [xs, ...order.map((g) => cum[g])] as uPlot.AlignedData
+    const bars = uPlot.paths.bars!({ size: [0.8, 24], align: 0 })
     const options: Omit<uPlot.Options, 'width' | 'height'> = {
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] } },
@@ -123,17 +129,18 @@ function LiveStatsView({ stats }: { stats: LiveStats }) {
           width: 0,
           paths: bars,
           points: { show: false },
-          value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => (idx == null ? '—' : int(raw[g][idx])),
+          value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) =>
+            idx == null ? '—' : int(raw[g][idx]),
         })),
       ],
-    };
-    return { data, options };
-  }, [model]);
+    }
+    return { data, options }
+  }, [model])
 
-  const activeMinutes = model.raw.length ? model.xs.filter((_, i) => model.raw.some((r) => r[i] > 0)).length : 0;
+  const activeMinutes = model.raw.length ? model.xs.filter((_, i) => model.raw.some((r) => r[i] > 0)).length : 0
   const summary = `Stacked bar chart of events per minute by action over the last ${model.xs.length} minutes: ${int(stats.total)} events in total, ${activeMinutes} minutes with events. Totals by action: ${model.groups
     .map((g, gi) => `${g} ${int(model.raw[gi].reduce((s, c) => s + c, 0))}`)
-    .join(', ')}.`;
+    .join(', ')}.`
 
   return (
     <div class="live-grid">
@@ -168,7 +175,9 @@ function LiveStatsView({ stats }: { stats: LiveStats }) {
                   {model.xs.map((x, i) =>
                     model.raw.some((r) => r[i] > 0) ? (
                       <tr key={x}>
-                        <th scope="row">{new Date(x * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</th>
+                        <th scope="row">
+                          {new Date(x * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+                        </th>
                         {model.groups.map((g, gi) => (
                           <td key={g} class="num">
                             {int(model.raw[gi][i])}
@@ -191,10 +200,16 @@ function LiveStatsView({ stats }: { stats: LiveStats }) {
         ) : (
           <ol class="bars ranked">
             {top.map((a) => {
-              const gi = model.groups.indexOf(a.action);
-              const c = gi >= 0 ? groupColour(model.groups, model.hasOther, gi) : OTHER_COLOUR;
+              const gi = model.groups.indexOf(a.action)
+              const c = gi >= 0 ? groupColour(model.groups, model.hasOther, gi) : OTHER_COLOUR
               return (
-                <li key={a.action} class="bars-row" data-testid="top-action" data-action={a.action} data-count={a.count}>
+                <li
+                  key={a.action}
+                  class="bars-row"
+                  data-testid="top-action"
+                  data-action={a.action}
+                  data-count={a.count}
+                >
                   <span class="bars-label">
                     <Swatch color={c} />
                     <code>{a.action}</code>
@@ -202,17 +217,17 @@ function LiveStatsView({ stats }: { stats: LiveStats }) {
                   <Bar value={a.count} max={maxTop} color={c} />
                   <span class="bars-value">{int(a.count)}</span>
                 </li>
-              );
+              )
             })}
           </ol>
         )}
       </Card>
     </div>
-  );
+  )
 }
 
 function RejectedTable({ rows }: { rows: RejectedEvent[] }) {
-  if (rows.length === 0) return <Empty>No rejected events. Everything sent recently was valid.</Empty>;
+  if (rows.length === 0) return <Empty>No rejected events. Everything sent recently was valid.</Empty>
   return (
     <div class="table-scroll">
       <table class="table" data-testid="rejected-table">
@@ -227,7 +242,7 @@ function RejectedTable({ rows }: { rows: RejectedEvent[] }) {
         </thead>
         <tbody>
           {rows.map((r, i) => {
-            const raw = r.raw === undefined || r.raw === null ? '' : json(r.raw);
+            const raw = r.raw === undefined || r.raw === null ? '' : json(r.raw)
             return (
               <tr key={`${r.time}-${i}`} data-testid="rejected-event">
                 <td class="nowrap">
@@ -235,7 +250,9 @@ function RejectedTable({ rows }: { rows: RejectedEvent[] }) {
                     {dateTime(r.time)}
                   </time>
                 </td>
-                <td>{r.source ? <span class={`pill pill-${r.source}`}>{r.source}</span> : <span class="muted">—</span>}</td>
+                <td>
+                  {r.source ? <span class={`pill pill-${r.source}`}>{r.source}</span> : <span class="muted">—</span>}
+                </td>
                 <td class="reason" data-testid="rejected-error">
                   {r.error}
                 </td>
@@ -252,10 +269,10 @@ function RejectedTable({ rows }: { rows: RejectedEvent[] }) {
                   )}
                 </td>
               </tr>
-            );
+            )
           })}
         </tbody>
       </table>
     </div>
-  );
+  )
 }

@@ -1,30 +1,33 @@
 // People: look a person up by user or guest id, see their linked identifiers, attributes and activity,
 // export everything or erase them (after typing the id to confirm).
 
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { HttpError, request, requestBlob, useApi, type ActivityEvent, type ActivityPage, type Person } from '../api';
-import { Card, Empty, ErrorBox, Loading, PageHeader } from '../components/ui';
-import { dateTime, int, json } from '../format';
-import { href, navigate } from '../router';
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { HttpError, request, requestBlob, useApi, type ActivityEvent, type ActivityPage, type Person } from '../api'
+import { Card, Empty, ErrorBox, Loading, PageHeader } from '../components/ui'
+import { dateTime, int, json } from '../format'
+import { href, navigate } from '../router'
 
-type Kind = 'user' | 'guest';
+type Kind = 'user' | 'guest'
 
 function lookupFrom(query: URLSearchParams): { kind: Kind; id: string } | null {
-  const u = query.get('userId');
-  if (u) return { kind: 'user', id: u };
-  const g = query.get('guestId');
-  if (g) return { kind: 'guest', id: g };
-  return null;
+  const u = query.get('userId')
+  if (u) return { kind: 'user', id: u }
+  const g = query.get('guestId')
+  if (g) return { kind: 'guest', id: g }
+  return null
 }
 
 export function PeoplePage({ query }: { query: URLSearchParams }) {
-  const lookup = lookupFrom(query);
-  const [erased, setErased] = useState<{ kind: Kind; id: string; n: number } | null>(null);
-  const key = lookup ? `${lookup.kind}:${lookup.id}` : '';
+  const lookup = lookupFrom(query)
+  const [erased, setErased] = useState<{ kind: Kind; id: string; n: number } | null>(null)
+  const key = lookup ? `${lookup.kind}:${lookup.id}` : ''
 
   return (
     <>
-      <PageHeader title="People" subtitle="A person is every identifier linked together: guest ids, user ids and vendor ids." />
+      <PageHeader
+        title="People"
+        subtitle="A person is every identifier linked together: guest ids, user ids and vendor ids."
+      />
       <Card class="toolbar-card">
         <LookupForm key={key} initial={lookup} onLookup={() => setErased(null)} />
       </Card>
@@ -48,23 +51,23 @@ export function PeoplePage({ query }: { query: URLSearchParams }) {
       )}
       {!lookup && !erased && <Empty>Enter a user id or a guest id to see that person's activity.</Empty>}
     </>
-  );
+  )
 }
 
 function LookupForm({ initial, onLookup }: { initial: { kind: Kind; id: string } | null; onLookup: () => void }) {
-  const [kind, setKind] = useState<Kind>(initial?.kind ?? 'user');
-  const [id, setId] = useState(initial?.id ?? '');
+  const [kind, setKind] = useState<Kind>(initial?.kind ?? 'user')
+  const [id, setId] = useState(initial?.id ?? '')
   return (
     <form
       class="lookup"
       role="search"
       aria-label="Look a person up"
       onSubmit={(e) => {
-        e.preventDefault();
-        const v = id.trim();
-        if (!v) return;
-        onLookup();
-        navigate(href(['people'], { [`${kind}Id`]: v }));
+        e.preventDefault()
+        const v = id.trim()
+        if (!v) return
+        onLookup()
+        navigate(href(['people'], { [`${kind}Id`]: v }))
       }}
     >
       <label class="field">
@@ -91,70 +94,72 @@ function LookupForm({ initial, onLookup }: { initial: { kind: Kind; id: string }
         Look up
       </button>
     </form>
-  );
+  )
 }
 
 function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: (n: number) => void }) {
-  const param = `${kind}Id=${encodeURIComponent(id)}`;
-  const person = useApi<{ person: Person }>(`v1/people?${param}`);
-  const activity = useApi<ActivityPage>(`v1/people/activity?${param}&limit=50`);
+  const param = `${kind}Id=${encodeURIComponent(id)}`
+  const person = useApi<{ person: Person }>(`v1/people?${param}`)
+  const activity = useApi<ActivityPage>(`v1/people/activity?${param}&limit=50`)
   // Older pages, fetched by the cursor the page before them answered with: no end at 1,000 events.
-  const [older, setOlder] = useState<{ events: ActivityEvent[]; next: string | null } | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<HttpError | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
-  const [exporting, setExporting] = useState(false);
+  const [older, setOlder] = useState<{ events: ActivityEvent[]; next: string | null } | null>(null)
+  const [loadingMore, setLoadingMore] = useState(false)
+  const [moreError, setMoreError] = useState<HttpError | null>(null)
+  const [confirming, setConfirming] = useState(false)
+  const [exportError, setExportError] = useState<string | null>(null)
+  const [exporting, setExporting] = useState(false)
 
   if (person.error?.status === 404) {
     return (
       <div class="alert alert-info" role="status" data-testid="person-not-found">
         No person has the {kind} id <code>{id}</code>.
       </div>
-    );
+    )
   }
-  if (person.error) return <ErrorBox error={person.error} what="Could not look the person up" />;
-  if (person.loading && !person.data) return <Loading what="Looking the person up" />;
-  const p = person.data?.person;
-  if (!p) return null;
+  if (person.error) return <ErrorBox error={person.error} what="Could not look the person up" />
+  if (person.loading && !person.data) return <Loading what="Looking the person up" />
+  const p = person.data?.person
+  if (!p) return null
 
   const doExport = async () => {
-    setExporting(true);
-    setExportError(null);
+    setExporting(true)
+    setExportError(null)
     try {
-      const blob = await requestBlob(`v1/people/export?${param}`);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `footfall-person-${kind}-${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 30_000);
+      const blob = await requestBlob(`v1/people/export?${param}`)
+      const url = URL.createObjectURL(blob)
+      const a = document.createElement('a')
+      a.href = url
+      a.download = `footfall-person-${kind}-${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`
+      document.body.append(a)
+      a.click()
+      a.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 30_000)
     } catch (e) {
-      setExportError((e as Error).message);
+      setExportError((e as Error).message)
     } finally {
-      setExporting(false);
+      setExporting(false)
     }
-  };
+  }
 
-  const attrs = Object.entries(p.attributes ?? {});
-  const events = [...(activity.data?.events ?? []), ...(older?.events ?? [])];
-  const next = older ? older.next : (activity.data?.next ?? null);
+  const attrs = Object.entries(p.attributes ?? {})
+  const events = [...(activity.data?.events ?? []), ...(older?.events ?? [])]
+  const next = older ? older.next : (activity.data?.next ?? null)
 
   const loadMore = async () => {
-    if (!next) return;
-    setLoadingMore(true);
-    setMoreError(null);
+    if (!next) return
+    setLoadingMore(true)
+    setMoreError(null)
     try {
-      const page = await request<ActivityPage>(`v1/people/activity?${param}&limit=200&before=${encodeURIComponent(next)}`);
-      setOlder((o) => ({ events: [...(o?.events ?? []), ...page.events], next: page.next ?? null }));
+      const page = await request<ActivityPage>(
+        `v1/people/activity?${param}&limit=200&before=${encodeURIComponent(next)}`,
+      )
+      setOlder((o) => ({ events: [...(o?.events ?? []), ...page.events], next: page.next ?? null }))
     } catch (e) {
-      setMoreError(e instanceof HttpError ? e : new HttpError(0, String(e)));
+      setMoreError(e instanceof HttpError ? e : new HttpError(0, String(e)))
     } finally {
-      setLoadingMore(false);
+      setLoadingMore(false)
     }
-  };
+  }
 
   return (
     <div class="person-grid">
@@ -167,7 +172,12 @@ function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: 
               <button type="button" class="btn" data-testid="person-export" onClick={doExport} disabled={exporting}>
                 {exporting ? 'Exporting…' : 'Export JSON'}
               </button>
-              <button type="button" class="btn btn-danger" data-testid="person-erase" onClick={() => setConfirming(true)}>
+              <button
+                type="button"
+                class="btn btn-danger"
+                data-testid="person-erase"
+                onClick={() => setConfirming(true)}
+              >
                 Erase…
               </button>
             </>
@@ -203,7 +213,11 @@ function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: 
             {(p.identifiers ?? []).map((i) => (
               <li key={`${i.kind}:${i.id}`} data-testid="person-identifier" data-kind={i.kind} data-id={i.id}>
                 {i.kind === 'user' || i.kind === 'guest' ? (
-                  <a class="chip" href={href(['people'], { [`${i.kind}Id`]: i.id })} title={`Look up ${i.kind} id ${i.id}`}>
+                  <a
+                    class="chip"
+                    href={href(['people'], { [`${i.kind}Id`]: i.id })}
+                    title={`Look up ${i.kind} id ${i.id}`}
+                  >
                     <span class="chip-kind">{i.kind}</span>
                     <code>{i.id}</code>
                   </a>
@@ -239,7 +253,11 @@ function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: 
       <Card
         title="Activity"
         testId="activity"
-        actions={<span class="muted small" data-testid="activity-shown">{activity.data ? (next ? `${events.length} most recent` : `all ${events.length}`) : ''}</span>}
+        actions={
+          <span class="muted small" data-testid="activity-shown">
+            {activity.data ? (next ? `${events.length} most recent` : `all ${events.length}`) : ''}
+          </span>
+        }
       >
         {activity.error && <ErrorBox error={activity.error} what="Could not load the activity" />}
         {activity.loading && !activity.data && <Loading what="Loading activity" />}
@@ -258,29 +276,29 @@ function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: 
         id={id}
         onClose={() => setConfirming(false)}
         onErased={(n) => {
-          setConfirming(false);
-          onErased(n);
+          setConfirming(false)
+          onErased(n)
         }}
       />
     </div>
-  );
+  )
 }
 
 function dayOf(iso: string): string {
-  const d = new Date(iso);
+  const d = new Date(iso)
   return Number.isNaN(d.getTime())
     ? iso
-    : d.toLocaleDateString(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+    : d.toLocaleDateString(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' })
 }
 
 function ActivityTimeline({ events }: { events: ActivityEvent[] }) {
   // Newest first, as the API answers; a heading for each local day.
-  const groups: { day: string; events: ActivityEvent[] }[] = [];
+  const groups: { day: string; events: ActivityEvent[] }[] = []
   for (const e of events) {
-    const day = dayOf(e.time);
-    const g = groups[groups.length - 1];
-    if (g && g.day === day) g.events.push(e);
-    else groups.push({ day, events: [e] });
+    const day = dayOf(e.time)
+    const g = groups[groups.length - 1]
+    if (g && g.day === day) g.events.push(e)
+    else groups.push({ day, events: [e] })
   }
   return (
     <div class="timeline">
@@ -295,15 +313,21 @@ function ActivityTimeline({ events }: { events: ActivityEvent[] }) {
         </section>
       ))}
     </div>
-  );
+  )
 }
 
 function ActivityItem({ e }: { e: ActivityEvent }) {
-  const target = Object.entries(e.target ?? {});
-  const params = e.params && Object.keys(e.params).length > 0 ? e.params : null;
-  const t = new Date(e.time);
+  const target = Object.entries(e.target ?? {})
+  const params = e.params && Object.keys(e.params).length > 0 ? e.params : null
+  const t = new Date(e.time)
   return (
-    <li class="event" data-testid="activity-event" data-action={e.action} data-time={e.time} data-source={e.source ?? ''}>
+    <li
+      class="event"
+      data-testid="activity-event"
+      data-action={e.action}
+      data-time={e.time}
+      data-source={e.source ?? ''}
+    >
       <time class="event-time" dateTime={e.time} title={e.time}>
         {Number.isNaN(t.getTime()) ? e.time : t.toLocaleTimeString()}
       </time>
@@ -345,7 +369,7 @@ function ActivityItem({ e }: { e: ActivityEvent }) {
         )}
       </div>
     </li>
-  );
+  )
 }
 
 function EraseDialog({
@@ -355,49 +379,58 @@ function EraseDialog({
   onClose,
   onErased,
 }: {
-  open: boolean;
-  kind: Kind;
-  id: string;
-  onClose: () => void;
-  onErased: (n: number) => void;
+  open: boolean
+  kind: Kind
+  id: string
+  onClose: () => void
+  onErased: (n: number) => void
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const ref = useRef<HTMLDialogElement>(null)
+  const [typed, setTyped] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
+    const d = ref.current
+    if (!d) return
     if (open && !d.open) {
-      setTyped('');
-      setError(null);
-      d.showModal();
-    } else if (!open && d.open) d.close();
-  }, [open]);
+      setTyped('')
+      setError(null)
+      d.showModal()
+    } else if (!open && d.open) d.close()
+  }, [open])
 
   const submit = async (e: Event) => {
-    e.preventDefault();
-    if (typed !== id || busy) return;
-    setBusy(true);
-    setError(null);
+    e.preventDefault()
+    if (typed !== id || busy) return
+    setBusy(true)
+    setError(null)
     try {
-      const r = await request<{ erasedEvents: number }>(`v1/people?${kind}Id=${encodeURIComponent(id)}`, { method: 'DELETE' });
-      onErased(r.erasedEvents);
+      const r = await request<{ erasedEvents: number }>(`v1/people?${kind}Id=${encodeURIComponent(id)}`, {
+        method: 'DELETE',
+      })
+      onErased(r.erasedEvents)
     } catch (err) {
-      setError(err instanceof HttpError ? `HTTP ${err.status}: ${err.message}` : String(err));
+      setError(err instanceof HttpError ? `HTTP ${err.status}: ${err.message}` : String(err))
     } finally {
-      setBusy(false);
+      setBusy(false)
     }
-  };
+  }
 
   return (
-    <dialog ref={ref} class="dialog" aria-labelledby="erase-title" aria-describedby="erase-desc" data-testid="erase-dialog" onClose={onClose}>
+    <dialog
+      ref={ref}
+      class="dialog"
+      aria-labelledby="erase-title"
+      aria-describedby="erase-desc"
+      data-testid="erase-dialog"
+      onClose={onClose}
+    >
       <form onSubmit={submit}>
         <h2 id="erase-title">Erase this person?</h2>
         <p id="erase-desc">
-          Every event and identifier linked to {kind} id <code>{id}</code> is deleted for good. This cannot be undone; export
-          first if you need a copy.
+          Every event and identifier linked to {kind} id <code>{id}</code> is deleted for good. This cannot be undone;
+          export first if you need a copy.
         </p>
         <label class="field">
           <span>
@@ -421,11 +454,16 @@ function EraseDialog({
           <button type="button" class="btn" onClick={onClose} data-testid="erase-cancel">
             Cancel
           </button>
-          <button type="submit" class="btn btn-danger-solid" disabled={typed !== id || busy} data-testid="erase-confirm-submit">
+          <button
+            type="submit"
+            class="btn btn-danger-solid"
+            disabled={typed !== id || busy}
+            data-testid="erase-confirm-submit"
+          >
             {busy ? 'Erasing…' : 'Erase permanently'}
           </button>
         </div>
       </form>
     </dialog>
-  );
+  )
 }

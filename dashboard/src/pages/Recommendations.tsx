@@ -1,8 +1,8 @@
 // Recommendations: each feed's current top items and each feed's performance (CTR, revenue).
 // When the server has no recommendation API (404), the page says so; it never shows made-up data.
 
-import { useState } from 'preact/hooks';
-import { qs, useApi, type ApiState, type FeedPerformance, type RecResponse } from '../api';
+import { useState } from 'preact/hooks'
+import { qs, useApi, type ApiState, type FeedPerformance, type RecResponse } from '../api'
 import {
   Bar,
   Card,
@@ -13,32 +13,35 @@ import {
   PageHeader,
   rangeParams,
   type DayRange,
-} from '../components/ui';
-import { int, isDay, money, pct } from '../format';
-import { href, navigate } from '../router';
+} from '../components/ui'
+import { int, isDay, money, pct } from '../format'
+import { href, navigate } from '../router'
 
-const HOURS = [1, 6, 24, 72, 168];
+const HOURS = [1, 6, 24, 72, 168]
 
 export function RecommendationsPage({ query }: { query: URLSearchParams }) {
   const range: DayRange = {
     from: isDay(query.get('from')) ? query.get('from')! : undefined,
     to: isDay(query.get('to')) ? query.get('to')! : undefined,
-  };
-  const [hours, setHours] = useState(24);
-  const perf = useApi<{ feeds: FeedPerformance[] }>(`v1/recommendations/performance${qs(rangeParams(range))}`);
-  const trending = useApi<RecResponse>(`v1/recommendations/trending?hours=${hours}&limit=10`);
+  }
+  const [hours, setHours] = useState(24)
+  const perf = useApi<{ feeds: FeedPerformance[] }>(`v1/recommendations/performance${qs(rangeParams(range))}`)
+  const trending = useApi<RecResponse>(`v1/recommendations/trending?hours=${hours}&limit=10`)
 
-  const unavailable = perf.error?.status === 404 && trending.error?.status === 404;
+  const unavailable = perf.error?.status === 404 && trending.error?.status === 404
 
   return (
     <>
-      <PageHeader title="Recommendations" subtitle="What each feed recommends now, and how its recommendations perform." />
+      <PageHeader
+        title="Recommendations"
+        subtitle="What each feed recommends now, and how its recommendations perform."
+      />
       {unavailable ? (
         <div class="card unavailable" role="status" data-testid="recs-unavailable">
           <h2>Recommendations are not available</h2>
           <p>
-            This server does not offer the recommendation API (<code>/v1/recommendations/…</code> answered 404), so there is
-            nothing to show here.
+            This server does not offer the recommendation API (<code>/v1/recommendations/…</code> answered 404), so
+            there is nothing to show here.
           </p>
         </div>
       ) : (
@@ -58,7 +61,11 @@ export function RecommendationsPage({ query }: { query: URLSearchParams }) {
               actions={
                 <label class="field field-inline">
                   <span>Window</span>
-                  <select value={hours} data-testid="trending-hours" onChange={(e) => setHours(Number(e.currentTarget.value))}>
+                  <select
+                    value={hours}
+                    data-testid="trending-hours"
+                    onChange={(e) => setHours(Number(e.currentTarget.value))}
+                  >
                     {HOURS.map((h) => (
                       <option key={h} value={h}>
                         {h < 24 ? `${h} h` : `${h / 24} d`}
@@ -74,27 +81,29 @@ export function RecommendationsPage({ query }: { query: URLSearchParams }) {
             <PersonFeeds />
           </div>
           <p class="note">
-            Looking items up here calls the real feeds, so each lookup is a response the server may count in the performance
-            table.
+            Looking items up here calls the real feeds, so each lookup is a response the server may count in the
+            performance table.
           </p>
         </>
       )}
     </>
-  );
+  )
 }
 
 function PerformanceTable({ state }: { state: ApiState<{ feeds: FeedPerformance[] }> }) {
-  if (state.error?.status === 404) return <p class="muted">Feed performance is not available on this server.</p>;
-  if (state.error) return <ErrorBox error={state.error} what="Could not load feed performance" />;
-  if (state.loading && !state.data) return <Loading what="Loading performance" />;
-  const feeds = state.data?.feeds ?? [];
-  if (feeds.length === 0) return <Empty>No feed has served a response in this range.</Empty>;
-  const ctrs = feeds.map((f) => f.clickThroughRate ?? (f.responses > 0 ? f.clicks / f.responses : null));
-  const maxCtr = Math.max(0, ...ctrs.map((c) => c ?? 0));
+  if (state.error?.status === 404) return <p class="muted">Feed performance is not available on this server.</p>
+  if (state.error) return <ErrorBox error={state.error} what="Could not load feed performance" />
+  if (state.loading && !state.data) return <Loading what="Loading performance" />
+  const feeds = state.data?.feeds ?? []
+  if (feeds.length === 0) return <Empty>No feed has served a response in this range.</Empty>
+  const ctrs = feeds.map((f) => f.clickThroughRate ?? (f.responses > 0 ? f.clicks / f.responses : null))
+  const maxCtr = Math.max(0, ...ctrs.map((c) => c ?? 0))
   return (
     <div class="table-scroll">
       <table class="table" data-testid="performance-table">
-        <caption class="sr-only">Responses, clicks, click-through rate, add-to-carts, purchases and revenue per feed</caption>
+        <caption class="sr-only">
+          Responses, clicks, click-through rate, add-to-carts, purchases and revenue per feed
+        </caption>
         <thead>
           <tr>
             <th scope="col">Feed</th>
@@ -128,7 +137,12 @@ function PerformanceTable({ state }: { state: ApiState<{ feeds: FeedPerformance[
               <td class="num" data-testid="clicks" data-value={f.clicks}>
                 {int(f.clicks)}
               </td>
-              <td class="ptbb-cell" data-testid="ctr" data-value={ctrs[i] ?? ''} data-computed={f.clickThroughRate == null ? 'true' : undefined}>
+              <td
+                class="ptbb-cell"
+                data-testid="ctr"
+                data-value={ctrs[i] ?? ''}
+                data-computed={f.clickThroughRate == null ? 'true' : undefined}
+              >
                 <span class="ptbb-text">{pct(ctrs[i])}</span>
                 <Bar value={ctrs[i] ?? 0} max={maxCtr || 1} index={0} />
               </td>
@@ -146,17 +160,17 @@ function PerformanceTable({ state }: { state: ApiState<{ feeds: FeedPerformance[
         </tbody>
       </table>
     </div>
-  );
+  )
 }
 
 function FeedItems({ state, idle }: { state: ApiState<RecResponse>; idle?: string }) {
-  if (state.error?.status === 404) return <p class="muted small">This feed is not available (404).</p>;
-  if (state.error) return <ErrorBox error={state.error} what="Could not load the feed" />;
-  if (state.loading && !state.data) return <Loading what="Loading" />;
-  if (!state.data) return idle ? <p class="muted small">{idle}</p> : null;
-  const items = state.data.items ?? [];
-  if (items.length === 0) return <Empty>No items.</Empty>;
-  const max = Math.max(0, ...items.map((i) => i.score));
+  if (state.error?.status === 404) return <p class="muted small">This feed is not available (404).</p>
+  if (state.error) return <ErrorBox error={state.error} what="Could not load the feed" />
+  if (state.loading && !state.data) return <Loading what="Loading" />
+  if (!state.data) return idle ? <p class="muted small">{idle}</p> : null
+  const items = state.data.items ?? []
+  if (items.length === 0) return <Empty>No items.</Empty>
+  const max = Math.max(0, ...items.map((i) => i.score))
   return (
     <>
       <ol class="bars ranked items" data-testid="feed-items" data-response-id={state.data.responseId}>
@@ -174,31 +188,31 @@ function FeedItems({ state, idle }: { state: ApiState<RecResponse>; idle?: strin
         response <code>{state.data.responseId}</code>
       </p>
     </>
-  );
+  )
 }
 
 function formatScore(s: number): string {
-  if (!Number.isFinite(s)) return '—';
-  return Number.isInteger(s) ? String(s) : s.toFixed(3);
+  if (!Number.isFinite(s)) return '—'
+  return Number.isInteger(s) ? String(s) : s.toFixed(3)
 }
 
 function PersonFeeds() {
-  const [kind, setKind] = useState<'user' | 'guest'>('user');
-  const [id, setId] = useState('');
-  const [who, setWho] = useState<string | null>(null);
-  const base = who ? `${who}&limit=10` : null;
-  const recent = useApi<RecResponse>(base && `v1/recommendations/recently-viewed?${base}`);
-  const repeat = useApi<RecResponse>(base && `v1/recommendations/repeat-purchase?${base}`);
-  const personal = useApi<RecResponse>(base && `v1/recommendations/personal?${base}`);
+  const [kind, setKind] = useState<'user' | 'guest'>('user')
+  const [id, setId] = useState('')
+  const [who, setWho] = useState<string | null>(null)
+  const base = who ? `${who}&limit=10` : null
+  const recent = useApi<RecResponse>(base && `v1/recommendations/recently-viewed?${base}`)
+  const repeat = useApi<RecResponse>(base && `v1/recommendations/repeat-purchase?${base}`)
+  const personal = useApi<RecResponse>(base && `v1/recommendations/personal?${base}`)
   return (
     <Card title="For a person" testId="feed-person" class="span-2">
       <form
         class="lookup"
         aria-label="Recommendations for a person"
         onSubmit={(e) => {
-          e.preventDefault();
-          const v = id.trim();
-          setWho(v ? `${kind}Id=${encodeURIComponent(v)}` : null);
+          e.preventDefault()
+          const v = id.trim()
+          setWho(v ? `${kind}Id=${encodeURIComponent(v)}` : null)
         }}
       >
         <label class="field">
@@ -210,7 +224,13 @@ function PersonFeeds() {
         </label>
         <label class="field field-grow">
           <span>{kind === 'user' ? 'User id' : 'Guest id'}</span>
-          <input type="search" value={id} spellcheck={false} autocomplete="off" onInput={(e) => setId(e.currentTarget.value)} />
+          <input
+            type="search"
+            value={id}
+            spellcheck={false}
+            autocomplete="off"
+            onInput={(e) => setId(e.currentTarget.value)}
+          />
         </label>
         <button type="submit" class="btn btn-primary">
           Show feeds
@@ -231,21 +251,21 @@ function PersonFeeds() {
         </div>
       </div>
     </Card>
-  );
+  )
 }
 
 function AlsoViewed({ suggestion }: { suggestion?: string }) {
-  const [item, setItem] = useState('');
-  const [asked, setAsked] = useState<string | null>(null);
-  const state = useApi<RecResponse>(asked ? `v1/recommendations/also-viewed${qs({ item: asked, limit: 10 })}` : null);
+  const [item, setItem] = useState('')
+  const [asked, setAsked] = useState<string | null>(null)
+  const state = useApi<RecResponse>(asked ? `v1/recommendations/also-viewed${qs({ item: asked, limit: 10 })}` : null)
   return (
     <Card title="Also viewed" testId="feed-also-viewed">
       <form
         class="lookup"
         aria-label="Items also viewed with an item"
         onSubmit={(e) => {
-          e.preventDefault();
-          setAsked(item.trim() || null);
+          e.preventDefault()
+          setAsked(item.trim() || null)
         }}
       >
         <label class="field field-grow">
@@ -265,5 +285,5 @@ function AlsoViewed({ suggestion }: { suggestion?: string }) {
       </form>
       <FeedItems state={state} idle="Enter an item id." />
     </Card>
-  );
+  )
 }

@@ -1,29 +1,35 @@
-import { useState } from 'preact/hooks';
-import { HttpError, request, type Project } from '../api';
+import { useState } from 'preact/hooks'
+import { HttpError, request, type Project } from '../api'
 
-export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (key: string, project: Project) => void }) {
-  const [key, setKeyValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+export function SignIn({
+  notice,
+  onSignedIn,
+}: {
+  notice: string | null
+  onSignedIn: (key: string, project: Project) => void
+}) {
+  const [key, setKeyValue] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
 
   const submit = async (e: Event) => {
-    e.preventDefault();
-    const k = key.trim();
+    e.preventDefault()
+    const k = key.trim()
     if (!k) {
-      setError('Enter the project secret key.');
-      return;
+      setError('Enter the project secret key.')
+      return
     }
-    setBusy(true);
-    setError(null);
+    setBusy(true)
+    setError(null)
     try {
-      const project = await request<Project>('v1/project', { key: k });
-      onSignedIn(k, project);
+      const project = await request<Project>('v1/project', { key: k })
+      onSignedIn(k, project)
     } catch (err) {
-      if (err instanceof HttpError && (err.status === 401 || err.status === 403)) setError('Wrong key');
-      else setError(`Could not sign in: ${(err as Error).message}`);
-      setBusy(false);
+      if (err instanceof HttpError && (err.status === 401 || err.status === 403)) setError('Wrong key')
+      else setError(`Could not sign in: ${(err as Error).message}`)
+      setBusy(false)
     }
-  };
+  }
 
   return (
     <div class="signin-wrap">
@@ -70,5 +76,5 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
         </form>
       </main>
     </div>
-  );
+  )
 }

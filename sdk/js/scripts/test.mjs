@@ -17,6 +17,11 @@ await build({
   target: 'node20',
   sourcemap: 'inline',
 })
-const args = ['--enable-source-maps', '--test', '--test-reporter=spec', ...files.map((f) => `${out}/${f.replace(/\.ts$/, '.mjs')}`)]
+const args = [
+  '--enable-source-maps',
+  '--test',
+  '--test-reporter=spec',
+  ...files.map((f) => `${out}/${f.replace(/\.ts$/, '.mjs')}`),
+]
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' })
 process.exit(r.status ?? 1)

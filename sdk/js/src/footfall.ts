@@ -80,7 +80,10 @@ const NAV = 'footfall:navigate'
 
 // OneEntry's ten activity types are the native action names; the upper-case aliases
 // (PRODUCT_VIEW, ADD_TO_CART, PURCHASE, ...) map onto them.
-const ONEENTRY = 'product_view product_add_to_cart product_remove_from_cart product_add_to_wishlist product_remove_from_wishlist product_purchase product_rating page_view category_view search'.split(' ')
+const ONEENTRY =
+  'product_view product_add_to_cart product_remove_from_cart product_add_to_wishlist product_remove_from_wishlist product_purchase product_rating page_view category_view search'.split(
+    ' ',
+  )
 
 /** Maps a OneEntry activity to a native action and its fields; exported for tests. */
 export function oneEntryEvent(a: UserActivity): [string, Fields] {
@@ -106,7 +109,8 @@ export function uuid(rnd: () => number = Math.random): string {
   b[6] = (b[6] & 15) | 64
   b[8] = (b[8] & 63) | 128
   let s = ''
-  for (let i = 0; i < 16; i++) s += (i == 4 || i == 6 || i == 8 || i == 10 ? '-' : '') + (b[i] + 256).toString(16).slice(1)
+  for (let i = 0; i < 16; i++)
+    s += (i == 4 || i == 6 || i == 8 || i == 10 ? '-' : '') + (b[i] + 256).toString(16).slice(1)
   return s
 }
 
@@ -385,7 +389,9 @@ export function createFootfall(deps: Deps = {}) {
       sessionTimeoutMinutes: 30,
       disabled: false,
     }
-    for (const k in opts) if ((opts as unknown as Record<string, unknown>)[k] != null) d[k] = (opts as unknown as Record<string, unknown>)[k]
+    for (const k in opts)
+      if ((opts as unknown as Record<string, unknown>)[k] != null)
+        d[k] = (opts as unknown as Record<string, unknown>)[k]
     o = d as Required<InitOptions>
     o.maxBatch = Math.max(1, Math.min(1000, o.maxBatch | 0 || 50))
     url = String(o.host).replace(/\/+$/, '') + '/v1/events?project=' + encodeURIComponent(o.projectId)

@@ -12,9 +12,24 @@ describe('OneEntry UserActivity', () => {
     ['product_add_to_cart', { productId: 'sku-1' }, 'product_add_to_cart', { target: { product: 'sku-1' } }],
     ['product_remove_from_cart', { productId: 'sku-1' }, 'product_remove_from_cart', { target: { product: 'sku-1' } }],
     ['product_add_to_wishlist', { productId: 'sku-2' }, 'product_add_to_wishlist', { target: { product: 'sku-2' } }],
-    ['product_remove_from_wishlist', { productId: 'sku-2' }, 'product_remove_from_wishlist', { target: { product: 'sku-2' } }],
-    ['product_purchase', { productId: 'sku-3', meta: { price: 9.5 } }, 'product_purchase', { target: { product: 'sku-3' }, params: { price: 9.5 } }],
-    ['product_rating', { productId: 'sku-4', meta: { rating: '4' } }, 'product_rating', { target: { product: 'sku-4' }, params: { rating: 4 } }],
+    [
+      'product_remove_from_wishlist',
+      { productId: 'sku-2' },
+      'product_remove_from_wishlist',
+      { target: { product: 'sku-2' } },
+    ],
+    [
+      'product_purchase',
+      { productId: 'sku-3', meta: { price: 9.5 } },
+      'product_purchase',
+      { target: { product: 'sku-3' }, params: { price: 9.5 } },
+    ],
+    [
+      'product_rating',
+      { productId: 'sku-4', meta: { rating: '4' } },
+      'product_rating',
+      { target: { product: 'sku-4' }, params: { rating: 4 } },
+    ],
     ['page_view', { pageId: 'about' }, 'page_view', { target: { page: 'about' } }],
     ['category_view', { pageId: 'shoes' }, 'category_view', { target: { category: 'shoes' } }],
     ['search', { query: 'red shoes' }, 'search', { target: { query: 'red shoes' } }],
@@ -56,7 +71,9 @@ describe('OneEntry UserActivity', () => {
     mockFetch()
     setOnline(false)
     const f = sdk({ autoPageViews: false })
-    await expect(f.trackUserActivity({ type: 'product_add_to_cart', productId: 'sku-9', meta: { qty: 2 } })).resolves.toBe(true)
+    await expect(
+      f.trackUserActivity({ type: 'product_add_to_cart', productId: 'sku-9', meta: { qty: 2 } }),
+    ).resolves.toBe(true)
     expect(stored().at(-1)).toMatchObject({
       action: 'product_add_to_cart',
       target: { product: 'sku-9' },

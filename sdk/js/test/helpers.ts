@@ -86,7 +86,10 @@ export function clearCookies() {
 }
 
 beforeEach(() => {
-  clock = FakeTimers.install({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+  clock = FakeTimers.install({
+    now: Date.now(),
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  })
   localStorage.clear()
   clearCookies()
   online = true

@@ -51,7 +51,14 @@ describe('sessions', () => {
     f.track('cart.view')
 
     const q = stored()
-    expect(actions(q)).toEqual(['session.start', 'page.visit', 'cart.view', 'session.end', 'session.start', 'cart.view'])
+    expect(actions(q)).toEqual([
+      'session.start',
+      'page.visit',
+      'cart.view',
+      'session.end',
+      'session.start',
+      'cart.view',
+    ])
     const [end, start, ev] = q.slice(3)
     expect(end).toMatchObject({ sessionId: first, time: new Date(last).toISOString() })
     expect(start.sessionId).not.toBe(first)

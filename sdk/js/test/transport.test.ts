@@ -1,7 +1,21 @@
 import { describe, it } from 'node:test'
 import { expect } from 'expect'
 import { MAX_QUEUE, retryAfter } from '../src/footfall'
-import { actions, advance, fn, HOST, mockBeacon, mockFetch, override, sdk, setOnline, stored, stubGlobal, URL_P1, UUID } from './helpers'
+import {
+  actions,
+  advance,
+  fn,
+  HOST,
+  mockBeacon,
+  mockFetch,
+  override,
+  sdk,
+  setOnline,
+  stored,
+  stubGlobal,
+  URL_P1,
+  UUID,
+} from './helpers'
 
 describe('queueing', () => {
   it('queues events and sends them as one batch on the timer', async () => {

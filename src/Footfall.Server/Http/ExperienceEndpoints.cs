@@ -124,7 +124,7 @@ public static class ExperienceEndpoints
         if (error is not null) return error;
         if (await FindAsync(shortUid, context, store) is not { } experience) return UnknownExperience(shortUid);
         var metric = context.Request.Query["metric"].ToString();
-        if (metric.Length == 0) metric = experience.Metrics.FirstOrDefault() ?? "";
+        if (metric.Length == 0) metric = experience.Metrics.Count > 0 ? experience.Metrics[0] : "";
         if (!EventValidator.IsValidAction(metric))
             return ApiError.BadRequest("metric is required (the experience has no metrics)");
         var daily = await store.ExperienceTimelineAsync(context.ProjectId(), experience, metric, range, context.RequestAborted);

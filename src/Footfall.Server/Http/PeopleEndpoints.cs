@@ -44,7 +44,7 @@ public static class PeopleEndpoints
     {
         var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
         if (error is not null) return error;
-        var (limit, limitError) = PersonQuery.Int(query.Limit, "limit", 50, 1, MaxPage);
+        var (limit, limitError) = PersonQuery.Number(query.Limit, "limit", 50, 1, MaxPage);
         if (limitError is not null) return limitError;
         ActivityCursor? before = null;
         if (!string.IsNullOrEmpty(query.Before))

@@ -23,11 +23,11 @@ public static class PersonQuery
     }
 
     /// <summary>Reads an integer query parameter within bounds; the default when absent.</summary>
-    public static (int Value, IResult? Error) Int(HttpRequest request, string name, int fallback, int min, int max) =>
-        Int(request.Query[name].ToString(), name, fallback, min, max);
+    public static (int Value, IResult? Error) Number(HttpRequest request, string name, int fallback, int min, int max) =>
+        Number(request.Query[name].ToString(), name, fallback, min, max);
 
     /// <summary>Reads a bound integer value within bounds; the default when absent.</summary>
-    public static (int Value, IResult? Error) Int(string? text, string name, int fallback, int min, int max)
+    public static (int Value, IResult? Error) Number(string? text, string name, int fallback, int min, int max)
     {
         if (string.IsNullOrEmpty(text)) return (fallback, null);
         if (!int.TryParse(text, out var value) || value < min || value > max)

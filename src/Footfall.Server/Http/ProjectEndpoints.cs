@@ -78,7 +78,7 @@ public static class ProjectEndpoints
 
     private static async Task<IResult> RejectedAsync(HttpContext context, IEventStore store)
     {
-        var (limit, error) = PersonQuery.Int(context.Request, "limit", 50, 1, 1000);
+        var (limit, error) = PersonQuery.Number(context.Request, "limit", 50, 1, 1000);
         if (error is not null) return error;
         var rejected = await store.GetRejectedAsync(context.ProjectId(), limit, context.RequestAborted);
         return Results.Ok(new { rejected });
@@ -86,7 +86,7 @@ public static class ProjectEndpoints
 
     private static async Task<IResult> LiveAsync(HttpContext context, IEventStore store, TimeProvider clock)
     {
-        var (minutes, error) = PersonQuery.Int(context.Request, "minutes", 60, 1, 24 * 60);
+        var (minutes, error) = PersonQuery.Number(context.Request, "minutes", 60, 1, 24 * 60);
         if (error is not null) return error;
         var now = EventTime.Now(clock);
         var counts = await store.CountByMinuteAsync(context.ProjectId(), now.AddMinutes(-minutes), context.RequestAborted);

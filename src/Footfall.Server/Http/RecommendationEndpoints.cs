@@ -26,7 +26,7 @@ public static class RecommendationEndpoints
         RecommendationOptions options, TimeProvider clock)
     {
         var request = context.Request;
-        var (limit, limitError) = PersonQuery.Int(request, "limit", 10, 1, MaxLimit);
+        var (limit, limitError) = PersonQuery.Number(request, "limit", 10, 1, MaxLimit);
         if (limitError is not null) return limitError;
         var projectId = context.ProjectId();
         var model = await models.GetAsync(projectId, context.RequestAborted);
@@ -43,7 +43,7 @@ public static class RecommendationEndpoints
             }
             case FeedNames.Trending:
             {
-                var (hours, error) = PersonQuery.Int(request, "hours", 24, 1, options.MaxTrendingHours);
+                var (hours, error) = PersonQuery.Number(request, "hours", 24, 1, options.MaxTrendingHours);
                 if (error is not null) return error;
                 var category = request.Query["category"].ToString();
                 items = model.Trending(hours, category.Length > 0 ? category : null, limit);

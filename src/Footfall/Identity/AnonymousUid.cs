@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Footfall.Identity;
 
 /// <summary>
@@ -18,5 +20,7 @@ public static class AnonymousUid
     public static bool IsMinted(string value) =>
         value.Length == Prefix.Length + HexLength
         && value.StartsWith(Prefix, StringComparison.Ordinal)
-        && value.AsSpan(Prefix.Length).IndexOfAnyExcept("0123456789abcdef") < 0;
+        && value.AsSpan(Prefix.Length).IndexOfAnyExcept(LowerHex) < 0;
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 }

@@ -110,8 +110,7 @@ public sealed class SegmentLog : IAsyncDisposable
         if (payload.Length == 0 || payload.Length > _options.MaxGroupBytes - SegmentFrame.HeaderBytes)
             throw new ArgumentException($"An entry takes 1 to {_options.MaxGroupBytes - SegmentFrame.HeaderBytes} bytes, not {payload.Length}.", nameof(payload));
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new PendingAppend(payload, done)))
-            throw new ObjectDisposedException(nameof(SegmentLog));
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(new PendingAppend(payload, done)), this);
         return done.Task;
     }
 

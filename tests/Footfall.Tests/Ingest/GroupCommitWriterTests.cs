@@ -76,10 +76,10 @@ public sealed class GroupCommitWriterTests
 
         public void Release() => _release.TrySetResult();
 
-        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            if (method?.Name != nameof(IEventStore.CommitAsync))
-                throw new NotSupportedException(method?.Name);
+            if (targetMethod?.Name != nameof(IEventStore.CommitAsync))
+                throw new NotSupportedException(targetMethod?.Name);
             var writes = (IReadOnlyList<ProjectWrite>)args![0]!;
             return CommitAsync(writes);
         }

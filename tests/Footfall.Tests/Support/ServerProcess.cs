@@ -120,7 +120,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>SIGTERM, then waits for the process to exit; returns its exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
-        Posix.Kill(_process.Id, Posix.SigTerm);
+        if (Posix.Kill(_process.Id, Posix.SigTerm) != 0)
+            throw new InvalidOperationException($"could not signal process {_process.Id}");
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
