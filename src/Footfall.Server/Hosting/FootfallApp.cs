@@ -22,6 +22,7 @@ public static class FootfallApp
         ["--clickhouse"] = "Footfall:ClickHouse",
         ["--demo"] = "Footfall:Demo",
         ["--duckdb-memory"] = "Footfall:DuckDbMemory",
+        ["--log-max-bytes"] = "Log:MaxBytes",
     };
 
     /// <summary>Creates the application from command-line arguments.</summary>
@@ -62,12 +63,14 @@ public static class FootfallApp
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => new GroupCommitWriter(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value,
-            sp.GetRequiredService<ILogger<GroupCommitWriter>>()));
+        services.AddOptions<LogIngestOptions>().Bind(builder.Configuration.GetSection(LogIngestOptions.Section))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddSingleton(IngestWriterFactory.Create);
         services.AddSingleton<ActionPolicies>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ProjectDirectory>();
         services.AddSingleton<SecretKeyFilter>();
+        services.AddSingleton<ReadYourWritesFilter>();
         services.AddSingleton<StartupWork>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupWork>());
         AddRecommendations(builder);
@@ -110,7 +113,7 @@ public static class FootfallApp
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapPrometheusScrapingEndpoint("/metrics");
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>()
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>().AddEndpointFilter<ReadYourWritesFilter>()
             .WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiError), ["application/json"]));
         app.MapIngest();
         app.MapProjects(v1);

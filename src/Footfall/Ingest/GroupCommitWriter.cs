@@ -11,7 +11,7 @@ namespace Footfall.Ingest;
 /// request in the group. One fsync thus serves many requests. The queue is bounded in events: when full,
 /// <see cref="TryEnqueue"/> says no and the caller answers 503.
 /// </summary>
-public sealed class GroupCommitWriter : IAsyncDisposable
+public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
 {
     private readonly IEventStore _store;
     private readonly IngestOptions _options;

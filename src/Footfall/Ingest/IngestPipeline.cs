@@ -8,7 +8,7 @@ namespace Footfall.Ingest;
 /// The one way events enter Footfall, whatever the entry point: validate each candidate, apply the project's
 /// action lists, set aside what fails with its reason, and wait until the rest is durably committed.
 /// </summary>
-public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies policies, TimeProvider clock)
+public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies, TimeProvider clock)
 {
     /// <summary>Validates, files and commits a batch; returns once the accepted events are durable.</summary>
     /// <exception cref="IngestQueueFullException">The commit queue is full; the client should retry later.</exception>
@@ -70,4 +70,4 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<In
 public sealed record IngestRejection(int Index, string Error);
 
 /// <summary>The commit queue is full: answer 503 with Retry-After.</summary>
-public sealed class IngestQueueFullException() : Exception("the ingest queue is full; retry shortly");
+public sealed class IngestQueueFullException(string message = "the ingest queue is full; retry shortly") : Exception(message);

@@ -14,10 +14,13 @@ public sealed partial class DuckDbEventStore
         {
             CommitPlan plan;
             lock (_identities)
-                plan = PlanCommit(writes);
+            {
+                EnsureKeysLoaded();
+                plan = PlanCommit(writes, checkKeys: true);
+            }
             try
             {
-                Apply(plan);
+                Apply(plan, appliedPosition: null);
             }
             catch
             {
@@ -47,7 +50,7 @@ public sealed partial class DuckDbEventStore
         public List<long> KeyHashes { get; } = [];
     }
 
-    private CommitPlan PlanCommit(IReadOnlyList<ProjectWrite> writes)
+    private CommitPlan PlanCommit(IReadOnlyList<ProjectWrite> writes, bool checkKeys)
     {
         var plan = new CommitPlan { Outcomes = new WriteOutcome[writes.Count] };
         var keysInBatch = new HashSet<(int, string)>();
@@ -62,7 +65,7 @@ public sealed partial class DuckDbEventStore
             int accepted = 0, duplicates = 0;
             foreach (var e in write.Events)
             {
-                if (e.Key is not null)
+                if (checkKeys && e.Key is not null)
                 {
                     var hash = EventKeyIndex.Hash(project, e.Key);
                     if (!keysInBatch.Add((project, e.Key)) || _keys.MightContain(hash) && KeyStored(project, e.Key))
@@ -103,9 +106,11 @@ public sealed partial class DuckDbEventStore
             plan.Merges.Add((m.Kept, m.Absorbed));
     }
 
-    private void Apply(CommitPlan plan)
+    private void Apply(CommitPlan plan, long? appliedPosition)
     {
         using var transaction = _writeConnection.BeginTransaction();
+        if (appliedPosition is { } position)
+            Execute(_writeConnection, "UPDATE log_applied SET position = $p", ("p", position));
         using (var appender = _writeConnection.CreateAppender("idents"))
         {
             foreach (var id in plan.NewIdentifiers)

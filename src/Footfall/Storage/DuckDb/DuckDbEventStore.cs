@@ -20,6 +20,7 @@ public sealed partial class DuckDbEventStore : IEventStore
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IdentityGraph _identities = new();
     private readonly EventKeyIndex _keys = new();
+    private bool _keysLoaded;
     private readonly Dictionary<string, int> _projectNumbers = new(StringComparer.Ordinal);
     private long _nextSeq = 1;
 
@@ -86,15 +87,10 @@ public sealed partial class DuckDbEventStore : IEventStore
             while (reader.Read())
                 _identities.Load(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
         }
-        using (var reader = Query(_writeConnection, "SELECT project, event_key FROM events WHERE event_key IS NOT NULL"))
-        {
-            while (reader.Read())
-                _keys.Add(EventKeyIndex.Hash(reader.GetInt32(0), reader.GetString(1)));
-        }
+        _keysLoaded = false;
         _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
         LoadAttribution();
-        _logger.LogInformation("Loaded {Identifiers} identifiers and {Keys} idempotency keys; next event {Seq}",
-            _identities.Count, _keys.Count, _nextSeq);
+        _logger.LogInformation("Loaded {Identifiers} identifiers; next event {Seq}", _identities.Count, _nextSeq);
     }
 
     /// <inheritdoc />
