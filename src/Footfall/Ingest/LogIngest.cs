@@ -63,6 +63,10 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
             Directory.CreateDirectory(folder, OwnerOnly);
     }
 
+    /// <summary>Waits (bounded) until the store holds everything acknowledged so far; false when the bound passed first.</summary>
+    public Task<bool> WaitAppliedAsync(TimeSpan bound, CancellationToken cancellationToken = default) =>
+        Applier.WaitAppliedAsync(_log.DurablePosition, bound, cancellationToken);
+
     /// <summary>Starts applying the log to the store.</summary>
     public void Start() => Applier.Start();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Footfall.Events;
 using Footfall.Log;
 using Footfall.Storage;
@@ -68,9 +69,13 @@ public sealed class LogIngestWriter : IIngestWriter
             if (fresh.Count == 0 && write.Links.Count == 0 && write.Rejected.Count == 0)
                 return new WriteOutcome(0, duplicates);
             var source = write.Events.Count > 0 ? write.Events[0].Source : write.Rejected.Count > 0 ? write.Rejected[0].Source : EventSources.Native;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await _log.AppendAsync(new LogEntry(write.ProjectId, source, fresh, write.Links, write.Rejected));
+                // The commit that acknowledges is now the log's group fsync.
+                IngestMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                IngestMetrics.CommitSize.Record(fresh.Count + write.Rejected.Count);
             }
             catch (LogFullException ex)
             {
