@@ -332,7 +332,12 @@ function handle(req, res, next) {
       if (!person) return send(404, { error: 'person not found' });
       const { events, ...pub } = person;
       if (p === '/v1/people') return send(200, { person: pub });
-      if (p === '/v1/people/activity') return send(200, { events: events.slice(0, Number(q.get('limit')) || 50) });
+      if (p === '/v1/people/activity') {
+        // The mock's cursor is an offset; the server's is opaque.
+        const start = Number(q.get('before')) || 0;
+        const end = start + (Number(q.get('limit')) || 50);
+        return send(200, { events: events.slice(start, end), next: end < events.length ? String(end) : null });
+      }
       if (p === '/v1/people/export') {
         res.setHeader('Content-Disposition', 'attachment; filename="person.json"');
         return send(200, { person: pub, events });

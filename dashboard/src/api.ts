@@ -240,6 +240,12 @@ export interface ActivityEvent {
   source?: string | null;
 }
 
+/** One page of `GET /v1/people/activity`: `next` is passed back as `before` for the next, older page. */
+export interface ActivityPage {
+  events: ActivityEvent[];
+  next?: string | null;
+}
+
 export interface LiveStats {
   minutes: { minute: string; counts: Record<string, number> }[];
   topActions: { action: string; count: number }[];

@@ -29,18 +29,29 @@ public sealed partial class ClickHouseEventStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default)
+    public async Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
+        CancellationToken cancellationToken = default)
     {
         if (await MembersAsync(projectId, identifier, cancellationToken) is not { } members)
-            return [];
-        // LIMIT 1 BY eid drops a keyed event's second copy, should two nodes have raced to store it.
+            return new ActivityPage([], null);
+        // ord is unique per node, so two nodes' events can share (time_ms, ord): eid breaks that tie. The cursor is applied
+        // after LIMIT 1 BY eid drops a keyed event's second copy (two nodes raced to store it), so a copy never returns
+        // on a later page.
+        var after = before is { } c
+            ? $"time_ms < {Num(c.TimeMs)} OR (time_ms = {Num(c.TimeMs)} AND (ord < {Num(c.Order)} OR (ord = {Num(c.Order)} AND eid < {Quote(c.Tiebreak)})))"
+            : "1";
         var rows = await _http.QueryAsync($"""
-            SELECT eid, has_key, action, time_ms, received_ms, user_id, guest_id, session_id, experience, variant, target,
-                   source_id, label, params, source
-            FROM events WHERE project = {Quote(projectId)} AND actor IN {List(members)}
-            ORDER BY time_ms DESC, ord DESC LIMIT 1 BY eid LIMIT {Num(Math.Max(0, limit))}
+            SELECT * FROM (
+                SELECT eid, has_key, action, time_ms, received_ms, user_id, guest_id, session_id, experience, variant, target,
+                       source_id, label, params, source, ord
+                FROM events WHERE project = {Quote(projectId)} AND actor IN {List(members)}
+                ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT 1 BY eid)
+            WHERE {after}
+            ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT {Num((long)Math.Max(0, limit) + 1)}
             """, cancellationToken);
-        return rows.Select(ReadEvent).ToList();
+        var events = rows.Take(limit).Select(ReadEvent).ToList();
+        var last = rows.Count > limit && limit > 0 ? rows[limit - 1] : null;
+        return new ActivityPage(events, last is null ? null : ActivityCursor.After(events[^1], Long(last[15]!), last[0]!));
     }
 
     private static TrackedEvent ReadEvent(string?[] r) => new()

@@ -15,9 +15,10 @@ namespace Footfall.ClickHouse;
 public sealed partial class ClickHouseEventStore
 {
     private static readonly string ProductActionList = List(BuiltInActions.ProductActions.Order(StringComparer.Ordinal));
+    private static readonly string SourcedActionList = List(BuiltInActions.SourcedActions.Order(StringComparer.Ordinal));
 
     // One shared string per action instead of one per row: a model holds a million of these.
-    private static readonly Dictionary<string, string> SharedActions = BuiltInActions.ProductActions.ToDictionary(a => a, StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> SharedActions = BuiltInActions.SourcedActions.ToDictionary(a => a, StringComparer.Ordinal);
 
     /// <inheritdoc />
     public async Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
@@ -26,7 +27,7 @@ public sealed partial class ClickHouseEventStore
         var p = Quote(projectId);
         // position(target, '"product"') is only a pre-filter: the target is parsed below. Params are sent only for
         // purchases (price, quantity) and when they may hold a category (a \u escape could spell the key).
-        var filter = $"action IN {ProductActionList} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
+        var filter = $"action IN {(sourcedOnly ? SourcedActionList : ProductActionList)} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
             (sourcedOnly ? " AND source_id IS NOT NULL" : "");
         var events = PersonEvents(p, "action, time_ms, ord, eid, target, source_id, session_id, params", filter);
         // LIMIT 1 BY eid drops a keyed event's second copy, should two nodes have raced to store it.

@@ -15,31 +15,35 @@ public sealed partial class ClickHouseEventStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// Idempotency: keys already in <c>event_keys</c> are duplicates (a retry on this node or any other). Two
-    /// nodes that receive the same new key at the same instant may both store it; every read counts distinct
-    /// <c>eid</c> (the key), so the event is still counted once. Order: keys and links first, events last, so an
-    /// acknowledged event's key is always visible to the next check.
+    /// Idempotency survives a store that dies at any moment. ClickHouse has no transaction across tables, so the
+    /// writes are ordered: key rows first, each naming this commit; then links, persons and events; then one row in
+    /// <c>commits</c>, only once the events insert has returned. A key whose commit is in <c>commits</c> proves a
+    /// duplicate; a key whose commit never got there (ClickHouse or this node died between the inserts, or a deadline
+    /// passed) proves nothing, and the events table itself is asked. So a kill leaves no key that turns the retry of
+    /// its lost event into a false duplicate, and no event that a retry stores twice. Two nodes that receive the
+    /// same new key at the same instant may both store it; every read counts distinct <c>eid</c> (the key), so the
+    /// event is still counted once.
     /// </remarks>
     public async Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            var commitId = Guid.NewGuid().ToString("N");
             var outcomes = new WriteOutcome[writes.Count];
             var events = new StringBuilder();
             var keys = new StringBuilder();
             var rejected = new StringBuilder();
             var actors = new HashSet<(string Project, string Ident)>();
-            var links = new List<(string Project, string A, string B)>();
             var stored = await StoredKeysAsync(writes, cancellationToken);
             var keysInBatch = new HashSet<(string, string)>();
+            var kept = new List<TrackedEvent>[writes.Count];
             for (var w = 0; w < writes.Count; w++)
             {
                 var write = writes[w];
                 var p = write.ProjectId;
-                foreach (var link in write.Links)
-                    AddLink(links, actors, p, link.A, link.B);
-                int accepted = 0, duplicates = 0;
+                kept[w] = [];
+                var duplicates = 0;
                 foreach (var e in write.Events)
                 {
                     if (e.Key is not null && (!keysInBatch.Add((p, e.Key)) || stored.Contains((p, e.Key))))
@@ -49,21 +53,27 @@ public sealed partial class ClickHouseEventStore
                     }
                     var actor = e.Actor.Key;
                     actors.Add((p, actor));
-                    if (e.UserId is not null && e.GuestId is not null)
-                        AddLink(links, actors, p, Identifier.User(e.UserId), Identifier.Guest(e.GuestId));
                     var ord = NextOrd();
                     if (e.Key is not null)
-                        AppendRow(keys, p, e.Key, actor, Num(ord));
+                        AppendRow(keys, p, e.Key, actor, Num(ord), commitId);
                     AppendEvent(events, p, actor, ord, e);
-                    accepted++;
+                    kept[w].Add(e);
                 }
                 foreach (var r in write.Rejected)
-                    AppendRow(rejected, p, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()));
-                outcomes[w] = new WriteOutcome(accepted, duplicates);
+                    AppendRejected(rejected, p, r);
+                outcomes[w] = new WriteOutcome(kept[w].Count, duplicates);
             }
-            await _http.InsertAsync("event_keys", "project, key, actor, ord", keys, cancellationToken);
-            await WriteIdentitiesAsync(actors, links, cancellationToken);
+            var links = await DecideLinksAsync(writes, kept, cancellationToken);
+            actors.UnionWith(links.Identifiers);
+            foreach (var (p, r) in links.Rejections)
+                AppendRejected(rejected, p, r);
+            for (var w = 0; w < writes.Count; w++)
+                outcomes[w] = outcomes[w] with { RefusedLinks = links.Refused[w] };
+            await _http.InsertAsync("event_keys", "project, key, actor, ord, commit_id", keys, cancellationToken);
+            await WriteIdentitiesAsync(actors, links.Links, cancellationToken);
             await _http.InsertAsync("events", EventColumns, events, cancellationToken);
+            if (keys.Length > 0)
+                await _http.InsertAsync("commits", "id", Row(commitId), cancellationToken);
             await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord", rejected, cancellationToken);
             return outcomes;
         }
@@ -73,13 +83,8 @@ public sealed partial class ClickHouseEventStore
         }
     }
 
-    private static void AddLink(List<(string, string, string)> links, HashSet<(string, string)> actors, string project, Identifier a, Identifier b)
-    {
-        actors.Add((project, a.Key));
-        actors.Add((project, b.Key));
-        if (a.Key != b.Key)
-            links.Add((project, a.Key, b.Key));
-    }
+    private void AppendRejected(StringBuilder sb, string project, RejectedEvent r) =>
+        AppendRow(sb, project, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()));
 
     private static void AppendEvent(StringBuilder sb, string project, string actor, ulong ord, TrackedEvent e) =>
         AppendRow(sb, project, e.Action, Num(EventTime.ToUnixMs(e.Time)), actor, e.Key ?? Guid.NewGuid().ToString("N"),
@@ -87,7 +92,7 @@ public sealed partial class ClickHouseEventStore
             e.Experience, e.Variant, e.Target is null ? null : JsonSerializer.Serialize(e.Target, StoreJson.Options),
             e.SourceId, e.Label, e.ParamsJson, e.Source);
 
-    /// <summary>The (project, key) pairs of this batch that ClickHouse already holds.</summary>
+    /// <summary>The (project, key) pairs of this batch whose events ClickHouse already holds.</summary>
     private async Task<HashSet<(string, string)>> StoredKeysAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken)
     {
         var found = new HashSet<(string, string)>();
@@ -95,24 +100,51 @@ public sealed partial class ClickHouseEventStore
         {
             var keys = group.SelectMany(w => w.Events).Select(e => e.Key).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             if (keys.Count == 0) continue;
-            var rows = await _http.QueryAsync(
-                $"SELECT DISTINCT key FROM event_keys WHERE project = {Quote(group.Key)} AND key IN {List(keys)}", cancellationToken);
-            foreach (var r in rows)
+            var p = Quote(group.Key);
+            var commitsOfKey = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var r in await _http.QueryAsync($"SELECT key, commit_id FROM event_keys WHERE project = {p} AND key IN {List(keys)}", cancellationToken))
+            {
+                if (!commitsOfKey.TryGetValue(r[0]!, out var commits))
+                    commitsOfKey[r[0]!] = commits = [];
+                commits.Add(r[1]!);
+            }
+            if (commitsOfKey.Count == 0) continue;
+            var confirmed = await ConfirmedCommitsAsync(commitsOfKey.Values.SelectMany(c => c), cancellationToken);
+            var unconfirmed = new List<string>();
+            foreach (var (key, commits) in commitsOfKey)
+            {
+                if (commits.Any(confirmed.Contains))
+                    found.Add((group.Key, key));
+                else
+                    unconfirmed.Add(key);
+            }
+            if (unconfirmed.Count == 0) continue;
+            // A commit that never confirmed: its events may be in, in part or not at all. Only they can tell.
+            foreach (var r in await _http.QueryAsync(
+                $"SELECT DISTINCT eid FROM events WHERE project = {p} AND has_key = 1 AND eid IN {List(unconfirmed)}", cancellationToken))
                 found.Add((group.Key, r[0]!));
         }
         return found;
     }
 
+    private async Task<HashSet<string>> ConfirmedCommitsAsync(IEnumerable<string> commitIds, CancellationToken cancellationToken)
+    {
+        var ids = commitIds.Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0) return [];
+        var rows = await _http.QueryAsync($"SELECT DISTINCT id FROM commits WHERE id IN {List(ids)}", cancellationToken);
+        return rows.Select(r => r[0]!).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>
-    /// Records the batch's identifiers and links, then re-derives the person of every identifier whose component
-    /// changed. Links are written before they are read back, so of two nodes linking into one component at the
-    /// same time, the later reader sees both links and writes the whole component with the larger size, which
-    /// wins at read time over the earlier, partial view.
+    /// Records the batch's identifiers and its new links (each joins two persons: <see cref="DecideLinksAsync"/> left
+    /// out the rest), then re-derives the person of every identifier whose component changed. Links are written
+    /// before they are read back, so of two nodes linking into one component at the same time, the later reader sees
+    /// both links and writes the whole component with the larger size, which wins at read time over the earlier,
+    /// partial view.
     /// </summary>
     private async Task WriteIdentitiesAsync(HashSet<(string Project, string Ident)> actors, List<(string Project, string A, string B)> links,
         CancellationToken cancellationToken)
     {
-        links = await NewLinksAsync(links, cancellationToken);
         var rows = new StringBuilder();
         foreach (var (p, a, b) in links)
             AppendRow(rows, p, a, b, Num(NextOrd()));
@@ -140,28 +172,6 @@ public sealed partial class ClickHouseEventStore
                 AppendRow(persons, p, ident, ident, "1");
         }
         await _http.InsertAsync("persons", "project, ident, person, size", persons, cancellationToken);
-    }
-
-    /// <summary>
-    /// The links that join two different persons as ClickHouse knows them now. A signed-in visitor's every event
-    /// carries both ids; re-linking what is already one person would only cost a closure walk. Asking ClickHouse
-    /// (not a node-local cache) keeps this correct when another node made the link.
-    /// </summary>
-    private async Task<List<(string Project, string A, string B)>> NewLinksAsync(List<(string Project, string A, string B)> links,
-        CancellationToken cancellationToken)
-    {
-        var result = new List<(string, string, string)>();
-        foreach (var project in links.Distinct().GroupBy(l => l.Project, StringComparer.Ordinal))
-        {
-            var idents = project.SelectMany(l => new[] { l.A, l.B }).Distinct(StringComparer.Ordinal);
-            var person = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var r in await _http.QueryAsync(
-                $"SELECT ident, argMax(person, size) FROM persons WHERE project = {Quote(project.Key)} AND ident IN {List(idents)} GROUP BY ident",
-                cancellationToken))
-                person[r[0]!] = r[1]!;
-            result.AddRange(project.Where(l => !person.TryGetValue(l.A, out var pa) || !person.TryGetValue(l.B, out var pb) || pa != pb));
-        }
-        return result;
     }
 
     /// <summary>The linked components containing <paramref name="seeds"/>, following stored links to closure.</summary>

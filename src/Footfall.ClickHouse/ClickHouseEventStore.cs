@@ -39,8 +39,28 @@ public sealed partial class ClickHouseEventStore : IEventStore
         await _http.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {_settings.Database}", cancellationToken, inDatabase: false);
         foreach (var ddl in ClickHouseSchema.Create)
             await _http.ExecuteAsync(ddl, cancellationToken);
+        await AddMissingColumnsAsync(cancellationToken);
         await RepairPersonsAsync(cancellationToken);
         _logger.LogInformation("ClickHouse store ready: {Endpoint} database {Database}", _settings.Endpoint, _settings.Database);
+    }
+
+    private async Task AddMissingColumnsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (table, column, definition) in ClickHouseSchema.AddedColumns)
+        {
+            var present = await _http.QueryAsync(
+                $"SELECT 1 FROM system.columns WHERE database = {Quote(_settings.Database)} AND table = {Quote(table)} AND name = {Quote(column)}",
+                cancellationToken);
+            if (present.Count > 0) continue;
+            try
+            {
+                await _http.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {definition}", cancellationToken);
+            }
+            catch (ClickHouseException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+            {
+                // Another node starting at the same moment added it first.
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -29,10 +29,16 @@ internal static class ClickHouseSchema
             source_id Nullable(String), label Nullable(String), params Nullable(String), source String)
         ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (project, action, time_ms)
         """,
-        // The idempotency keys, sorted for point lookups before each insert (events are not sorted by key).
+        // The idempotency keys, sorted for point lookups before each insert (events are not sorted by key). A key is
+        // written before its event and names its commit; it proves a duplicate only once that commit is in `commits`
+        // (see ClickHouseEventStore.Write.cs). Rows from before commit_id existed have '' and are never proof.
         """
-        CREATE TABLE IF NOT EXISTS event_keys (project String, key String, actor String, ord UInt64)
+        CREATE TABLE IF NOT EXISTS event_keys (project String, key String, actor String, ord UInt64, commit_id String DEFAULT '')
         ENGINE = ReplacingMergeTree(ord) ORDER BY (project, key)
+        """,
+        // One row per commit whose events are all in: written after the events insert returned.
+        """
+        CREATE TABLE IF NOT EXISTS commits (id String) ENGINE = MergeTree ORDER BY id
         """,
         // Every link ever made: the source of truth for persons.
         """
@@ -73,6 +79,15 @@ internal static class ClickHouseSchema
             items String)
         ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (project, time_ms)
         """,
+    ];
+
+    /// <summary>
+    /// Columns added after a table was first shipped, as (table, column, definition): a database written by an older
+    /// version gets them at start-up. 18.16 has no <c>ADD COLUMN IF NOT EXISTS</c>, so the store asks system.columns.
+    /// </summary>
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("event_keys", "commit_id", "String DEFAULT ''"),
     ];
 
     /// <summary>The person of every identifier of a project, as a subquery yielding (actor, mapped).</summary>

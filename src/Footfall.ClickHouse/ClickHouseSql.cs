@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Footfall.ClickHouse;
@@ -25,9 +24,6 @@ internal static class ClickHouseSql
         }
         return sb.Append('\'').ToString();
     }
-
-    /// <summary>A number literal.</summary>
-    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A parenthesised list of string literals for <c>IN</c>; never empty (an empty list matches nothing).</summary>
     public static string List(IEnumerable<string> values)

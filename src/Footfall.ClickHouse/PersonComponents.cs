@@ -1,3 +1,5 @@
+using Footfall.Identity;
+
 namespace Footfall.ClickHouse;
 
 /// <summary>
@@ -7,8 +9,17 @@ namespace Footfall.ClickHouse;
 internal sealed class PersonComponents
 {
     private readonly Dictionary<string, string> _parent = new(StringComparer.Ordinal);
+    // Roots of the components holding an identifying user id (what LinkRule asks of a person).
+    private readonly HashSet<string> _identified = new(StringComparer.Ordinal);
 
-    public void Add(string key) => _parent.TryAdd(key, key);
+    public void Add(string key)
+    {
+        if (_parent.TryAdd(key, key) && LinkRule.Identifies(Identifier.FromKey(key)))
+            _identified.Add(key);
+    }
+
+    /// <summary>Whether the component of <paramref name="key"/> holds an identifying user id.</summary>
+    public bool IsIdentified(string key) => _identified.Contains(Root(key));
 
     public void Union(string a, string b)
     {
@@ -16,8 +27,10 @@ internal sealed class PersonComponents
         var rb = Root(b);
         if (ra == rb) return;
         // The smaller key becomes the root, so the root is the component's name.
-        if (string.CompareOrdinal(ra, rb) < 0) _parent[rb] = ra;
-        else _parent[ra] = rb;
+        var (root, child) = string.CompareOrdinal(ra, rb) < 0 ? (ra, rb) : (rb, ra);
+        _parent[child] = root;
+        if (_identified.Remove(child))
+            _identified.Add(root);
     }
 
     public string Root(string key)

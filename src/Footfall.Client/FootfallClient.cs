@@ -92,7 +92,9 @@ public sealed class FootfallClient : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Links a guest id to a user id (<c>POST /v1/identify</c>), e.g. at sign-in: the guest's events, earlier and later,
-    /// become the user's. Queued in order with the events, so events tracked before it are sent before it.
+    /// become the user's. Queued in order with the events, so events tracked before it are sent before it. A guest
+    /// that already belongs to another user is not linked (the server's link rule answers 409, reported as a
+    /// delivery failure, never retried); merging two users takes <c>POST /v1/people/merge</c> with the secret key.
     /// </summary>
     /// <returns>False when it was dropped because the queue is full or the client is disposed.</returns>
     public bool Identify(string guestId, string userId)

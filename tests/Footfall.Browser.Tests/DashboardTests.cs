@@ -204,6 +204,41 @@ public sealed class DashboardTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task Regression_ActivityHasNoWayPastTheNewest1000_ThePeoplePageShowsOlderPages()
+    {
+        var guest = "busy-" + Guid.NewGuid().ToString("N");
+        using (var ingest = fx.Server.Client())
+        {
+            ingest.DefaultRequestHeaders.Add("X-Project-Id", fx.ProjectId);
+            foreach (var batch in Enumerable.Range(0, 2))
+            {
+                var events = Enumerable.Range(0, 650).Select(i => new
+                {
+                    action = "page_view", guestId = guest, target = new { page = $"p{batch * 650 + i}" },
+                    time = DateTime.UtcNow.AddHours(-1).AddSeconds(batch * 650 + i).ToString("O", CultureInfo.InvariantCulture),
+                });
+                (await ingest.PostAsJsonAsync("/v1/events", events)).EnsureSuccessStatusCode();
+            }
+        }
+
+        var (context, page) = await SignedInAsync();
+        await using var _ = context;
+        await page.GotoAsync($"{fx.Server.Url}/#/people?guestId={guest}");
+        var shown = page.GetByTestId("activity-event");
+        await Expect(shown).ToHaveCountAsync(50);
+        // 50, then pages of 200, past the 1,000 the page once stopped at.
+        for (var expected = 250; expected < 1300; expected += 200)
+        {
+            await page.GetByTestId("activity-more").ClickAsync();
+            await Expect(shown).ToHaveCountAsync(expected);
+        }
+        await page.GetByTestId("activity-more").ClickAsync();
+        await Expect(shown).ToHaveCountAsync(1300);
+        await Expect(page.GetByTestId("activity-more")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("activity-shown")).ToHaveTextAsync("all 1300");
+    }
+
+    [Fact]
     public async Task The_live_page_shows_the_live_stats()
     {
         var (context, page) = await SignedInAsync();

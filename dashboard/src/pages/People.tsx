@@ -2,7 +2,7 @@
 // export everything or erase them (after typing the id to confirm).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { HttpError, request, requestBlob, useApi, type ActivityEvent, type Person } from '../api';
+import { HttpError, request, requestBlob, useApi, type ActivityEvent, type ActivityPage, type Person } from '../api';
 import { Card, Empty, ErrorBox, Loading, PageHeader } from '../components/ui';
 import { dateTime, int, json } from '../format';
 import { href, navigate } from '../router';
@@ -96,9 +96,12 @@ function LookupForm({ initial, onLookup }: { initial: { kind: Kind; id: string }
 
 function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: (n: number) => void }) {
   const param = `${kind}Id=${encodeURIComponent(id)}`;
-  const [limit, setLimit] = useState(50);
   const person = useApi<{ person: Person }>(`v1/people?${param}`);
-  const activity = useApi<{ events: ActivityEvent[] }>(`v1/people/activity?${param}&limit=${limit}`);
+  const activity = useApi<ActivityPage>(`v1/people/activity?${param}&limit=50`);
+  // Older pages, fetched by the cursor the page before them answered with: no end at 1,000 events.
+  const [older, setOlder] = useState<{ events: ActivityEvent[]; next: string | null } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<HttpError | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
@@ -136,7 +139,22 @@ function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: 
   };
 
   const attrs = Object.entries(p.attributes ?? {});
-  const events = activity.data?.events ?? [];
+  const events = [...(activity.data?.events ?? []), ...(older?.events ?? [])];
+  const next = older ? older.next : (activity.data?.next ?? null);
+
+  const loadMore = async () => {
+    if (!next) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await request<ActivityPage>(`v1/people/activity?${param}&limit=200&before=${encodeURIComponent(next)}`);
+      setOlder((o) => ({ events: [...(o?.events ?? []), ...page.events], next: page.next ?? null }));
+    } catch (e) {
+      setMoreError(e instanceof HttpError ? e : new HttpError(0, String(e)));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   return (
     <div class="person-grid">
@@ -221,15 +239,16 @@ function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: 
       <Card
         title="Activity"
         testId="activity"
-        actions={<span class="muted small">{activity.data ? `${events.length} most recent` : ''}</span>}
+        actions={<span class="muted small" data-testid="activity-shown">{activity.data ? (next ? `${events.length} most recent` : `all ${events.length}`) : ''}</span>}
       >
         {activity.error && <ErrorBox error={activity.error} what="Could not load the activity" />}
         {activity.loading && !activity.data && <Loading what="Loading activity" />}
         {activity.data && events.length === 0 && <Empty>No events.</Empty>}
         {events.length > 0 && <ActivityTimeline events={events} />}
-        {activity.data && events.length >= limit && limit < 1000 && (
-          <button type="button" class="btn" data-testid="activity-more" onClick={() => setLimit((l) => Math.min(1000, l * 4))} disabled={activity.loading}>
-            {activity.loading ? 'Loading…' : 'Show more'}
+        {moreError && <ErrorBox error={moreError} what="Could not load older activity" />}
+        {next && (
+          <button type="button" class="btn" data-testid="activity-more" onClick={loadMore} disabled={loadingMore}>
+            {loadingMore ? 'Loading…' : 'Show older'}
           </button>
         )}
       </Card>

@@ -47,10 +47,30 @@ public sealed class FootfallReadClient
         GetAsync<ExperienceResults>($"v1/experiences/{Uri.EscapeDataString(shortUid)}/results" + Query(("from", Time(from)), ("to", Time(to))), cancellationToken);
 
     /// <summary>A person's events, newest first (1-1000; default 50).</summary>
-    public async Task<IReadOnlyList<ActivityEvent>> GetActivityAsync(PersonId person, int limit = 50, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ActivityEvent>> GetActivityAsync(PersonId person, int limit = 50, CancellationToken cancellationToken = default) =>
+        (await GetActivityPageAsync(person, limit, null, cancellationToken)).Events;
+
+    /// <summary>
+    /// One page of a person's events, newest first (1-1000 per page; default 50), starting after <paramref name="before"/>:
+    /// the <see cref="ActivityPage.Next"/> of the page before, or null for the newest.
+    /// </summary>
+    public Task<ActivityPage> GetActivityPageAsync(PersonId person, int limit = 50, string? before = null, CancellationToken cancellationToken = default) =>
+        GetAsync<ActivityPage>($"v1/people/activity?{person.ToQuery()}&limit={limit.ToString(CultureInfo.InvariantCulture)}"
+            + (before is null ? "" : "&before=" + Uri.EscapeDataString(before)), cancellationToken);
+
+    /// <summary>All of a person's events, newest first, read a page at a time as the caller goes.</summary>
+    public async IAsyncEnumerable<ActivityEvent> ReadActivityAsync(PersonId person, int pageSize = 1000,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var page = await GetAsync<ActivityPage>($"v1/people/activity?{person.ToQuery()}&limit={limit.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
-        return page.Events;
+        string? next = null;
+        do
+        {
+            var page = await GetActivityPageAsync(person, pageSize, next, cancellationToken);
+            foreach (var e in page.Events)
+                yield return e;
+            next = page.Next;
+        }
+        while (next is not null);
     }
 
     /// <summary>Everything stored about a person, or null when nothing is (a subject access request).</summary>
@@ -132,6 +152,4 @@ public sealed class FootfallReadClient
         var set = parts.Where(p => p.Value is not null).Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)).ToList();
         return set.Count == 0 ? "" : "?" + string.Join('&', set);
     }
-
-    private sealed record ActivityPage(IReadOnlyList<ActivityEvent> Events);
 }

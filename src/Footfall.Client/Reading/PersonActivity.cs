@@ -13,6 +13,11 @@ namespace Footfall.Client;
 public sealed record ActivityEvent(
     DateTimeOffset Time, string Action, string? Label, IReadOnlyDictionary<string, string>? Target, JsonElement? Params, string? SourceId, string? Id);
 
+/// <summary>A page of a person's events (<c>GET /v1/people/activity</c>).</summary>
+/// <param name="Events">Newest first.</param>
+/// <param name="Next">Pass as <c>before</c> for the next, older page; null after the last page.</param>
+public sealed record ActivityPage(IReadOnlyList<ActivityEvent> Events, string? Next);
+
 /// <summary>An identifier of a person.</summary>
 /// <param name="Kind">"user", "guest", or a vendor dialect's kind.</param>
 /// <param name="Id">The identifier.</param>

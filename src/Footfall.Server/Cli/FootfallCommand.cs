@@ -20,6 +20,7 @@ public static class FootfallCommand
     /// <summary>Runs the command; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        DataFolder.RestrictNewFiles();
         try
         {
             return args switch
@@ -42,23 +43,38 @@ public static class FootfallCommand
     private static async Task<int> ServeAsync(string[] args)
     {
         WebApplication app;
+        FootfallOptions options;
         try
         {
             app = FootfallApp.Build(args);
+            options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FootfallOptions>>().Value;
         }
         catch (ArgumentException ex)
         {
             throw new CliException(ex.Message);
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            throw new CliException(string.Join("; ", ex.Failures));
+        }
+        using var folder = DataFolderLock.TryAcquire(options.Data) ?? throw new CliException(DataFolderLock.InUse(options.Data));
+        // Resolved now: the host disposes its services when it stops.
+        var fatal = app.Services.GetRequiredService<FatalStop>();
         try
         {
             await app.RunAsync();
-            return 0;
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
             throw new CliException(string.Join("; ", ex.Failures));
         }
+        catch (Footfall.Storage.StoreUnavailableException ex)
+        {
+            // The store could not be opened at start: a supervisor's restart may find it back.
+            await Console.Error.WriteLineAsync($"footfall: the store is unavailable: {ex.Message}");
+            return FatalStop.StoreFailed;
+        }
+        return fatal.ExitCode;
     }
 
     private static int Help()

@@ -34,7 +34,7 @@ public sealed class OfflineEngine : IAsyncDisposable
     /// <summary>Opens the data folder's store.</summary>
     public static async Task<OfflineEngine> OpenAsync(string dataFolder)
     {
-        Directory.CreateDirectory(dataFolder);
+        Hosting.DataFolder.Ensure(dataFolder);
         var loggers = LoggerFactory.Create(_ => { });
         var store = new DuckDbEventStore(Path.Combine(dataFolder, Hosting.StoreFactory.DuckDbFile), loggers.CreateLogger<DuckDbEventStore>());
         try

@@ -27,8 +27,8 @@ public static class DefaultProject
         }
         var (project, secret) = await projects.CreateAsync("default");
         var keys = new Keys(project.Id, secret);
-        Directory.CreateDirectory(dataFolder);
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(keys, Storage.StoreJson.Options));
+        DataFolder.Ensure(dataFolder);
+        await DataFolder.WritePrivateAsync(path, JsonSerializer.Serialize(keys, Storage.StoreJson.Options));
         logger.LogInformation("Created the default project. Project id: {ProjectId}  Secret key: {SecretKey}  (saved to {Path})",
             keys.Id, keys.SecretKey, path);
         return keys;

@@ -23,6 +23,7 @@ public static class FootfallApp
         ["--demo"] = "Footfall:Demo",
         ["--duckdb-memory"] = "Footfall:DuckDbMemory",
         ["--log-max-bytes"] = "Log:MaxBytes",
+        ["--store-timeout"] = "Store:Timeout",
     };
 
     /// <summary>Creates the application from command-line arguments.</summary>
@@ -47,9 +48,27 @@ public static class FootfallApp
         return app;
     }
 
-    // The command-line provider wants a value after every switch; --demo is a bare flag.
-    private static string[] ExpandFlags(string[] args) =>
-        args.SelectMany(a => a == "--demo" ? new[] { "--demo", "true" } : [a]).ToArray();
+    // The command-line provider wants a value after every switch; --demo is a bare flag. --store-timeout takes
+    // seconds, which the binder would read as days.
+    private static string[] ExpandFlags(string[] args)
+    {
+        var expanded = new List<string>(args.Length + 1);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--demo")
+                expanded.AddRange(["--demo", "true"]);
+            else if (args[i] == "--store-timeout" && i + 1 < args.Length)
+                expanded.AddRange(["--store-timeout", Seconds(args[++i])]);
+            else
+                expanded.Add(args[i]);
+        }
+        return expanded.ToArray();
+    }
+
+    private static string Seconds(string value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s is > 0 and < 1e6
+            ? TimeSpan.FromSeconds(s).ToString("c", System.Globalization.CultureInfo.InvariantCulture)
+            : throw new ArgumentException($"--store-timeout takes seconds, e.g. 5 or 0.5, not '{value}'");
 
     private static void ConfigureServices(WebApplicationBuilder builder)
     {
@@ -61,8 +80,14 @@ public static class FootfallApp
             .ValidateOnStart();
         services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection("Ingest"))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<StoreOptions>().Bind(builder.Configuration.GetSection(StoreOptions.Section))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<StoreHealth>();
+        services.AddSingleton<FatalStop>();
+        services.AddSingleton<IEventStore>(sp => new DeadlineEventStore(
+            StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value, sp.GetRequiredService<StoreHealth>()));
         services.AddOptions<LogIngestOptions>().Bind(builder.Configuration.GetSection(LogIngestOptions.Section))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton(IngestWriterFactory.Create);
@@ -73,6 +98,7 @@ public static class FootfallApp
         services.AddSingleton<ReadYourWritesFilter>();
         services.AddSingleton<StartupWork>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupWork>());
+        services.AddHostedService<StoreProbe>();
         AddRecommendations(builder);
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -104,14 +130,14 @@ public static class FootfallApp
 
     private static void MapRoutes(WebApplication app)
     {
+        app.UseErrorAnswers();
+        app.UseSecurityHeaders();
         app.UseCors();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapGet("/healthz", (StartupWork startup) => startup.Ready
-            ? Results.Ok(new { status = "ok" })
-            : Results.Json(new ApiError("starting"), statusCode: StatusCodes.Status503ServiceUnavailable)).WithTags("Operations");
+        app.MapHealth();
         app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        app.MapScalarApiReference("/docs", o => o.WithNonce().DisableDefaultFonts());
         app.MapPrometheusScrapingEndpoint("/metrics");
         var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>().AddEndpointFilter<ReadYourWritesFilter>()
             .WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiError), ["application/json"]));

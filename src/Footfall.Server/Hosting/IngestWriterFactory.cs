@@ -16,8 +16,8 @@ public static class IngestWriterFactory
         var store = services.GetRequiredService<IEventStore>();
         var ingest = services.GetRequiredService<IOptions<IngestOptions>>().Value;
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        if (store is not ILogSink sink)
-            return new GroupCommitWriter(store, ingest, loggers.CreateLogger<GroupCommitWriter>());
+        if ((store is DeadlineEventStore deadlines ? deadlines.Inner : store) is not ILogSink sink)
+            return new GroupCommitWriter(store, ingest, services.GetRequiredService<IOptions<StoreOptions>>().Value, loggers.CreateLogger<GroupCommitWriter>());
         var data = services.GetRequiredService<IOptions<FootfallOptions>>().Value.Data;
         return LogIngest.Open(data, sink, ingest, services.GetRequiredService<IOptions<LogIngestOptions>>().Value, loggers);
     }

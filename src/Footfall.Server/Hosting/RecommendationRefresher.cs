@@ -7,16 +7,21 @@ namespace Footfall.Server.Hosting;
 /// <summary>
 /// Keeps every project's recommendation models fresh and writes served responses: each second it flushes the
 /// response log, and every <see cref="RecommendationOptions.RefreshSeconds"/> (at least four times the last
-/// refresh's duration) it rebuilds each project's models.
+/// refresh's duration) it rebuilds each project's models. A store failure never ends this loop (nor the process):
+/// the previous models keep serving and the next round waits longer, doubling up to <see cref="MaxBackoff"/>.
 /// </summary>
 public sealed class RecommendationRefresher(IEventStore store, RecommendationModels models, ServedResponseLog log, StartupWork startup,
-    RecommendationOptions options, ILogger<RecommendationRefresher> logger) : BackgroundService
+    RecommendationOptions options, FatalStop fatal, ILogger<RecommendationRefresher> logger) : BackgroundService
 {
+    /// <summary>The longest wait between rounds while the store keeps failing.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var nextRefresh = 0L;
+        var backoff = TimeSpan.Zero;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -25,29 +30,49 @@ public sealed class RecommendationRefresher(IEventStore store, RecommendationMod
                 if (options.RefreshSeconds <= 0 || !startup.Ready || Stopwatch.GetTimestamp() < nextRefresh)
                     continue;
                 var started = Stopwatch.GetTimestamp();
-                foreach (var project in await store.ListProjectsAsync(stoppingToken))
+                TimeSpan wait;
+                try
                 {
-                    try
-                    {
-                        await models.RefreshAsync(project.Id, stoppingToken);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // The previous model keeps serving; the next round tries again. Only the type and the stack are logged:
-                        // a store's message can quote the row it failed on, and rows hold people's data.
-                        logger.LogError("Refreshing the recommendation models of {Project} failed with {ErrorType}{StackTrace}",
-                            project.Id, ex.GetType().FullName, ex.StackTrace);
-                    }
+                    await RefreshAllAsync(stoppingToken);
+                    backoff = TimeSpan.Zero;
+                    wait = TimeSpan.FromSeconds(Math.Max(options.RefreshSeconds, 4 * Stopwatch.GetElapsedTime(started).TotalSeconds));
                 }
-                var took = Stopwatch.GetElapsedTime(started);
-                var wait = TimeSpan.FromSeconds(Math.Max(options.RefreshSeconds, 4 * took.TotalSeconds));
+                catch (StoreUnavailableException ex)
+                {
+                    backoff = backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+                    wait = backoff;
+                    logger.LogError("Refreshing recommendation models failed, retrying in {Backoff}: {Problem}", backoff, ex.Message);
+                }
                 nextRefresh = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex)
+        {
+            fatal.Stop(FatalStop.Unexpected, ex, "the recommendation refresher failed");
+            return;
+        }
         // Served responses queued since the last tick are written before the store closes.
         await log.FlushAsync(CancellationToken.None);
+    }
+
+    private async Task RefreshAllAsync(CancellationToken stoppingToken)
+    {
+        foreach (var project in await store.ListProjectsAsync(stoppingToken))
+        {
+            try
+            {
+                await models.RefreshAsync(project.Id, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The previous model keeps serving; the next round tries again. Only the type and the stack are logged:
+                // a store's message can quote the row it failed on, and rows hold people's data.
+                logger.LogError("Refreshing the recommendation models of {Project} failed with {ErrorType}{StackTrace}",
+                    project.Id, ex.GetType().FullName, ex.StackTrace);
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ public static class StoreFactory
     {
         if (options.Store == "clickhouse")
             return ClickHouseStoreFactory.Create(options.ClickHouse!, loggers);
-        Directory.CreateDirectory(options.Data);
+        DataFolder.Ensure(options.Data);
         return new DuckDbEventStore(Path.Combine(options.Data, DuckDbFile), loggers.CreateLogger<DuckDbEventStore>(), memoryLimit: options.DuckDbMemory);
     }
 }

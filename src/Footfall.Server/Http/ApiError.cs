@@ -1,8 +1,15 @@
 namespace Footfall.Server.Http;
 
-/// <summary>The JSON error body every 4xx and 5xx carries: <c>{"error": "..."}</c>.</summary>
+/// <summary>
+/// The JSON error body every 4xx and 5xx carries: <c>{"error": "..."}</c>, plus <c>requestId</c> when the global
+/// handler wrote it (<see cref="ErrorAnswers"/>; every answer has the id in <c>X-Request-Id</c>).
+/// </summary>
 public sealed record ApiError(string Error)
 {
+    /// <summary>The request's id, as in <c>X-Request-Id</c> and the log line.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RequestId { get; init; }
+
     /// <summary>400 naming the problem.</summary>
     public static IResult BadRequest(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status400BadRequest);
 
@@ -12,6 +19,9 @@ public sealed record ApiError(string Error)
 
     /// <summary>404 naming what is missing.</summary>
     public static IResult NotFound(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>409: the request contradicts what is stored (a link the link rule refuses).</summary>
+    public static IResult Conflict(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status409Conflict);
 
     /// <summary>413: the body is over a limit.</summary>
     public static IResult TooLarge(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge);

@@ -18,7 +18,10 @@ public static class IngestEndpoints
         app.MapPost("/v1/events/validate", ValidateAsync).WithTags("Ingest")
             .WithSummary("Check a batch exactly as /v1/events would, without storing anything")
             .Produces<IngestResult>().Produces<ApiError>(StatusCodes.Status400BadRequest);
-        app.MapPost("/v1/identify", IdentifyAsync).WithTags("Ingest").WithSummary("Link a guest id to a user id");
+        app.MapPost("/v1/identify", IdentifyAsync).WithTags("Ingest")
+            .WithSummary("Link a guest id to a user id, unless the guest's person already holds another user id")
+            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> TrackAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
@@ -29,20 +32,15 @@ public static class IngestEndpoints
             return await IngestProject.CommitAsync(context, pipeline, project!.Id, EventSources.Native, candidates!);
     }
 
-    // The HTTP + JSON ceiling: the same request reading and validation as /v1/events, then nothing is stored.
-    private static async Task<IResult> ValidateAsync(HttpContext context, ProjectDirectory projects, TimeProvider clock)
+    // The HTTP + JSON ceiling: the same request reading, validation and action lists as /v1/events, then nothing is stored.
+    private static async Task<IResult> ValidateAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
     {
-        var (_, document, candidates, error) = await ReadRequestAsync(context, projects, clock);
+        var (project, document, candidates, error) = await ReadRequestAsync(context, projects, clock);
         if (error is not null) return error;
         using (document)
         {
-            var rejected = new List<IngestRejection>();
-            for (var i = 0; i < candidates!.Count; i++)
-            {
-                var reason = candidates[i].Error ?? EventValidator.Validate(candidates[i].Event!);
-                if (reason is not null) rejected.Add(new IngestRejection(i, reason));
-            }
-            return Results.Ok(new IngestResult(candidates.Count - rejected.Count, 0, rejected));
+            var rejected = await pipeline.CheckAsync(project!.Id, candidates!, context.RequestAborted);
+            return TypedResults.Ok(new IngestResult(candidates!.Count - rejected.Count, 0, rejected));
         }
     }
 
@@ -91,8 +89,10 @@ public static class IngestEndpoints
                 return ApiError.BadRequest(fieldError);
             return await IngestProject.RunAsync(context, async () =>
             {
-                await pipeline.LinkAsync(project!.Id, [new IdentityLink(Identifier.Guest(guestId!), Identifier.User(userId!))], context.RequestAborted);
-                return Results.Ok(new { linked = true });
+                var link = new IdentityLink(Identifier.Guest(guestId!), Identifier.User(userId!));
+                return await pipeline.LinkAsync(project!.Id, EventSources.Native, [link], context.RequestAborted)
+                    ? Results.Ok(new { linked = true })
+                    : ApiError.Conflict(LinkRule.RefusedReason);
             });
         }
     }

@@ -29,7 +29,10 @@ public static class IngestProject
         IReadOnlyList<EventCandidate> candidates, IReadOnlyList<Footfall.Identity.IdentityLink>? links = null) =>
         RunAsync(context, async () => Results.Ok(await pipeline.IngestAsync(projectId, source, candidates, links, context.RequestAborted)));
 
-    /// <summary>Runs a commit, turning a full queue or a failing store into 503 with Retry-After.</summary>
+    /// <summary>
+    /// Runs a commit, turning a full queue into 503 with Retry-After (a failing store is answered the same way by
+    /// the global handler, <see cref="ErrorAnswers"/>).
+    /// </summary>
     public static async Task<IResult> RunAsync(HttpContext context, Func<Task<IResult>> commit)
     {
         try
@@ -37,10 +40,6 @@ public static class IngestProject
             return await commit();
         }
         catch (IngestQueueFullException ex)
-        {
-            return ApiError.Unavailable(context, ex.Message);
-        }
-        catch (StoreUnavailableException ex)
         {
             return ApiError.Unavailable(context, ex.Message);
         }

@@ -7,10 +7,14 @@ namespace Footfall.Server.Http;
 public static class PersonQuery
 {
     /// <summary>The identifier, or the 400 to answer.</summary>
-    public static (Identifier Identifier, IResult? Error) Read(HttpRequest request)
+    public static (Identifier Identifier, IResult? Error) Read(HttpRequest request) =>
+        Read(request.Query["userId"].ToString(), request.Query["guestId"].ToString());
+
+    /// <summary>The identifier from bound <c>userId</c> and <c>guestId</c> values, or the 400 to answer.</summary>
+    public static (Identifier Identifier, IResult? Error) Read(string? user, string? guest)
     {
-        var user = request.Query["userId"].ToString();
-        var guest = request.Query["guestId"].ToString();
+        user ??= "";
+        guest ??= "";
         if (user.Length > EventLimits.MaxIdLength || guest.Length > EventLimits.MaxIdLength)
             return (default, ApiError.BadRequest($"userId and guestId are at most {EventLimits.MaxIdLength} characters"));
         if (user.Length > 0) return (Identifier.User(user), null);
@@ -19,20 +23,25 @@ public static class PersonQuery
     }
 
     /// <summary>Reads an integer query parameter within bounds; the default when absent.</summary>
-    public static (int Value, IResult? Error) Int(HttpRequest request, string name, int fallback, int min, int max)
+    public static (int Value, IResult? Error) Int(HttpRequest request, string name, int fallback, int min, int max) =>
+        Int(request.Query[name].ToString(), name, fallback, min, max);
+
+    /// <summary>Reads a bound integer value within bounds; the default when absent.</summary>
+    public static (int Value, IResult? Error) Int(string? text, string name, int fallback, int min, int max)
     {
-        var text = request.Query[name].ToString();
-        if (text.Length == 0) return (fallback, null);
+        if (string.IsNullOrEmpty(text)) return (fallback, null);
         if (!int.TryParse(text, out var value) || value < min || value > max)
             return (0, ApiError.BadRequest($"{name} must be an integer from {min} to {max}"));
         return (value, null);
     }
 
     /// <summary>Reads an optional RFC 3339 query parameter.</summary>
-    public static (DateTime? Value, IResult? Error) Time(HttpRequest request, string name)
+    public static (DateTime? Value, IResult? Error) Time(HttpRequest request, string name) => Time(request.Query[name].ToString(), name);
+
+    /// <summary>Reads an optional RFC 3339 value bound from the query.</summary>
+    public static (DateTime? Value, IResult? Error) Time(string? text, string name)
     {
-        var text = request.Query[name].ToString();
-        if (text.Length == 0) return (null, null);
+        if (string.IsNullOrEmpty(text)) return (null, null);
         if (!System.DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal, out var value))
             return (null, ApiError.BadRequest($"{name} must be an RFC 3339 date-time"));

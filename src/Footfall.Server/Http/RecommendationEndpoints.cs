@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Footfall.Events;
 using Footfall.Recommendations;
 using Footfall.Storage;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Footfall.Server.Http;
 
@@ -15,7 +16,8 @@ public static class RecommendationEndpoints
     {
         // The literal route wins over {feed}, so "performance" is never taken for a feed.
         v1.MapGet("/recommendations/performance", PerformanceAsync).WithTags("Recommendations")
-            .WithSummary("Per feed: responses served, clicks, add-to-carts, purchases and revenue attributed by sourceId");
+            .WithSummary("Per feed: responses served, clicks, add-to-carts, purchases and revenue attributed by sourceId")
+            .Produces<PerformanceReport>().Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapGet("/recommendations/{feed}", FeedAsync).WithTags("Recommendations")
             .WithSummary("recently-viewed, trending, repeat-purchase, also-viewed or personal; every answer has a responseId");
     }
@@ -81,20 +83,27 @@ public static class RecommendationEndpoints
             fallback ? FeedNames.Trending : null));
     }
 
-    private static async Task<IResult> PerformanceAsync(HttpContext context, IEventStore store, ServedResponseLog log, TimeProvider clock)
+    private static async Task<IResult> PerformanceAsync([AsParameters] PerformanceQuery query, HttpContext context, IEventStore store,
+        ServedResponseLog log, TimeProvider clock)
     {
-        var (from, fromError) = PersonQuery.Time(context.Request, "from");
+        var (from, fromError) = PersonQuery.Time(query.From, "from");
         if (fromError is not null) return fromError;
-        var (to, toError) = PersonQuery.Time(context.Request, "to");
+        var (to, toError) = PersonQuery.Time(query.To, "to");
         if (toError is not null) return toError;
         var end = to ?? EventTime.Now(clock).AddMilliseconds(1);
-        var start = from ?? end.AddDays(-30);
+        var start = from ?? EventTime.Earlier(end, TimeSpan.FromDays(30));
         if (start >= end) return ApiError.BadRequest("from must be before to");
         // Responses served a moment ago are still queued; the report must count them.
         await log.FlushAsync(context.RequestAborted);
         var feeds = await FeedAttribution.ComputeAsync(store, context.ProjectId(), start, end, context.RequestAborted);
-        return Results.Ok(new { from = start, to = end, feeds });
+        return TypedResults.Ok(new PerformanceReport(start, end, feeds));
     }
+
+    private sealed record PerformanceQuery(
+        [FromQuery(Name = "from")] string? From,
+        [FromQuery(Name = "to")] string? To);
+
+    private sealed record PerformanceReport(DateTime From, DateTime To, IReadOnlyList<FeedPerformance> Feeds);
 
     private sealed record FeedView(string ResponseId, string Feed, IReadOnlyList<ItemView> Items,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fallback);

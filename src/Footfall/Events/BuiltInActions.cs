@@ -31,12 +31,20 @@ public static class BuiltInActions
     public const string SessionStart = "session.start";
     /// <summary>A visit ended.</summary>
     public const string SessionEnd = "session.end";
+    /// <summary>
+    /// Something shown in a list was clicked (Attraqt XO's <c>click</c>, kept as sent). Not an interaction models learn
+    /// from (the product view that follows is), but with a response's <c>sourceId</c> it is a click on that response.
+    /// </summary>
+    public const string Click = "click";
 
     /// <summary>Commerce actions whose target is a product: the interactions recommendation models learn from.</summary>
     public static readonly IReadOnlySet<string> ProductActions = new HashSet<string>(StringComparer.Ordinal)
     {
         ProductView, AddToCart, RemoveFromCart, AddToWishlist, RemoveFromWishlist, Purchase, Rating,
     };
+
+    /// <summary>The product actions and <see cref="Click"/>: what a response's <c>sourceId</c> can be credited with.</summary>
+    public static readonly IReadOnlyList<string> SourcedActions = [.. ProductActions, Click];
 
     /// <summary>The target kind an action requires, if any.</summary>
     public static string? RequiredTarget(string action) => action switch

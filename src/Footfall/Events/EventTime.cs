@@ -16,6 +16,13 @@ public static class EventTime
     /// <summary>Now, normalized.</summary>
     public static DateTime Now(TimeProvider clock) => Normalize(clock.GetUtcNow().UtcDateTime);
 
+    /// <summary>
+    /// <paramref name="time"/> minus <paramref name="span"/>, or the earliest time there is when that would be earlier: a
+    /// window reaching back from a caller's <c>from=0001-01-01</c> is unbounded, not an error.
+    /// </summary>
+    public static DateTime Earlier(DateTime time, TimeSpan span) =>
+        time.Ticks > span.Ticks ? time - span : DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+
     /// <summary>Milliseconds since the Unix epoch.</summary>
     public static long ToUnixMs(DateTime time) => (Normalize(time) - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMillisecond;
 

@@ -32,5 +32,16 @@ public readonly record struct Identifier(IdentifierKind Kind, string Value)
     public override string ToString() => Key;
 }
 
-/// <summary>Two identifiers that belong to the same person.</summary>
-public readonly record struct IdentityLink(Identifier A, Identifier B);
+/// <summary>
+/// Two identifiers that belong to the same person. Through the public paths a link is a claim that
+/// <see cref="LinkRule"/> may refuse; a <see cref="IsMerge"/> link comes from an operator (the secret key) and is
+/// always applied.
+/// </summary>
+public readonly record struct IdentityLink(Identifier A, Identifier B)
+{
+    /// <summary>Whether this is an operator's merge of two persons, applied whatever they hold.</summary>
+    public bool IsMerge { get; init; }
+
+    /// <summary>An operator's merge of the person of <paramref name="a"/> into the person of <paramref name="into"/>.</summary>
+    public static IdentityLink Merge(Identifier a, Identifier into) => new(a, into) { IsMerge = true };
+}

@@ -11,6 +11,8 @@ internal sealed class IdentityGraph
     private readonly Dictionary<long, long> _personOf = new();
     private readonly Dictionary<long, List<long>> _members = new();
     private readonly Dictionary<long, (int Project, string Key)> _keys = new();
+    // Persons holding at least one identifying user id (LinkRule.Identifies): what the link rule asks of a person.
+    private readonly HashSet<long> _identified = new();
 
     /// <summary>The next unused identifier number.</summary>
     public long NextId { get; private set; } = 1;
@@ -27,6 +29,8 @@ internal sealed class IdentityGraph
         if (!_members.TryGetValue(person, out var list))
             _members[person] = list = [];
         list.Add(id);
+        if (LinkRule.Identifies(Identifier.FromKey(key)))
+            _identified.Add(person);
         NextId = Math.Max(NextId, id + 1);
     }
 
@@ -53,6 +57,9 @@ internal sealed class IdentityGraph
     /// <summary>The person an identifier belongs to, or null when it is not known (erased).</summary>
     public long? TryPersonOf(long id) => _personOf.TryGetValue(id, out var person) ? person : null;
 
+    /// <summary>Whether the person holds an identifying user id.</summary>
+    public bool IsIdentified(long person) => _identified.Contains(person);
+
     /// <summary>Every identifier number of a person.</summary>
     public IReadOnlyList<long> Members(long person) => _members.TryGetValue(person, out var list) ? list : [];
 
@@ -75,6 +82,8 @@ internal sealed class IdentityGraph
             _personOf[id] = kept;
         _members[kept].AddRange(moving);
         _members.Remove(absorbed);
+        if (_identified.Remove(absorbed))
+            _identified.Add(kept);
         return (kept, absorbed);
     }
 
@@ -83,6 +92,7 @@ internal sealed class IdentityGraph
     {
         if (!_members.Remove(person, out var list))
             return;
+        _identified.Remove(person);
         foreach (var id in list)
         {
             _personOf.Remove(id);
@@ -98,6 +108,7 @@ internal sealed class IdentityGraph
         _personOf.Clear();
         _members.Clear();
         _keys.Clear();
+        _identified.Clear();
         NextId = 1;
     }
 }

@@ -9,12 +9,15 @@ namespace Footfall.Ingest;
 /// Makes writes durable in groups: requests queue here and wait; one loop takes everything queued (up to a
 /// size, lingering a moment for more), commits it to the store in one transaction, and only then answers every
 /// request in the group. One fsync thus serves many requests. The queue is bounded in events: when full,
-/// <see cref="TryEnqueue"/> says no and the caller answers 503.
+/// <see cref="TryEnqueue"/> says no and the caller answers 503. A request waits at most
+/// <see cref="StoreOptions.Timeout"/> for its commit; one that gave up (deadline, or the client went away) before
+/// its group formed is not committed at all.
 /// </summary>
 public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
 {
     private readonly IEventStore _store;
     private readonly IngestOptions _options;
+    private readonly TimeSpan _deadline;
     private readonly ILogger _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
@@ -23,10 +26,11 @@ public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
     private sealed record Pending(ProjectWrite Write, TaskCompletionSource<WriteOutcome> Done);
 
     /// <summary>Starts the commit loop.</summary>
-    public GroupCommitWriter(IEventStore store, IngestOptions options, ILogger<GroupCommitWriter> logger)
+    public GroupCommitWriter(IEventStore store, IngestOptions options, StoreOptions storeOptions, ILogger<GroupCommitWriter> logger)
     {
         _store = store;
         _options = options;
+        _deadline = storeOptions.Timeout;
         _logger = logger;
         IngestMetrics.ObserveQueue(() => Interlocked.Read(ref _queuedEvents));
         _loop = Task.Run(RunAsync);
@@ -36,11 +40,12 @@ public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
     public long QueuedEvents => Interlocked.Read(ref _queuedEvents);
 
     /// <summary>
-    /// Queues a write; the task completes once it is durable. False when the queue is full or shutting down.
+    /// Queues a write; the task completes once it is durable, or fails with <see cref="StoreUnavailableException"/>
+    /// when the store failed or the deadline passed. False when the queue is full or shutting down.
     /// </summary>
-    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed)
+    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default)
     {
-        var size = Math.Max(1, write.Events.Count + write.Rejected.Count);
+        var size = Size(write);
         if (Interlocked.Add(ref _queuedEvents, size) > _options.MaxQueuedEvents)
         {
             Interlocked.Add(ref _queuedEvents, -size);
@@ -54,8 +59,24 @@ public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
             committed = Task.FromResult(default(WriteOutcome));
             return false;
         }
-        committed = done.Task;
+        committed = WaitAsync(done, cancellationToken);
         return true;
+    }
+
+    private async Task<WriteOutcome> WaitAsync(TaskCompletionSource<WriteOutcome> done, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await done.Task.WaitAsync(_deadline, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Still queued: the loop skips it. Already in a commit: it may be stored yet, and a retry's key finds it.
+            done.TrySetCanceled(CancellationToken.None);
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                throw;
+            throw new StoreUnavailableException($"the events were not committed within {_deadline.TotalSeconds:0.###} s", ex);
+        }
     }
 
     private async Task RunAsync()
@@ -70,13 +91,19 @@ public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
             var opened = Stopwatch.GetTimestamp();
             while (size < _options.MaxCommitEvents && reader.TryRead(out var next))
             {
+                if (next.Done.Task.IsCompleted)
+                {
+                    Interlocked.Add(ref _queuedEvents, -Size(next.Write));
+                    continue;
+                }
                 group.Add(next);
                 size += next.Write.Events.Count + next.Write.Rejected.Count;
                 var left = _options.CommitLinger - Stopwatch.GetElapsedTime(opened);
                 if (size < _options.MaxCommitEvents && left > TimeSpan.Zero && !reader.TryPeek(out _))
                     await LingerAsync(reader, left);
             }
-            await CommitAsync(group, size);
+            if (group.Count > 0)
+                await CommitAsync(group, size);
             group.Clear();
         }
     }
@@ -105,17 +132,20 @@ public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Group commit of {Events} events failed; {Requests} requests get an error", size, group.Count);
+            _logger.LogError(ex, "Group commit of {Events} events failed; {Requests} requests get 503", size, group.Count);
+            var failure = ex as StoreUnavailableException ?? new StoreUnavailableException("the store could not commit the events", ex);
             foreach (var pending in group)
-                pending.Done.TrySetException(new StoreUnavailableException("the store could not commit the events", ex));
+                pending.Done.TrySetException(failure);
         }
         finally
         {
-            Interlocked.Add(ref _queuedEvents, -group.Sum(p => Math.Max(1, p.Write.Events.Count + p.Write.Rejected.Count)));
+            Interlocked.Add(ref _queuedEvents, -group.Sum(p => Size(p.Write)));
             IngestMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             IngestMetrics.CommitSize.Record(size);
         }
     }
+
+    private static int Size(ProjectWrite write) => Math.Max(1, write.Events.Count + write.Rejected.Count);
 
     /// <summary>Stops taking writes and commits everything already queued (the SIGTERM drain).</summary>
     public async ValueTask DisposeAsync()
@@ -124,6 +154,3 @@ public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
         await _loop;
     }
 }
-
-/// <summary>The store failed; the request may be retried (the server answers 503).</summary>
-public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -9,5 +9,5 @@ public interface IIngestWriter
     /// Queues a write; the task completes once it is durable, or fails with <see cref="IngestQueueFullException"/>
     /// or <see cref="StoreUnavailableException"/> (both a 503). False when the queue is full or shutting down.
     /// </summary>
-    bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed);
+    bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default);
 }

@@ -12,6 +12,7 @@ public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies
 {
     /// <summary>Validates, files and commits a batch; returns once the accepted events are durable.</summary>
     /// <exception cref="IngestQueueFullException">The commit queue is full; the client should retry later.</exception>
+    /// <exception cref="StoreUnavailableException">The store failed or missed its deadline; the client should retry later.</exception>
     public async Task<IngestResult> IngestAsync(string projectId, string source, IReadOnlyList<EventCandidate> candidates,
         IReadOnlyList<IdentityLink>? links = null, CancellationToken cancellationToken = default)
     {
@@ -23,7 +24,7 @@ public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];
-            var error = candidate.Error ?? EventValidator.Validate(candidate.Event!) ?? lists.Refuse(candidate.Event!.Action);
+            var error = Refusal(candidate, lists);
             if (error is null)
             {
                 events.Add(candidate.Event!);
@@ -34,8 +35,8 @@ public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies
         }
         // A link is made of the identifiers of an event, which is refused above when one breaks the text rule.
         var storableLinks = links?.Where(l => TextRule.Problem(l.A.Value) is null && TextRule.Problem(l.B.Value) is null).ToList();
-        var write = new ProjectWrite(projectId, events, storableLinks ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? []);
-        if (!writer.TryEnqueue(write, out var committed))
+        var write = new ProjectWrite(projectId, events, storableLinks ?? [], (IReadOnlyList<RejectedEvent>?)rejected ?? [], source);
+        if (!writer.TryEnqueue(write, out var committed, cancellationToken))
             throw new IngestQueueFullException();
         var outcome = await committed;
         IngestMetrics.Accepted.Add(outcome.Accepted, new KeyValuePair<string, object?>("source", source));
@@ -43,8 +44,25 @@ public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies
             IngestMetrics.Duplicates.Add(outcome.Duplicates, new KeyValuePair<string, object?>("source", source));
         if (rejected is not null)
             IngestMetrics.Rejected.Add(rejected.Count, new KeyValuePair<string, object?>("source", source));
-        return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? []);
+        return new IngestResult(outcome.Accepted, outcome.Duplicates, (IReadOnlyList<IngestRejection>?)rejections ?? [], outcome.RefusedLinks);
     }
+
+    /// <summary>What <see cref="IngestAsync"/> would refuse in the batch, and why, without storing anything (the dry run).</summary>
+    public async Task<IReadOnlyList<IngestRejection>> CheckAsync(string projectId, IReadOnlyList<EventCandidate> candidates,
+        CancellationToken cancellationToken = default)
+    {
+        var lists = await policies.GetAsync(projectId, cancellationToken);
+        var rejections = new List<IngestRejection>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (Refusal(candidates[i], lists) is { } error)
+                rejections.Add(new IngestRejection(i, error));
+        }
+        return rejections;
+    }
+
+    private static string? Refusal(EventCandidate candidate, ActionLists lists) =>
+        candidate.Error ?? EventValidator.Validate(candidate.Event!) ?? lists.Refuse(candidate.Event!.Action);
 
     // What is kept aside must itself be safe to store and to read back, whatever the client sent.
     private static RejectedEvent Quarantined(DateTime now, string source, string error, string raw)
@@ -54,17 +72,24 @@ public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies
         return new RejectedEvent(now, source, escaped ? safeError + " (characters that cannot be stored are escaped as \\uXXXX in raw)" : safeError, safeRaw);
     }
 
-    /// <summary>Links identifiers durably, through the same commit queue as events.</summary>
-    public async Task LinkAsync(string projectId, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Links identifiers durably, through the same commit queue as events; false when <see cref="LinkRule"/> refused
+    /// the link (it is then kept aside with its reason).
+    /// </summary>
+    public async Task<bool> LinkAsync(string projectId, string source, IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default)
     {
-        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, []), out var committed))
+        if (!writer.TryEnqueue(new ProjectWrite(projectId, [], links, [], source), out var committed, cancellationToken))
             throw new IngestQueueFullException();
-        await committed.WaitAsync(cancellationToken);
+        return (await committed).RefusedLinks == 0;
     }
 }
 
 /// <summary>What happened to a batch (the body of the ingest response).</summary>
-public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected);
+/// <param name="Accepted">Events stored.</param>
+/// <param name="Duplicates">Events whose id was already stored.</param>
+/// <param name="Rejected">Events refused, by index.</param>
+/// <param name="RefusedLinks">Links between the events' identifiers that the link rule refused (the events are stored).</param>
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestRejection> Rejected, int RefusedLinks = 0);
 
 /// <summary>One refused event: its index in the batch and why.</summary>
 public sealed record IngestRejection(int Index, string Error);

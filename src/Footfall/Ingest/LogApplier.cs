@@ -130,7 +130,7 @@ public sealed class LogApplier
         foreach (var record in _log.ReadFrom(position))
         {
             var entry = record.Decode();
-            writes.Add(new ProjectWrite(entry.ProjectId, entry.Events, entry.Links, entry.Rejected));
+            writes.Add(new ProjectWrite(entry.ProjectId, entry.Events, entry.Links, entry.Rejected, entry.Source));
             events += entry.Events.Count + entry.Rejected.Count;
             next = record.NextPosition;
             if (events >= _options.ApplyBatchEvents)

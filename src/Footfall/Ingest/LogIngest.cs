@@ -71,7 +71,7 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
     public void Start() => Applier.Start();
 
     /// <inheritdoc />
-    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed) => _writer.TryEnqueue(write, out committed);
+    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default) => _writer.TryEnqueue(write, out committed, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

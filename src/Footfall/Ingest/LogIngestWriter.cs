@@ -42,7 +42,7 @@ public sealed class LogIngestWriter : IIngestWriter
     }
 
     /// <inheritdoc />
-    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed)
+    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default)
     {
         var size = Math.Max(1, write.Events.Count + write.Rejected.Count);
         lock (_inFlight)
@@ -68,11 +68,10 @@ public sealed class LogIngestWriter : IIngestWriter
             var (fresh, duplicates) = Reserve(write, reserved);
             if (fresh.Count == 0 && write.Links.Count == 0 && write.Rejected.Count == 0)
                 return new WriteOutcome(0, duplicates);
-            var source = write.Events.Count > 0 ? write.Events[0].Source : write.Rejected.Count > 0 ? write.Rejected[0].Source : EventSources.Native;
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await _log.AppendAsync(new LogEntry(write.ProjectId, source, fresh, write.Links, write.Rejected));
+                await _log.AppendAsync(new LogEntry(write.ProjectId, write.Source, fresh, write.Links, write.Rejected));
                 // The commit that acknowledges is now the log's group fsync.
                 IngestMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 IngestMetrics.CommitSize.Record(fresh.Count + write.Rejected.Count);

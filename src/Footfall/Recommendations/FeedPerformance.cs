@@ -1,3 +1,4 @@
+using Footfall.Analytics.Definitions;
 using Footfall.Events;
 using Footfall.Storage;
 
@@ -6,7 +7,10 @@ namespace Footfall.Recommendations;
 /// <summary>How one feed did in a time range (<c>GET /v1/recommendations/performance</c>).</summary>
 /// <param name="Feed">The feed.</param>
 /// <param name="Responses">Responses served in the range.</param>
-/// <param name="Clicks">Product views in the range carrying a response's id as sourceId, of an item that response recommended.</param>
+/// <param name="Clicks">
+/// Product views and clicks (Attraqt XO's <c>click</c>) in the range carrying a response's id as sourceId, of an item that
+/// response recommended.
+/// </param>
 /// <param name="AddToCarts">Add-to-cart events in the range carrying one of the feed's response ids.</param>
 /// <param name="Purchases">Purchase events in the range carrying one of the feed's response ids.</param>
 /// <param name="Revenue">Σ price x quantity of those purchases.</param>
@@ -16,28 +20,30 @@ public sealed record FeedPerformance(string Feed, long Responses, long Clicks, l
 /// <summary>Attributes sourced events to the feeds whose responses they carry.</summary>
 public static class FeedAttribution
 {
-    /// <summary>How far back a response may have been served and still be credited with an event: 30 days.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromDays(30);
-
-    /// <summary>Per feed (every feed, in <see cref="FeedNames.All"/> order), what its responses led to in [from, to).</summary>
+    /// <summary>
+    /// Per feed (every feed, in <see cref="FeedNames.All"/> order), what its responses led to in [from, to), as
+    /// <see cref="FeedCrediting.Compute"/> defines it.
+    /// </summary>
     public static async Task<IReadOnlyList<FeedPerformance>> ComputeAsync(IEventStore store, string projectId, DateTime from, DateTime to,
         CancellationToken cancellationToken = default)
     {
-        var served = await store.ReadResponsesAsync(projectId, new TimeRange(from - Window, to), cancellationToken);
+        // Responses served after the range still credit events in it (FeedCrediting.Credits): read them all from the window's start.
+        var served = await store.ReadResponsesAsync(projectId, new TimeRange(EventTime.Earlier(from, FeedCrediting.Window), null), cancellationToken);
         var byId = served.ToDictionary(r => r.ResponseId, StringComparer.Ordinal);
         var sourced = await store.ReadProductInteractionsAsync(projectId, new TimeRange(from, to), sourcedOnly: true, cancellationToken);
         var counts = FeedNames.All.ToDictionary(f => f, _ => new long[4], StringComparer.Ordinal);
         var revenue = FeedNames.All.ToDictionary(f => f, _ => 0.0, StringComparer.Ordinal);
         foreach (var r in served)
-            if (r.Time >= from && counts.TryGetValue(r.Feed, out var c))
+            if (r.Time >= from && r.Time < to && counts.TryGetValue(r.Feed, out var c))
                 c[0]++;
         foreach (var e in sourced.Interactions)
         {
-            if (e.SourceId is null || !byId.TryGetValue(e.SourceId, out var response) || !counts.TryGetValue(response.Feed, out var c))
+            if (e.SourceId is null || !byId.TryGetValue(e.SourceId, out var response) || !counts.TryGetValue(response.Feed, out var c)
+                || !FeedCrediting.Credits(response.Time, e.Time))
                 continue;
             switch (e.Action)
             {
-                case BuiltInActions.ProductView when response.Items.Contains(e.Item, StringComparer.Ordinal):
+                case BuiltInActions.ProductView or BuiltInActions.Click when response.Items.Contains(e.Item, StringComparer.Ordinal):
                     c[1]++;
                     break;
                 case BuiltInActions.AddToCart:

@@ -52,8 +52,12 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>The person an identifier belongs to, or null when it was never seen.</summary>
     Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default);
 
-    /// <summary>The person's events, newest first.</summary>
-    Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the person's events, newest first, older than <paramref name="before"/> when given,
+    /// and the cursor of the page after them.
+    /// </summary>
+    Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Sets attributes on the identifier's person; a later value replaces an earlier one.</summary>
     Task SetAttributesAsync(string projectId, Identifier identifier, IReadOnlyDictionary<string, string> attributesJson, CancellationToken cancellationToken = default);
@@ -82,7 +86,8 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>
     /// The project's product interactions (events whose action is one of <see cref="Events.BuiltInActions.ProductActions"/>
     /// and that carry <c>target.product</c>) with time in <paramref name="range"/>, oldest first, each filed under the
-    /// person its identifier belongs to now. With <paramref name="sourcedOnly"/>, only those with a <c>sourceId</c>.
+    /// person its identifier belongs to now. With <paramref name="sourcedOnly"/>, only those with a <c>sourceId</c>,
+    /// and product <see cref="Events.BuiltInActions.Click"/>s as well (<see cref="Events.BuiltInActions.SourcedActions"/>).
     /// Erased persons are gone from it. Models are rebuilt from this in the background, never per request.
     /// </summary>
     Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false, CancellationToken cancellationToken = default);
@@ -94,15 +99,28 @@ public interface IEventStore : IAsyncDisposable
     Task<IReadOnlyList<ServedResponse>> ReadResponsesAsync(string projectId, TimeRange range, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One request's worth of writes for one project.</summary>
+/// <summary>
+/// One request's worth of writes for one project. The store applies it in order: the merges among
+/// <paramref name="Links"/>, then its other links (grouped by <see cref="LinkRule.Groups"/>), then each event with
+/// the link between its user id and guest id; every link but a merge goes through <see cref="LinkRule"/>.
+/// </summary>
+/// <param name="ProjectId">The project.</param>
+/// <param name="Events">Validated events.</param>
+/// <param name="Links">Identifiers named as one person apart from the events' own user and guest ids.</param>
+/// <param name="Rejected">Events refused before the store, kept aside.</param>
+/// <param name="Source">The entry point, recorded with the links the store refuses.</param>
 public sealed record ProjectWrite(
     string ProjectId,
     IReadOnlyList<TrackedEvent> Events,
     IReadOnlyList<IdentityLink> Links,
-    IReadOnlyList<RejectedEvent> Rejected);
+    IReadOnlyList<RejectedEvent> Rejected,
+    string Source = EventSources.Native);
 
 /// <summary>What a commit did with one <see cref="ProjectWrite"/>.</summary>
-public readonly record struct WriteOutcome(int Accepted, int Duplicates);
+/// <param name="Accepted">Events stored.</param>
+/// <param name="Duplicates">Events whose key was already stored.</param>
+/// <param name="RefusedLinks">Link groups <see cref="LinkRule"/> refused (kept aside in the quarantine).</param>
+public readonly record struct WriteOutcome(int Accepted, int Duplicates, int RefusedLinks = 0);
 
 /// <summary>A half-open time range [From, To); a null end is unbounded.</summary>
 public readonly record struct TimeRange(DateTime? From, DateTime? To)

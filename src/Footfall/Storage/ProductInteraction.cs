@@ -6,7 +6,7 @@ namespace Footfall.Storage;
 /// </summary>
 /// <param name="Person">The person the event's identifier belongs to now (links resolved), as an opaque number stable within one read.</param>
 /// <param name="Item">The product (<c>target.product</c>).</param>
-/// <param name="Action">One of <see cref="Events.BuiltInActions.ProductActions"/>.</param>
+/// <param name="Action">One of <see cref="Events.BuiltInActions.ProductActions"/> (of <see cref="Events.BuiltInActions.SourcedActions"/> in a sourced-only read).</param>
 /// <param name="Time">When it happened (UTC).</param>
 /// <param name="Value">For purchases, <c>params.price</c> x <c>params.quantity</c> (quantity 1 when absent); else null.</param>
 /// <param name="SourceId">The event's <c>sourceId</c> (a recommendation responseId when it came from a feed).</param>

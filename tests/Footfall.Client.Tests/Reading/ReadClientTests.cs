@@ -57,6 +57,32 @@ public sealed class ReadClientTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Regression_ActivityHasNoWayPastTheNewest1000_PagesAndReadsEverything()
+    {
+        var who = PersonId.Guest("g-" + Guid.NewGuid().ToString("N"));
+        var reader = server.Reader();
+        await using (var client = new FootfallClient(server.Options()))
+        {
+            for (var i = 0; i < 1205; i++)
+                client.ProductView(who, $"sku-{i}");
+            await client.FlushAsync();
+        }
+
+        var first = await reader.GetActivityPageAsync(who, 1000);
+        Assert.Equal(1000, first.Events.Count);
+        Assert.NotNull(first.Next);
+        var second = await reader.GetActivityPageAsync(who, 1000, first.Next);
+        Assert.Equal(205, second.Events.Count);
+        Assert.Null(second.Next);
+
+        var all = new List<ActivityEvent>();
+        await foreach (var e in reader.ReadActivityAsync(who, pageSize: 500))
+            all.Add(e);
+        Assert.Equal(1205, all.Select(e => e.Target!["product"]).Distinct().Count());
+        Assert.Equal(first.Events.Concat(second.Events).Select(e => e.Target!["product"]), all.Select(e => e.Target!["product"]));
+    }
+
+    [Fact]
     public async Task A_wrong_secret_key_throws_with_the_status_and_the_servers_message()
     {
         var reader = new FootfallReadClient(new HttpClient(), server.Options(o => o.SecretKey = "wrong"));

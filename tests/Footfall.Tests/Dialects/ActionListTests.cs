@@ -81,4 +81,24 @@ public sealed class ActionListTests(FootfallFactory factory) : IClassFixture<Foo
         Assert.Equal(1, Json(batchText).GetProperty("accepted").GetInt32());
         Assert.Contains("allow list", Json(batchText).GetProperty("rejected")[0].GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task Regression_ValidateSkipsTheActionLists()
+    {
+        var project = await ProjectWithListsAsync([], ["secret.action"]);
+        using var http = project.Ingest();
+        var response = await http.PostAsJsonAsync("/v1/events/validate", new object[]
+        {
+            new { action = "secret.action", userId = "u" },
+            new { action = "fine", userId = "u" },
+        });
+        var result = Json(await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, result.GetProperty("accepted").GetInt32());
+        var rejection = Assert.Single(result.GetProperty("rejected").EnumerateArray());
+        Assert.Equal((0, "action 'secret.action' is in the project's deny list"),
+            (rejection.GetProperty("index").GetInt32(), rejection.GetProperty("error").GetString()));
+        // A dry run stores nothing, not even in quarantine.
+        Assert.Empty((await project.GetAsync("/v1/rejected?limit=10")).GetProperty("rejected").EnumerateArray());
+    }
 }

@@ -140,20 +140,23 @@ public sealed class PersonalizeApiTests(FootfallFactory factory) : IClassFixture
             var (response, body) = await SendAsync(http, HttpMethod.Patch, "/personalize/user-attributes", json, ("X-Project-Uid", project.Id), (UidHeader, uid));
             Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         }
+        // The anonymous uid is one the manifest minted: a made-up uid would be a user id of its own.
+        var (manifest, _) = await SendAsync(http, HttpMethod.Get, "/personalize/manifest", null, ("X-Project-Uid", project.Id));
+        var anon = manifest.Headers.GetValues(UidHeader).Single();
         await Patch("known", "{\"plan\":\"free\",\"country\":\"de\"}");
         await Patch("known", "{\"plan\":\"pro\"}");
-        await Patch("anon", "{\"plan\":\"trial\",\"age\":30}");
+        await Patch(anon, "{\"plan\":\"trial\",\"age\":30}");
         var attributes = (await project.GetAsync("/v1/people?userId=known")).GetProperty("person").GetProperty("attributes");
         Assert.Equal("pro", attributes.GetProperty("plan").GetString());
 
         var (merged, mergeBody) = await SendAsync(http, HttpMethod.Post, "/personalize/user-attributes/actions/merge",
-            "{\"sourceUserUid\":\"anon\",\"targetUserUid\":\"known\"}", ("X-Project-Uid", project.Id));
+            $"{{\"sourceUserUid\":\"{anon}\",\"targetUserUid\":\"known\"}}", ("X-Project-Uid", project.Id));
         Assert.True(merged.StatusCode == HttpStatusCode.OK, mergeBody);
         var person = (await project.GetAsync("/v1/people?userId=known")).GetProperty("person");
         Assert.Equal("trial", person.GetProperty("attributes").GetProperty("plan").GetString());
         Assert.Equal(30, person.GetProperty("attributes").GetProperty("age").GetInt32());
         Assert.Equal("de", person.GetProperty("attributes").GetProperty("country").GetString());
-        Assert.Contains("anon", person.GetProperty("identifiers").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        Assert.Contains(anon, person.GetProperty("identifiers").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
 
         var (bad, badBody) = await SendAsync(http, HttpMethod.Post, "/personalize/user-attributes/actions/merge",
             "{\"sourceUserUid\":\"anon\"}", ("X-Project-Uid", project.Id));
@@ -162,5 +165,26 @@ public sealed class PersonalizeApiTests(FootfallFactory factory) : IClassFixture
         var (notObject, notObjectBody) = await SendAsync(http, HttpMethod.Patch, "/personalize/user-attributes", "[1]", ("X-Project-Uid", project.Id), (UidHeader, "x"));
         Assert.Equal(HttpStatusCode.BadRequest, notObject.StatusCode);
         Assert.Contains("JSON object", notObjectBody);
+    }
+
+    [Fact]
+    public async Task A_merge_of_two_identified_uids_is_refused_and_kept_aside()
+    {
+        var project = await factory.CreateProjectAsync();
+        using var http = factory.CreateClient();
+        foreach (var uid in new[] { "customer-1", "customer-2" })
+        {
+            var (patched, body) = await SendAsync(http, HttpMethod.Patch, "/personalize/user-attributes", "{\"plan\":\"pro\"}",
+                ("X-Project-Uid", project.Id), (UidHeader, uid));
+            Assert.True(patched.StatusCode == HttpStatusCode.OK, body);
+        }
+        var (merged, mergeBody) = await SendAsync(http, HttpMethod.Post, "/personalize/user-attributes/actions/merge",
+            "{\"sourceUserUid\":\"customer-2\",\"targetUserUid\":\"customer-1\"}", ("X-Project-Uid", project.Id));
+        Assert.Equal(HttpStatusCode.Conflict, merged.StatusCode);
+        Assert.Contains("/v1/people/merge", mergeBody);
+        var person = (await project.GetAsync("/v1/people?userId=customer-1")).GetProperty("person");
+        Assert.Equal(["customer-1"], person.GetProperty("identifiers").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        var rejected = (await project.GetAsync("/v1/rejected")).GetProperty("rejected");
+        Assert.Equal("personalize", Assert.Single(rejected.EnumerateArray()).GetProperty("source").GetString());
     }
 }

@@ -158,6 +158,36 @@ public sealed class ExperienceAndPeopleApiTests : IClassFixture<FootfallFactory>
     }
 
     [Fact]
+    public async Task Regression_ActivityHasNoWayPastTheNewest1000_NextCursorPagesAndExportHasEverything()
+    {
+        var project = await _factory.CreateProjectAsync();
+        for (var batch = 0; batch < 3; batch++)
+            await project.TrackAsync(Enumerable.Range(0, 1000).Select(i => (object)new
+            {
+                action = "page_view", guestId = "busy", target = new { page = $"p{batch * 1000 + i}" }, time = T0.AddSeconds(batch * 1000 + i).ToString("O"),
+            }).ToArray());
+        var pages = new List<string>();
+        string? next = null;
+        do
+        {
+            var page = await project.GetAsync("/v1/people/activity?guestId=busy&limit=1000" + (next is null ? "" : "&before=" + Uri.EscapeDataString(next)));
+            pages.AddRange(page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("target").GetProperty("page").GetString()!));
+            next = page.TryGetProperty("next", out var cursor) ? cursor.GetString() : null;
+        }
+        while (next is not null);
+        Assert.Equal(Enumerable.Range(0, 3000).Reverse().Select(i => $"p{i}"), pages);
+
+        var export = await project.GetAsync("/v1/people/export?guestId=busy");
+        Assert.Equal(pages, export.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("target").GetProperty("page").GetString()!));
+        Assert.Equal(3000, export.GetProperty("eventCount").GetInt64());
+
+        using var reader = project.Reader();
+        var bad = await reader.GetAsync("/v1/people/activity?guestId=busy&before=not-a-cursor");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("before", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Identify_and_people_reads_reject_bad_input_with_400()
     {
         var project = await _factory.CreateProjectAsync();

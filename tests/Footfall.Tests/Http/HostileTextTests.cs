@@ -159,7 +159,7 @@ public sealed class HostileTextTests(FootfallFactory factory) : IClassFixture<Fo
             ("X-Project-Uid", project.Id), ("X-CS-Personalize-User-Uid", uid));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(message, Json(text).GetProperty("error").GetString());
-        Assert.Matches("^[0-9a-f]{32}$", response.Headers.GetValues("X-CS-Personalize-User-Uid").Single());
+        Assert.Matches("^anon_[0-9a-f]{32}$", response.Headers.GetValues("X-CS-Personalize-User-Uid").Single());
     }
 
     [Fact]

@@ -28,6 +28,11 @@ public sealed class OperationsApiTests : IClassFixture<FootfallFactory>
             Assert.Contains($"\"{path}\"", document);
         Assert.Contains("\"IngestResult\"", document);
         Assert.Contains("\"ExperienceResults\"", document);
+        // Query records bound with [AsParameters] appear under their wire names, activity's cursor among them.
+        using var parsed = System.Text.Json.JsonDocument.Parse(document);
+        var activity = parsed.RootElement.GetProperty("paths").GetProperty("/v1/people/activity").GetProperty("get").GetProperty("parameters");
+        Assert.Equal(["userId", "guestId", "limit", "before"], activity.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Contains("\"ActivityAnswer\"", document);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/docs")).StatusCode);
     }
 

@@ -16,7 +16,7 @@ public sealed class GroupCommitWriterTests
     public async Task Requests_queued_during_a_commit_share_the_next_commit()
     {
         var store = GatedStore.Create();
-        await using var writer = new GroupCommitWriter(store, new IngestOptions(), NullLogger<GroupCommitWriter>.Instance);
+        await using var writer = new GroupCommitWriter(store, new IngestOptions(), new StoreOptions(), NullLogger<GroupCommitWriter>.Instance);
         Assert.True(writer.TryEnqueue(Write(1), out var first));
         await GatedStore.Of(store).Started.Task; // the first commit is in progress and held
         var later = Enumerable.Range(0, 3).Select(_ => writer.TryEnqueue(Write(2), out var t) ? t : throw new InvalidOperationException()).ToList();
@@ -31,7 +31,7 @@ public sealed class GroupCommitWriterTests
     public async Task A_full_queue_refuses_instead_of_growing()
     {
         var store = GatedStore.Create();
-        await using var writer = new GroupCommitWriter(store, new IngestOptions { MaxQueuedEvents = 1000 }, NullLogger<GroupCommitWriter>.Instance);
+        await using var writer = new GroupCommitWriter(store, new IngestOptions { MaxQueuedEvents = 1000 }, new StoreOptions(), NullLogger<GroupCommitWriter>.Instance);
         Assert.True(writer.TryEnqueue(Write(1000), out var first));
         await GatedStore.Of(store).Started.Task;
         Assert.False(writer.TryEnqueue(Write(1), out _));
@@ -40,6 +40,25 @@ public sealed class GroupCommitWriterTests
         Assert.Equal(1000, (await first).Accepted);
         Assert.True(writer.TryEnqueue(Write(1), out var after));
         Assert.Equal(1, (await after).Accepted);
+    }
+
+    [Fact]
+    public async Task A_request_past_its_deadline_answers_unavailable_and_is_not_committed_later()
+    {
+        var store = GatedStore.Create();
+        await using var writer = new GroupCommitWriter(store, new IngestOptions(), new StoreOptions { Timeout = TimeSpan.FromMilliseconds(200) },
+            NullLogger<GroupCommitWriter>.Instance);
+        Assert.True(writer.TryEnqueue(Write(1), out var held));
+        await GatedStore.Of(store).Started.Task; // the first commit hangs, as on a paused store
+        Assert.True(writer.TryEnqueue(Write(2), out var waiting));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => waiting);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => held);
+        GatedStore.Of(store).Release();
+        Assert.True(writer.TryEnqueue(Write(3), out var next));
+        Assert.Equal(3, (await next).Accepted);
+        // The abandoned request never reached the store; the held one was already in a commit.
+        Assert.Equal([1, 1], GatedStore.Of(store).CommitSizes);
+        Assert.Equal(0, writer.QueuedEvents);
     }
 
     /// <summary>A store whose first commit waits until released; it records each commit's request count.</summary>

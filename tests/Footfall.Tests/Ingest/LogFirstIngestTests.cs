@@ -128,7 +128,7 @@ public sealed class LogFirstIngestTests
             await store.InitializeAsync();
             await store.ApplyAsync([write], 100);
             Assert.Equal(100, await store.AppliedPositionAsync());
-            Assert.Single(await store.GetActivityAsync("p1", Footfall.Identity.Identifier.User("u1"), 10));
+            Assert.Single((await store.GetActivityAsync("p1", Footfall.Identity.Identifier.User("u1"), 10)).Events);
         }
     }
 

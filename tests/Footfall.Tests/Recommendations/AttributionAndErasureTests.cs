@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using static Footfall.Tests.Recommendations.Recs;
 
 namespace Footfall.Tests.Recommendations;
@@ -40,6 +41,30 @@ public sealed class AttributionAndErasureTests(RecsFixture fixture) : IClassFixt
         Assert.Equal(1, feeds["recently-viewed"].GetProperty("responses").GetInt64());
         Assert.Equal(0, feeds["recently-viewed"].GetProperty("clicks").GetInt64());
         Assert.Equal(0, feeds["personal"].GetProperty("responses").GetInt64());
+    }
+
+    [Fact]
+    public async Task Regression_CrownpeakClickWithSourceId_CountsAsAClick()
+    {
+        var project = await fixture.Factory.CreateProjectAsync();
+        await project.TrackAsync(View("p1", "hot", Hours(3)), View("p2", "hot", Hours(3)), View("p2", "warm", Hours(3)));
+        await fixture.RefreshAsync(project);
+        var responseId = (await project.GetAsync("/v1/recommendations/trending")).GetProperty("responseId").GetString()!;
+
+        // Exactly what @attraqt/activity sends for a click on a recommended product.
+        object Click(string product, string? sourceId) => new
+        {
+            action = "click", target = new { product }, sourceId,
+            user = new { identities = new { sessionId = "xo-session" }, segments = Array.Empty<string>(), traits = new { } },
+        };
+        using var http = project.Factory.CreateClient();
+        var response = await http.PostAsJsonAsync($"/collect/{project.Id}",
+            new[] { Click("warm", responseId), Click("not-shown", responseId), Click("hot", null) });
+        response.EnsureSuccessStatusCode();
+
+        var report = await project.GetAsync($"/v1/recommendations/performance?from={Uri.EscapeDataString(Ago(Days(1)))}");
+        var trending = report.GetProperty("feeds").EnumerateArray().Single(f => f.GetProperty("feed").GetString() == "trending");
+        Assert.Equal(1, trending.GetProperty("clicks").GetInt64());
     }
 
     [Fact]

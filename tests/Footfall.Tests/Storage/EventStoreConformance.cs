@@ -10,7 +10,7 @@ namespace Footfall.Tests.Storage;
 /// The behaviour every <see cref="IEventStore"/> must have (CONTRACT §3-§5), run against each implementation by a
 /// subclass that supplies a fresh, empty store. A store that passes is interchangeable with the others.
 /// </summary>
-public abstract class EventStoreConformance : IAsyncLifetime
+public abstract partial class EventStoreConformance : IAsyncLifetime
 {
     /// <summary>A fixed instant far from any day or month boundary.</summary>
     protected static readonly DateTime T0 = new(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
@@ -84,6 +84,9 @@ public abstract class EventStoreConformance : IAsyncLifetime
     protected async Task<WriteOutcome> CommitAsync(TrackedEvent[] events, IdentityLink[] links, RejectedEvent[]? rejected = null) =>
         (await Store.CommitAsync([new ProjectWrite(ProjectId, events, links, rejected ?? [])]))[0];
 
+    protected async Task<IReadOnlyList<TrackedEvent>> ActivityAsync(string projectId, Identifier who, int limit) =>
+        (await Store.GetActivityAsync(projectId, who, limit)).Events;
+
     protected Task LinkAsync(Identifier a, Identifier b) => CommitAsync([], [new IdentityLink(a, b)]);
 
     protected async Task<Dictionary<string, VariantCounts>> ResultsAsync(int days = 30, TimeRange range = default) =>
@@ -125,7 +128,7 @@ public abstract class EventStoreConformance : IAsyncLifetime
         Assert.Equal(new WriteOutcome(2, 1), await CommitAsync(Buy(T0, "u1", key: "k1"), Buy(T0, "u1", key: "k1"), Buy(T0, "u1")));
         Assert.Equal(new WriteOutcome(1, 1), await CommitAsync(Buy(T0.AddMinutes(1), "u1", key: "k1"), Buy(T0, "u1", key: "k2")));
         Assert.Equal(3, (await Store.FindPersonAsync(ProjectId, Identifier.User("u1")))!.EventCount);
-        Assert.Equal(3, (await Store.GetActivityAsync(ProjectId, Identifier.User("u1"), 50)).Count);
+        Assert.Equal(3, (await ActivityAsync(ProjectId, Identifier.User("u1"), 50)).Count);
     }
 
     [Fact]
@@ -174,9 +177,10 @@ public abstract class EventStoreConformance : IAsyncLifetime
         await LinkAsync(Identifier.Guest("g3"), Identifier.User("u2"));
         Assert.Equal(3, (await ResultsAsync())["1"].Impressions);
         await LinkAsync(Identifier.User("u2"), Identifier.Guest("g2"));
-        await LinkAsync(Identifier.Guest("g2"), Identifier.User("u1"));
+        // Two identified persons become one only through an operator's merge (the link rule refuses a plain link).
+        await CommitAsync([], [IdentityLink.Merge(Identifier.User("u2"), Identifier.User("u1"))]);
         Assert.Equal(1, (await ResultsAsync())["1"].Impressions);
-        Assert.Equal(3, (await Store.GetActivityAsync(ProjectId, Identifier.Guest("g3"), 50)).Count);
+        Assert.Equal(3, (await ActivityAsync(ProjectId, Identifier.Guest("g3"), 50)).Count);
     }
 
     [Fact]
@@ -258,14 +262,61 @@ public abstract class EventStoreConformance : IAsyncLifetime
         await CommitAsync(Ev("a", T0, guest: "g1", label: "first"), Ev("b", T0.AddMinutes(2), user: "u1"),
             Ev("c", T0.AddMinutes(1), guest: "g1", label: "tie-1"), Ev("d", T0.AddMinutes(1), guest: "g1", label: "tie-2"));
         await LinkAsync(Identifier.Guest("g1"), Identifier.User("u1"));
-        var all = await Store.GetActivityAsync(ProjectId, Identifier.User("u1"), 50);
+        var all = await ActivityAsync(ProjectId, Identifier.User("u1"), 50);
         // Equal times come back latest-stored first.
         Assert.Equal(["b", "d", "c", "a"], all.Select(e => e.Action));
         var first = all[^1];
         Assert.Equal(("first", T0, "g1", (string?)null, "native"), (first.Label, first.Time, first.GuestId, first.UserId, first.Source));
-        Assert.Equal(["b", "d"], (await Store.GetActivityAsync(ProjectId, Identifier.Guest("g1"), 2)).Select(e => e.Action));
-        Assert.Empty(await Store.GetActivityAsync(ProjectId, Identifier.User("nobody"), 50));
+        Assert.Equal(["b", "d"], (await ActivityAsync(ProjectId, Identifier.Guest("g1"), 2)).Select(e => e.Action));
+        Assert.Empty(await ActivityAsync(ProjectId, Identifier.User("nobody"), 50));
         Assert.Null(await Store.FindPersonAsync(ProjectId, Identifier.User("nobody")));
+    }
+
+    [Fact]
+    public async Task Regression_ActivityHasNoWayPastTheNewest1000_PagesByCursor()
+    {
+        // 2,500 events, many sharing one millisecond, so pages must split runs of equal times without losing or repeating one.
+        var events = Enumerable.Range(0, 2500).Select(i => Ev("a", T0.AddMilliseconds(i / 7), guest: "g1", label: $"e{i}")).ToArray();
+        await CommitAsync(events[..1200]);
+        await CommitAsync(events[1200..]);
+        var seen = new List<string>();
+        ActivityCursor? next = null;
+        var pages = 0;
+        do
+        {
+            var page = await Store.GetActivityAsync(ProjectId, Identifier.Guest("g1"), 1000, next);
+            seen.AddRange(page.Events.Select(e => e.Label!));
+            next = page.Next;
+            pages++;
+        }
+        while (next is not null);
+        Assert.Equal(3, pages);
+        // Newest first; among equal times, latest stored first: exactly the reverse of the order they were stored in.
+        Assert.Equal(events.Select(e => e.Label!).Reverse(), seen);
+
+        // A last page that is exactly full says there is nothing after it.
+        Assert.Null((await Store.GetActivityAsync(ProjectId, Identifier.Guest("g1"), 2500)).Next);
+        Assert.NotNull((await Store.GetActivityAsync(ProjectId, Identifier.Guest("g1"), 2499)).Next);
+    }
+
+    [Fact]
+    public async Task Activity_pages_are_stable_while_events_arrive()
+    {
+        await CommitAsync(Enumerable.Range(0, 10).Select(i => Ev("a", T0.AddMinutes(i), guest: "g1", label: $"old{i}")).ToArray());
+        var first = await Store.GetActivityAsync(ProjectId, Identifier.Guest("g1"), 4);
+        Assert.Equal(["old9", "old8", "old7", "old6"], first.Events.Select(e => e.Label));
+        // Between pages: newer events, events at the cursor's own time, and older ones (a late upload) arrive.
+        await CommitAsync(Ev("a", T0.AddMinutes(20), guest: "g1", label: "newer"), Ev("a", T0.AddMinutes(6), guest: "g1", label: "same-time"),
+            Ev("a", T0.AddMinutes(-1), guest: "g1", label: "late"));
+        var rest = new List<string>();
+        for (var next = first.Next; next is not null;)
+        {
+            var page = await Store.GetActivityAsync(ProjectId, Identifier.Guest("g1"), 4, next);
+            rest.AddRange(page.Events.Select(e => e.Label!));
+            next = page.Next;
+        }
+        // Nothing shown repeats, nothing older is skipped; what arrived after the cursor's position is not shown again.
+        Assert.Equal(["old5", "old4", "old3", "old2", "old1", "old0", "late"], rest);
     }
 
     [Fact]
@@ -274,7 +325,7 @@ public abstract class EventStoreConformance : IAsyncLifetime
         var e = Ev("product_view", T0.AddMilliseconds(123), user: "u\t1", guest: "g'1", key: "k\\1", product: "sku \"1\"", label: "line\nbreak")
             with { ParamsJson = """{"a":"é\\n"}""", Source = EventSources.Crownpeak };
         await CommitAsync(e);
-        var back = Assert.Single(await Store.GetActivityAsync(ProjectId, Identifier.User("u\t1"), 10));
+        var back = Assert.Single(await ActivityAsync(ProjectId, Identifier.User("u\t1"), 10));
         Assert.Equal(e with { Target = null }, back with { Target = null });
         Assert.Equal(e.Target, back.Target);
         var person = await Store.FindPersonAsync(ProjectId, Identifier.Guest("g'1"));
@@ -305,7 +356,7 @@ public abstract class EventStoreConformance : IAsyncLifetime
 
         Assert.Null(await Store.FindPersonAsync(ProjectId, Identifier.User("u1")));
         Assert.Null(await Store.FindPersonAsync(ProjectId, Identifier.Guest("g1")));
-        Assert.Empty(await Store.GetActivityAsync(ProjectId, Identifier.User("u1"), 50));
+        Assert.Empty(await ActivityAsync(ProjectId, Identifier.User("u1"), 50));
         var results = await ResultsAsync();
         Assert.Equal(1, results["0"].Impressions);
         Assert.Equal(default, Purchases(results, "0"));
@@ -389,6 +440,20 @@ public abstract class EventStoreConformance : IAsyncLifetime
         Assert.Equal([("sku-1", "r_a", (double?)null), ("sku-1", "r_a", 5.0)], set.Interactions.Select(r => (r.Item, r.SourceId!, r.Value)));
         Assert.Equal(["u:u1", "u:u2"], set.PersonOfIdentifier.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(3, (await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All)).Interactions.Count);
+    }
+
+    [Fact]
+    public async Task Regression_CrownpeakClickWithSourceId_IsReadAsASourcedInteraction()
+    {
+        await CommitAsync(
+            Product(BuiltInActions.Click, T0, "sku-1", "u1", source: "r_a"),
+            // Not sourced, or not on a product: nothing to credit.
+            Product(BuiltInActions.Click, T0.AddMinutes(1), "sku-2", "u1"),
+            Ev(BuiltInActions.Click, T0.AddMinutes(2), "u1") with { SourceId = "r_a", Target = new Dictionary<string, string> { ["banner"] = "b" } });
+        var sourced = await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All, sourcedOnly: true);
+        Assert.Equal([(BuiltInActions.Click, "sku-1", "r_a")], sourced.Interactions.Select(r => (r.Action, r.Item, r.SourceId!)));
+        // Models learn from the product view a click leads to, not from the click.
+        Assert.Empty((await Store.ReadProductInteractionsAsync(ProjectId, TimeRange.All)).Interactions);
     }
 
     [Fact]

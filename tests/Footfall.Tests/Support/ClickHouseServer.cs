@@ -7,12 +7,14 @@ namespace Footfall.Tests.Support;
 /// <summary>
 /// A real <c>clickhouse-server</c> process on free loopback ports, its data in a temp folder, configured by a file
 /// written there. One per test collection (<see cref="ClickHouseCollection"/>); each test uses its own database.
+/// Fault tests own one and kill (<c>kill -9</c>), restart (same ports, same data) or pause (SIGSTOP) it.
 /// Killed by PID on dispose.
 /// </summary>
 public sealed class ClickHouseServer : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
     private Process? _process;
+    private string _config = "";
 
     /// <summary>The HTTP port.</summary>
     public int HttpPort { get; private set; }
@@ -29,7 +31,7 @@ public sealed class ClickHouseServer : IAsyncLifetime
         foreach (var dir in new[] { "data", "tmp", "log" })
             Directory.CreateDirectory(Path.Combine(_folder.Path, dir));
         File.Copy("/etc/clickhouse-server/users.xml", Path.Combine(_folder.Path, "users.xml"));
-        var config = Path.Combine(_folder.Path, "config.xml");
+        var config = _config = Path.Combine(_folder.Path, "config.xml");
         // <yandex> is the root 18.16 expects; current servers still accept it.
         await File.WriteAllTextAsync(config, $"""
             <yandex>
@@ -45,9 +47,42 @@ public sealed class ClickHouseServer : IAsyncLifetime
               <mark_cache_size>268435456</mark_cache_size>
             </yandex>
             """);
+        await StartAsync();
+    }
+
+    /// <summary>kill -9, no shutdown: whatever ClickHouse had not finished writing is gone.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+            _process.Kill();
+        _process?.WaitForExit();
+    }
+
+    /// <summary>Starts the server again on the same ports and data folder (after <see cref="Kill"/>).</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        await StartAsync();
+    }
+
+    /// <summary>SIGSTOP: the server keeps its sockets but answers nothing until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(19);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal(18);
+
+    private void Signal(int signal)
+    {
+        if (Posix.Kill(_process!.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
+    }
+
+    private async Task StartAsync()
+    {
         var (file, args) = Executable();
         var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder.Path };
-        foreach (var a in args.Append($"--config-file={config}"))
+        foreach (var a in args.Append($"--config-file={_config}"))
             info.ArgumentList.Add(a);
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, _) => { };
@@ -109,12 +144,19 @@ public sealed class ClickHouseServer : IAsyncLifetime
     {
         if (_process is { HasExited: false })
         {
+            Resume();
             _process.Kill();
             _process.WaitForExit();
         }
         _process?.Dispose();
         _folder.Dispose();
         return Task.CompletedTask;
+    }
+
+    private static class Posix
+    {
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static extern int Kill(int pid, int signal);
     }
 }
 

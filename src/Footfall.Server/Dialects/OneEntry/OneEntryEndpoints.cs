@@ -1,5 +1,4 @@
 using Footfall.Events;
-using Footfall.Identity;
 using Footfall.Ingest;
 using Footfall.Projects;
 using Footfall.Server.Dialects.OneEntry;
@@ -34,13 +33,12 @@ public static class OneEntryEndpoints
             var (trackedEvent, readError) = textError is null ? OneEntryActivityReader.Read(body, guestId, userId, EventTime.Now(clock)) : (null, null);
             if (readError is not null)
                 return ApiError.BadRequest(readError);
-            // Text the rule refuses is kept aside like any refused event; a shape error is only answered.
+            // Text the rule refuses is kept aside like any refused event; a shape error is only answered. The event
+            // carries both headers' ids, so the store links them as it links any event's pair.
             var candidate = textError is null ? EventCandidate.Of(trackedEvent!, body) : EventCandidate.Invalid(textError, body);
-            IReadOnlyList<IdentityLink>? links = guestId is not null && userId is not null
-                ? [new IdentityLink(Identifier.Guest(guestId), Identifier.User(userId))] : null;
             return await IngestProject.RunAsync(context, async () =>
             {
-                var result = await pipeline.IngestAsync(project!.Id, EventSources.OneEntry, [candidate], links, context.RequestAborted);
+                var result = await pipeline.IngestAsync(project!.Id, EventSources.OneEntry, [candidate], null, context.RequestAborted);
                 // One event per request: a refusal (an action list, a field rule) is the request's answer. The event is kept aside.
                 return result.Rejected.Count > 0 ? ApiError.BadRequest(result.Rejected[0].Error) : Results.Ok(true);
             });

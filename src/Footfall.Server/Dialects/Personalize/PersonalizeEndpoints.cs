@@ -31,15 +31,17 @@ public static class PersonalizeEndpoints
         group.MapGet("/manifest", ManifestAsync).WithSummary("The user's active variants (sticky, weighted)");
         group.MapPost("/events", EventsAsync).WithSummary("Impressions and events");
         group.MapPatch("/user-attributes", SetAttributesAsync).WithSummary("Set attributes on the user");
-        group.MapPost("/user-attributes/actions/merge", MergeAsync).WithSummary("Link two user uids; the source's attributes win");
+        group.MapPost("/user-attributes/actions/merge", MergeAsync)
+            .WithSummary("Link two user uids under the link rule (an anonymous uid into a user); the source's attributes win");
     }
 
     private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IEventStore store)
     {
         // The uid header goes on every answer, errors included, so a client always leaves with a uid.
+        // A minted uid is anonymous (AnonymousUid): the visitor's sign-in may merge it into the real user.
         var sent = UserUid(context);
         var sentError = sent is null ? null : UidError(sent);
-        var userUid = sent is not null && sentError is null ? sent : Guid.NewGuid().ToString("N");
+        var userUid = sent is not null && sentError is null ? sent : AnonymousUid.Mint();
         context.Response.Headers[UserUidHeader] = userUid;
         if (sentError is not null)
             return ApiError.BadRequest(sentError);
@@ -141,8 +143,8 @@ public static class PersonalizeEndpoints
                 // Personalize documents that the anonymous source's attributes win: the store keeps the latest
                 // value, so the source's are written again after the link, which makes them the latest.
                 var sourceAttributes = (await store.FindPersonAsync(project!.Id, source, context.RequestAborted))?.AttributesJson;
-                if (source != target)
-                    await pipeline.LinkAsync(project.Id, [new IdentityLink(source, target)], context.RequestAborted);
+                if (source != target && !await pipeline.LinkAsync(project.Id, EventSources.Personalize, [new IdentityLink(source, target)], context.RequestAborted))
+                    return ApiError.Conflict(LinkRule.RefusedReason);
                 if (sourceAttributes is { Count: > 0 })
                     await store.SetAttributesAsync(project.Id, source, sourceAttributes, context.RequestAborted);
                 return Results.Ok(new { merged = true });

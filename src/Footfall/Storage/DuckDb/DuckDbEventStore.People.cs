@@ -44,22 +44,34 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<TrackedEvent>> GetActivityAsync(string projectId, Identifier identifier, int limit, CancellationToken cancellationToken = default)
+    public async Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
+        CancellationToken cancellationToken = default)
     {
         if (Resolve(projectId, identifier) is not var (project, person))
-            return [];
+            return new ActivityPage([], null);
+        var args = new List<(string, object?)> { ("p", project), ("person", person), ("n", (long)limit + 1) };
+        if (before is { } cursor)
+            args.AddRange([("ct", EventTime.FromUnixMs(cursor.TimeMs)), ("cs", cursor.Order)]);
         await using var connection = await OpenReadAsync(cancellationToken);
+        // seq orders events of equal time and is unique, so (time, seq) is a position no later insert can take.
         using var reader = Query(connection,
             $"""
             SELECT event_key, action, time, received_at, user_id, guest_id, session_id, experience, variant, target,
-                   source_id, label, params, source
-            FROM events WHERE project = $p AND ident IN ({PersonIdents}) ORDER BY time DESC, seq DESC LIMIT $n
+                   source_id, label, params, source, seq
+            FROM events WHERE project = $p AND ident IN ({PersonIdents})
+              {(before is null ? "" : "AND (time < $ct OR (time = $ct AND seq < $cs))")}
+            ORDER BY time DESC, seq DESC LIMIT $n
             """,
-            ("p", project), ("person", person), ("n", limit));
+            args.ToArray());
         var list = new List<TrackedEvent>();
-        while (reader.Read())
+        long lastSeq = 0;
+        while (list.Count < limit && reader.Read())
+        {
             list.Add(ReadEvent(reader));
-        return list;
+            lastSeq = reader.GetInt64(14);
+        }
+        var more = list.Count == limit && reader.Read();
+        return new ActivityPage(list, more ? ActivityCursor.After(list[^1], lastSeq) : null);
     }
 
     private static TrackedEvent ReadEvent(DbDataReader r) => new()

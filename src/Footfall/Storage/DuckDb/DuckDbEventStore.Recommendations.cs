@@ -7,8 +7,10 @@ public sealed partial class DuckDbEventStore
 {
     // Actions are inlined (a fixed, known set) so DuckDB can prune on them; prices come out of params in SQL so
     // only one double per purchase crosses into .NET instead of the whole JSON text.
-    private static readonly string[] ProductActionArray = BuiltInActions.ProductActions.ToArray();
-    private static readonly string ProductActionList = string.Join(", ", ProductActionArray.Select(a => $"'{a}'"));
+    // SourcedActions starts with the product actions, so one index maps both lists back to their names.
+    private static readonly string[] SourcedActionArray = BuiltInActions.SourcedActions.ToArray();
+    private static readonly string ProductActionList = string.Join(", ", BuiltInActions.ProductActions.Select(a => $"'{a}'"));
+    private static readonly string SourcedActionList = string.Join(", ", SourcedActionArray.Select(a => $"'{a}'"));
 
     /// <inheritdoc />
     public async Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
@@ -21,14 +23,15 @@ public sealed partial class DuckDbEventStore
         var rows = new List<ProductInteraction>();
         var persons = new HashSet<long>();
         // Only the columns the models need cross into .NET, each in its cheapest form: the identifier number (resolved
-        // to its person in memory below, no join), the action as its index in ProductActions, and params.category parsed
+        // to its person in memory below, no join), the action as its index in SourcedActions, and params.category parsed
         // only from the params that can hold it: a "category" key is spelled out in the text or hides behind a \u escape.
+        var actions = sourcedOnly ? SourcedActionList : ProductActionList;
         // TRY: params stored before the text rule may not parse (a lone surrogate escape); that row then carries no
         // price or category instead of failing every refresh of the project (and putting the params text in its error).
         var raw = new List<(long Ident, string Item, int Action, DateTime Time, double? Value, string? Source, long? Session, string? Category)>();
         await using (var connection = await OpenReadAsync(cancellationToken))
         using (var reader = Query(connection, $"""
-            SELECT e.ident, e.item, CAST(list_position([{ProductActionList}], e.action) AS INTEGER), e.time,
+            SELECT e.ident, e.item, CAST(list_position([{SourcedActionList}], e.action) AS INTEGER), e.time,
                    CASE WHEN e.action = '{BuiltInActions.Purchase}' THEN
                        TRY_CAST(TRY(json_extract_string(e.params, '$.price')) AS DOUBLE)
                        * coalesce(TRY_CAST(TRY(json_extract_string(e.params, '$.quantity')) AS DOUBLE), 1) END,
@@ -36,7 +39,7 @@ public sealed partial class DuckDbEventStore
                    CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u')
                        THEN TRY(json_extract_string(e.params, '$.category')) END
             FROM events e
-            WHERE e.project = $p AND e.item IS NOT NULL AND e.action IN ({ProductActionList})
+            WHERE e.project = $p AND e.item IS NOT NULL AND e.action IN ({actions})
               AND {RangeFilter("e.time", range)} {(sourcedOnly ? "AND e.source_id IS NOT NULL" : "")}
             ORDER BY e.time, e.seq
             """, args.ToArray()))
@@ -63,7 +66,7 @@ public sealed partial class DuckDbEventStore
                     (lastIdent, lastPerson) = (r.Ident, p);
                     persons.Add(p);
                 }
-                rows.Add(new ProductInteraction(lastPerson, r.Item, ProductActionArray[r.Action], Utc(r.Time), r.Value, r.Source,
+                rows.Add(new ProductInteraction(lastPerson, r.Item, SourcedActionArray[r.Action], Utc(r.Time), r.Value, r.Source,
                     r.Session, r.Category));
             }
         }

@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using Footfall.Events;
 using Footfall.Identity;
+using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -12,6 +13,8 @@ public sealed partial class DuckDbEventStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_broken is not null)
+                throw new StoreBrokenException("the DuckDB database was invalidated by a failed checkpoint; the process must restart", _broken);
             CommitPlan plan;
             lock (_identities)
             {
@@ -22,7 +25,7 @@ public sealed partial class DuckDbEventStore
             {
                 Apply(plan, appliedPosition: null);
             }
-            catch
+            catch when (_broken is null)
             {
                 // The in-memory graph already holds this batch's links; rebuild it from what is on disk.
                 LoadState();
@@ -54,15 +57,15 @@ public sealed partial class DuckDbEventStore
     {
         var plan = new CommitPlan { Outcomes = new WriteOutcome[writes.Count] };
         var keysInBatch = new HashSet<(int, string)>();
+        var now = EventTime.Now(_clock);
         for (var w = 0; w < writes.Count; w++)
         {
             var write = writes[w];
             var project = ProjectNumber(write.ProjectId);
             if (project < 0)
                 throw new InvalidOperationException($"unknown project {write.ProjectId}");
-            foreach (var link in write.Links)
-                LinkIdentifiers(plan, project, link.A, link.B);
-            int accepted = 0, duplicates = 0;
+            var stored = new List<TrackedEvent>(write.Events.Count);
+            var duplicates = 0;
             foreach (var e in write.Events)
             {
                 if (checkKeys && e.Key is not null)
@@ -75,15 +78,12 @@ public sealed partial class DuckDbEventStore
                     }
                     plan.KeyHashes.Add(hash);
                 }
-                var ident = Intern(plan, project, e.Actor);
-                if (e.UserId is not null && e.GuestId is not null)
-                    LinkIdentifiers(plan, project, Identifier.User(e.UserId), Identifier.Guest(e.GuestId));
-                plan.Events.Add((e, project, ident, _nextSeq + plan.Events.Count));
-                accepted++;
+                stored.Add(e);
             }
+            var refused = LinkSequence.Apply(write, stored, new Linker(this, plan, project, now));
             foreach (var rejected in write.Rejected)
                 plan.Rejected.Add((project, rejected));
-            plan.Outcomes[w] = new WriteOutcome(accepted, duplicates);
+            plan.Outcomes[w] = new WriteOutcome(stored.Count, duplicates, refused);
         }
         return plan;
     }
@@ -99,18 +99,85 @@ public sealed partial class DuckDbEventStore
         return id;
     }
 
-    private void LinkIdentifiers(CommitPlan plan, int project, Identifier a, Identifier b)
+    /// <summary>Applies one write's links to the in-memory identity graph and plans the rows they change.</summary>
+    private sealed class Linker(DuckDbEventStore store, CommitPlan plan, int project, DateTime now) : IPersonLinker
     {
-        var merged = _identities.Link(Intern(plan, project, a), Intern(plan, project, b));
-        if (merged is { } m)
-            plan.Merges.Add((m.Kept, m.Absorbed));
+        private readonly IdentityGraph _identities = store._identities;
+
+        public void Merge(Identifier a, Identifier b) => Join([a, b]);
+
+        public bool TryLink(IReadOnlyList<Identifier> group, string source)
+        {
+            var sides = new LinkSide<long>[group.Count];
+            for (var i = 0; i < group.Count; i++)
+            {
+                sides[i] = _identities.Find(project, group[i].Key) is { } id && _identities.PersonOf(id) is var person
+                    ? new LinkSide<long>(group[i], true, person, _identities.IsIdentified(person))
+                    : new LinkSide<long>(group[i], false, 0, false);
+            }
+            // Every event of a signed-in visitor names a pair that is already one person.
+            if (sides.All(s => s.Known && s.Person == sides[0].Person))
+                return true;
+            if (LinkRule.Decide(sides) is not null)
+            {
+                plan.Rejected.Add((project, LinkRule.Rejection(group, now, source)));
+                return false;
+            }
+            Join(group);
+            return true;
+        }
+
+        // A refused link leaves the event with its own identifier: the user id when it has one.
+        public void Stored(TrackedEvent storedEvent) =>
+            plan.Events.Add((storedEvent, project, store.Intern(plan, project, storedEvent.Actor), store._nextSeq + plan.Events.Count));
+
+        private void Join(IReadOnlyList<Identifier> group)
+        {
+            var first = store.Intern(plan, project, group[0]);
+            foreach (var other in group.Skip(1))
+            {
+                if (_identities.Link(first, store.Intern(plan, project, other)) is { } m)
+                    plan.Merges.Add((m.Kept, m.Absorbed));
+            }
+        }
     }
 
     private void Apply(CommitPlan plan, long? appliedPosition)
     {
-        using var transaction = _writeConnection.BeginTransaction();
-        if (appliedPosition is { } position)
-            Execute(_writeConnection, "UPDATE log_applied SET position = $p", ("p", position));
+        var transaction = _writeConnection.BeginTransaction();
+        try
+        {
+            if (appliedPosition is { } position)
+                Execute(_writeConnection, "UPDATE log_applied SET position = $p", ("p", position));
+            Append(plan);
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
+        try
+        {
+            transaction.Commit();
+        }
+        catch (DuckDBException ex) when (ex.Message.Contains(CheckpointFailed, StringComparison.Ordinal))
+        {
+            // Once the WAL is past its threshold, DuckDB commits by checkpointing, and then does not write the commit
+            // to the WAL. A checkpoint that fails (a full disk) thus loses the commit (measured with DuckDB 1.5: after
+            // a restart the batch is not there) and invalidates the database. So the commit is refused (503, the
+            // client retries), and every later call too, until the process restarts and replays the WAL.
+            _broken = ex;
+            _logger.LogCritical(ex, "A checkpoint failed inside a commit; the commit is refused and the database needs a restart");
+            throw new StoreBrokenException("a DuckDB checkpoint failed (is the disk full?); the process must restart", ex);
+        }
+        _nextSeq += plan.Events.Count;
+    }
+
+    /// <summary>What DuckDB's COMMIT error says when the checkpoint it ran failed.</summary>
+    private const string CheckpointFailed = "Failed to create checkpoint";
+
+    private void Append(CommitPlan plan)
+    {
         using (var appender = _writeConnection.CreateAppender("idents"))
         {
             foreach (var id in plan.NewIdentifiers)
@@ -127,8 +194,6 @@ public sealed partial class DuckDbEventStore
             foreach (var (project, r) in plan.Rejected)
                 appender.CreateRow().AppendValue(project).AppendValue(r.Time).AppendValue(r.Source).AppendValue(r.Error).AppendValue(r.Raw).EndRow();
         }
-        transaction.Commit();
-        _nextSeq += plan.Events.Count;
     }
 
     // One statement for all of the commit's merges. Person numbers are identifier numbers, unique across projects,

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Data.Common;
 using DuckDB.NET.Data;
 using Footfall.Identity;
@@ -21,8 +22,11 @@ public sealed partial class DuckDbEventStore : IEventStore
     private readonly IdentityGraph _identities = new();
     private readonly EventKeyIndex _keys = new();
     private bool _keysLoaded;
-    private readonly Dictionary<string, int> _projectNumbers = new(StringComparer.Ordinal);
+    // Project id -> number, read without a lock by every request: replaced whole (under _gate), never changed in place.
+    private volatile FrozenDictionary<string, int> _projectNumbers = FrozenDictionary<string, int>.Empty;
     private long _nextSeq = 1;
+    // Set when a checkpoint failed after a commit: DuckDB has invalidated the database (see Apply).
+    private volatile DuckDBException? _broken;
 
     /// <summary>DuckDB's memory limit when none is given: its own default is 80% of the machine's RAM.</summary>
     public const string DefaultMemoryLimit = "2GB";
@@ -76,12 +80,13 @@ public sealed partial class DuckDbEventStore : IEventStore
     {
         _identities.Clear();
         _keys.Clear();
-        _projectNumbers.Clear();
+        var projectNumbers = new Dictionary<string, int>(StringComparer.Ordinal);
         using (var reader = Query(_writeConnection, "SELECT no, id FROM projects"))
         {
             while (reader.Read())
-                _projectNumbers[reader.GetString(1)] = reader.GetInt32(0);
+                projectNumbers[reader.GetString(1)] = reader.GetInt32(0);
         }
+        _projectNumbers = projectNumbers.ToFrozenDictionary(StringComparer.Ordinal);
         using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents"))
         {
             while (reader.Read())
@@ -102,7 +107,7 @@ public sealed partial class DuckDbEventStore : IEventStore
             var no = Scalar<int>(_writeConnection, "SELECT coalesce(max(no), 0) + 1 FROM projects");
             Execute(_writeConnection, "INSERT INTO projects VALUES ($no, $id, $name, $hash, $created)",
                 ("no", no), ("id", project.Id), ("name", project.Name), ("hash", project.SecretHash), ("created", project.CreatedAt));
-            _projectNumbers[project.Id] = no;
+            _projectNumbers = _projectNumbers.Append(KeyValuePair.Create(project.Id, no)).ToFrozenDictionary(StringComparer.Ordinal);
         }
         finally
         {
@@ -133,11 +138,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         new(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc));
 
     /// <summary>The interned number of a project, or -1 when unknown.</summary>
-    private int ProjectNumber(string projectId)
-    {
-        lock (_projectNumbers)
-            return _projectNumbers.TryGetValue(projectId, out var no) ? no : -1;
-    }
+    private int ProjectNumber(string projectId) => _projectNumbers.TryGetValue(projectId, out var no) ? no : -1;
 
     private async Task<DuckDBConnection> OpenReadAsync(CancellationToken cancellationToken)
     {
@@ -149,19 +150,33 @@ public sealed partial class DuckDbEventStore : IEventStore
     internal static DbDataReader Query(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
-        return command.ExecuteReader();
+        return Run(command, c => c.ExecuteReader());
     }
 
     internal static int Execute(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
-        return command.ExecuteNonQuery();
+        return Run(command, c => c.ExecuteNonQuery());
     }
 
     internal static T Scalar<T>(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
-        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return (T)Convert.ChangeType(Run(command, c => c.ExecuteScalar())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // An invalidated database refuses every statement until the process reopens it: say so in a type the server
+    // turns into a restart, not in an error each caller would have to recognise.
+    private static T Run<T>(DuckDBCommand command, Func<DuckDBCommand, T> run)
+    {
+        try
+        {
+            return run(command);
+        }
+        catch (DuckDBException ex) when (ex.Message.Contains("database has been invalidated", StringComparison.Ordinal))
+        {
+            throw new StoreBrokenException("the DuckDB database was invalidated; the process must restart", ex);
+        }
     }
 
     private static DuckDBCommand Command(DuckDBConnection connection, string sql, (string Name, object? Value)[] parameters)

@@ -1,0 +1,38 @@
+using Footfall.ClickHouse;
+using Footfall.Storage;
+using Footfall.Storage.DuckDb;
+using Footfall.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.Tests.Analytics.Definitions;
+
+/// <summary>The DuckDB store (its in-memory attribution index for counts, SQL for the timeline) against the definitions.</summary>
+public sealed class DuckDbAgreesWithDefinitionsTests : StoreAgreesWithDefinitions, IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    /// <inheritdoc />
+    protected override int Histories => 30;
+
+    /// <inheritdoc />
+    protected override bool Reopens => true;
+
+    /// <inheritdoc />
+    protected override Task<IEventStore> CreateStoreAsync() =>
+        Task.FromResult<IEventStore>(new DuckDbEventStore(Path.Combine(_folder.Path, "f.duckdb"), NullLogger<DuckDbEventStore>.Instance));
+
+    /// <inheritdoc />
+    public void Dispose() => _folder.Dispose();
+}
+
+/// <summary>The ClickHouse store (SQL over raw events) against the definitions, on a real clickhouse-server.</summary>
+[Collection(ClickHouseCollection.Name)]
+public sealed class ClickHouseAgreesWithDefinitionsTests(ClickHouseServer server) : StoreAgreesWithDefinitions
+{
+    /// <inheritdoc />
+    protected override int Histories => 20;
+
+    /// <inheritdoc />
+    protected override Task<IEventStore> CreateStoreAsync() =>
+        Task.FromResult<IEventStore>(new ClickHouseEventStore(server.ConnectionString(), NullLogger<ClickHouseEventStore>.Instance));
+}
