@@ -46,7 +46,7 @@ public sealed class OfflineEngine : IAsyncDisposable
             throw new CliException($"a running Footfall server holds {dataFolder}; pass --server http://HOST:PORT to go through it");
         }
         // The same log-first path as the server, so that the key index knows every key the store holds.
-        var writer = LogIngest.Open(dataFolder, store, new IngestOptions(), new LogIngestOptions(), loggers);
+        var writer = LogIngest.Open(dataFolder, store, store, new IngestOptions(), new LogIngestOptions(), loggers);
         writer.Start();
         return new OfflineEngine(store, writer);
     }

@@ -16,9 +16,9 @@ public static class IngestWriterFactory
         var store = services.GetRequiredService<IEventStore>();
         var ingest = services.GetRequiredService<IOptions<IngestOptions>>().Value;
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        if ((store is DeadlineEventStore deadlines ? deadlines.Inner : store) is not ILogSink sink)
+        if (store is not ILogSink sink || store is DeadlineEventStore { IsLogSink: false })
             return new GroupCommitWriter(store, ingest, services.GetRequiredService<IOptions<StoreOptions>>().Value, loggers.CreateLogger<GroupCommitWriter>());
         var data = services.GetRequiredService<IOptions<FootfallOptions>>().Value.Data;
-        return LogIngest.Open(data, sink, ingest, services.GetRequiredService<IOptions<LogIngestOptions>>().Value, loggers);
+        return LogIngest.Open(data, store, sink, ingest, services.GetRequiredService<IOptions<LogIngestOptions>>().Value, loggers);
     }
 }

@@ -23,6 +23,9 @@ public sealed class LogApplier
     private long _applied = -1;
     private long _caughtUpAt = Stopwatch.GetTimestamp();
     private Task _loop = Task.CompletedTask;
+    // Link refusals per entry (by the position after it), decided by the store, kept until the writer that waits for
+    // the entry takes them. Only entries with a refusal are kept; a replay after a restart may leave a few unclaimed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _refusedLinks = new();
 
     /// <summary>Creates the applier; <see cref="Start"/> begins applying once the store is open.</summary>
     /// <param name="keyCheckpoint">Makes the key index durable and returns its position: the log is truncated below it only.</param>
@@ -125,12 +128,14 @@ public sealed class LogApplier
     private async Task<long> ApplyBatchAsync(long position)
     {
         var writes = new List<ProjectWrite>();
+        var ends = new List<long>();
         var events = 0;
         var next = position;
         foreach (var record in _log.ReadFrom(position))
         {
             var entry = record.Decode();
             writes.Add(new ProjectWrite(entry.ProjectId, entry.Events, entry.Links, entry.Rejected, entry.Source));
+            ends.Add(record.NextPosition);
             events += entry.Events.Count + entry.Rejected.Count;
             next = record.NextPosition;
             if (events >= _options.ApplyBatchEvents)
@@ -141,8 +146,19 @@ public sealed class LogApplier
         {
             try
             {
-                await _sink.ApplyAsync(writes, next);
+                var outcomes = await _sink.ApplyAsync(writes, next);
+                for (var i = 0; i < outcomes.Count; i++)
+                {
+                    if (outcomes[i].RefusedLinks > 0)
+                        _refusedLinks[ends[i]] = outcomes[i].RefusedLinks;
+                }
                 break;
+            }
+            catch (Exception ex) when (ex.InnerException is StoreBrokenException || ex is StoreBrokenException)
+            {
+                // Retrying cannot help: the process stops (StoreProbe) and a restart resumes from the applied position.
+                _logger.LogCritical(ex, "The store broke while applying log entries {From} to {To}; the applier stops", position, next);
+                throw;
             }
             catch (Exception ex) when (!_stop.IsCancellationRequested)
             {
@@ -186,10 +202,16 @@ public sealed class LogApplier
         _log.TruncateBefore(Math.Min(position, _keyCheckpoint()));
     }
 
+    /// <summary>Takes the link refusals the store decided for the entry ending at <paramref name="nextPosition"/> (0 when none).</summary>
+    public int TakeRefusedLinks(long nextPosition) => _refusedLinks.TryRemove(nextPosition, out var refused) ? refused : 0;
+
     /// <summary>Waits until everything durable is applied (bounded), then stops the loop; true when it got there.</summary>
     public async Task<bool> DrainAsync(TimeSpan bound)
     {
-        var drained = await WaitAppliedAsync(_log.DurablePosition, bound);
+        // A loop that stopped (a broken store) will not get there: do not wait for the bound.
+        var applied = WaitAppliedAsync(_log.DurablePosition, bound);
+        await Task.WhenAny(applied, _loop);
+        var drained = applied.IsCompletedSuccessfully && applied.Result;
         await _stop.CancelAsync();
         await _loop;
         return drained;

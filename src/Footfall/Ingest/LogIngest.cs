@@ -17,10 +17,13 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
     private readonly SegmentLog _log;
     private readonly IdempotencyKeyIndex _index;
     private readonly LogIngestWriter _writer;
+    private readonly IEventStore _store;
     private readonly ILogger _logger;
 
-    private LogIngest(SegmentLog log, IdempotencyKeyIndex index, LogIngestWriter writer, LogApplier applier, LogIngestOptions options, ILogger logger)
+    private LogIngest(SegmentLog log, IdempotencyKeyIndex index, LogIngestWriter writer, LogApplier applier, IEventStore store,
+        LogIngestOptions options, ILogger logger)
     {
+        _store = store;
         _log = log;
         _index = index;
         _writer = writer;
@@ -40,7 +43,7 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
     public long DurablePosition => _log.DurablePosition;
 
     /// <summary>Opens the log and the key index under <paramref name="dataFolder"/>; call <see cref="Start"/> once the store is open.</summary>
-    public static LogIngest Open(string dataFolder, ILogSink sink, IngestOptions ingest, LogIngestOptions options, ILoggerFactory loggers)
+    public static LogIngest Open(string dataFolder, IEventStore store, ILogSink sink, IngestOptions ingest, LogIngestOptions options, ILoggerFactory loggers)
     {
         options.Validate();
         var logFolder = Path.Combine(dataFolder, "log");
@@ -51,7 +54,8 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
         var index = IdempotencyKeyIndex.Open(new KeyIndexOptions { Folder = keysFolder, BlockCacheBytes = options.KeyCacheBytes });
         var writer = new LogIngestWriter(log, index, ingest, loggers.CreateLogger<LogIngestWriter>());
         var applier = new LogApplier(log, sink, index.Checkpoint, options, loggers.CreateLogger<LogApplier>());
-        return new LogIngest(log, index, writer, applier, options, loggers.CreateLogger<LogIngest>());
+        writer.AnswerLinksFrom(applier, options.ReadWait);
+        return new LogIngest(log, index, writer, applier, store, options, loggers.CreateLogger<LogIngest>());
     }
 
     // The log and the keys hold people's data: readable by the server's user only.
@@ -71,7 +75,22 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
     public void Start() => Applier.Start();
 
     /// <inheritdoc />
-    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default) => _writer.TryEnqueue(write, out committed, cancellationToken);
+    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default)
+    {
+        if (write.Events.Count > 0 || write.Rejected.Count > 0 || write.Links.Count == 0)
+            return _writer.TryEnqueue(write, out committed, cancellationToken);
+        committed = LinkAsync(write, cancellationToken);
+        return true;
+    }
+
+    // An explicit link is answered with the link rule's decision (a refusal is a 409), which depends on every event
+    // acknowledged before it: so it waits until those are in the store, then commits straight to it.
+    private async Task<WriteOutcome> LinkAsync(ProjectWrite write, CancellationToken cancellationToken)
+    {
+        if (!await WaitAppliedAsync(Options.ReadWait, cancellationToken))
+            throw new StoreUnavailableException("the store is behind the ingest log; retry the link shortly", new TimeoutException());
+        return (await _store.CommitAsync([write], cancellationToken))[0];
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -22,6 +22,8 @@ public sealed class LogIngestWriter : IIngestWriter
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _indexer;
     private long _queuedEvents;
+    private LogApplier? _applier;
+    private TimeSpan _readWait;
     private long _removals;
     private bool _closed;
     private int _writing;
@@ -69,9 +71,10 @@ public sealed class LogIngestWriter : IIngestWriter
             if (fresh.Count == 0 && write.Links.Count == 0 && write.Rejected.Count == 0)
                 return new WriteOutcome(0, duplicates);
             var started = Stopwatch.GetTimestamp();
+            long end;
             try
             {
-                await _log.AppendAsync(new LogEntry(write.ProjectId, write.Source, fresh, write.Links, write.Rejected));
+                end = await _log.AppendAsync(new LogEntry(write.ProjectId, write.Source, fresh, write.Links, write.Rejected));
                 // The commit that acknowledges is now the log's group fsync.
                 IngestMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 IngestMetrics.CommitSize.Record(fresh.Count + write.Rejected.Count);
@@ -86,7 +89,11 @@ public sealed class LogIngestWriter : IIngestWriter
                 Release(reserved);
                 throw new StoreUnavailableException("the ingest log could not take the events", ex);
             }
-            return new WriteOutcome(fresh.Count, duplicates);
+            // The link rule is decided against the store's persons, so a write that can link waits for its entry to be
+            // applied to answer with the refusals (bounded: past it, the events are durable and the answer says none).
+            var links = write.Links.Count > 0 || fresh.Any(e => e.UserId is not null && e.GuestId is not null);
+            var refused = links && _applier is not null && await _applier.WaitAppliedAsync(end, _readWait) ? _applier.TakeRefusedLinks(end) : 0;
+            return new WriteOutcome(fresh.Count, duplicates, refused);
         }
         finally
         {
@@ -167,6 +174,13 @@ public sealed class LogIngestWriter : IIngestWriter
             // Keys stay in the in-flight set, so duplicates are still caught; memory grows until a restart.
             _logger.LogCritical(ex, "The key indexer stopped at log position {Position}", position);
         }
+    }
+
+    /// <summary>The applier whose link refusals a linking write waits for, up to <paramref name="bound"/>.</summary>
+    public void AnswerLinksFrom(LogApplier applier, TimeSpan bound)
+    {
+        _applier = applier;
+        _readWait = bound;
     }
 
     /// <summary>Refuses new writes and waits until every accepted one has been answered.</summary>

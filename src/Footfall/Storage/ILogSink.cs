@@ -12,7 +12,8 @@ public interface ILogSink
     /// <summary>
     /// Stores the writes of the entries that end at <paramref name="nextPosition"/>, without checking idempotency
     /// keys (the ingest writer did), and records <paramref name="nextPosition"/> with them in one transaction.
-    /// Entries the store has already passed are ignored.
+    /// Entries the store has already passed are ignored (and answered with no outcomes).
     /// </summary>
-    Task ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default);
+    /// <returns>Per write, what the store did with it (the link rule's refusals are decided here).</returns>
+    Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default);
 }

@@ -17,15 +17,17 @@ public sealed partial class DuckDbEventStore : ILogSink
     }
 
     /// <inheritdoc />
-    public async Task ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_broken is not null)
+                throw new StoreBrokenException("the DuckDB database was invalidated by a failed checkpoint; the process must restart", _broken);
             // The position is read under the gate, in the transaction's order: a replay after a crash meets the
             // position its first application wrote, and stores nothing.
             if (Scalar<long>(_writeConnection, "SELECT position FROM log_applied") >= nextPosition)
-                return;
+                return [];
             CommitPlan plan;
             lock (_identities)
             {
@@ -37,12 +39,13 @@ public sealed partial class DuckDbEventStore : ILogSink
             {
                 Apply(plan, nextPosition);
             }
-            catch
+            catch when (_broken is null)
             {
                 LoadState();
                 throw;
             }
             IndexCommitted(plan);
+            return plan.Outcomes;
         }
         finally
         {

@@ -18,8 +18,10 @@ public sealed partial class DuckDbEventStore
             CommitPlan plan;
             lock (_identities)
             {
-                EnsureKeysLoaded();
-                plan = PlanCommit(writes, checkKeys: true);
+                // A link alone (the merge endpoints, with log-first ingest) needs no keys: no scan for it.
+                if (writes.Any(w => w.Events.Any(e => e.Key is not null)))
+                    EnsureKeysLoaded();
+                plan = PlanCommit(writes, checkKeys: _keysLoaded);
             }
             try
             {
