@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # DuckDB and ClickHouse through the same IEventStore, one after the other in one run: ingest events/s and
 # experience-results latency. Starts its own clickhouse-server on loopback (apt-get install -y clickhouse-server).
-#   bench/stores-side-by-side.sh [EVENTS] [BATCH]
+#   bench/stores-side-by-side.sh [EVENTS] [BATCH]; with ERASE=N set, the cost of erasing N persons instead of results
 set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-1000000}; batch=${2:-5000}; port=${PORT:-18123}
@@ -24,4 +24,4 @@ trap 'kill $ch 2>/dev/null; wait $ch 2>/dev/null; rm -rf "$dir"' EXIT
 until curl -sf "http://127.0.0.1:$port/ping" >/dev/null; do sleep 0.2; done
 dotnet build -c Release bench/Footfall.StoreBench >/dev/null
 dotnet bench/Footfall.StoreBench/bin/Release/net10.0/Footfall.StoreBench.dll \
-  --clickhouse "Host=127.0.0.1;Port=$port;Username=default;Database=bench" --events "$events" --batch "$batch" --runs 9
+  --clickhouse "Host=127.0.0.1;Port=$port;Username=default;Database=bench" --events "$events" --batch "$batch" --runs 9 ${ERASE:+--erase "$ERASE"}

@@ -9,6 +9,7 @@ using Footfall.StoreBench;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: dotnet run -c Release --project bench/Footfall.StoreBench -- --clickhouse "Host=..;Port=..;Database=bench" [--events 1000000] [--batch 5000] [--runs 5]
+//        add --erase N to measure erasing N persons (one at a time) instead of experience results.
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
 var events = int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture);
@@ -28,6 +29,16 @@ var experience = new ExperienceDefinition
 {
     ShortUid = "hero", Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)], Metrics = ["product_purchase"], AttributionDays = 30,
 };
+if (options.TryGetValue("erase", out var erase))
+{
+    Console.WriteLine("| store | events | ingest | erased | erase one person, median (min..max) | shutdown | shutdown after erasure | restart | file |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+    for (var s = 0; s < stores.Length; s++)
+        await EraseBench.RunAsync(stores[s].Name, stores[s].Create, events, batch, int.Parse(erase, CultureInfo.InvariantCulture), start,
+            s == 0 ? Path.Combine(folder, "bench.duckdb") : null);
+    Directory.Delete(folder, recursive: true);
+    return;
+}
 Console.WriteLine($"{events:N0} events in batches of {batch}, {events / 20:N0} persons; results median of {runs} runs");
 Console.WriteLine("| store | ingest events/s | ingest total | results median | results min..max | impressions v0 | conversions v0 |");
 Console.WriteLine("|---|---|---|---|---|---|---|");

@@ -74,7 +74,7 @@ public sealed partial class ClickHouseEventStore
             await _http.InsertAsync("events", EventColumns, events, cancellationToken);
             if (keys.Length > 0)
                 await _http.InsertAsync("commits", "id", Row(commitId), cancellationToken);
-            await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord", rejected, cancellationToken);
+            await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord, idents", rejected, cancellationToken);
             return outcomes;
         }
         finally
@@ -84,7 +84,8 @@ public sealed partial class ClickHouseEventStore
     }
 
     private void AppendRejected(StringBuilder sb, string project, RejectedEvent r) =>
-        AppendRow(sb, project, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()));
+        AppendRow(sb, project, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()),
+            "[" + string.Join(",", r.Identifiers.Select(i => Quote(i.Key))) + "]");
 
     private static void AppendEvent(StringBuilder sb, string project, string actor, ulong ord, TrackedEvent e) =>
         AppendRow(sb, project, e.Action, Num(EventTime.ToUnixMs(e.Time)), actor, e.Key ?? Guid.NewGuid().ToString("N"),

@@ -40,6 +40,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
         foreach (var ddl in ClickHouseSchema.Create)
             await _http.ExecuteAsync(ddl, cancellationToken);
         await AddMissingColumnsAsync(cancellationToken);
+        await BackfillQuarantineIdentifiersAsync(cancellationToken);
         await RepairPersonsAsync(cancellationToken);
         _logger.LogInformation("ClickHouse store ready: {Endpoint} database {Database}", _settings.Endpoint, _settings.Database);
     }

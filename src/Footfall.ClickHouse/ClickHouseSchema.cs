@@ -84,10 +84,23 @@ internal static class ClickHouseSchema
     /// <summary>
     /// Columns added after a table was first shipped, as (table, column, definition): a database written by an older
     /// version gets them at start-up. 18.16 has no <c>ADD COLUMN IF NOT EXISTS</c>, so the store asks system.columns.
+    /// Each identifier column has a 64-bit hash beside it so an erasure deletes by hash: a mutation's text is kept in
+    /// <c>system.mutations</c> and in a <c>mutation_N.txt</c> file per table, so deleting by the raw identifiers would
+    /// write them to disk for good. A DEFAULT (not a rewrite) fills rows stored before: ClickHouse computes it when it
+    /// reads an older part, in a mutation's WHERE too.
     /// </summary>
     public static readonly (string Table, string Column, string Definition)[] AddedColumns =
     [
         ("event_keys", "commit_id", "String DEFAULT ''"),
+        ("events", "actor_hash", "UInt64 DEFAULT cityHash64(actor)"),
+        ("event_keys", "actor_hash", "UInt64 DEFAULT cityHash64(actor)"),
+        ("links", "a_hash", "UInt64 DEFAULT cityHash64(a)"),
+        ("links", "b_hash", "UInt64 DEFAULT cityHash64(b)"),
+        ("persons", "ident_hash", "UInt64 DEFAULT cityHash64(ident)"),
+        ("attributes", "ident_hash", "UInt64 DEFAULT cityHash64(ident)"),
+        // The identifier keys a rejected event names (RejectedEvent.Identifiers): erasure matches them, never the raw text.
+        ("rejected", "idents", "Array(String) DEFAULT emptyArrayString()"),
+        ("rejected", "ident_hashes", "Array(UInt64) DEFAULT arrayMap(x -> cityHash64(x), idents)"),
     ];
 
     /// <summary>The person of every identifier of a project, as a subquery yielding (actor, mapped).</summary>

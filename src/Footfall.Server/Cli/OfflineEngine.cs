@@ -17,7 +17,7 @@ public sealed class OfflineEngine : IAsyncDisposable
         Store = store;
         Writer = writer;
         Projects = new ProjectDirectory(store, TimeProvider.System);
-        Pipeline = new IngestPipeline(writer, new ActionPolicies(store, TimeProvider.System), TimeProvider.System);
+        Pipeline = new IngestPipeline(writer, new ActionPolicies(store, TimeProvider.System), store, TimeProvider.System);
     }
 
     /// <summary>The opened store.</summary>

@@ -70,9 +70,13 @@ public static class DialectJson
     /// Serializes a params object: the properties of <paramref name="source"/> (if any), then the extra ones,
     /// which win over a source property of the same name. Null when the result would be empty.
     /// </summary>
-    public static string? Params(JsonElement? source, params (string Name, object? Value)[] extra)
+    public static string? Params(JsonElement? source, params (string Name, object? Value)[] extra) => Params(source, null, extra);
+
+    /// <summary>As <see cref="Params(JsonElement?, ValueTuple{string, object?}[])"/>, leaving out the source property <paramref name="omit"/>.</summary>
+    public static string? Params(JsonElement? source, string? omit, params (string Name, object? Value)[] extra)
     {
         var names = new HashSet<string>(extra.Where(e => e.Value is not null).Select(e => e.Name), StringComparer.Ordinal);
+        if (omit is not null) names.Add(omit);
         var buffer = new ArrayBufferWriter<byte>();
         var count = 0;
         using (var writer = new Utf8JsonWriter(buffer))

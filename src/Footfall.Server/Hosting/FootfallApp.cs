@@ -108,7 +108,7 @@ public static class FootfallApp
         }));
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(IngestMetrics.MeterName).AddPrometheusExporter());
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
-            .WithExposedHeaders(PersonalizeEndpoints.UserUidHeader)));
+            .WithExposedHeaders(Dialects.Personalize.PersonalizeDialect.UserUidHeader)));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
     }

@@ -26,10 +26,13 @@ public sealed record ApiError(string Error)
     /// <summary>413: the body is over a limit.</summary>
     public static IResult TooLarge(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge);
 
-    /// <summary>503 with Retry-After: the commit queue is full or the store is down; nothing was stored.</summary>
-    public static IResult Unavailable(HttpContext context, string error)
+    /// <summary>
+    /// 503 (or the <paramref name="status"/> a vendor's clients expect, such as 429) with Retry-After: the commit
+    /// queue is full or the store is down; nothing was stored.
+    /// </summary>
+    public static IResult Unavailable(HttpContext context, string error, int status = StatusCodes.Status503ServiceUnavailable)
     {
         context.Response.Headers.RetryAfter = "1";
-        return Results.Json(new ApiError(error), statusCode: StatusCodes.Status503ServiceUnavailable);
+        return Results.Json(new ApiError(error), statusCode: status);
     }
 }

@@ -9,11 +9,14 @@ public static class IngestProject
     /// <summary>The project named by <c>X-Project-Id</c> or <c>?project=</c>; 400 when neither, 404 when unknown.</summary>
     public static Task<(Project? Project, IResult? Error)> ResolveAsync(HttpContext context, ProjectDirectory projects)
     {
-        var id = context.Request.Headers["X-Project-Id"].ToString();
-        if (id.Length == 0)
-            id = context.Request.Query["project"].ToString();
-        return ResolveAsync(id, "X-Project-Id header or ?project= query", context, projects);
+        var (id, where) = ProjectId(context.Request);
+        return ResolveAsync(id, where, context, projects);
     }
+
+    /// <summary>The project id as the native API takes it: <c>X-Project-Id</c> or <c>?project=</c>, and where it was looked for.</summary>
+    public static (string? Id, string Where) ProjectId(HttpRequest request) =>
+        (request.Headers["X-Project-Id"].ToString() is { Length: > 0 } id ? id : request.Query["project"].ToString(),
+            "X-Project-Id header or ?project= query");
 
     /// <summary>The project with public id <paramref name="id"/>; 400 when empty, 404 when unknown.</summary>
     public static async Task<(Project? Project, IResult? Error)> ResolveAsync(string? id, string how, HttpContext context, ProjectDirectory projects)
@@ -30,10 +33,10 @@ public static class IngestProject
         RunAsync(context, async () => Results.Ok(await pipeline.IngestAsync(projectId, source, candidates, links, context.RequestAborted)));
 
     /// <summary>
-    /// Runs a commit, turning a full queue into 503 with Retry-After (a failing store is answered the same way by
-    /// the global handler, <see cref="ErrorAnswers"/>).
+    /// Runs a commit, turning a full queue into <paramref name="busyStatus"/> with Retry-After (a failing store is
+    /// answered 503 the same way by the global handler, <see cref="ErrorAnswers"/>).
     /// </summary>
-    public static async Task<IResult> RunAsync(HttpContext context, Func<Task<IResult>> commit)
+    public static async Task<IResult> RunAsync(HttpContext context, Func<Task<IResult>> commit, int busyStatus = StatusCodes.Status503ServiceUnavailable)
     {
         try
         {
@@ -41,7 +44,7 @@ public static class IngestProject
         }
         catch (IngestQueueFullException ex)
         {
-            return ApiError.Unavailable(context, ex.Message);
+            return ApiError.Unavailable(context, ex.Message, busyStatus);
         }
     }
 }

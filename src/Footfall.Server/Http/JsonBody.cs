@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -13,11 +14,30 @@ public static class JsonBody
     /// The parsed body, or the error result to answer with. A body that is not valid UTF-8 is refused naming the byte
     /// offset. Every string in it must pass the <see cref="TextRule"/> (400 naming the field), unless
     /// <paramref name="textCheckedPerEvent"/>: then each event is checked on its own, so one bad event is refused alone.
+    /// A <c>Content-Encoding: gzip</c> body is inflated and <paramref name="maxBytes"/> bounds what it inflates to, so
+    /// a small bomb costs no more than a big body.
     /// </summary>
     public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes, bool textCheckedPerEvent = false)
     {
-        if (request.ContentLength > maxBytes)
+        var encoding = request.Headers.ContentEncoding.ToString();
+        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            return (null, ApiError.BadRequest($"Content-Encoding '{encoding}' is not supported; send gzip or no encoding"));
+        if (!gzip && request.ContentLength > maxBytes)
             return (null, ApiError.TooLarge($"body is {request.ContentLength} bytes; the limit is {maxBytes}"));
+        await using var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+        try
+        {
+            return await ReadAsync(source ?? request.Body, request, maxBytes, textCheckedPerEvent);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, ApiError.BadRequest($"body is not valid gzip: {ex.Message}"));
+        }
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(Stream body, HttpRequest request, int maxBytes, bool textCheckedPerEvent)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, (int)(request.ContentLength ?? 16 * 1024) + 1));
         try
         {
@@ -33,7 +53,7 @@ public static class JsonBody
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
                 }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
+                var read = await body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
                 if (read == 0) break;
                 length += read;
             }

@@ -106,9 +106,12 @@ public static class PeopleEndpoints
     {
         var (who, error) = PersonQuery.Read(context.Request);
         if (error is not null) return error;
+        var person = await store.FindPersonAsync(context.ProjectId(), who, context.RequestAborted);
         var erased = await store.ErasePersonAsync(context.ProjectId(), who, context.RequestAborted);
-        // The person is in every recommendation model until it is rebuilt; erasure answers only once they are gone.
-        await recommendations.RefreshAsync(context.ProjectId(), context.RequestAborted);
+        // The models hold the person until they are taken out; erasure answers only once they are, without waiting on
+        // (or failing with) a rebuild of the models from the store.
+        var keys = (person?.Identifiers ?? []).Select(i => i.Key).Append(who.Key).ToHashSet(StringComparer.Ordinal);
+        recommendations.ForgetPerson(context.ProjectId(), keys);
         return Results.Ok(new { erasedEvents = erased });
     }
 

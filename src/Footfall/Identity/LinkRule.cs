@@ -83,6 +83,7 @@ public static class LinkRule
             ["userIds"] = list.Where(i => i.Kind == IdentifierKind.User).Select(i => i.Value).ToArray(),
             ["guestIds"] = list.Where(i => i.Kind == IdentifierKind.Guest).Select(i => i.Value).ToArray(),
         }, Storage.StoreJson.Options);
-        return new RejectedEvent(time, source, RefusedReason, raw);
+        // The identifiers go with it, so erasing any one of them erases the refusal too.
+        return new RejectedEvent(time, source, RefusedReason, raw) { Identifiers = list };
     }
 }

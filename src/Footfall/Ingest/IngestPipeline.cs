@@ -8,8 +8,35 @@ namespace Footfall.Ingest;
 /// The one way events enter Footfall, whatever the entry point: validate each candidate, apply the project's
 /// action lists, set aside what fails with its reason, and wait until the rest is durably committed.
 /// </summary>
-public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies, TimeProvider clock)
+public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies, IEventStore store, TimeProvider clock)
 {
+    /// <summary>
+    /// Stores a request: its events and links in one durable commit, then its attribute writes in order.
+    /// </summary>
+    /// <exception cref="IngestQueueFullException">The commit queue is full; the client should retry later.</exception>
+    public async Task<IngestResult> IngestAsync(string projectId, string source, IngestRequest request, CancellationToken cancellationToken = default)
+    {
+        // An identifier's own attributes are read before its links apply: afterwards they are mixed with the other person's.
+        var own = new Dictionary<Identifier, IReadOnlyDictionary<string, string>>();
+        foreach (var keep in request.Attributes.Where(a => a.Values is null))
+        {
+            if ((await store.FindPersonAsync(projectId, keep.Person, cancellationToken))?.AttributesJson is { Count: > 0 } values)
+                own[keep.Person] = values;
+        }
+        var result = request.Candidates.Count == 0 && request.Links.Count == 0
+            ? new IngestResult(0, 0, [])
+            : await IngestAsync(projectId, source, request.Candidates, request.Links, cancellationToken);
+        foreach (var write in request.Attributes)
+        {
+            // A write that only makes attributes win over a link has nothing to win over when the link rule refused it.
+            if (write.Values is null && result.RefusedLinks > 0)
+                continue;
+            if ((write.Values ?? own.GetValueOrDefault(write.Person)) is { Count: > 0 } values)
+                await store.SetAttributesAsync(projectId, write.Person, values, cancellationToken);
+        }
+        return result;
+    }
+
     /// <summary>Validates, files and commits a batch; returns once the accepted events are durable.</summary>
     /// <exception cref="IngestQueueFullException">The commit queue is full; the client should retry later.</exception>
     /// <exception cref="StoreUnavailableException">The store failed or missed its deadline; the client should retry later.</exception>
@@ -30,7 +57,7 @@ public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies
                 events.Add(candidate.Event!);
                 continue;
             }
-            (rejected ??= []).Add(Quarantined(now, source, error, candidate.Raw));
+            (rejected ??= []).Add(Quarantined(now, source, error, candidate.Raw) with { Identifiers = candidate.IdentifiersFor(source) });
             (rejections ??= []).Add(new IngestRejection(i, error));
         }
         // A link is made of the identifiers of an event, which is refused above when one breaks the text rule.

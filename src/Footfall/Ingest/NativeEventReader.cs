@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Footfall.Events;
 
@@ -74,14 +73,9 @@ public static class NativeEventReader
         time = receivedAt;
         if (text is null)
             return true;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            || text.Length < 10)
-        {
-            error = $"time '{(text.Length > 40 ? text[..40] : text)}' is not an RFC 3339 date-time";
+        if (!EventTime.TryParse(text, "time", out var parsed, out error))
             return false;
-        }
-        var utc = EventTime.Normalize(parsed.UtcDateTime);
-        time = utc - receivedAt > EventLimits.MaxClockSkew ? receivedAt : utc;
+        time = EventTime.NotAfter(parsed, receivedAt);
         return true;
     }
 

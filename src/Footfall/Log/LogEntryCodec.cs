@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Footfall.Events;
 using Footfall.Identity;
+using Footfall.Ingest;
 
 namespace Footfall.Log;
 
@@ -13,8 +14,8 @@ namespace Footfall.Log;
 /// </summary>
 public static class LogEntryCodec
 {
-    /// <summary>The layout written today.</summary>
-    public const byte Version = 1;
+    /// <summary>The layout written today: 2 added the identifiers of each rejected event.</summary>
+    public const byte Version = 2;
 
     [Flags]
     private enum Fields
@@ -57,6 +58,9 @@ public static class LogEntryCodec
                 w.Write(r.Source);
                 w.Write(r.Error);
                 w.Write(r.Raw);
+                w.Write7BitEncodedInt(r.Identifiers.Count);
+                foreach (var id in r.Identifiers)
+                    WriteIdentifier(w, id);
             }
         }
         return buffer.ToArray();
@@ -67,16 +71,17 @@ public static class LogEntryCodec
     public static LogEntry Decode(ReadOnlyMemory<byte> bytes)
     {
         var span = bytes.Span;
-        if (span.IsEmpty || span[0] != Version)
+        if (span.IsEmpty || span[0] is not (1 or Version))
             throw new InvalidDataException($"Unknown log entry version {(span.IsEmpty ? "(empty)" : span[0].ToString())}.");
+        var version = span[0];
         var segment = MemoryMarshal.TryGetArray(bytes, out var array) ? array : new ArraySegment<byte>(bytes.ToArray());
         using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
         using var r = new BinaryReader(stream, Encoding.UTF8);
         r.ReadByte();
-        return ReadEntry(r);
+        return ReadEntry(r, version);
     }
 
-    private static LogEntry ReadEntry(BinaryReader r)
+    private static LogEntry ReadEntry(BinaryReader r, byte version)
     {
         try
         {
@@ -90,7 +95,7 @@ public static class LogEntryCodec
                 links[i] = new IdentityLink(ReadIdentifier(r), ReadIdentifier(r));
             var rejected = new RejectedEvent[r.Read7BitEncodedInt()];
             for (var i = 0; i < rejected.Length; i++)
-                rejected[i] = new RejectedEvent(Utc(r.ReadInt64()), r.ReadString(), r.ReadString(), r.ReadString());
+                rejected[i] = ReadRejected(r, version);
             return new LogEntry(projectId, source, events, links, rejected);
         }
         catch (EndOfStreamException e)
@@ -136,6 +141,18 @@ public static class LogEntryCodec
         WriteOptional(w, e.ParamsJson);
         if ((fields & Fields.OwnSource) != 0)
             w.Write(e.Source);
+    }
+
+    private static RejectedEvent ReadRejected(BinaryReader r, byte version)
+    {
+        var rejected = new RejectedEvent(Utc(r.ReadInt64()), r.ReadString(), r.ReadString(), r.ReadString());
+        if (version == 1)
+            // Written before rejected events kept their identifiers: those in the body are found again (not headers').
+            return rejected with { Identifiers = QuarantineIdentifiers.FromBody(rejected.Source, rejected.Raw) };
+        var identifiers = new Identifier[r.Read7BitEncodedInt()];
+        for (var i = 0; i < identifiers.Length; i++)
+            identifiers[i] = ReadIdentifier(r);
+        return rejected with { Identifiers = identifiers };
     }
 
     private static TrackedEvent ReadEvent(BinaryReader r, string entrySource)

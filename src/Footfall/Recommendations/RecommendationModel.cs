@@ -15,6 +15,9 @@ public sealed class RecommendationModel
     private readonly Dictionary<string, int> _itemIndex;
     private readonly string?[] _categoryOf;
     private readonly Dictionary<string, int> _personOf;
+    // Every touch and its visit, kept so an erasure can rebuild the model without a person from memory alone.
+    private readonly Touch[] _touches;
+    private readonly (int Person, long Visit)[] _visits;
     private readonly Touch[][] _historyNewestFirst;
     private readonly (int Item, float Score)[][] _neighbours;
     private readonly long[] _repurchaseTicks;
@@ -32,20 +35,23 @@ public sealed class RecommendationModel
     public static RecommendationModel Empty(DateTime now, RecommendationOptions options) =>
         Build(new ProductInteractionSet([], new Dictionary<string, long>()), now, options);
 
-    private RecommendationModel(RecommendationOptions options, DateTime builtAt, int count, string[] items, Dictionary<string, int> itemIndex,
-        string?[] categoryOf, Dictionary<string, int> personOf, Touch[][] history, (int, float)[][] neighbours, long[] repurchase, TrendingIndex trending)
+    private RecommendationModel(RecommendationOptions options, DateTime builtAt, string[] items, Dictionary<string, int> itemIndex,
+        string?[] categoryOf, Dictionary<string, int> personOf, int persons, Touch[] touches, (int, long)[] visits)
     {
         _options = options;
         BuiltAt = builtAt;
-        InteractionCount = count;
+        InteractionCount = touches.Length;
         _items = items;
         _itemIndex = itemIndex;
         _categoryOf = categoryOf;
         _personOf = personOf;
-        _historyNewestFirst = history;
-        _neighbours = neighbours;
-        _repurchaseTicks = repurchase;
-        _trending = trending;
+        _touches = touches;
+        _visits = visits;
+        _historyNewestFirst = GroupByPersonNewestFirst(touches, persons);
+        _neighbours = ItemSimilarity.Build(touches, visits, items.Length, options.MaxItemsPerSession, options.NeighboursPerItem);
+        _repurchaseTicks = RepurchaseIntervals.Build(_historyNewestFirst, items.Length, options.MinRepeatGaps);
+        var trendingFrom = builtAt.Ticks - TimeSpan.FromHours(options.MaxTrendingHours).Ticks;
+        _trending = new TrendingIndex(RecentByTime(touches, trendingFrom));
     }
 
     /// <summary>Builds every model from <paramref name="set"/> (oldest first) as of <paramref name="now"/>.</summary>
@@ -76,17 +82,31 @@ public sealed class RecommendationModel
             // Events without a session are grouped per person and day, the nearest thing to a visit.
             visits[i] = (person, r.Session ?? r.Time.Ticks / TimeSpan.TicksPerDay);
         }
-        var history = GroupByPersonNewestFirst(touches, personIndex.Count);
         var personOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (identifier, person) in set.PersonOfIdentifier)
             if (personIndex.TryGetValue(person, out var index))
                 personOf[identifier] = index;
-        var neighbours = ItemSimilarity.Build(touches, visits, items.Count, options.MaxItemsPerSession, options.NeighboursPerItem);
-        var repurchase = RepurchaseIntervals.Build(history, items.Count, options.MinRepeatGaps);
-        var trendingFrom = now.Ticks - TimeSpan.FromHours(options.MaxTrendingHours).Ticks;
-        var trending = new TrendingIndex(RecentByTime(touches, trendingFrom));
-        return new RecommendationModel(options, now, rows.Count, items.ToArray(), itemIndex, categories.ToArray(), personOf, history,
-            neighbours, repurchase, trending);
+        return new RecommendationModel(options, now, items.ToArray(), itemIndex, categories.ToArray(), personOf, personIndex.Count, touches, visits);
+    }
+
+    /// <summary>
+    /// This model without the persons any of <paramref name="identifierKeys"/> belongs to: their identifiers, their
+    /// history and every aggregate they contributed to (trending, similarity, repurchase intervals), rebuilt from the
+    /// touches in memory, so an erasure never waits on the store or on a full refresh. Returns this model when none
+    /// of the keys is known to it.
+    /// </summary>
+    public RecommendationModel WithoutPersons(IEnumerable<string> identifierKeys)
+    {
+        var removed = new HashSet<int>();
+        foreach (var key in identifierKeys)
+            if (_personOf.TryGetValue(key, out var person))
+                removed.Add(person);
+        if (removed.Count == 0)
+            return this;
+        var personOf = _personOf.Where(p => !removed.Contains(p.Value)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var kept = Enumerable.Range(0, _touches.Length).Where(i => !removed.Contains(_touches[i].Person)).ToArray();
+        return new RecommendationModel(_options, BuiltAt, _items, _itemIndex, _categoryOf, personOf, _historyNewestFirst.Length,
+            kept.Select(i => _touches[i]).ToArray(), kept.Select(i => _visits[i]).ToArray());
     }
 
     /// <summary>The touches after <paramref name="fromTicks"/>, in time order (stable: equal times keep row order).</summary>

@@ -32,6 +32,19 @@ public sealed class VendorSdkServer : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>GETs until <paramref name="done"/> holds (at most 30 s): for what the server learns in the background.</summary>
+    public async Task<JsonElement> EventuallyAsync(string path, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var body = await GetAsync(path);
+            if (done(body)) return body;
+            Assert.True(DateTime.UtcNow < deadline, $"GET {path} never satisfied the condition; last: {body.GetRawText()}");
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>PUTs JSON with the secret key; fails the test on a non-200.</summary>
     public async Task PutAsync(string path, object body)
     {

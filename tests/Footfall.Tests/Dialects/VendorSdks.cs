@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Footfall.Tests.Support;
 
 namespace Footfall.Tests.Dialects;
 
@@ -10,18 +11,7 @@ namespace Footfall.Tests.Dialects;
 public static class VendorSdks
 {
     /// <summary>The <c>tests/vendor-sdks</c> folder.</summary>
-    public static string Folder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Footfall.sln")))
-                    return Path.Combine(dir.FullName, "tests", "vendor-sdks");
-            }
-            throw new InvalidOperationException($"no Footfall.sln above {AppContext.BaseDirectory}: cannot find tests/vendor-sdks");
-        }
-    }
+    public static string Folder => RepositoryRoot.Combine("tests", "vendor-sdks");
 
     /// <summary>Runs <paramref name="script"/> with <paramref name="args"/> and parses what it printed; fails the test when it fails.</summary>
     public static async Task<JsonElement> RunAsync(string script, params string[] args)

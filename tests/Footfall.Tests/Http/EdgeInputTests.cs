@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Footfall.Identity;
-using Footfall.Server.Dialects;
+using Footfall.Server.Dialects.Personalize;
 
 namespace Footfall.Tests.Http;
 
@@ -31,8 +31,8 @@ public sealed class EdgeInputTests(RealServerFixture fixture) : IClassFixture<Re
         using var http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
             { BaseAddress = new Uri(fixture.Server.Url) };
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        request.Headers.Add(PersonalizeEndpoints.ProjectUidHeader, fixture.Server.DefaultProject().Id);
-        request.Headers.Add(PersonalizeEndpoints.UserUidHeader, "élan-✓");
+        request.Headers.Add(PersonalizeDialect.ProjectUidHeader, fixture.Server.DefaultProject().Id);
+        request.Headers.Add(PersonalizeDialect.UserUidHeader, "élan-✓");
         if (method != "GET")
             request.Content = new StringContent(path.EndsWith("events", StringComparison.Ordinal) ? "[]" : "{}", Encoding.UTF8, "application/json");
         var response = await http.SendAsync(request);
@@ -42,7 +42,7 @@ public sealed class EdgeInputTests(RealServerFixture fixture) : IClassFixture<Re
         if (method == "GET")
         {
             // The manifest still hands the client a usable uid, as on every other error.
-            var minted = Assert.Single(response.Headers.GetValues(PersonalizeEndpoints.UserUidHeader));
+            var minted = Assert.Single(response.Headers.GetValues(PersonalizeDialect.UserUidHeader));
             Assert.True(AnonymousUid.IsMinted(minted), minted);
         }
     }

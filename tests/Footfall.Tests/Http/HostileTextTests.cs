@@ -27,6 +27,8 @@ public sealed class HostileTextTests(FootfallFactory factory) : IClassFixture<Fo
         { "POST", "/oneentry/user-activity", "x-app-token" },
         { "POST", "/synerise/v4/events/custom", "X-Project-Id" },
         { "POST", "/synerise/v4/events/batch", "X-Project-Id" },
+        { "POST", "/segment/v1/track", "X-Write-Key" },
+        { "POST", "/segment/v1/batch", "X-Write-Key" },
         { "POST", "/v1/admin/projects", "" },
     };
 

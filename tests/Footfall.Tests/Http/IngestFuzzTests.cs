@@ -34,6 +34,7 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
         new("POST", "/collect/{project}", """{"action":"view","target":{"product":"p1"},"user":{"identities":{"sessionId":"fz"}},"metadata":{"m":"L"}}""", true),
         new("POST", "/synerise/v4/events/batch", """{"action":"fuzz.go","label":"L","client":{"uuid":"fz"}}""", true),
         new("POST", "/synerise/v4/events/custom", """{"action":"fuzz.go","label":"L","client":{"uuid":"fz"},"params":{"p":"L"}}""", false),
+        new("POST", "/segment/v1/track", """{"anonymousId":"fz","event":"Fuzz L","properties":{"p":"L"}}""", false),
         new("POST", "/oneentry/user-activity", """{"type":"product_view","productId":"p1","meta":{"m":"L"}}""", false),
         new("POST", "/v1/identify", """{"guestId":"fz-g","userId":"fz-L"}""", false),
         new("PATCH", "/personalize/user-attributes", """{"nickname":"L","age":3}""", false),
@@ -132,7 +133,7 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
             Content = new ByteArrayContent(body),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        foreach (var header in new[] { "X-Project-Id", "X-Project-Uid", "x-app-token" })
+        foreach (var header in new[] { "X-Project-Id", "X-Project-Uid", "x-app-token", "X-Write-Key" })
             request.Headers.Add(header, projectId);
         request.Headers.Add("X-CS-Personalize-User-Uid", "fz-uid");
         request.Headers.Add("x-guest-id", "fz-guest");

@@ -4,9 +4,11 @@ using CsCheck;
 using Footfall.Events;
 using Footfall.Identity;
 using Footfall.Ingest;
+using Footfall.Server.Dialects;
 using Footfall.Server.Dialects.Crownpeak;
 using Footfall.Server.Dialects.OneEntry;
 using Footfall.Server.Dialects.Personalize;
+using Footfall.Server.Dialects.Segment;
 using Footfall.Server.Dialects.Synerise;
 using Footfall.Server.Http;
 
@@ -99,7 +101,7 @@ public sealed class ReaderPropertyTests
     // Each reader as its endpoint calls it, then the validator; an accepted event is checked against an oracle.
     private static void ThroughEveryReader(JsonElement item)
     {
-        var links = new List<IdentityLink>();
+        var links = new DialectBatch();
         var candidates = new List<EventCandidate>
         {
             EventCandidate.FromJson(item, raw => NativeEventReader.TryRead(raw, Now, EventSources.Native, out var e, out var error)
@@ -110,7 +112,9 @@ public sealed class ReaderPropertyTests
             EventCandidate.FromJson(item, raw => OneEntryActivityReader.Read(raw, "guest", null, Now) is ({ } e, _)
                 ? EventCandidate.Of(e, raw) : EventCandidate.Invalid("refused", raw)),
         };
-        foreach (var candidate in candidates)
+        if (TextRule.CheckJson(item) is null)
+            SegmentMessageReader.Read(item, "track", null, Now, links);
+        foreach (var candidate in candidates.Concat(links.Candidates))
         {
             Assert.True(candidate.Event is not null || candidate.Error is not null);
             _ = candidate.Raw;
@@ -126,7 +130,7 @@ public sealed class ReaderPropertyTests
                 AssertReadable(parameters.RootElement);
             }
         }
-        foreach (var link in links)
+        foreach (var link in links.ToRequest().Links)
             _ = link.A.Key + link.B.Key;
     }
 

@@ -21,7 +21,7 @@ public sealed class LogEntryCodecTests
         var bare = new TrackedEvent { Action = BuiltInActions.ProductView, Time = Time, ReceivedAt = Time, GuestId = "g-2", Source = EventSources.Native };
         var entry = new LogEntry("project-1", EventSources.Native, [full, bare],
             [new IdentityLink(Identifier.Guest("g-1"), Identifier.User("u-ü"))],
-            [new RejectedEvent(Time, EventSources.Native, "action is required", """{"x":1}""")]);
+            [new RejectedEvent(Time, EventSources.Native, "action is required", """{"x":1}""") { Identifiers = [Identifier.User("u-1"), Identifier.Guest("g-1")] }]);
 
         var decoded = LogEntryCodec.Decode(LogEntryCodec.Encode(entry));
 
@@ -34,6 +34,18 @@ public sealed class LogEntryCodecTests
         Assert.Equal(bare, decoded.Events[1]);
         Assert.Equal(entry.Links, decoded.Links);
         Assert.Equal(entry.Rejected, decoded.Rejected);
+    }
+
+    [Fact]
+    public void Decode_OfAVersion1Entry_FindsItsRejectedEventsIdentifiersInTheirBody()
+    {
+        var rejected = new RejectedEvent(Time, EventSources.Native, "action is required", """{"userId":"u-1"}""") { Identifiers = [Identifier.User("u-1")] };
+        var bytes = LogEntryCodec.Encode(new LogEntry("p", EventSources.Native, [], [], [rejected]));
+        // Version 1 ends each rejected event at its raw text: cut the identifiers version 2 appends (count 1, kind, "u-1").
+        var version1 = bytes[..^(1 + 1 + 1 + "u-1".Length)];
+        version1[0] = 1;
+
+        Assert.Equal([rejected], LogEntryCodec.Decode(version1).Rejected);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using DuckDB.NET.Data;
 using Footfall.Events;
 using Footfall.Experiences;
+using Footfall.Identity;
 using Footfall.Projects;
 using Footfall.Storage;
 using Footfall.Storage.DuckDb;
@@ -29,5 +31,34 @@ public sealed class DuckDbRegressionTests
         }], [], [])]);
         var days = await store.ExperienceTimelineAsync("p1", new ExperienceDefinition { ShortUid = "e", Metrics = ["buy"] }, "buy", TimeRange.All);
         Assert.Equal([new DailyVariantCounts(DateOnly.FromDateTime(t), "0", 1, 0)], days);
+    }
+
+    [Fact]
+    public async Task Rejected_events_kept_before_their_identifiers_were_extracted_are_erased_by_their_body()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "f.duckdb");
+        await using (var store = new DuckDbEventStore(path, NullLogger<DuckDbEventStore>.Instance))
+        {
+            await store.InitializeAsync();
+            await store.CreateProjectAsync(new Project("p1", "shop", "h", DateTime.UtcNow));
+        }
+        // The previous release's table and rows: no identifiers column.
+        using (var connection = new DuckDBConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                ALTER TABLE rejected DROP COLUMN idents;
+                INSERT INTO rejected VALUES (1, TIMESTAMP '2024-03-10 12:00:00', 'native', 'bad', '{"userId":"\u0061lice"}'),
+                                            (1, TIMESTAMP '2024-03-10 12:00:00', 'native', 'bad', '{"userId":"bob","phone":"+1-555"}');
+                """;
+            command.ExecuteNonQuery();
+        }
+        await using var reopened = new DuckDbEventStore(path, NullLogger<DuckDbEventStore>.Instance);
+        await reopened.InitializeAsync();
+        await reopened.ErasePersonAsync("p1", Identifier.User("alice"));
+        await reopened.ErasePersonAsync("p1", Identifier.User("1"));
+        Assert.Equal(["""{"userId":"bob","phone":"+1-555"}"""], (await reopened.GetRejectedAsync("p1", 10)).Select(r => r.Raw));
     }
 }

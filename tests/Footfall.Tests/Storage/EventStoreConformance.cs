@@ -350,7 +350,8 @@ public abstract partial class EventStoreConformance : IAsyncLifetime
     {
         await CommitAsync([Imp(T0, "0", guest: "g1"), Buy(T0.AddHours(1), user: "u1", key: "order-1"), Imp(T0, "0", "u2")],
             [new IdentityLink(Identifier.Guest("g1"), Identifier.User("u1"))],
-            [new RejectedEvent(T0, "native", "bad", """{"userId":"u1"}"""), new RejectedEvent(T0, "native", "bad", """{"userId":"u2"}""")]);
+            [new RejectedEvent(T0, "native", "bad", """{"userId":"u1"}""") { Identifiers = [Identifier.User("u1")] },
+             new RejectedEvent(T0, "native", "bad", """{"userId":"u2"}""") { Identifiers = [Identifier.User("u2")] }]);
         await Store.SetAttributesAsync(ProjectId, Identifier.User("u1"), new Dictionary<string, string> { ["plan"] = "\"pro\"" });
         Assert.Equal(2, await Store.ErasePersonAsync(ProjectId, Identifier.Guest("g1")));
 
@@ -366,6 +367,23 @@ public abstract partial class EventStoreConformance : IAsyncLifetime
         Assert.Equal(0, await Store.ErasePersonAsync(ProjectId, Identifier.User("u1")));
         // An erased key is gone with its event: the same key may be stored again.
         Assert.Equal(new WriteOutcome(1, 0), await CommitAsync(Buy(T0, user: "u1", key: "order-1")));
+    }
+
+    [Fact]
+    public async Task Regression_QuarantineErasureMatchedRawText_ErasesByExactIdentifierOnly()
+    {
+        const string bob = """{"action":"call","userId":"bob","params":{"phone":"+1-555-0100"}}""";
+        await CommitAsync([], [], [
+            // An escaped spelling of the id the raw text never contains as such.
+            new RejectedEvent(T0, "native", "bad", """{"userId":"\u0061lice"}""") { Identifiers = [Identifier.User("alice")] },
+            new RejectedEvent(T0, "native", "bad", """{"userId":1}""") { Identifiers = [Identifier.User("1")] },
+            // Contains "1" as text, names someone else.
+            new RejectedEvent(T0, "native", "bad", bob) { Identifiers = [Identifier.User("bob")] },
+        ]);
+        // Neither person has a stored event: their quarantined events are erased all the same.
+        Assert.Equal(0, await Store.ErasePersonAsync(ProjectId, Identifier.User("alice")));
+        Assert.Equal(0, await Store.ErasePersonAsync(ProjectId, Identifier.User("1")));
+        Assert.Equal([bob], (await Store.GetRejectedAsync(ProjectId, 10)).Select(r => r.Raw));
     }
 
     // ---- recommendations (CONTRACT §8) ----

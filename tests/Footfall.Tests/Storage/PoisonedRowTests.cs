@@ -32,7 +32,7 @@ public sealed class PoisonedRowTests(ClickHouseServer clickHouse)
                        '{"product":"sku-1","k\ud800":"v\udc00"}', 'label', '{"category":"c\ud800","price":"2","email":"{{Email}} \ud800"}', source
                 FROM events WHERE user_id = 'victim' LIMIT 1;
                 UPDATE attributes SET value = '"n\ud800"';
-                INSERT INTO rejected SELECT no, now(), 'native', 'old', '{"label":"\ud800"}' FROM projects;
+                INSERT INTO rejected (project, time, source, error, raw) SELECT no, now(), 'native', 'old', '{"label":"\ud800"}' FROM projects;
                 """);
         }
         await VerifyAsync(data.Path, [], projectId, secret);

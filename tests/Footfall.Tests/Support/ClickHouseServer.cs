@@ -16,6 +16,9 @@ public sealed class ClickHouseServer : IAsyncLifetime
     private Process? _process;
     private string _config = "";
 
+    /// <summary>The folder holding the server's data, logs and configuration.</summary>
+    public string Folder => _folder.Path;
+
     /// <summary>The HTTP port.</summary>
     public int HttpPort { get; private set; }
 
@@ -45,6 +48,8 @@ public sealed class ClickHouseServer : IAsyncLifetime
               <default_profile>default</default_profile>
               <default_database>default</default_database>
               <mark_cache_size>268435456</mark_cache_size>
+              <!-- Parts superseded by a merge or mutation go within seconds, not 8 minutes: erasure tests wait for them. -->
+              <merge_tree><old_parts_lifetime>1</old_parts_lifetime><cleanup_delay_period>1</cleanup_delay_period></merge_tree>
             </yandex>
             """);
         await StartAsync();

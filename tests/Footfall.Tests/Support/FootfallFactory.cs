@@ -4,6 +4,8 @@ using System.Text.Json;
 using Footfall.Server.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Footfall.Tests.Support;
 
@@ -24,6 +26,9 @@ public sealed class FootfallFactory : WebApplicationFactory<Program>
     /// <summary>The data folder.</summary>
     public string DataFolder => _data.Path;
 
+    /// <summary>Service changes applied after the server's own, e.g. to wrap its store.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     /// <inheritdoc />
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -32,6 +37,7 @@ public sealed class FootfallFactory : WebApplicationFactory<Program>
         builder.UseSetting("Footfall:Demo", "false");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
     }
 
     /// <summary>Creates a new project through the admin API.</summary>

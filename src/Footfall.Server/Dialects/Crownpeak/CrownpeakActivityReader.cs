@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Footfall.Events;
 using Footfall.Identity;
@@ -14,7 +13,7 @@ namespace Footfall.Server.Dialects.Crownpeak;
 public static class CrownpeakActivityReader
 {
     /// <summary>The candidate, and the links between the activity's identities.</summary>
-    public static EventCandidate Read(JsonElement item, DateTime receivedAt, List<IdentityLink> links)
+    public static EventCandidate Read(JsonElement item, DateTime receivedAt, DialectBatch links)
     {
         if (item.ValueKind != JsonValueKind.Object)
             return EventCandidate.Invalid("an activity must be a JSON object", item);
@@ -105,14 +104,14 @@ public static class CrownpeakActivityReader
     }
 
     // Every identity links to the first user id (or the guest when there is none), which joins them all.
-    private static void AddLinks(string? guestId, List<string> userIds, List<IdentityLink> links)
+    private static void AddLinks(string? guestId, List<string> userIds, DialectBatch links)
     {
         if (userIds.Count == 0) return;
         var anchor = Identifier.User(userIds[0]);
         if (guestId is not null)
-            links.Add(new IdentityLink(Identifier.Guest(guestId), anchor));
+            links.Link(Identifier.Guest(guestId), anchor);
         foreach (var other in userIds.Skip(1).Where(u => u != userIds[0]))
-            links.Add(new IdentityLink(Identifier.User(other), anchor));
+            links.Link(Identifier.User(other), anchor);
     }
 
     private static string? ReadTime(JsonElement item, DateTime receivedAt, out DateTime time)
@@ -120,18 +119,10 @@ public static class CrownpeakActivityReader
         time = receivedAt;
         if (!item.TryGetProperty("timestamp", out var element) || element.ValueKind == JsonValueKind.Null)
             return null;
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                return NativeEventReader.TryResolveTime(element.GetString(), receivedAt, out time, out var error) ? null : "timestamp: " + error;
-            case JsonValueKind.Number when element.TryGetInt64(out var ms) && ms is >= 0 and < 253_402_300_800_000:
-                // Epoch milliseconds, as Attraqt's REST API also accepts.
-                return NativeEventReader.TryResolveTime(EventTime.FromUnixMs(ms).ToString("O", CultureInfo.InvariantCulture), receivedAt, out time, out _)
-                    ? null : "timestamp is out of range";
-            case JsonValueKind.Number:
-                return "timestamp as a number must be milliseconds since 1970 (0 to year 9999)";
-            default:
-                return "timestamp must be an RFC 3339 string";
-        }
+        // Attraqt's REST API also takes epoch milliseconds.
+        if (!EventTime.TryParse(element, "timestamp", out var parsed, out var error))
+            return error;
+        time = EventTime.NotAfter(parsed, receivedAt);
+        return null;
     }
 }

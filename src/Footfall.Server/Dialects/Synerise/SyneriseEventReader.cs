@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Footfall.Events;
 using Footfall.Identity;
@@ -16,7 +15,7 @@ public static class SyneriseEventReader
     public const int MaxActionLength = 32;
 
     /// <summary>The candidate, adding the links between the client's identifiers to <paramref name="links"/>.</summary>
-    public static EventCandidate Read(JsonElement item, DateTime receivedAt, List<IdentityLink> links)
+    public static EventCandidate Read(JsonElement item, DateTime receivedAt, DialectBatch links)
     {
         if (item.ValueKind != JsonValueKind.Object)
             return EventCandidate.Invalid("an event must be a JSON object", item);
@@ -48,8 +47,9 @@ public static class SyneriseEventReader
         if (userIds.Count > 0)
         {
             var anchor = Identifier.User(userIds[0]);
-            if (guestId is not null) links.Add(new IdentityLink(Identifier.Guest(guestId), anchor));
-            links.AddRange(userIds.Skip(1).Select(u => new IdentityLink(Identifier.User(u), anchor)));
+            if (guestId is not null) links.Link(Identifier.Guest(guestId), anchor);
+            foreach (var other in userIds.Skip(1))
+                links.Link(Identifier.User(other), anchor);
         }
         return EventCandidate.Of(new TrackedEvent
         {
@@ -83,18 +83,8 @@ public static class SyneriseEventReader
         originalTime = null;
         if (!item.TryGetProperty("time", out var element) || element.ValueKind == JsonValueKind.Null)
             return null;
-        DateTime parsed;
-        if (element.ValueKind == JsonValueKind.String)
-        {
-            var text = element.GetString()!;
-            if (text.Length < 10 || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
-                return $"time '{(text.Length > 40 ? text[..40] : text)}' is not an ISO 8601 date-time";
-            parsed = EventTime.Normalize(value.UtcDateTime);
-        }
-        else if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var ms) && ms is >= 0 and < 253_402_300_800_000)
-            parsed = EventTime.FromUnixMs(ms);
-        else
-            return "time must be an ISO 8601 string or milliseconds since 1970";
+        if (!EventTime.TryParse(element, "time", out var parsed, out var error))
+            return error;
         if (parsed > receivedAt)
             originalTime = element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
         else

@@ -121,28 +121,44 @@ public sealed partial class DuckDbEventStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (Resolve(projectId, identifier) is not var (project, person))
+            var project = ProjectNumber(projectId);
+            if (project < 0)
                 return 0;
-            List<string> values;
-            lock (_identities)
-                values = _identities.Members(person).Select(id => Identifier.FromKey(_identities.KeyOf(id)).Value).ToList();
-            long erased;
+            var person = Resolve(projectId, identifier)?.Person;
+            List<string> keys = [identifier.Key];
+            if (person is { } known)
+            {
+                lock (_identities)
+                    keys = _identities.Members(known).Select(_identities.KeyOf).Append(identifier.Key).Distinct().ToList();
+            }
+            long erased = 0;
             using (var transaction = _writeConnection.BeginTransaction())
             {
-                (string, object?)[] args = [("p", project), ("person", person)];
-                erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
-                Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
-                Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
-                // Rejected events are raw text; any that name one of the person's identifiers goes too.
-                foreach (var value in values)
-                    Execute(_writeConnection, "DELETE FROM rejected WHERE project = $p AND contains(raw, $v)", ("p", project), ("v", value));
-                Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
+                if (person is not null)
+                {
+                    (string, object?)[] args = [("p", project), ("person", person)];
+                    erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
+                }
+                // Rejected events go by the identifiers extracted when they were kept aside, matched exactly; they may
+                // name someone whose every event was rejected, so the person need not be known.
+                var quarantined = 0;
+                foreach (var key in keys)
+                    quarantined += Execute(_writeConnection, "DELETE FROM rejected WHERE project = $p AND list_contains(idents, $k)", ("p", project), ("k", key));
+                // The deleted rows' bytes stay in the file until it is compacted (DuckDbEventStore.Compaction.cs).
+                if (person is not null || quarantined > 0)
+                    Execute(_writeConnection, "INSERT OR REPLACE INTO store_state VALUES ($n, 'true')", ("n", CompactionPending));
                 transaction.Commit();
             }
-            lock (_identities)
-                _identities.Remove(person);
-            lock (_attribution)
-                _attribution.Remove(project, person);
+            if (person is { } erasedPerson)
+            {
+                lock (_identities)
+                    _identities.Remove(erasedPerson);
+                lock (_attribution)
+                    _attribution.Remove(project, erasedPerson);
+            }
             return erased;
         }
         finally

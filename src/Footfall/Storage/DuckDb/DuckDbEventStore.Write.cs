@@ -194,7 +194,8 @@ public sealed partial class DuckDbEventStore
         using (var appender = _writeConnection.CreateAppender("rejected"))
         {
             foreach (var (project, r) in plan.Rejected)
-                appender.CreateRow().AppendValue(project).AppendValue(r.Time).AppendValue(r.Source).AppendValue(r.Error).AppendValue(r.Raw).EndRow();
+                appender.CreateRow().AppendValue(project).AppendValue(r.Time).AppendValue(r.Source).AppendValue(r.Error).AppendValue(r.Raw)
+                    .AppendValue(r.Identifiers.Select(i => i.Key).ToList()).EndRow();
         }
     }
 

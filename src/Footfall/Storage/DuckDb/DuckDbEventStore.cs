@@ -13,6 +13,7 @@ namespace Footfall.Storage.DuckDb;
 /// </summary>
 public sealed partial class DuckDbEventStore : IEventStore
 {
+    private readonly string _path;
     private readonly string _connectionString;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
@@ -47,6 +48,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         _memoryLimit = memoryLimit ?? DefaultMemoryLimit;
         if (!IsMemoryLimit(_memoryLimit))
             throw new ArgumentException($"the DuckDB memory limit must look like 512MB or 2GB, not '{_memoryLimit}'");
+        _path = path;
         _connectionString = $"Data Source={path}";
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
@@ -56,12 +58,23 @@ public sealed partial class DuckDbEventStore : IEventStore
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await _writeConnection.OpenAsync(cancellationToken);
-        Execute(_writeConnection, $"SET memory_limit = '{_memoryLimit}'");
-        Execute(_writeConnection, DuckDbSchema.Create);
+        await OpenWriteConnectionAsync(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // An erasure the last run could not compact at shutdown is compacted before anything reads the file. A
+            // failure (a full disk) must not keep the server from starting: the file stays marked for the next try.
+            try
+            {
+                CompactIfErased();
+            }
+            catch (Exception ex) when (ex is IOException or DuckDBException)
+            {
+                _logger.LogWarning(ex, "Rewriting the database file after erasure failed; erased rows stay in it until a later shutdown or start succeeds");
+            }
+            if (_writeConnection.State != System.Data.ConnectionState.Open)
+                await OpenWriteConnectionAsync(cancellationToken);
+            BackfillQuarantineIdentifiers();
             LoadState();
         }
         finally
@@ -69,6 +82,20 @@ public sealed partial class DuckDbEventStore : IEventStore
             _gate.Release();
         }
     }
+
+    private async Task OpenWriteConnectionAsync(CancellationToken cancellationToken)
+    {
+        await _writeConnection.OpenAsync(cancellationToken);
+        Execute(_writeConnection, $"SET memory_limit = '{_memoryLimit}'");
+        // A file written before erasure was made physical may still hold what was erased then: copy it once.
+        var upgrading = TableExists("projects") && !TableExists("store_state");
+        Execute(_writeConnection, DuckDbSchema.Create);
+        if (upgrading)
+            Execute(_writeConnection, "INSERT OR REPLACE INTO store_state VALUES ($n, 'true')", ("n", CompactionPending));
+    }
+
+    private bool TableExists(string name) =>
+        Scalar<long>(_writeConnection, "SELECT count(*) FROM duckdb_tables() WHERE table_name = $n", ("n", name)) > 0;
 
     private void LoadState()
     {
@@ -196,10 +223,11 @@ public sealed partial class DuckDbEventStore : IEventStore
         {
             // A checkpoint folds the WAL into the file so the next start does not replay it.
             Execute(_writeConnection, "CHECKPOINT");
+            CompactIfErased();
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "Checkpoint at shutdown failed; the WAL will be replayed at next start");
+            _logger.LogWarning(ex, "Checkpoint or compaction at shutdown failed; the next start replays the WAL and compacts");
         }
         finally
         {

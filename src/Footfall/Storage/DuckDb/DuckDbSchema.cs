@@ -24,6 +24,7 @@ internal static class DuckDbSchema
         CREATE TABLE IF NOT EXISTS rejected (
             project INTEGER NOT NULL, time TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
             error VARCHAR NOT NULL, raw VARCHAR NOT NULL);
+        ALTER TABLE rejected ADD COLUMN IF NOT EXISTS idents VARCHAR[];
         CREATE TABLE IF NOT EXISTS experiences (
             project INTEGER NOT NULL, short_uid VARCHAR NOT NULL, definition VARCHAR NOT NULL,
             PRIMARY KEY (project, short_uid));
@@ -33,6 +34,7 @@ internal static class DuckDbSchema
         CREATE TABLE IF NOT EXISTS attributes (
             project INTEGER NOT NULL, ident BIGINT NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL,
             updated_at TIMESTAMP NOT NULL, PRIMARY KEY (project, ident, name));
+        CREATE TABLE IF NOT EXISTS store_state (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
         CREATE TABLE IF NOT EXISTS rec_responses (
             project INTEGER NOT NULL, id VARCHAR NOT NULL, feed VARCHAR NOT NULL, time TIMESTAMP NOT NULL,
             items VARCHAR NOT NULL);

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Footfall.Experiences;
 
-namespace Footfall.Server.Dialects.Personalize;
+namespace Footfall.Experiences;
 
 /// <summary>
 /// Sticky weighted assignment: a user's variant is a pure function of (project, experience, user uid) and the

@@ -1,0 +1,100 @@
+using Footfall.Recommendations;
+using Footfall.Server.Hosting;
+using Footfall.Storage;
+using Footfall.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static Footfall.Tests.Recommendations.Recs;
+
+namespace Footfall.Tests.Recommendations;
+
+/// <summary>
+/// Erasure takes the person out of the recommendation models itself: it neither waits on a model refresh nor fails
+/// with one, and a refresh that read the store before the erasure never brings the person back.
+/// </summary>
+public sealed class ErasureWithoutRefreshTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly FootfallFactory _factory = new();
+    private SlowRefreshStore _control = null!;
+
+    public ErasureWithoutRefreshTests()
+    {
+        _factory.Settings["Recommendations:RefreshSeconds"] = "0";
+        _factory.TestServices = services =>
+        {
+            services.RemoveAll<IEventStore>();
+            services.AddSingleton(sp =>
+            {
+                var (store, control) = SlowRefreshStore.Wrap(StoreFactory.Create(
+                    sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
+                _control = control;
+                return store;
+            });
+        };
+    }
+
+    [Fact]
+    public async Task Regression_ErasureWaitedOnFullModelRebuild_AnswersWhileARefreshHangs()
+    {
+        var project = await SeedAsync();
+        var held = new TaskCompletionSource();
+        _control.Gate = held.Task;
+        var models = _factory.Services.GetRequiredService<RecommendationModels>();
+        // A refresh reads the store before the erasure, then hangs before it can swap its model in.
+        var refresh = models.RefreshAsync(project.Id);
+
+        using var http = project.Reader();
+        var erase = await http.DeleteAsync("/v1/people?guestId=erase-me").WaitAsync(Patience);
+        erase.EnsureSuccessStatusCode();
+        Assert.False(refresh.IsCompleted);
+        await AssertErasedPersonNotServedAsync(project);
+
+        // The held refresh finishes with the person still in what it read: they must not come back.
+        held.SetResult();
+        await refresh.WaitAsync(Patience);
+        await AssertErasedPersonNotServedAsync(project);
+    }
+
+    [Fact]
+    public async Task Regression_ErasureFailedWithModelRebuild_AnswersWhenRefreshFails()
+    {
+        var project = await SeedAsync();
+        _control.Gate = Task.FromException(new InvalidOperationException("the refresh's store read failed"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _factory.Services.GetRequiredService<RecommendationModels>().RefreshAsync(project.Id));
+
+        using var http = project.Reader();
+        (await http.DeleteAsync("/v1/people?userId=erased-user").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        await AssertErasedPersonNotServedAsync(project);
+    }
+
+    private async Task<TestProject> SeedAsync()
+    {
+        var project = await _factory.CreateProjectAsync();
+        await project.TrackAsync(
+            View("erase-me", "secret", Hours(2), session: "s1"), View("erase-me", "common", Hours(2), session: "s1"),
+            Buy("erase-me", "pantry", Days(20)), Buy("erase-me", "pantry", Days(10)),
+            View("stays", "common", Hours(1), session: "s2"), View("stays", "other", Hours(1), session: "s2"),
+            new { action = "login", userId = "erased-user", guestId = "erase-me" });
+        await _factory.Services.GetRequiredService<RecommendationModels>().RefreshAsync(project.Id);
+        Assert.Equal(["common", "secret"], Ids(await project.GetAsync("/v1/recommendations/recently-viewed?userId=erased-user")));
+        Assert.Contains("secret", Ids(await project.GetAsync("/v1/recommendations/trending")));
+        return project;
+    }
+
+    private static async Task AssertErasedPersonNotServedAsync(TestProject project)
+    {
+        Assert.Empty(Ids(await project.GetAsync("/v1/recommendations/recently-viewed?guestId=erase-me")));
+        Assert.Empty(Ids(await project.GetAsync("/v1/recommendations/recently-viewed?userId=erased-user")));
+        Assert.Empty(Ids(await project.GetAsync("/v1/recommendations/repeat-purchase?userId=erased-user")));
+        Assert.DoesNotContain("secret", Ids(await project.GetAsync("/v1/recommendations/trending")));
+        Assert.Equal(["other"], Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=common")));
+        // Someone else's history is untouched.
+        Assert.Equal(["other", "common"], Ids(await project.GetAsync("/v1/recommendations/recently-viewed?guestId=stays")));
+    }
+
+    public void Dispose() => _factory.Dispose();
+}

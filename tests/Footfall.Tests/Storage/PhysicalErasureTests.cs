@@ -1,0 +1,85 @@
+using System.IO.Compression;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Footfall.Tests.Support;
+
+namespace Footfall.Tests.Storage;
+
+/// <summary>
+/// CONTRACT §4: once an erasure has answered and the server has shut down cleanly (SIGTERM), no file of the data
+/// folder holds any identifier or payload of the person, and everyone else's data is all there.
+/// </summary>
+public sealed class PhysicalErasureTests
+{
+    private static readonly TimeSpan Shutdown = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Regression_ErasedPersonStayedInDuckDbFile_NoByteRemainsAfterCleanShutdown()
+    {
+        using var data = new TempFolder();
+        var server = await ServerProcess.StartAsync(data.Path);
+        var (projectId, secret) = server.DefaultProject();
+        await ErasureScenario.SeedAsync(server, projectId);
+        Assert.Equal(0, await server.TerminateAsync(Shutdown));
+        await server.DisposeAsync();
+        // The scan sees the person while they are stored, so it can tell.
+        Assert.Equal(ErasureScenario.VictimStrings.Order(),
+            ErasureScenario.FindVictimBytes(data.Path).Select(f => f.Split(" in ")[0]).Distinct().Order());
+
+        server = await ServerProcess.StartAsync(data.Path);
+        await ErasureScenario.EraseAsync(server, secret);
+        Assert.Equal(0, await server.TerminateAsync(Shutdown));
+        await server.DisposeAsync();
+        Assert.Empty(ErasureScenario.FindVictimBytes(data.Path));
+
+        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        await ErasureScenario.AssertOnlyVictimGoneAsync(restarted, secret);
+    }
+
+    [Fact]
+    public async Task Erasure_a_crash_interrupted_is_made_physical_at_the_next_start()
+    {
+        using var data = new TempFolder();
+        var server = await ServerProcess.StartAsync(data.Path);
+        var (projectId, secret) = server.DefaultProject();
+        await ErasureScenario.SeedAsync(server, projectId);
+        await ErasureScenario.EraseAsync(server, secret);
+        server.Kill();
+        await server.DisposeAsync();
+
+        server = await ServerProcess.StartAsync(data.Path);
+        await ErasureScenario.AssertOnlyVictimGoneAsync(server, secret);
+        Assert.Equal(0, await server.TerminateAsync(Shutdown));
+        await server.DisposeAsync();
+        Assert.Empty(ErasureScenario.FindVictimBytes(data.Path));
+    }
+
+    [Fact]
+    public async Task A_file_from_before_physical_erasure_loses_what_was_erased_then_at_its_first_clean_shutdown()
+    {
+        using var data = new TempFolder();
+        // main at a77fb6d erased the person of guest g8 (user erase-me) and left their identifier in the file.
+        var fixture = RepositoryRoot.Combine("tests", "Footfall.Tests", "Fixtures", "main-a77fb6d", "duckdb");
+        File.Copy(Path.Combine(fixture, "default-project.json"), Path.Combine(data.Path, "default-project.json"));
+        await using (var packed = new GZipStream(File.OpenRead(Path.Combine(fixture, "footfall.duckdb.gz")), CompressionMode.Decompress))
+        await using (var file = File.Create(Path.Combine(data.Path, "footfall.duckdb")))
+            await packed.CopyToAsync(file);
+        Assert.True(Contains(data.Path, "erase-me"));
+
+        var server = await ServerProcess.StartAsync(data.Path);
+        Assert.Equal(0, await server.TerminateAsync(Shutdown));
+        await server.DisposeAsync();
+        Assert.False(Contains(data.Path, "erase-me"));
+
+        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        using var reader = restarted.Client();
+        reader.DefaultRequestHeaders.Authorization = new("Bearer", restarted.DefaultProject().SecretKey);
+        var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixture, "expected", "activity-userId=u7.json")));
+        var activity = await reader.GetFromJsonAsync<JsonElement>("/v1/people/activity?userId=u7&limit=1000");
+        Assert.Equal(expected.RootElement.GetProperty("events").GetArrayLength(), activity.GetProperty("events").GetArrayLength());
+    }
+
+    private static bool Contains(string folder, string text) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Any(f => File.ReadAllBytes(f).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0);
+}
