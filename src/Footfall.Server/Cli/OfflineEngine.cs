@@ -12,7 +12,7 @@ namespace Footfall.Server.Cli;
 /// </summary>
 public sealed class OfflineEngine : IAsyncDisposable
 {
-    private OfflineEngine(IEventStore store, GroupCommitWriter writer)
+    private OfflineEngine(IEventStore store, LogIngest writer)
     {
         Store = store;
         Writer = writer;
@@ -29,7 +29,7 @@ public sealed class OfflineEngine : IAsyncDisposable
     /// <summary>The ingest pipeline, committing to the store.</summary>
     public IngestPipeline Pipeline { get; }
 
-    private GroupCommitWriter Writer { get; }
+    private LogIngest Writer { get; }
 
     /// <summary>Opens the data folder's store.</summary>
     public static async Task<OfflineEngine> OpenAsync(string dataFolder)
@@ -45,7 +45,10 @@ public sealed class OfflineEngine : IAsyncDisposable
         {
             throw new CliException($"a running Footfall server holds {dataFolder}; pass --server http://HOST:PORT to go through it");
         }
-        return new OfflineEngine(store, new GroupCommitWriter(store, new IngestOptions(), new StoreOptions(), loggers.CreateLogger<GroupCommitWriter>()));
+        // The same log-first path as the server, so that the key index knows every key the store holds.
+        var writer = LogIngest.Open(dataFolder, store, store, new IngestOptions(), new LogIngestOptions(), loggers);
+        writer.Start();
+        return new OfflineEngine(store, writer);
     }
 
     /// <inheritdoc />

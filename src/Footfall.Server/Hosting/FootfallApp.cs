@@ -22,6 +22,7 @@ public static class FootfallApp
         ["--clickhouse"] = "Footfall:ClickHouse",
         ["--demo"] = "Footfall:Demo",
         ["--duckdb-memory"] = "Footfall:DuckDbMemory",
+        ["--log-max-bytes"] = "Log:MaxBytes",
         ["--store-timeout"] = "Store:Timeout",
     };
 
@@ -87,12 +88,14 @@ public static class FootfallApp
         services.AddSingleton<IEventStore>(sp => new DeadlineEventStore(
             StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
             sp.GetRequiredService<IOptions<StoreOptions>>().Value, sp.GetRequiredService<StoreHealth>()));
-        services.AddSingleton(sp => new GroupCommitWriter(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value,
-            sp.GetRequiredService<IOptions<StoreOptions>>().Value, sp.GetRequiredService<ILogger<GroupCommitWriter>>()));
+        services.AddOptions<LogIngestOptions>().Bind(builder.Configuration.GetSection(LogIngestOptions.Section))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddSingleton(IngestWriterFactory.Create);
         services.AddSingleton<ActionPolicies>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ProjectDirectory>();
         services.AddSingleton<SecretKeyFilter>();
+        services.AddSingleton<ReadYourWritesFilter>();
         services.AddSingleton<StartupWork>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupWork>());
         services.AddHostedService<StoreProbe>();
@@ -136,7 +139,7 @@ public static class FootfallApp
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", o => o.WithNonce().DisableDefaultFonts());
         app.MapPrometheusScrapingEndpoint("/metrics");
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>()
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<SecretKeyFilter>().AddEndpointFilter<ReadYourWritesFilter>()
             .WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiError), ["application/json"]));
         app.MapIngest();
         app.MapProjects(v1);

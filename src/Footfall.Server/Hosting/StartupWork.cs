@@ -10,7 +10,7 @@ namespace Footfall.Server.Hosting;
 /// Opens the store before the server listens, then creates the default project and loads the demo. <c>/healthz</c>
 /// answers 200 only once this has finished.
 /// </summary>
-public sealed class StartupWork(IEventStore store, ProjectDirectory projects, IngestPipeline pipeline, IOptions<FootfallOptions> options,
+public sealed class StartupWork(IEventStore store, ProjectDirectory projects, IngestPipeline pipeline, IIngestWriter writer, IOptions<FootfallOptions> options,
     TimeProvider clock, ILogger<StartupWork> logger) : IHostedService
 {
     /// <summary>Whether the server accepts events.</summary>
@@ -20,6 +20,7 @@ public sealed class StartupWork(IEventStore store, ProjectDirectory projects, In
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
+        (writer as LogIngest)?.Start();
         var o = options.Value;
         if (o.AdminToken is null || o.Demo)
         {

@@ -13,7 +13,7 @@ namespace Footfall.Ingest;
 /// <see cref="StoreOptions.Timeout"/> for its commit; one that gave up (deadline, or the client went away) before
 /// its group formed is not committed at all.
 /// </summary>
-public sealed class GroupCommitWriter : IAsyncDisposable
+public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
 {
     private readonly IEventStore _store;
     private readonly IngestOptions _options;

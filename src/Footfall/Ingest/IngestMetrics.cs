@@ -25,6 +25,19 @@ public static class IngestMetrics
     /// <summary>Events in one group commit.</summary>
     public static readonly Histogram<long> CommitSize = Meter.CreateHistogram<long>("footfall.commit.events", "{event}");
 
+    /// <summary>How long the applier's store transaction took.</summary>
+    public static readonly Histogram<double> ApplyLatency = Meter.CreateHistogram<double>("footfall.apply.duration", "ms");
+
+    /// <summary>Events (and rejected events) the applier moved from the log into the store.</summary>
+    public static readonly Counter<long> AppliedEvents = Meter.CreateCounter<long>("footfall.apply.events", "{event}");
+
+    internal static void ObserveLog(Func<long> bytesOnDisk, Func<long> lagBytes, Func<double> lagSeconds)
+    {
+        Meter.CreateObservableGauge("footfall.log.bytes", bytesOnDisk, "By", "Bytes the ingest log holds on disk");
+        Meter.CreateObservableGauge("footfall.apply.lag.bytes", lagBytes, "By", "Log bytes durable and not yet applied to the store");
+        Meter.CreateObservableGauge("footfall.apply.lag.seconds", lagSeconds, "s", "Seconds since the applier last had every durable entry applied");
+    }
+
     internal static void ObserveQueue(Func<long> depth) =>
         Meter.CreateObservableGauge("footfall.queue.events", depth, "{event}", "Events waiting for a commit");
 }

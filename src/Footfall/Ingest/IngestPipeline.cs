@@ -8,7 +8,7 @@ namespace Footfall.Ingest;
 /// The one way events enter Footfall, whatever the entry point: validate each candidate, apply the project's
 /// action lists, set aside what fails with its reason, and wait until the rest is durably committed.
 /// </summary>
-public sealed class IngestPipeline(GroupCommitWriter writer, ActionPolicies policies, IEventStore store, TimeProvider clock)
+public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies, IEventStore store, TimeProvider clock)
 {
     /// <summary>
     /// Stores a request: its events and links in one durable commit, then its attribute writes in order.
@@ -122,4 +122,4 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<In
 public sealed record IngestRejection(int Index, string Error);
 
 /// <summary>The commit queue is full: answer 503 with Retry-After.</summary>
-public sealed class IngestQueueFullException() : Exception("the ingest queue is full; retry shortly");
+public sealed class IngestQueueFullException(string message = "the ingest queue is full; retry shortly") : Exception(message);

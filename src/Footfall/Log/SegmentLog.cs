@@ -197,6 +197,33 @@ public sealed class SegmentLog : IAsyncDisposable
         _active.Dispose();
     }
 
+    /// <summary>
+    /// Closes the log and deletes every segment (a clean shutdown with everything applied), keeping the next position
+    /// in the name of an empty segment, so that no entry's bytes outlive the shutdown and positions never repeat.
+    /// </summary>
+    public async ValueTask CloseEmptyAsync()
+    {
+        await DisposeAsync().ConfigureAwait(false);
+        long[] doomed;
+        long end;
+        lock (_gate)
+        {
+            end = _durable;
+            doomed = [.. _segments.Where(s => s < end)];
+        }
+        if (doomed.Length == 0)
+            return;
+        var path = SegmentFiles.PathOf(_options.Folder, end);
+        if (!File.Exists(path))
+        {
+            new FileStream(path, FileMode.CreateNew).Dispose();
+            DirectorySync.Flush(_options.Folder);
+        }
+        foreach (var start in doomed)
+            File.Delete(SegmentFiles.PathOf(_options.Folder, start));
+        DirectorySync.Flush(_options.Folder);
+    }
+
     private void Run()
     {
         var reader = _queue.Reader;

@@ -11,8 +11,19 @@ namespace Footfall.Storage;
 /// cancellation (a request that went away) passes through unchanged. The server wraps whichever store it opened in
 /// this, so neither store has to remember a timeout on each of its calls.
 /// </summary>
-public sealed class DeadlineEventStore(IEventStore inner, StoreOptions options, StoreHealth health) : IEventStore
+public sealed class DeadlineEventStore(IEventStore inner, StoreOptions options, StoreHealth health) : IEventStore, ILogSink
 {
+    /// <summary>Whether the store behind the deadlines can be fed by the log's applier.</summary>
+    public bool IsLogSink => inner is ILogSink;
+
+    /// <inheritdoc />
+    public Task<long> AppliedPositionAsync(CancellationToken cancellationToken = default) =>
+        Call(nameof(AppliedPositionAsync), ct => ((ILogSink)inner).AppliedPositionAsync(ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default) =>
+        Call(nameof(ApplyAsync), ct => ((ILogSink)inner).ApplyAsync(writes, nextPosition, ct), cancellationToken);
+
     /// <inheritdoc />
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
         Scan(nameof(InitializeAsync), ct => inner.InitializeAsync(ct), cancellationToken);

@@ -44,9 +44,20 @@ public sealed class DuckDbFullDiskTests
             }
         }
         Assert.NotEmpty(acknowledged);
-        // The database is invalidated: the process stops by itself, non-zero, for a supervisor to restart it.
-        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(exitCode == 3, $"exit code {exitCode}:\n{server.Output[Math.Max(0, server.Output.Length - 8000)..]}");
+        if (server.HasExited)
+        {
+            // A checkpoint failed and invalidated the database: the process stopped by itself, non-zero, for a
+            // supervisor to restart it.
+            var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(exitCode == 3, $"exit code {exitCode}:\n{server.Output[Math.Max(0, server.Output.Length - 8000)..]}");
+        }
+        else
+        {
+            // Log-first ingest: the log filled the disk first, so ingest answered 503 while the store's WAL write
+            // failed; acknowledged events wait in the log. The process stays up (room may come back); stop it hard.
+            Assert.NotEmpty(refused);
+            server.Kill();
+        }
         Assert.DoesNotContain("Unhandled exception", server.Output);
 
         // Restarted with room (the files copied off the full disk): the WAL gives back every acknowledged batch.

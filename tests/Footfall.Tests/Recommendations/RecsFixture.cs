@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Footfall.Ingest;
 using Footfall.Recommendations;
 using Footfall.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,8 +14,14 @@ public sealed class RecsFixture : IDisposable
 
     public RecsFixture() => Factory.Settings["Recommendations:RefreshSeconds"] = "0";
 
-    public Task RefreshAsync(TestProject project) =>
-        Factory.Services.GetRequiredService<RecommendationModels>().RefreshAsync(project.Id);
+    // Models are built from the store, which takes acknowledged events behind the log: a refresh after an
+    // acknowledgement first waits for the applier, as a read under /v1 does.
+    public async Task RefreshAsync(TestProject project)
+    {
+        if (Factory.Services.GetRequiredService<IIngestWriter>() is LogIngest ingest)
+            Assert.True(await ingest.WaitAppliedAsync(TimeSpan.FromSeconds(30)));
+        await Factory.Services.GetRequiredService<RecommendationModels>().RefreshAsync(project.Id);
+    }
 
     public void Dispose() => Factory.Dispose();
 }

@@ -27,6 +27,9 @@ public sealed class SmallDisk : IDisposable
         Directory.CreateDirectory(destination);
         foreach (var file in Directory.GetFiles(folder))
             File.Copy(file, System.IO.Path.Combine(destination, System.IO.Path.GetFileName(file)), overwrite: true);
+        // The ingest log and the key index hold acknowledged events the store may not have yet.
+        foreach (var sub in Directory.GetDirectories(folder))
+            CopyFiles(sub, System.IO.Path.Combine(destination, System.IO.Path.GetFileName(sub)));
     }
 
     private static (int Code, string Output) Run(string file, params string[] args)

@@ -17,10 +17,15 @@ public sealed partial class DuckDbEventStore
                 throw new StoreBrokenException("the DuckDB database was invalidated by a failed checkpoint; the process must restart", _broken);
             CommitPlan plan;
             lock (_identities)
-                plan = PlanCommit(writes);
+            {
+                // A link alone (the merge endpoints, with log-first ingest) needs no keys: no scan for it.
+                if (writes.Any(w => w.Events.Any(e => e.Key is not null)))
+                    EnsureKeysLoaded();
+                plan = PlanCommit(writes, checkKeys: _keysLoaded);
+            }
             try
             {
-                Apply(plan);
+                Apply(plan, appliedPosition: null);
             }
             catch when (_broken is null)
             {
@@ -50,7 +55,7 @@ public sealed partial class DuckDbEventStore
         public List<long> KeyHashes { get; } = [];
     }
 
-    private CommitPlan PlanCommit(IReadOnlyList<ProjectWrite> writes)
+    private CommitPlan PlanCommit(IReadOnlyList<ProjectWrite> writes, bool checkKeys)
     {
         var plan = new CommitPlan { Outcomes = new WriteOutcome[writes.Count] };
         var keysInBatch = new HashSet<(int, string)>();
@@ -65,7 +70,7 @@ public sealed partial class DuckDbEventStore
             var duplicates = 0;
             foreach (var e in write.Events)
             {
-                if (e.Key is not null)
+                if (checkKeys && e.Key is not null)
                 {
                     var hash = EventKeyIndex.Hash(project, e.Key);
                     if (!keysInBatch.Add((project, e.Key)) || _keys.MightContain(hash) && KeyStored(project, e.Key))
@@ -139,11 +144,13 @@ public sealed partial class DuckDbEventStore
         }
     }
 
-    private void Apply(CommitPlan plan)
+    private void Apply(CommitPlan plan, long? appliedPosition)
     {
         var transaction = _writeConnection.BeginTransaction();
         try
         {
+            if (appliedPosition is { } position)
+                Execute(_writeConnection, "UPDATE log_applied SET position = $p", ("p", position));
             Append(plan);
         }
         catch

@@ -22,6 +22,7 @@ public sealed partial class DuckDbEventStore : IEventStore
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IdentityGraph _identities = new();
     private readonly EventKeyIndex _keys = new();
+    private bool _keysLoaded;
     // Project id -> number, read without a lock by every request: replaced whole (under _gate), never changed in place.
     private volatile FrozenDictionary<string, int> _projectNumbers = FrozenDictionary<string, int>.Empty;
     private long _nextSeq = 1;
@@ -118,15 +119,10 @@ public sealed partial class DuckDbEventStore : IEventStore
             while (reader.Read())
                 _identities.Load(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
         }
-        using (var reader = Query(_writeConnection, "SELECT project, event_key FROM events WHERE event_key IS NOT NULL"))
-        {
-            while (reader.Read())
-                _keys.Add(EventKeyIndex.Hash(reader.GetInt32(0), reader.GetString(1)));
-        }
+        _keysLoaded = false;
         _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
         LoadAttribution();
-        _logger.LogInformation("Loaded {Identifiers} identifiers and {Keys} idempotency keys; next event {Seq}",
-            _identities.Count, _keys.Count, _nextSeq);
+        _logger.LogInformation("Loaded {Identifiers} identifiers; next event {Seq}", _identities.Count, _nextSeq);
     }
 
     /// <inheritdoc />

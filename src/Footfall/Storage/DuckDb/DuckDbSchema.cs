@@ -38,5 +38,7 @@ internal static class DuckDbSchema
         CREATE TABLE IF NOT EXISTS rec_responses (
             project INTEGER NOT NULL, id VARCHAR NOT NULL, feed VARCHAR NOT NULL, time TIMESTAMP NOT NULL,
             items VARCHAR NOT NULL);
+        CREATE TABLE IF NOT EXISTS log_applied (position BIGINT NOT NULL);
+        INSERT INTO log_applied SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM log_applied);
         """;
 }

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using Footfall.Log;
+using Footfall.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Footfall.Ingest;
+
+/// <summary>
+/// The one writer of the store when ingest is log-first: follows the log from the store's applied position, groups
+/// entries into large store transactions and publishes the position it has applied, which reads wait for
+/// (read-your-writes). It also truncates the log behind itself and the key index.
+/// </summary>
+public sealed class LogApplier
+{
+    private readonly SegmentLog _log;
+    private readonly ILogSink _sink;
+    private readonly Func<long> _keyCheckpoint;
+    private readonly LogIngestOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _applied = -1;
+    private long _caughtUpAt = Stopwatch.GetTimestamp();
+    private Task _loop = Task.CompletedTask;
+    // Link refusals per entry (by the position after it), decided by the store, kept until the writer that waits for
+    // the entry takes them. Only entries with a refusal are kept; a replay after a restart may leave a few unclaimed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _refusedLinks = new();
+
+    /// <summary>Creates the applier; <see cref="Start"/> begins applying once the store is open.</summary>
+    /// <param name="keyCheckpoint">Makes the key index durable and returns its position: the log is truncated below it only.</param>
+    public LogApplier(SegmentLog log, ILogSink sink, Func<long> keyCheckpoint, LogIngestOptions options, ILogger<LogApplier> logger)
+    {
+        _log = log;
+        _sink = sink;
+        _keyCheckpoint = keyCheckpoint;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The log position up to which every entry is in the store (-1 before the applier has started).</summary>
+    public long AppliedPosition
+    {
+        get
+        {
+            lock (_gate) return _applied;
+        }
+    }
+
+    /// <summary>Seconds since the applier last had everything durable applied (0 when it has).</summary>
+    public double LagSeconds
+    {
+        get
+        {
+            lock (_gate)
+                return _applied >= _log.DurablePosition ? 0 : Stopwatch.GetElapsedTime(_caughtUpAt).TotalSeconds;
+        }
+    }
+
+    /// <summary>Starts the loop (the store must be initialized).</summary>
+    public void Start() => _loop = Task.Run(async () =>
+    {
+        try
+        {
+            await RunAsync();
+        }
+        catch (Exception ex) when (!_stop.IsCancellationRequested)
+        {
+            // Acknowledged entries stay in the log; reads report the growing lag until a restart resumes here.
+            _logger.LogCritical(ex, "The log applier stopped at position {Position}", AppliedPosition);
+        }
+    });
+
+    /// <summary>Waits until the applied position reaches <paramref name="position"/>; false when the bound passed first.</summary>
+    public async Task<bool> WaitAppliedAsync(long position, TimeSpan bound, CancellationToken cancellationToken = default)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            Task advanced;
+            lock (_gate)
+            {
+                if (_applied >= position)
+                    return true;
+                advanced = _advanced.Task;
+            }
+            var left = deadline - Stopwatch.GetTimestamp();
+            if (left <= 0)
+                return false;
+            try
+            {
+                await advanced.WaitAsync(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var position = await _sink.AppliedPositionAsync(_stop.Token);
+        if (position < _log.StartPosition)
+        {
+            _logger.LogCritical("The store has applied the log up to {Applied} but the log starts at {Start}: entries in between are lost",
+                position, _log.StartPosition);
+            position = _log.StartPosition;
+        }
+        Publish(position);
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _log.WaitBeyondAsync(position, _stop.Token);
+                if (_options.ApplyLinger > TimeSpan.Zero && _log.DurablePosition - position < 4096)
+                    await Task.Delay(_options.ApplyLinger, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            position = await ApplyBatchAsync(position);
+            TruncateBehind(position);
+        }
+    }
+
+    private async Task<long> ApplyBatchAsync(long position)
+    {
+        var writes = new List<ProjectWrite>();
+        var ends = new List<long>();
+        var events = 0;
+        var next = position;
+        foreach (var record in _log.ReadFrom(position))
+        {
+            var entry = record.Decode();
+            writes.Add(new ProjectWrite(entry.ProjectId, entry.Events, entry.Links, entry.Rejected, entry.Source));
+            ends.Add(record.NextPosition);
+            events += entry.Events.Count + entry.Rejected.Count;
+            next = record.NextPosition;
+            if (events >= _options.ApplyBatchEvents)
+                break;
+        }
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var outcomes = await _sink.ApplyAsync(writes, next);
+                for (var i = 0; i < outcomes.Count; i++)
+                {
+                    if (outcomes[i].RefusedLinks > 0)
+                        _refusedLinks[ends[i]] = outcomes[i].RefusedLinks;
+                }
+                break;
+            }
+            catch (Exception ex) when (ex.InnerException is StoreBrokenException || ex is StoreBrokenException)
+            {
+                // Retrying cannot help: the process stops (StoreProbe) and a restart resumes from the applied position.
+                _logger.LogCritical(ex, "The store broke while applying log entries {From} to {To}; the applier stops", position, next);
+                throw;
+            }
+            catch (Exception ex) when (!_stop.IsCancellationRequested)
+            {
+                // The store is away or refused the batch: the entries stay in the log and are retried in order.
+                _logger.LogError(ex, "Applying log entries {From} to {To} failed (attempt {Attempt}); retrying", position, next, attempt);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return position;
+                }
+            }
+        }
+        IngestMetrics.ApplyLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        IngestMetrics.AppliedEvents.Add(events);
+        Publish(next);
+        return next;
+    }
+
+    private void Publish(long position)
+    {
+        TaskCompletionSource advanced;
+        lock (_gate)
+        {
+            _applied = position;
+            if (position >= _log.DurablePosition)
+                _caughtUpAt = Stopwatch.GetTimestamp();
+            advanced = _advanced;
+            _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        advanced.TrySetResult();
+    }
+
+    // A checkpoint of the key index flushes its write buffer, so it is taken only once a whole segment can go.
+    private void TruncateBehind(long position)
+    {
+        if (_log.BytesOnDisk - (_log.DurablePosition - position) < _options.SegmentBytes)
+            return;
+        _log.TruncateBefore(Math.Min(position, _keyCheckpoint()));
+    }
+
+    /// <summary>Takes the link refusals the store decided for the entry ending at <paramref name="nextPosition"/> (0 when none).</summary>
+    public int TakeRefusedLinks(long nextPosition) => _refusedLinks.TryRemove(nextPosition, out var refused) ? refused : 0;
+
+    /// <summary>Waits until everything durable is applied (bounded), then stops the loop; true when it got there.</summary>
+    public async Task<bool> DrainAsync(TimeSpan bound)
+    {
+        // A loop that stopped (a broken store) will not get there: do not wait for the bound.
+        var applied = WaitAppliedAsync(_log.DurablePosition, bound);
+        await Task.WhenAny(applied, _loop);
+        var drained = applied.IsCompletedSuccessfully && applied.Result;
+        await _stop.CancelAsync();
+        await _loop;
+        return drained;
+    }
+}

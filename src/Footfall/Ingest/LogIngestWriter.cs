@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using Footfall.Events;
+using Footfall.Log;
+using Footfall.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Footfall.Ingest;
+
+/// <summary>
+/// The write side of log-first ingest: drops events whose idempotency key was seen (in the batch, in a request still
+/// in flight, or in the <see cref="IdempotencyKeyIndex"/>), appends the rest to the log as one entry and answers once
+/// it is durable. A follower loop adds each durable entry's keys to the index in log order; until it has, the keys
+/// stay in an in-memory set bounded by the index's lag, not by history.
+/// </summary>
+public sealed class LogIngestWriter : IIngestWriter
+{
+    private readonly SegmentLog _log;
+    private readonly IdempotencyKeyIndex _index;
+    private readonly IngestOptions _options;
+    private readonly ILogger _logger;
+    private readonly HashSet<(string Project, string Key)> _inFlight = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _indexer;
+    private long _queuedEvents;
+    private LogApplier? _applier;
+    private TimeSpan _readWait;
+    private long _removals;
+    private bool _closed;
+    private int _writing;
+    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Replays into the index what it lacks, then starts following the log.</summary>
+    public LogIngestWriter(SegmentLog log, IdempotencyKeyIndex index, IngestOptions options, ILogger<LogIngestWriter> logger)
+    {
+        _log = log;
+        _index = index;
+        _options = options;
+        _logger = logger;
+        var replayed = index.CatchUp(log);
+        if (replayed > 0)
+            logger.LogInformation("Added the keys of {Entries} log entries to the key index", replayed);
+        IngestMetrics.ObserveQueue(() => Interlocked.Read(ref _queuedEvents));
+        _indexer = Task.Run(IndexAsync);
+    }
+
+    /// <inheritdoc />
+    public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default)
+    {
+        var size = Math.Max(1, write.Events.Count + write.Rejected.Count);
+        lock (_inFlight)
+        {
+            if (_closed || Interlocked.Add(ref _queuedEvents, size) > _options.MaxQueuedEvents)
+            {
+                if (!_closed)
+                    Interlocked.Add(ref _queuedEvents, -size);
+                committed = Task.FromResult(default(WriteOutcome));
+                return false;
+            }
+            _writing++;
+        }
+        committed = WriteAsync(write, size);
+        return true;
+    }
+
+    private async Task<WriteOutcome> WriteAsync(ProjectWrite write, int size)
+    {
+        List<(string, string)> reserved = [];
+        try
+        {
+            var (fresh, duplicates) = Reserve(write, reserved);
+            if (fresh.Count == 0 && write.Links.Count == 0 && write.Rejected.Count == 0)
+                return new WriteOutcome(0, duplicates);
+            var started = Stopwatch.GetTimestamp();
+            long end;
+            try
+            {
+                end = await _log.AppendAsync(new LogEntry(write.ProjectId, write.Source, fresh, write.Links, write.Rejected));
+                // The commit that acknowledges is now the log's group fsync.
+                IngestMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                IngestMetrics.CommitSize.Record(fresh.Count + write.Rejected.Count);
+            }
+            catch (LogFullException ex)
+            {
+                Release(reserved);
+                throw new IngestQueueFullException(ex.Message);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                Release(reserved);
+                throw new StoreUnavailableException("the ingest log could not take the events", ex);
+            }
+            // The link rule is decided against the store's persons, so a write that can link waits for its entry to be
+            // applied to answer with the refusals (bounded: past it, the events are durable and the answer says none).
+            var links = write.Links.Count > 0 || fresh.Any(e => e.UserId is not null && e.GuestId is not null);
+            var refused = links && _applier is not null && await _applier.WaitAppliedAsync(end, _readWait) ? _applier.TakeRefusedLinks(end) : 0;
+            return new WriteOutcome(fresh.Count, duplicates, refused);
+        }
+        finally
+        {
+            Interlocked.Add(ref _queuedEvents, -size);
+            lock (_inFlight)
+            {
+                if (--_writing == 0 && _closed)
+                    _idle.TrySetResult();
+            }
+        }
+    }
+
+    private (List<TrackedEvent> Fresh, int Duplicates) Reserve(ProjectWrite write, List<(string, string)> reserved)
+    {
+        var project = write.ProjectId;
+        // The index is read outside the lock (a RocksDB lookup each); the indexer adds a key to the index before it
+        // leaves the in-flight set, so a key missed by both checks can only have moved in between: recheck then.
+        var removals = Interlocked.Read(ref _removals);
+        var inIndex = write.Events.Select(e => e.Key is not null && _index.Contains(project, e.Key)).ToArray();
+        var fresh = new List<TrackedEvent>(write.Events.Count);
+        var duplicates = 0;
+        lock (_inFlight)
+        {
+            var moved = Interlocked.Read(ref _removals) != removals;
+            for (var i = 0; i < write.Events.Count; i++)
+            {
+                var e = write.Events[i];
+                if (e.Key is not null)
+                {
+                    if (inIndex[i] || _inFlight.Contains((project, e.Key)) || moved && _index.Contains(project, e.Key))
+                    {
+                        duplicates++;
+                        continue;
+                    }
+                    _inFlight.Add((project, e.Key));
+                    reserved.Add((project, e.Key));
+                }
+                fresh.Add(e);
+            }
+        }
+        return (fresh, duplicates);
+    }
+
+    private void Release(IEnumerable<(string, string)> keys)
+    {
+        lock (_inFlight)
+        {
+            foreach (var key in keys)
+                _inFlight.Remove(key);
+            _removals++;
+        }
+    }
+
+    private async Task IndexAsync()
+    {
+        var position = Math.Max(_index.Position, _log.StartPosition);
+        try
+        {
+            while (true)
+            {
+                await _log.WaitBeyondAsync(position, _stop.Token);
+                foreach (var record in _log.ReadFrom(position))
+                {
+                    var entry = record.Decode();
+                    var keys = entry.Events.Where(e => e.Key is not null).Select(e => (entry.ProjectId, e.Key!)).ToList();
+                    _index.Add(keys, record.NextPosition);
+                    Release(keys);
+                    position = record.NextPosition;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Shutting down: the rest is added by CatchUp at the next start.
+        }
+        catch (Exception ex)
+        {
+            // Keys stay in the in-flight set, so duplicates are still caught; memory grows until a restart.
+            _logger.LogCritical(ex, "The key indexer stopped at log position {Position}", position);
+        }
+    }
+
+    /// <summary>The applier whose link refusals a linking write waits for, up to <paramref name="bound"/>.</summary>
+    public void AnswerLinksFrom(LogApplier applier, TimeSpan bound)
+    {
+        _applier = applier;
+        _readWait = bound;
+    }
+
+    /// <summary>Refuses new writes and waits until every accepted one has been answered.</summary>
+    public async Task CloseAsync()
+    {
+        lock (_inFlight)
+        {
+            _closed = true;
+            if (_writing == 0)
+                _idle.TrySetResult();
+        }
+        await _idle.Task;
+    }
+
+    /// <summary>Stops the key indexer (after <see cref="CloseAsync"/>, once the log has no more appends).</summary>
+    public async Task StopIndexerAsync()
+    {
+        await _stop.CancelAsync();
+        await _indexer;
+        // What the loop had not reached yet, so the index is complete before the log is truncated.
+        _index.CatchUp(_log);
+    }
+}

@@ -1,0 +1,70 @@
+namespace Footfall.Storage.DuckDb;
+
+public sealed partial class DuckDbEventStore : ILogSink
+{
+    /// <inheritdoc />
+    public async Task<long> AppliedPositionAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return Scalar<long>(_writeConnection, "SELECT position FROM log_applied");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_broken is not null)
+                throw new StoreBrokenException("the DuckDB database was invalidated by a failed checkpoint; the process must restart", _broken);
+            // The position is read under the gate, in the transaction's order: a replay after a crash meets the
+            // position its first application wrote, and stores nothing.
+            if (Scalar<long>(_writeConnection, "SELECT position FROM log_applied") >= nextPosition)
+                return [];
+            CommitPlan plan;
+            lock (_identities)
+            {
+                plan = PlanCommit(writes, checkKeys: false);
+                // Keys stored here are not in the in-memory index; the synchronous path reloads it when next used.
+                _keysLoaded = false;
+            }
+            try
+            {
+                Apply(plan, nextPosition);
+            }
+            catch when (_broken is null)
+            {
+                LoadState();
+                throw;
+            }
+            IndexCommitted(plan);
+            return plan.Outcomes;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Only the synchronous commit path (import, stores without a log) checks keys against the store, so the
+    // scan of every key happens on its first use, never at start: restart time does not grow with history.
+    private void EnsureKeysLoaded()
+    {
+        if (_keysLoaded)
+            return;
+        _keys.Clear();
+        using (var reader = Query(_writeConnection, "SELECT project, event_key FROM events WHERE event_key IS NOT NULL"))
+        {
+            while (reader.Read())
+                _keys.Add(EventKeyIndex.Hash(reader.GetInt32(0), reader.GetString(1)));
+        }
+        _keysLoaded = true;
+    }
+}
