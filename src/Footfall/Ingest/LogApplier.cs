@@ -10,7 +10,7 @@ namespace Footfall.Ingest;
 /// entries into large store transactions and publishes the position it has applied, which reads wait for
 /// (read-your-writes). It also truncates the log behind itself and the key index.
 /// </summary>
-public sealed class LogApplier
+public sealed class LogApplier : IDisposable
 {
     private readonly SegmentLog _log;
     private readonly ILogSink _sink;
@@ -216,4 +216,7 @@ public sealed class LogApplier
         await _loop;
         return drained;
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _stop.Dispose();
 }

@@ -19,6 +19,8 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
     private readonly LogIngestWriter _writer;
     private readonly IEventStore _store;
     private readonly ILogger _logger;
+    // Set when the key index was created by this start: it is seeded from the keys the store already holds.
+    private ILogSink? _seedFrom;
 
     private LogIngest(SegmentLog log, IdempotencyKeyIndex index, LogIngestWriter writer, LogApplier applier, IEventStore store,
         LogIngestOptions options, ILogger logger)
@@ -48,6 +50,7 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
         options.Validate();
         var logFolder = Path.Combine(dataFolder, "log");
         var keysFolder = Path.Combine(dataFolder, "keys");
+        var newIndex = !Directory.Exists(keysFolder) || !Directory.EnumerateFileSystemEntries(keysFolder).Any();
         CreatePrivate(logFolder);
         CreatePrivate(keysFolder);
         var log = SegmentLog.Open(new SegmentLogOptions { Folder = logFolder, MaxBytes = options.MaxBytes, SegmentBytes = options.SegmentBytes });
@@ -55,7 +58,7 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
         var writer = new LogIngestWriter(log, index, ingest, loggers.CreateLogger<LogIngestWriter>());
         var applier = new LogApplier(log, sink, index.Checkpoint, options, loggers.CreateLogger<LogApplier>());
         writer.AnswerLinksFrom(applier, options.ReadWait);
-        return new LogIngest(log, index, writer, applier, store, options, loggers.CreateLogger<LogIngest>());
+        return new LogIngest(log, index, writer, applier, store, options, loggers.CreateLogger<LogIngest>()) { _seedFrom = newIndex ? sink : null };
     }
 
     // The log and the keys hold people's data: readable by the server's user only.
@@ -72,7 +75,27 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
         Applier.WaitAppliedAsync(_log.DurablePosition, bound, cancellationToken);
 
     /// <summary>Starts applying the log to the store.</summary>
-    public void Start() => Applier.Start();
+    public void Start()
+    {
+        if (_seedFrom is not null)
+            SeedKeys(_seedFrom);
+        Applier.Start();
+    }
+
+    // Keys stored before this index existed (an upgrade from a version without the log, or a lost keys folder) go
+    // in once, before anything is served; the index's position stays where it is, so the log still catches it up.
+    private void SeedKeys(ILogSink sink)
+    {
+        long seeded = 0;
+        foreach (var chunk in sink.StoredKeys().Chunk(100_000))
+        {
+            _index.Add(chunk, _index.Position);
+            seeded += chunk.Length;
+        }
+        _seedFrom = null;
+        if (seeded > 0)
+            _logger.LogInformation("Seeded the new key index with {Keys} idempotency keys already in the store", seeded);
+    }
 
     /// <inheritdoc />
     public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default)

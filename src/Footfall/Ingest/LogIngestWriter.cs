@@ -12,7 +12,7 @@ namespace Footfall.Ingest;
 /// it is durable. A follower loop adds each durable entry's keys to the index in log order; until it has, the keys
 /// stay in an in-memory set bounded by the index's lag, not by history.
 /// </summary>
-public sealed class LogIngestWriter : IIngestWriter
+public sealed class LogIngestWriter : IIngestWriter, IDisposable
 {
     private readonly SegmentLog _log;
     private readonly IdempotencyKeyIndex _index;
@@ -203,4 +203,7 @@ public sealed class LogIngestWriter : IIngestWriter
         // What the loop had not reached yet, so the index is complete before the log is truncated.
         _index.CatchUp(_log);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _stop.Dispose();
 }

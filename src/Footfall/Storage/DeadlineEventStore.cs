@@ -17,6 +17,10 @@ public sealed class DeadlineEventStore(IEventStore inner, StoreOptions options, 
     public bool IsLogSink => inner is ILogSink;
 
     /// <inheritdoc />
+    // A one-time scan at start, before anything is served: no deadline.
+    public IEnumerable<(string ProjectId, string Key)> StoredKeys() => ((ILogSink)inner).StoredKeys();
+
+    /// <inheritdoc />
     public Task<long> AppliedPositionAsync(CancellationToken cancellationToken = default) =>
         Call(nameof(AppliedPositionAsync), ct => ((ILogSink)inner).AppliedPositionAsync(ct), cancellationToken);
 

@@ -16,4 +16,10 @@ public interface ILogSink
     /// </summary>
     /// <returns>Per write, what the store did with it (the link rule's refusals are decided here).</returns>
     Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every idempotency key the store holds, streamed: a new key index (a data folder written before the log, or
+    /// one whose keys folder was lost) is seeded from them once, so a retry of an event stored then stays a duplicate.
+    /// </summary>
+    IEnumerable<(string ProjectId, string Key)> StoredKeys();
 }

@@ -3,6 +3,15 @@ namespace Footfall.Storage.DuckDb;
 public sealed partial class DuckDbEventStore : ILogSink
 {
     /// <inheritdoc />
+    public IEnumerable<(string ProjectId, string Key)> StoredKeys()
+    {
+        using var reader = Query(_writeConnection,
+            "SELECT p.id, e.event_key FROM events e JOIN projects p ON p.no = e.project WHERE e.event_key IS NOT NULL");
+        while (reader.Read())
+            yield return (reader.GetString(0), reader.GetString(1));
+    }
+
+    /// <inheritdoc />
     public async Task<long> AppliedPositionAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
