@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Footfall.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Footfall.Tests.Dialects;
@@ -42,7 +43,7 @@ public sealed class SegmentBrowserTests(VendorSdkServer fixture)
         });
         var bundles = Path.Combine(VendorSdks.Folder, "node_modules", "@segment", "analytics-next", "dist", "umd");
         var sent = new ConcurrentQueue<(string MessageId, int Status)>();
-        using var site = new LoopbackSite(path => path == "/analytics-next.js"
+        using var site = new LoopbackSite(url => url.AbsolutePath == "/analytics-next.js"
             ? ("application/javascript", File.ReadAllBytes(Path.Combine(bundles, "index.js")))
             : ("text/html", System.Text.Encoding.UTF8.GetBytes(Page)));
 

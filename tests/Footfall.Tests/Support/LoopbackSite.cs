@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Footfall.Tests.Dialects;
+namespace Footfall.Tests.Support;
 
 /// <summary>
 /// A tiny static web server on its own loopback port: another origin than Footfall, as a real site is. Chromium's
@@ -11,11 +11,11 @@ namespace Footfall.Tests.Dialects;
 public sealed class LoopbackSite : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<string, (string ContentType, byte[] Body)?> _answer;
+    private readonly Func<Uri, (string ContentType, byte[] Body)?> _answer;
     private readonly Task _loop;
 
-    /// <summary>Serves what <paramref name="answer"/> gives for a path (null: 404).</summary>
-    public LoopbackSite(Func<string, (string ContentType, byte[] Body)?> answer)
+    /// <summary>Serves what <paramref name="answer"/> gives for a request's URL (null: 404).</summary>
+    public LoopbackSite(Func<Uri, (string ContentType, byte[] Body)?> answer)
     {
         _answer = answer;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -46,9 +46,10 @@ public sealed class LoopbackSite : IDisposable
             }
             try
             {
-                if (_answer(context.Request.Url!.AbsolutePath) is { } found)
+                if (_answer(context.Request.Url!) is { } found)
                 {
                     context.Response.ContentType = found.ContentType;
+                    context.Response.Headers["Cache-Control"] = "no-store";
                     context.Response.ContentLength64 = found.Body.Length;
                     await context.Response.OutputStream.WriteAsync(found.Body);
                 }
