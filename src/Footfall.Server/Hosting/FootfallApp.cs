@@ -85,9 +85,7 @@ public static class FootfallApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StoreHealth>();
         services.AddSingleton<FatalStop>();
-        services.AddSingleton<IEventStore>(sp => new DeadlineEventStore(
-            StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
-            sp.GetRequiredService<IOptions<StoreOptions>>().Value, sp.GetRequiredService<StoreHealth>()));
+        services.AddStoreRoles(sp => StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         services.AddOptions<LogIngestOptions>().Bind(builder.Configuration.GetSection(LogIngestOptions.Section))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton(IngestWriterFactory.Create);

@@ -23,7 +23,7 @@ public static class ExperienceEndpoints
             .Produces<ExperienceTimeline>().Produces<ApiError>(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> SaveAsync(string shortUid, HttpContext context, IEventStore store, TimeProvider clock)
+    private static async Task<IResult> SaveAsync(string shortUid, HttpContext context, IProjectCatalog store, TimeProvider clock)
     {
         if (shortUid.Length is 0 or > 64)
             return ApiError.BadRequest("shortUid must be 1-64 characters");
@@ -85,12 +85,12 @@ public static class ExperienceEndpoints
 
     private sealed record VariantBody(string? ShortUid, double? Weight, string? Name);
 
-    private static async Task<IResult> ListAsync(HttpContext context, IEventStore store)
+    private static async Task<IResult> ListAsync(HttpContext context, IProjectCatalog store, IExperienceQueries queries)
     {
         var list = new List<object>();
         foreach (var experience in await store.ListExperiencesAsync(context.ProjectId(), context.RequestAborted))
         {
-            var counts = await store.CountExperienceAsync(context.ProjectId(), experience, TimeRange.All, context.RequestAborted);
+            var counts = await queries.CountExperienceAsync(context.ProjectId(), experience, TimeRange.All, context.RequestAborted);
             var results = ExperienceResults.Compute(experience, counts);
             var leader = experience.Metrics.Count == 0 ? null : results.Variants
                 .Where(v => v.Impressions > 0)
@@ -106,19 +106,19 @@ public static class ExperienceEndpoints
         return Results.Ok(new { experiences = list });
     }
 
-    private static async Task<IResult> GetAsync(string shortUid, HttpContext context, IEventStore store) =>
+    private static async Task<IResult> GetAsync(string shortUid, HttpContext context, IProjectCatalog store) =>
         await FindAsync(shortUid, context, store) is { } experience ? Results.Ok(experience) : UnknownExperience(shortUid);
 
-    private static async Task<IResult> ResultsAsync(string shortUid, HttpContext context, IEventStore store)
+    private static async Task<IResult> ResultsAsync(string shortUid, HttpContext context, IProjectCatalog store, IExperienceQueries queries)
     {
         var (range, error) = ReadRange(context.Request);
         if (error is not null) return error;
         if (await FindAsync(shortUid, context, store) is not { } experience) return UnknownExperience(shortUid);
-        var counts = await store.CountExperienceAsync(context.ProjectId(), experience, range, context.RequestAborted);
+        var counts = await queries.CountExperienceAsync(context.ProjectId(), experience, range, context.RequestAborted);
         return Results.Ok(ExperienceResults.Compute(experience, counts));
     }
 
-    private static async Task<IResult> TimelineAsync(string shortUid, HttpContext context, IEventStore store)
+    private static async Task<IResult> TimelineAsync(string shortUid, HttpContext context, IProjectCatalog store, IExperienceQueries queries)
     {
         var (range, error) = ReadRange(context.Request);
         if (error is not null) return error;
@@ -127,7 +127,7 @@ public static class ExperienceEndpoints
         if (metric.Length == 0) metric = experience.Metrics.Count > 0 ? experience.Metrics[0] : "";
         if (!EventValidator.IsValidAction(metric))
             return ApiError.BadRequest("metric is required (the experience has no metrics)");
-        var daily = await store.ExperienceTimelineAsync(context.ProjectId(), experience, metric, range, context.RequestAborted);
+        var daily = await queries.ExperienceTimelineAsync(context.ProjectId(), experience, metric, range, context.RequestAborted);
         return Results.Ok(ExperienceTimeline.Compute(metric, experience.Variants.Select(v => v.ShortUid), daily));
     }
 
@@ -140,7 +140,7 @@ public static class ExperienceEndpoints
         return (new TimeRange(from, to), null);
     }
 
-    private static async Task<ExperienceDefinition?> FindAsync(string shortUid, HttpContext context, IEventStore store) =>
+    private static async Task<ExperienceDefinition?> FindAsync(string shortUid, HttpContext context, IProjectCatalog store) =>
         (await store.ListExperiencesAsync(context.ProjectId(), context.RequestAborted)).FirstOrDefault(e => e.ShortUid == shortUid);
 
     private static IResult UnknownExperience(string shortUid) => ApiError.NotFound($"no experience '{shortUid}'");

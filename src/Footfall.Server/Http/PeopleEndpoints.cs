@@ -32,7 +32,7 @@ public static class PeopleEndpoints
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> FindAsync(HttpContext context, IEventStore store)
+    private static async Task<IResult> FindAsync(HttpContext context, IPeopleStore store)
     {
         var (who, error) = PersonQuery.Read(context.Request);
         if (error is not null) return error;
@@ -40,7 +40,7 @@ public static class PeopleEndpoints
         return person is null ? ApiError.NotFound($"no person with {who.KindName} id '{who.Value}'") : Results.Ok(new { person = View(person) });
     }
 
-    private static async Task<IResult> ActivityAsync([AsParameters] ActivityQuery query, HttpContext context, IEventStore store)
+    private static async Task<IResult> ActivityAsync([AsParameters] ActivityQuery query, HttpContext context, IPeopleStore store)
     {
         var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
         if (error is not null) return error;
@@ -58,7 +58,7 @@ public static class PeopleEndpoints
     }
 
     // Streamed page by page, so a person with millions of events costs one page of memory, not all of them.
-    private static async Task<IResult> ExportAsync([AsParameters] PersonParameters query, HttpContext context, IEventStore store,
+    private static async Task<IResult> ExportAsync([AsParameters] PersonParameters query, HttpContext context, IPeopleStore store,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
@@ -102,7 +102,7 @@ public static class PeopleEndpoints
         }, "application/json", $"footfall-person-{who.KindName}.json");
     }
 
-    private static async Task<IResult> EraseAsync(HttpContext context, IEventStore store, RecommendationModels recommendations)
+    private static async Task<IResult> EraseAsync(HttpContext context, IPeopleStore store, RecommendationModels recommendations)
     {
         var (who, error) = PersonQuery.Read(context.Request);
         if (error is not null) return error;
@@ -115,7 +115,7 @@ public static class PeopleEndpoints
         return Results.Ok(new { erasedEvents = erased });
     }
 
-    private static async Task<IResult> MergeAsync(HttpContext context, IEventStore store, IngestPipeline pipeline)
+    private static async Task<IResult> MergeAsync(HttpContext context, IPeopleStore store, IngestPipeline pipeline)
     {
         var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 16 * 1024);
         if (bodyError is not null) return bodyError;

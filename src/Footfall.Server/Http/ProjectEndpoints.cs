@@ -76,7 +76,7 @@ public static class ProjectEndpoints
         }
     }
 
-    private static async Task<IResult> RejectedAsync(HttpContext context, IEventStore store)
+    private static async Task<IResult> RejectedAsync(HttpContext context, IQuarantine store)
     {
         var (limit, error) = PersonQuery.Number(context.Request, "limit", 50, 1, 1000);
         if (error is not null) return error;
@@ -84,7 +84,7 @@ public static class ProjectEndpoints
         return Results.Ok(new { rejected });
     }
 
-    private static async Task<IResult> LiveAsync(HttpContext context, IEventStore store, TimeProvider clock)
+    private static async Task<IResult> LiveAsync(HttpContext context, ILiveCounts store, TimeProvider clock)
     {
         var (minutes, error) = PersonQuery.Number(context.Request, "minutes", 60, 1, 24 * 60);
         if (error is not null) return error;

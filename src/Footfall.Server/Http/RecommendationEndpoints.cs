@@ -83,8 +83,8 @@ public static class RecommendationEndpoints
             fallback ? FeedNames.Trending : null));
     }
 
-    private static async Task<IResult> PerformanceAsync([AsParameters] PerformanceQuery query, HttpContext context, IEventStore store,
-        ServedResponseLog log, TimeProvider clock)
+    private static async Task<IResult> PerformanceAsync([AsParameters] PerformanceQuery query, HttpContext context, IServedResponseStore responses,
+        IInteractionSource interactions, ServedResponseLog log, TimeProvider clock)
     {
         var (from, fromError) = PersonQuery.Time(query.From, "from");
         if (fromError is not null) return fromError;
@@ -95,7 +95,7 @@ public static class RecommendationEndpoints
         if (start >= end) return ApiError.BadRequest("from must be before to");
         // Responses served a moment ago are still queued; the report must count them.
         await log.FlushAsync(context.RequestAborted);
-        var feeds = await FeedAttribution.ComputeAsync(store, context.ProjectId(), start, end, context.RequestAborted);
+        var feeds = await FeedAttribution.ComputeAsync(responses, interactions, context.ProjectId(), start, end, context.RequestAborted);
         return TypedResults.Ok(new PerformanceReport(start, end, feeds));
     }
 

@@ -36,7 +36,7 @@ public static class PersonalizeDialect
             .Produces<ApiError>(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IEventStore store)
+    private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IProjectCatalog store)
     {
         // The uid header goes on every answer, errors included, so a client always leaves with a uid.
         // A minted uid is anonymous (AnonymousUid): the visitor's sign-in may merge it into the real user.
