@@ -98,16 +98,24 @@ public static class FootfallApp
         services.AddHostedService(sp => sp.GetRequiredService<StartupWork>());
         services.AddHostedService<StoreProbe>();
         AddRecommendations(builder);
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi(o =>
         {
-            doc.Info.Title = "Footfall API";
-            doc.Info.Description = "Self-hosted event analytics: ingest, people, A/B results, recommendations. See CONTRACT.md.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                doc.Info.Title = "Footfall API";
+                doc.Info.Description = "Self-hosted event analytics: ingest, people, A/B results, recommendations. See CONTRACT.md.";
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer(UtcTimeConverter.DescribeAsync);
+        });
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(IngestMetrics.MeterName).AddPrometheusExporter());
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders(Dialects.Personalize.PersonalizeDialect.UserUidHeader)));
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+            o.SerializerOptions.Converters.Add(new UtcTimeConverter());
+        });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
     }
 
