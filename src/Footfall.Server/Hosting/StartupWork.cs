@@ -11,8 +11,8 @@ namespace Footfall.Server.Hosting;
 /// Opens the store before the server listens, then creates the default project and loads the demo. <c>/healthz</c>
 /// answers 200 only once this has finished.
 /// </summary>
-public sealed class StartupWork(IEventStore store, StoreDeadline deadline, IProjectCatalog catalog, ProjectDirectory projects, IngestPipeline pipeline, IIngestWriter writer, IOptions<FootfallOptions> options,
-    TimeProvider clock, ILogger<StartupWork> logger) : IHostedService
+public sealed class StartupWork(IEventStore store, StoreDeadline deadline, IProjectCatalog catalog, ProjectDirectory projects, IngestPipeline pipeline,
+    IIngestWriter writer, IOptions<FootfallOptions> options, TimeProvider clock, ILogger<StartupWork> logger) : IHostedService
 {
     /// <summary>Whether the server accepts events.</summary>
     public bool Ready { get; private set; }
