@@ -157,124 +157,28 @@ export function useApi<T>(path: string | null, refresh: unknown = 0): ApiState<T
   return state
 }
 
-// ---- shapes -------------------------------------------------------------------------------------
+// ---- shapes: the server's own, generated from its OpenAPI document (api-types.ts; npm run api-types) ----------
 
-export interface Project {
-  id: string
-  name: string
-}
-
-export interface Variant {
-  shortUid: string
-  weight: number
-  name?: string | null
-}
-
-export interface Experience {
-  shortUid: string
-  name: string
-  status: 'active' | 'paused' | 'ended' | string
-  variants: Variant[]
-  metrics: string[]
-  attributionDays: number
-  createdAt?: string | null
-  firstImpressionAt?: string | null
-  impressions?: number | null
-  /** The leading variant: its shortUid, or the variant object. */
-  leader?: string | Variant | null
-}
-
-export interface MetricResult {
-  conversions: number
-  convertedUsers: number
-  conversionRate: number
-  probabilityToBeBest: number
-  credibleInterval?: [number, number] | null
-}
-
-export interface VariantResult {
-  variant: string
-  impressions: number
-  metrics: Record<string, MetricResult>
-}
-
-export interface Results {
-  experience: string
-  attributionDays: number
-  variants: VariantResult[]
-  sampleRatioMismatch?: { pValue: number; detected: boolean } | null
-  winner: string | null
-}
-
-export interface TimelinePoint {
-  impressions: number
-  convertedUsers: number
-  conversionRate: number
-}
-
-export interface Timeline {
-  metric: string
-  days: { date: string; variants: Record<string, TimelinePoint> }[]
-}
-
-export interface Identifier {
-  kind: string
-  id: string
-}
-
-export interface Person {
-  identifiers: Identifier[]
-  attributes?: Record<string, unknown> | null
-  firstSeen?: string | null
-  lastSeen?: string | null
-  eventCount?: number | null
-}
-
-export interface ActivityEvent {
-  time: string
-  action: string
-  label?: string | null
-  target?: Record<string, string> | null
-  params?: Record<string, unknown> | null
-  sourceId?: string | null
-  source?: string | null
-}
-
-/** One page of `GET /v1/people/activity`: `next` is passed back as `before` for the next, older page. */
-export interface ActivityPage {
-  events: ActivityEvent[]
-  next?: string | null
-}
-
-export interface LiveStats {
-  minutes: { minute: string; counts: Record<string, number> }[]
-  topActions: { action: string; count: number }[]
-  total: number
-}
-
-export interface RejectedEvent {
-  time: string
-  source?: string | null
-  error: string
-  raw?: unknown
-}
-
-export interface RecItem {
-  id: string
-  score: number
-}
-
-export interface RecResponse {
-  responseId: string
-  items: RecItem[]
-}
-
-export interface FeedPerformance {
-  feed: string
-  responses: number
-  clicks: number
-  addToCarts: number
-  purchases: number
-  revenue: number
-  clickThroughRate?: number | null
-}
+export type {
+  ActivityEvent,
+  ActivityPage,
+  ExperienceList,
+  ExperienceResults as Results,
+  ExperienceSummary as Experience,
+  ExperienceTimeline as Timeline,
+  FeedPerformance,
+  LiveStats,
+  MetricResults as MetricResult,
+  PersonAnswer,
+  PersonIdentifier as Identifier,
+  PersonView as Person,
+  ProjectInfo as Project,
+  QuarantinedEvent as RejectedEvent,
+  RecommendationPerformance,
+  RecommendedItem as RecItem,
+  Recommendations as RecResponse,
+  RejectedList,
+  TimelinePoint,
+  VariantDefinition as Variant,
+  VariantResults as VariantResult,
+} from './api-types'

@@ -16,12 +16,6 @@ export function normaliseExperience(e: Experience): Experience {
   return { ...e, variants: e.variants ?? [], metrics: e.metrics ?? [] }
 }
 
-export function leaderId(leader: Experience['leader']): string | null {
-  if (leader === null || leader === undefined) return null
-  if (typeof leader === 'string') return leader
-  return leader.shortUid ?? null
-}
-
 export function weightShares(variants: Variant[]): number[] {
   const total = variants.reduce((s, v) => s + (Number.isFinite(v.weight) ? v.weight : 0), 0)
   return variants.map((v) => (total > 0 ? v.weight / total : 0))

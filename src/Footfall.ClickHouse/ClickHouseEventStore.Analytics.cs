@@ -8,7 +8,7 @@ namespace Footfall.ClickHouse;
 
 // SQL here is written for ClickHouse 18.16 and current servers alike: no CTEs over subqueries, one JOIN per
 // SELECT (nested instead), explicit ANY/ALL strictness, no DateTime64.
-public sealed partial class ClickHouseEventStore
+public sealed partial class ClickHouseEventStore : IExperienceQueries, ILiveCounts
 {
     private const long DayMs = 86_400_000;
 

@@ -6,7 +6,7 @@ using static Footfall.ClickHouse.ClickHouseSql;
 
 namespace Footfall.ClickHouse;
 
-public sealed partial class ClickHouseEventStore
+public sealed partial class ClickHouseEventStore : IProjectCatalog, IQuarantine
 {
     /// <inheritdoc />
     public Task SaveExperienceAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken = default) =>

@@ -7,7 +7,7 @@ using static Footfall.ClickHouse.ClickHouseSql;
 
 namespace Footfall.ClickHouse;
 
-public sealed partial class ClickHouseEventStore
+public sealed partial class ClickHouseEventStore : IPeopleStore
 {
     /// <inheritdoc />
     public async Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default)

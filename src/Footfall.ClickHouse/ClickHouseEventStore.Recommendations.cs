@@ -12,7 +12,7 @@ namespace Footfall.ClickHouse;
 // visitParam*, which matches a key at any depth and does not read strings as numbers), so the product, price,
 // quantity and category are read in .NET with System.Text.Json, exactly as DuckDB's json_extract_string reads
 // them; SQL only narrows the rows and leaves out params that cannot matter.
-public sealed partial class ClickHouseEventStore
+public sealed partial class ClickHouseEventStore : IInteractionSource, IServedResponseStore
 {
     private static readonly string ProductActionList = List(BuiltInActions.ProductActions.Order(StringComparer.Ordinal));
     private static readonly string SourcedActionList = List(BuiltInActions.SourcedActions.Order(StringComparer.Ordinal));

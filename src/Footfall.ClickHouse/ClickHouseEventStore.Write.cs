@@ -8,7 +8,7 @@ using static Footfall.ClickHouse.ClickHouseSql;
 
 namespace Footfall.ClickHouse;
 
-public sealed partial class ClickHouseEventStore
+public sealed partial class ClickHouseEventStore : IEventCommitter
 {
     private const string EventColumns = "project, action, time_ms, actor, eid, has_key, ord, received_ms, user_id, guest_id, session_id, " +
         "experience, variant, target, source_id, label, params, source";

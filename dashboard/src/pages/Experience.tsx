@@ -9,6 +9,7 @@ import {
   useApi,
   type ApiState,
   type Experience,
+  type ExperienceList,
   type MetricResult,
   type Results,
   type Timeline,
@@ -48,7 +49,7 @@ export function ExperiencePage({ id, query }: { id: string; query: URLSearchPara
   const params = rangeParams(range)
   const enc = encodeURIComponent(id)
 
-  const exps = useApi<{ experiences: Experience[] }>('v1/experiences')
+  const exps = useApi<ExperienceList>('v1/experiences')
   const results = useApi<Results>(`v1/experiences/${enc}/results${qs(params)}`)
   const found = exps.data?.experiences?.find((e) => e.shortUid === id)
   const exp = found ? normaliseExperience(found) : undefined

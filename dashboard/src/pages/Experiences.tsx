@@ -1,14 +1,14 @@
-import { useApi, type Experience } from '../api'
+import { useApi, type Experience, type ExperienceList } from '../api'
 import { Card, Empty, ErrorBox, Loading, PageHeader, StatusBadge, Swatch } from '../components/ui'
 import { colour } from '../palette'
 import { date, daysSince, int, plural } from '../format'
 import { href } from '../router'
-import { leaderId, normaliseExperience, variantName, weightShares } from '../variants'
+import { normaliseExperience, variantName, weightShares } from '../variants'
 
 const ORDER: Record<string, number> = { active: 0, paused: 1, ended: 2 }
 
 export function ExperiencesPage() {
-  const { data, error, loading } = useApi<{ experiences: Experience[] }>('v1/experiences')
+  const { data, error, loading } = useApi<ExperienceList>('v1/experiences')
   const list = (data?.experiences ?? [])
     .map(normaliseExperience)
     .sort((a, b) => (ORDER[a.status] ?? 3) - (ORDER[b.status] ?? 3) || a.name.localeCompare(b.name))
@@ -57,7 +57,7 @@ export function ExperiencesPage() {
 function ExperienceRow({ e }: { e: Experience }) {
   const shares = weightShares(e.variants)
   const days = daysSince(e.firstImpressionAt)
-  const lead = leaderId(e.leader)
+  const lead = e.leader
   const leadIdx = e.variants.findIndex((v) => v.shortUid === lead)
   return (
     <tr data-testid={`experience-row-${e.shortUid}`}>

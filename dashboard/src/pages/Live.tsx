@@ -3,7 +3,7 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import uPlot from 'uplot'
-import { useApi, type LiveStats, type RejectedEvent } from '../api'
+import { useApi, type LiveStats, type RejectedEvent, type RejectedList } from '../api'
 import { Chart } from '../components/Chart'
 import { Bar, Card, Empty, ErrorBox, Loading, PageHeader, Swatch } from '../components/ui'
 import { colour, OKABE_ITO } from '../palette'
@@ -31,7 +31,7 @@ export function LivePage() {
   }, [auto])
 
   const stats = useApi<LiveStats>('v1/stats/live?minutes=60', tick)
-  const rejected = useApi<{ rejected: RejectedEvent[] }>('v1/rejected?limit=20', tick)
+  const rejected = useApi<RejectedList>('v1/rejected?limit=20', tick)
 
   return (
     <>

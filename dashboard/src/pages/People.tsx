@@ -2,7 +2,15 @@
 // export everything or erase them (after typing the id to confirm).
 
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { HttpError, request, requestBlob, useApi, type ActivityEvent, type ActivityPage, type Person } from '../api'
+import {
+  HttpError,
+  request,
+  requestBlob,
+  useApi,
+  type ActivityEvent,
+  type ActivityPage,
+  type PersonAnswer,
+} from '../api'
 import { Card, Empty, ErrorBox, Loading, PageHeader } from '../components/ui'
 import { dateTime, int, json } from '../format'
 import { href, navigate } from '../router'
@@ -99,7 +107,7 @@ function LookupForm({ initial, onLookup }: { initial: { kind: Kind; id: string }
 
 function PersonView({ kind, id, onErased }: { kind: Kind; id: string; onErased: (n: number) => void }) {
   const param = `${kind}Id=${encodeURIComponent(id)}`
-  const person = useApi<{ person: Person }>(`v1/people?${param}`)
+  const person = useApi<PersonAnswer>(`v1/people?${param}`)
   const activity = useApi<ActivityPage>(`v1/people/activity?${param}&limit=50`)
   // Older pages, fetched by the cursor the page before them answered with: no end at 1,000 events.
   const [older, setOlder] = useState<{ events: ActivityEvent[]; next: string | null } | null>(null)

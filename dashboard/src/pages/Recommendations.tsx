@@ -2,7 +2,7 @@
 // When the server has no recommendation API (404), the page says so; it never shows made-up data.
 
 import { useState } from 'preact/hooks'
-import { qs, useApi, type ApiState, type FeedPerformance, type RecResponse } from '../api'
+import { qs, useApi, type ApiState, type RecommendationPerformance, type RecResponse } from '../api'
 import {
   Bar,
   Card,
@@ -25,7 +25,7 @@ export function RecommendationsPage({ query }: { query: URLSearchParams }) {
     to: isDay(query.get('to')) ? query.get('to')! : undefined,
   }
   const [hours, setHours] = useState(24)
-  const perf = useApi<{ feeds: FeedPerformance[] }>(`v1/recommendations/performance${qs(rangeParams(range))}`)
+  const perf = useApi<RecommendationPerformance>(`v1/recommendations/performance${qs(rangeParams(range))}`)
   const trending = useApi<RecResponse>(`v1/recommendations/trending?hours=${hours}&limit=10`)
 
   const unavailable = perf.error?.status === 404 && trending.error?.status === 404
@@ -90,7 +90,7 @@ export function RecommendationsPage({ query }: { query: URLSearchParams }) {
   )
 }
 
-function PerformanceTable({ state }: { state: ApiState<{ feeds: FeedPerformance[] }> }) {
+function PerformanceTable({ state }: { state: ApiState<RecommendationPerformance> }) {
   if (state.error?.status === 404) return <p class="muted">Feed performance is not available on this server.</p>
   if (state.error) return <ErrorBox error={state.error} what="Could not load feed performance" />
   if (state.loading && !state.data) return <Loading what="Loading performance" />

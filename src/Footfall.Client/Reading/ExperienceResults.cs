@@ -20,7 +20,11 @@ public sealed record VariantResults(string Variant, long Impressions, IReadOnlyD
 /// <param name="ConvertedUsers">Distinct persons with at least one conversion.</param>
 /// <param name="ConversionRate">ConvertedUsers / Impressions.</param>
 /// <param name="ProbabilityToBeBest">The posterior probability that this variant converts best.</param>
-public sealed record MetricResults(long Conversions, long ConvertedUsers, double ConversionRate, double ProbabilityToBeBest);
+public sealed record MetricResults(long Conversions, long ConvertedUsers, double ConversionRate, double ProbabilityToBeBest)
+{
+    /// <summary>The 95% credible interval of the conversion rate, low then high.</summary>
+    public IReadOnlyList<double>? CredibleInterval { get; init; }
+}
 
 /// <summary>The sample-ratio-mismatch check.</summary>
 /// <param name="PValue">The chi-squared test's p-value.</param>

@@ -89,8 +89,7 @@ public sealed class FootfallReadClient
         using var request = Request(HttpMethod.Delete, $"v1/people?{person.ToQuery()}");
         using var response = await _http.SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken);
-        return body.TryGetProperty("erasedEvents", out var n) && n.TryGetInt64(out var count) ? count : 0;
+        return (await response.Content.ReadFromJsonAsync<ErasureResult>(Json, cancellationToken))?.ErasedEvents ?? 0;
     }
 
     /// <summary>

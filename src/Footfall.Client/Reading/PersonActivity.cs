@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Footfall.Client;
 
@@ -11,12 +12,32 @@ namespace Footfall.Client;
 /// <param name="SourceId">The response that showed the target, if any.</param>
 /// <param name="Id">The event's idempotency id, when the server reports it.</param>
 public sealed record ActivityEvent(
-    DateTimeOffset Time, string Action, string? Label, IReadOnlyDictionary<string, string>? Target, JsonElement? Params, string? SourceId, string? Id);
+    DateTimeOffset Time, string Action, string? Label, IReadOnlyDictionary<string, string>? Target, JsonElement? Params, string? SourceId, string? Id)
+{
+    /// <summary>The entry point it came by: <c>native</c> or a vendor dialect's name.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The user id it carried, if any.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>The guest id it carried, if any.</summary>
+    public string? GuestId { get; init; }
+
+    /// <summary>The session id it carried, if any.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>For an impression, the experience's short uid.</summary>
+    public string? Experience { get; init; }
+
+    /// <summary>For an impression, the variant's short uid.</summary>
+    public string? Variant { get; init; }
+}
 
 /// <summary>A page of a person's events (<c>GET /v1/people/activity</c>).</summary>
 /// <param name="Events">Newest first.</param>
 /// <param name="Next">Pass as <c>before</c> for the next, older page; null after the last page.</param>
-public sealed record ActivityPage(IReadOnlyList<ActivityEvent> Events, string? Next);
+public sealed record ActivityPage(IReadOnlyList<ActivityEvent> Events,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
 
 /// <summary>An identifier of a person.</summary>
 /// <param name="Kind">"user", "guest", or a vendor dialect's kind.</param>
@@ -33,3 +54,7 @@ public sealed record PersonIdentifier(string Kind, string Id);
 public sealed record PersonExport(
     IReadOnlyList<PersonIdentifier> Identifiers, IReadOnlyDictionary<string, JsonElement>? Attributes,
     DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, long EventCount, IReadOnlyList<ActivityEvent> Events);
+
+/// <summary>What an erasure did (<c>DELETE /v1/people</c>).</summary>
+/// <param name="ErasedEvents">How many of the person's events were erased.</param>
+public sealed record ErasureResult(long ErasedEvents);

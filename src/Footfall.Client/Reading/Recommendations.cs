@@ -23,6 +23,13 @@ public static class RecommendationFeeds
 /// <param name="Items">The recommended items, best first.</param>
 public sealed record Recommendations(string ResponseId, IReadOnlyList<RecommendedItem> Items)
 {
+    /// <summary>The feed that answered.</summary>
+    public string? Feed { get; init; }
+
+    /// <summary>The feed whose items stand in when this one had none for the person (<c>trending</c>), else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Fallback { get; init; }
+
     /// <summary>Any further fields the server sent.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }
@@ -35,7 +42,14 @@ public sealed record RecommendedItem(string Id, double Score);
 
 /// <summary>How each feed performed (<c>GET /v1/recommendations/performance</c>).</summary>
 /// <param name="Feeds">One row per feed.</param>
-public sealed record RecommendationPerformance(IReadOnlyList<FeedPerformance> Feeds);
+public sealed record RecommendationPerformance(IReadOnlyList<FeedPerformance> Feeds)
+{
+    /// <summary>The start of the range reported on.</summary>
+    public DateTimeOffset From { get; init; }
+
+    /// <summary>The end of the range reported on (exclusive).</summary>
+    public DateTimeOffset To { get; init; }
+}
 
 /// <summary>One feed's attributed outcomes.</summary>
 /// <param name="Feed">The feed name.</param>
@@ -44,4 +58,8 @@ public sealed record RecommendationPerformance(IReadOnlyList<FeedPerformance> Fe
 /// <param name="AddToCarts">Cart additions attributed to it.</param>
 /// <param name="Purchases">Purchases attributed to it.</param>
 /// <param name="Revenue">Revenue attributed to it.</param>
-public sealed record FeedPerformance(string Feed, long Responses, long Clicks, long AddToCarts, long Purchases, double Revenue);
+public sealed record FeedPerformance(string Feed, long Responses, long Clicks, long AddToCarts, long Purchases, double Revenue)
+{
+    /// <summary>Clicks / responses (0 without responses).</summary>
+    public double ClickThroughRate { get; init; }
+}

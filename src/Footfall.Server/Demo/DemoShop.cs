@@ -20,7 +20,7 @@ public static class DemoShop
         ["coffee", "tea", "mugs", "grinders", "kettles", "filters", "books", "snacks", "cups", "scales", "storage", "gifts"];
 
     /// <summary>Loads the demo into the project unless it was loaded before.</summary>
-    public static async Task LoadOnceAsync(IEventStore store, IngestPipeline pipeline, string projectId, TimeProvider clock,
+    public static async Task LoadOnceAsync(IProjectCatalog store, IngestPipeline pipeline, string projectId, TimeProvider clock,
         ILogger logger, CancellationToken cancellationToken)
     {
         if (await store.GetSettingAsync(projectId, LoadedSetting, cancellationToken) is not null)

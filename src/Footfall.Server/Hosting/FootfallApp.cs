@@ -85,9 +85,7 @@ public static class FootfallApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StoreHealth>();
         services.AddSingleton<FatalStop>();
-        services.AddSingleton<IEventStore>(sp => new DeadlineEventStore(
-            StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
-            sp.GetRequiredService<IOptions<StoreOptions>>().Value, sp.GetRequiredService<StoreHealth>()));
+        services.AddStoreRoles(sp => StoreFactory.Create(sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         services.AddOptions<LogIngestOptions>().Bind(builder.Configuration.GetSection(LogIngestOptions.Section))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton(IngestWriterFactory.Create);
@@ -100,16 +98,24 @@ public static class FootfallApp
         services.AddHostedService(sp => sp.GetRequiredService<StartupWork>());
         services.AddHostedService<StoreProbe>();
         AddRecommendations(builder);
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi(o =>
         {
-            doc.Info.Title = "Footfall API";
-            doc.Info.Description = "Self-hosted event analytics: ingest, people, A/B results, recommendations. See CONTRACT.md.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                doc.Info.Title = "Footfall API";
+                doc.Info.Description = "Self-hosted event analytics: ingest, people, A/B results, recommendations. See CONTRACT.md.";
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer(UtcTimeConverter.DescribeAsync);
+        });
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(IngestMetrics.MeterName).AddPrometheusExporter());
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders(Dialects.Personalize.PersonalizeDialect.UserUidHeader)));
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+            o.SerializerOptions.Converters.Add(new UtcTimeConverter());
+        });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
     }
 

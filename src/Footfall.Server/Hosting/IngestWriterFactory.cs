@@ -1,5 +1,6 @@
 using Footfall.Ingest;
 using Footfall.Storage;
+using Footfall.Storage.Deadlines;
 using Microsoft.Extensions.Options;
 
 namespace Footfall.Server.Hosting;
@@ -13,12 +14,13 @@ public static class IngestWriterFactory
     /// <summary>Creates the writer for the configured store.</summary>
     public static IIngestWriter Create(IServiceProvider services)
     {
-        var store = services.GetRequiredService<IEventStore>();
+        var committer = services.GetRequiredService<IEventCommitter>();
         var ingest = services.GetRequiredService<IOptions<IngestOptions>>().Value;
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        if (store is not ILogSink sink || store is DeadlineEventStore { IsLogSink: false })
-            return new GroupCommitWriter(store, ingest, services.GetRequiredService<IOptions<StoreOptions>>().Value, loggers.CreateLogger<GroupCommitWriter>());
+        if (services.GetRequiredService<IEventStore>() is not ILogSink sink)
+            return new GroupCommitWriter(committer, ingest, services.GetRequiredService<IOptions<StoreOptions>>().Value, loggers.CreateLogger<GroupCommitWriter>());
         var data = services.GetRequiredService<IOptions<FootfallOptions>>().Value.Data;
-        return LogIngest.Open(data, store, sink, ingest, services.GetRequiredService<IOptions<LogIngestOptions>>().Value, loggers);
+        return LogIngest.Open(data, committer, new DeadlineLogSink(sink, services.GetRequiredService<StoreDeadline>()), ingest,
+            services.GetRequiredService<IOptions<LogIngestOptions>>().Value, loggers);
     }
 }

@@ -10,7 +10,7 @@ namespace Footfall.Server.Hosting;
 /// refresh's duration) it rebuilds each project's models. A store failure never ends this loop (nor the process):
 /// the previous models keep serving and the next round waits longer, doubling up to <see cref="MaxBackoff"/>.
 /// </summary>
-public sealed class RecommendationRefresher(IEventStore store, RecommendationModels models, ServedResponseLog log, StartupWork startup,
+public sealed class RecommendationRefresher(IProjectCatalog store, RecommendationModels models, ServedResponseLog log, StartupWork startup,
     RecommendationOptions options, FatalStop fatal, ILogger<RecommendationRefresher> logger) : BackgroundService
 {
     /// <summary>The longest wait between rounds while the store keeps failing.</summary>

@@ -2,6 +2,7 @@ using Footfall.Ingest;
 using Footfall.Projects;
 using Footfall.Server.Demo;
 using Footfall.Storage;
+using Footfall.Storage.Deadlines;
 using Microsoft.Extensions.Options;
 
 namespace Footfall.Server.Hosting;
@@ -10,8 +11,8 @@ namespace Footfall.Server.Hosting;
 /// Opens the store before the server listens, then creates the default project and loads the demo. <c>/healthz</c>
 /// answers 200 only once this has finished.
 /// </summary>
-public sealed class StartupWork(IEventStore store, ProjectDirectory projects, IngestPipeline pipeline, IIngestWriter writer, IOptions<FootfallOptions> options,
-    TimeProvider clock, ILogger<StartupWork> logger) : IHostedService
+public sealed class StartupWork(IEventStore store, StoreDeadline deadline, IProjectCatalog catalog, ProjectDirectory projects, IngestPipeline pipeline,
+    IIngestWriter writer, IOptions<FootfallOptions> options, TimeProvider clock, ILogger<StartupWork> logger) : IHostedService
 {
     /// <summary>Whether the server accepts events.</summary>
     public bool Ready { get; private set; }
@@ -19,7 +20,7 @@ public sealed class StartupWork(IEventStore store, ProjectDirectory projects, In
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
+        await deadline.ScanAsync(nameof(IEventStore.InitializeAsync), store.InitializeAsync, cancellationToken);
         (writer as LogIngest)?.Start();
         var o = options.Value;
         if (o.AdminToken is null || o.Demo)
@@ -27,7 +28,7 @@ public sealed class StartupWork(IEventStore store, ProjectDirectory projects, In
             var keys = await DefaultProject.EnsureAsync(o.Data, projects, logger);
             Console.WriteLine($"Footfall project 'default': id {keys.Id}  secret key {keys.SecretKey}");
             if (o.Demo)
-                await DemoShop.LoadOnceAsync(store, pipeline, keys.Id, clock, logger, cancellationToken);
+                await DemoShop.LoadOnceAsync(catalog, pipeline, keys.Id, clock, logger, cancellationToken);
         }
         Ready = true;
     }

@@ -7,7 +7,7 @@ namespace Footfall.Server.Hosting;
 /// seconds, it asks for the project list (a cheap call through the same deadline as every other). A store that
 /// broke for good in this process (<see cref="StoreBrokenException"/>) stops the process with a non-zero code.
 /// </summary>
-public sealed class StoreProbe(IEventStore store, StoreHealth health, StartupWork startup, FatalStop fatal, ILogger<StoreProbe> logger)
+public sealed class StoreProbe(IProjectCatalog store, StoreHealth health, StartupWork startup, FatalStop fatal, ILogger<StoreProbe> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);

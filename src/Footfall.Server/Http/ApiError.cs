@@ -11,20 +11,20 @@ public sealed record ApiError(string Error)
     public string? RequestId { get; init; }
 
     /// <summary>400 naming the problem.</summary>
-    public static IResult BadRequest(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status400BadRequest);
+    public static IResult BadRequest(string error) => TypedResults.Json(new ApiError(error), statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>401: the secret key is missing or wrong.</summary>
     public static IResult Unauthorized(string error = "a valid secret key is required: Authorization: Bearer <secretKey>") =>
-        Results.Json(new ApiError(error), statusCode: StatusCodes.Status401Unauthorized);
+        TypedResults.Json(new ApiError(error), statusCode: StatusCodes.Status401Unauthorized);
 
     /// <summary>404 naming what is missing.</summary>
-    public static IResult NotFound(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status404NotFound);
+    public static IResult NotFound(string error) => TypedResults.Json(new ApiError(error), statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>409: the request contradicts what is stored (a link the link rule refuses).</summary>
-    public static IResult Conflict(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status409Conflict);
+    public static IResult Conflict(string error) => TypedResults.Json(new ApiError(error), statusCode: StatusCodes.Status409Conflict);
 
     /// <summary>413: the body is over a limit.</summary>
-    public static IResult TooLarge(string error) => Results.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge);
+    public static IResult TooLarge(string error) => TypedResults.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>
     /// 503 (or the <paramref name="status"/> a vendor's clients expect, such as 429) with Retry-After: the commit
@@ -33,6 +33,6 @@ public sealed record ApiError(string Error)
     public static IResult Unavailable(HttpContext context, string error, int status = StatusCodes.Status503ServiceUnavailable)
     {
         context.Response.Headers.RetryAfter = "1";
-        return Results.Json(new ApiError(error), statusCode: status);
+        return TypedResults.Json(new ApiError(error), statusCode: status);
     }
 }

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Footfall.Events;
 using Footfall.Experiences;
 using Footfall.Storage;
+using Microsoft.AspNetCore.Mvc;
+using Wire = Footfall.Client;
 
 namespace Footfall.Server.Http;
 
@@ -13,17 +15,19 @@ public static class ExperienceEndpoints
     {
         v1.MapPut("/experiences/{shortUid}", SaveAsync).WithTags("Experiences").WithSummary("Define or change an A/B experience")
             .Produces<ExperienceDefinition>().Produces<ApiError>(StatusCodes.Status400BadRequest);
-        v1.MapGet("/experiences", ListAsync).WithTags("Experiences").WithSummary("The project's experiences with a summary of each");
-        v1.MapGet("/experiences/{shortUid}", GetAsync).WithTags("Experiences").WithSummary("One experience's definition");
+        v1.MapGet("/experiences", ListAsync).WithTags("Experiences").WithSummary("The project's experiences with a summary of each")
+            .Produces<ExperienceList>();
+        v1.MapGet("/experiences/{shortUid}", GetAsync).WithTags("Experiences").WithSummary("One experience's definition")
+            .Produces<ExperienceDefinition>().Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapGet("/experiences/{shortUid}/results", ResultsAsync).WithTags("Experiences")
             .WithSummary("Impressions, attributed conversions, probability to be best, SRM and winner")
-            .Produces<ExperienceResults>().Produces<ApiError>(StatusCodes.Status404NotFound);
+            .Produces<Wire.ExperienceResults>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapGet("/experiences/{shortUid}/timeline", TimelineAsync).WithTags("Experiences")
             .WithSummary("Cumulative conversion rate per variant by day")
-            .Produces<ExperienceTimeline>().Produces<ApiError>(StatusCodes.Status404NotFound);
+            .Produces<ExperienceTimeline>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> SaveAsync(string shortUid, HttpContext context, IEventStore store, TimeProvider clock)
+    private static async Task<IResult> SaveAsync(string shortUid, HttpContext context, IProjectCatalog store, TimeProvider clock)
     {
         if (shortUid.Length is 0 or > 64)
             return ApiError.BadRequest("shortUid must be 1-64 characters");
@@ -57,7 +61,7 @@ public static class ExperienceEndpoints
                 CreatedAt = existing?.CreatedAt ?? EventTime.Now(clock),
             };
             await store.SaveExperienceAsync(context.ProjectId(), experience, context.RequestAborted);
-            return Results.Ok(experience);
+            return TypedResults.Ok(experience);
         }
     }
 
@@ -85,63 +89,78 @@ public static class ExperienceEndpoints
 
     private sealed record VariantBody(string? ShortUid, double? Weight, string? Name);
 
-    private static async Task<IResult> ListAsync(HttpContext context, IEventStore store)
+    private static async Task<IResult> ListAsync(HttpContext context, IProjectCatalog store, IExperienceQueries queries)
     {
-        var list = new List<object>();
+        var list = new List<ExperienceSummary>();
         foreach (var experience in await store.ListExperiencesAsync(context.ProjectId(), context.RequestAborted))
         {
-            var counts = await store.CountExperienceAsync(context.ProjectId(), experience, TimeRange.All, context.RequestAborted);
+            var counts = await queries.CountExperienceAsync(context.ProjectId(), experience, TimeRange.All, context.RequestAborted);
             var results = ExperienceResults.Compute(experience, counts);
             var leader = experience.Metrics.Count == 0 ? null : results.Variants
                 .Where(v => v.Impressions > 0)
                 .MaxBy(v => v.Metrics[experience.Metrics[0]].ProbabilityToBeBest)?.Variant;
-            list.Add(new
-            {
-                experience.ShortUid, experience.Name, experience.Status, experience.Variants, experience.Metrics,
-                experience.AttributionDays, experience.Tags, experience.CreatedAt,
-                impressions = results.Variants.Sum(v => v.Impressions), leader, results.Winner,
-                firstImpressionAt = counts.Min(c => c.FirstImpression),
-            });
+            list.Add(new ExperienceSummary(experience.ShortUid, experience.Name, experience.Status, experience.Variants, experience.Metrics,
+                experience.AttributionDays, experience.Tags, experience.CreatedAt, results.Variants.Sum(v => v.Impressions), leader,
+                results.Winner, counts.Min(c => c.FirstImpression)));
         }
-        return Results.Ok(new { experiences = list });
+        return TypedResults.Ok(new ExperienceList(list));
     }
 
-    private static async Task<IResult> GetAsync(string shortUid, HttpContext context, IEventStore store) =>
-        await FindAsync(shortUid, context, store) is { } experience ? Results.Ok(experience) : UnknownExperience(shortUid);
+    private static async Task<IResult> GetAsync(string shortUid, HttpContext context, IProjectCatalog store) =>
+        await FindAsync(shortUid, context, store) is { } experience ? TypedResults.Ok(experience) : UnknownExperience(shortUid);
 
-    private static async Task<IResult> ResultsAsync(string shortUid, HttpContext context, IEventStore store)
+    private static async Task<IResult> ResultsAsync(string shortUid, [AsParameters] RangeQuery query, HttpContext context, IProjectCatalog store,
+        IExperienceQueries queries)
     {
-        var (range, error) = ReadRange(context.Request);
+        var (range, error) = ReadRange(query.From, query.To);
         if (error is not null) return error;
         if (await FindAsync(shortUid, context, store) is not { } experience) return UnknownExperience(shortUid);
-        var counts = await store.CountExperienceAsync(context.ProjectId(), experience, range, context.RequestAborted);
-        return Results.Ok(ExperienceResults.Compute(experience, counts));
+        var counts = await queries.CountExperienceAsync(context.ProjectId(), experience, range, context.RequestAborted);
+        return TypedResults.Ok(WireRecords.Results(ExperienceResults.Compute(experience, counts)));
     }
 
-    private static async Task<IResult> TimelineAsync(string shortUid, HttpContext context, IEventStore store)
+    private static async Task<IResult> TimelineAsync(string shortUid, [AsParameters] TimelineQuery query, HttpContext context, IProjectCatalog store,
+        IExperienceQueries queries)
     {
-        var (range, error) = ReadRange(context.Request);
+        var (range, error) = ReadRange(query.From, query.To);
         if (error is not null) return error;
         if (await FindAsync(shortUid, context, store) is not { } experience) return UnknownExperience(shortUid);
-        var metric = context.Request.Query["metric"].ToString();
+        var metric = query.Metric ?? "";
         if (metric.Length == 0) metric = experience.Metrics.Count > 0 ? experience.Metrics[0] : "";
         if (!EventValidator.IsValidAction(metric))
             return ApiError.BadRequest("metric is required (the experience has no metrics)");
-        var daily = await store.ExperienceTimelineAsync(context.ProjectId(), experience, metric, range, context.RequestAborted);
-        return Results.Ok(ExperienceTimeline.Compute(metric, experience.Variants.Select(v => v.ShortUid), daily));
+        var daily = await queries.ExperienceTimelineAsync(context.ProjectId(), experience, metric, range, context.RequestAborted);
+        return TypedResults.Ok(ExperienceTimeline.Compute(metric, experience.Variants.Select(v => v.ShortUid), daily));
     }
 
-    private static (TimeRange Range, IResult? Error) ReadRange(HttpRequest request)
+    private static (TimeRange Range, IResult? Error) ReadRange(string? fromText, string? toText)
     {
-        var (from, fromError) = PersonQuery.Time(request, "from");
-        var (to, toError) = PersonQuery.Time(request, "to");
+        var (from, fromError) = PersonQuery.Time(fromText, "from");
+        var (to, toError) = PersonQuery.Time(toText, "to");
         if ((fromError ?? toError) is { } error) return (default, error);
         if (from is not null && to is not null && from > to) return (default, ApiError.BadRequest("from must not be after to"));
         return (new TimeRange(from, to), null);
     }
 
-    private static async Task<ExperienceDefinition?> FindAsync(string shortUid, HttpContext context, IEventStore store) =>
+    private static async Task<ExperienceDefinition?> FindAsync(string shortUid, HttpContext context, IProjectCatalog store) =>
         (await store.ListExperiencesAsync(context.ProjectId(), context.RequestAborted)).FirstOrDefault(e => e.ShortUid == shortUid);
 
     private static IResult UnknownExperience(string shortUid) => ApiError.NotFound($"no experience '{shortUid}'");
+
+    private sealed record RangeQuery(
+        [FromQuery(Name = "from")] string? From,
+        [FromQuery(Name = "to")] string? To);
+
+    private sealed record TimelineQuery(
+        [FromQuery(Name = "from")] string? From,
+        [FromQuery(Name = "to")] string? To,
+        [FromQuery(Name = "metric")] string? Metric);
+
+    /// <summary>The answer of <c>GET /v1/experiences</c>.</summary>
+    private sealed record ExperienceList(IReadOnlyList<ExperienceSummary> Experiences);
+
+    /// <summary>An experience's definition with its all-time impressions, leading variant and winner.</summary>
+    private sealed record ExperienceSummary(string ShortUid, string Name, string Status, IReadOnlyList<VariantDefinition> Variants,
+        IReadOnlyList<string> Metrics, int AttributionDays, IReadOnlyList<string> Tags, DateTime CreatedAt, long Impressions, string? Leader,
+        string? Winner, DateTime? FirstImpressionAt);
 }

@@ -19,8 +19,8 @@ public static class HealthEndpoints
         app.MapGet("/healthz", Health).WithTags("Operations")
             .WithSummary("200 while the server accepts events; 503 while starting or while the store is unavailable")
             .Produces<Healthy>().Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/livez", () => Results.Ok(new Healthy("ok", "not checked"))).WithTags("Operations")
-            .WithSummary("200 while the process runs, whatever the store does");
+        app.MapGet("/livez", () => TypedResults.Ok(new Healthy("ok", "not checked"))).WithTags("Operations")
+            .WithSummary("200 while the process runs, whatever the store does").Produces<Healthy>();
     }
 
     private static IResult Health(HttpContext context, StartupWork startup, StoreHealth store)
@@ -29,6 +29,6 @@ public static class HealthEndpoints
             return ApiError.Unavailable(context, "starting");
         if (!store.IsUp)
             return ApiError.Unavailable(context, $"the store is unavailable ({store.InStateFor.TotalSeconds:0} s): {store.Problem}");
-        return Results.Ok(new Healthy("ok", "up"));
+        return TypedResults.Ok(new Healthy("ok", "up"));
     }
 }

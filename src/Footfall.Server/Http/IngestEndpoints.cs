@@ -20,7 +20,7 @@ public static class IngestEndpoints
             .Produces<IngestResult>().Produces<ApiError>(StatusCodes.Status400BadRequest);
         app.MapPost("/v1/identify", IdentifyAsync).WithTags("Ingest")
             .WithSummary("Link a guest id to a user id, unless the guest's person already holds another user id")
-            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<LinkResult>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
     }
 
@@ -91,7 +91,7 @@ public static class IngestEndpoints
             {
                 var link = new IdentityLink(Identifier.Guest(guestId!), Identifier.User(userId!));
                 return await pipeline.LinkAsync(project!.Id, EventSources.Native, [link], context.RequestAborted)
-                    ? Results.Ok(new { linked = true })
+                    ? TypedResults.Ok(new LinkResult(true))
                     : ApiError.Conflict(LinkRule.RefusedReason);
             });
         }
@@ -108,4 +108,7 @@ public static class IngestEndpoints
             error = TextRule.Check(name, value.GetString());
         return error is null ? value.GetString() : null;
     }
+
+    /// <summary>The answer of <c>POST /v1/identify</c> once the link is stored.</summary>
+    private sealed record LinkResult(bool Linked);
 }

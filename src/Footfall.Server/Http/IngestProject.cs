@@ -30,7 +30,7 @@ public static class IngestProject
     /// <summary>Commits candidates and answers with the native result body (or 503 when the queue is full).</summary>
     public static Task<IResult> CommitAsync(HttpContext context, IngestPipeline pipeline, string projectId, string source,
         IReadOnlyList<EventCandidate> candidates, IReadOnlyList<Footfall.Identity.IdentityLink>? links = null) =>
-        RunAsync(context, async () => Results.Ok(await pipeline.IngestAsync(projectId, source, candidates, links, context.RequestAborted)));
+        RunAsync(context, async () => TypedResults.Ok(await pipeline.IngestAsync(projectId, source, candidates, links, context.RequestAborted)));
 
     /// <summary>
     /// Runs a commit, turning a full queue into <paramref name="busyStatus"/> with Retry-After (a failing store is

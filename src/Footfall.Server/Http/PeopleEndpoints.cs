@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Footfall.Events;
 using Footfall.Identity;
 using Footfall.Ingest;
@@ -9,6 +8,7 @@ using Footfall.Server.Dialects;
 using Footfall.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Wire = Footfall.Client;
 
 namespace Footfall.Server.Http;
 
@@ -18,13 +18,15 @@ public static class PeopleEndpoints
     /// <summary>Maps the routes onto the secured group.</summary>
     public static void MapPeople(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/people", FindAsync).WithTags("People").WithSummary("A person's identifiers, attributes and event summary");
+        v1.MapGet("/people", FindAsync).WithTags("People").WithSummary("A person's identifiers, attributes and event summary")
+            .Produces<PersonAnswer>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapGet("/people/activity", ActivityAsync).WithTags("People")
             .WithSummary("A person's events, newest first; pass the answer's next as before= for the following page")
-            .Produces<ActivityAnswer>().Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .Produces<Wire.ActivityPage>().Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapGet("/people/export", ExportAsync).WithTags("People").WithSummary("Everything stored about a person, every event included")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces<ApiError>(StatusCodes.Status404NotFound);
-        v1.MapDelete("/people", EraseAsync).WithTags("People").WithSummary("Erase every event and identifier of a person");
+            .Produces<Wire.PersonExport>().Produces<ApiError>(StatusCodes.Status404NotFound);
+        v1.MapDelete("/people", EraseAsync).WithTags("People").WithSummary("Erase every event and identifier of a person")
+            .Produces<Wire.ErasureResult>().Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapPost("/people/merge", MergeAsync).WithTags("People")
             .WithSummary("Merge the person of one user id into the person of another: the one way two identified persons become one")
             .Accepts<MergeBody>("application/json").Produces<MergeResult>()
@@ -32,15 +34,15 @@ public static class PeopleEndpoints
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> FindAsync(HttpContext context, IEventStore store)
+    private static async Task<IResult> FindAsync([AsParameters] PersonParameters query, HttpContext context, IPeopleStore store)
     {
-        var (who, error) = PersonQuery.Read(context.Request);
+        var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
         if (error is not null) return error;
         var person = await store.FindPersonAsync(context.ProjectId(), who, context.RequestAborted);
-        return person is null ? ApiError.NotFound($"no person with {who.KindName} id '{who.Value}'") : Results.Ok(new { person = View(person) });
+        return person is null ? ApiError.NotFound($"no person with {who.KindName} id '{who.Value}'") : TypedResults.Ok(new PersonAnswer(View(person)));
     }
 
-    private static async Task<IResult> ActivityAsync([AsParameters] ActivityQuery query, HttpContext context, IEventStore store)
+    private static async Task<IResult> ActivityAsync([AsParameters] ActivityQuery query, HttpContext context, IPeopleStore store)
     {
         var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
         if (error is not null) return error;
@@ -54,11 +56,11 @@ public static class PeopleEndpoints
             before = cursor;
         }
         var page = await store.GetActivityAsync(context.ProjectId(), who, limit, before, context.RequestAborted);
-        return TypedResults.Ok(new ActivityAnswer(page.Events.Select(EventView.Of).ToList(), page.Next?.Encode()));
+        return TypedResults.Ok(new Wire.ActivityPage(page.Events.Select(WireRecords.Event).ToList(), page.Next?.Encode()));
     }
 
     // Streamed page by page, so a person with millions of events costs one page of memory, not all of them.
-    private static async Task<IResult> ExportAsync([AsParameters] PersonParameters query, HttpContext context, IEventStore store,
+    private static async Task<IResult> ExportAsync([AsParameters] PersonParameters query, HttpContext context, IPeopleStore store,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
@@ -89,7 +91,7 @@ public static class PeopleEndpoints
             {
                 var page = await store.GetActivityAsync(projectId, who, MaxPage, next, context.RequestAborted);
                 foreach (var e in page.Events)
-                    JsonSerializer.Serialize(writer, EventView.Of(e), options);
+                    JsonSerializer.Serialize(writer, WireRecords.Event(e), options);
                 writer.Flush();
                 await pipe.FlushAsync(context.RequestAborted);
                 next = page.Next;
@@ -102,9 +104,10 @@ public static class PeopleEndpoints
         }, "application/json", $"footfall-person-{who.KindName}.json");
     }
 
-    private static async Task<IResult> EraseAsync(HttpContext context, IEventStore store, RecommendationModels recommendations)
+    private static async Task<IResult> EraseAsync([AsParameters] PersonParameters query, HttpContext context, IPeopleStore store,
+        RecommendationModels recommendations)
     {
-        var (who, error) = PersonQuery.Read(context.Request);
+        var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
         if (error is not null) return error;
         var person = await store.FindPersonAsync(context.ProjectId(), who, context.RequestAborted);
         var erased = await store.ErasePersonAsync(context.ProjectId(), who, context.RequestAborted);
@@ -112,10 +115,10 @@ public static class PeopleEndpoints
         // (or failing with) a rebuild of the models from the store.
         var keys = (person?.Identifiers ?? []).Select(i => i.Key).Append(who.Key).ToHashSet(StringComparer.Ordinal);
         recommendations.ForgetPerson(context.ProjectId(), keys);
-        return Results.Ok(new { erasedEvents = erased });
+        return TypedResults.Ok(new Wire.ErasureResult(erased));
     }
 
-    private static async Task<IResult> MergeAsync(HttpContext context, IEventStore store, IngestPipeline pipeline)
+    private static async Task<IResult> MergeAsync(HttpContext context, IPeopleStore store, IngestPipeline pipeline)
     {
         var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 16 * 1024);
         if (bodyError is not null) return bodyError;
@@ -143,7 +146,7 @@ public static class PeopleEndpoints
         {
             await pipeline.LinkAsync(projectId, EventSources.Native, [IdentityLink.Merge(from, into)], context.RequestAborted);
             var person = await store.FindPersonAsync(projectId, into, context.RequestAborted);
-            return Results.Ok(new MergeResult(true, View(person!)));
+            return TypedResults.Ok(new MergeResult(true, View(person!)));
         });
     }
 
@@ -165,7 +168,7 @@ public static class PeopleEndpoints
     private sealed record MergeResult(bool Merged, PersonView Person);
 
     private static PersonView View(PersonRecord person) => new(
-        person.Identifiers.Select(i => new IdentifierView(i.KindName, i.Value)).ToList(),
+        person.Identifiers.Select(WireRecords.Identifier).ToList(),
         person.AttributesJson.ToDictionary(a => a.Key, a => StoredJson.Parse(a.Value)),
         person.FirstSeen, person.LastSeen, person.EventCount);
 
@@ -184,12 +187,9 @@ public static class PeopleEndpoints
         [FromQuery(Name = "limit")] string? Limit,
         [FromQuery(Name = "before")] string? Before);
 
-    /// <summary>A page of activity: its events, newest first, and the cursor of the next page (absent after the last).</summary>
-    private sealed record ActivityAnswer(IReadOnlyList<EventView> Events,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
+    /// <summary>The answer of <c>GET /v1/people</c>.</summary>
+    private sealed record PersonAnswer(PersonView Person);
 
-    private sealed record PersonView(IReadOnlyList<IdentifierView> Identifiers, IReadOnlyDictionary<string, JsonElement> Attributes,
+    private sealed record PersonView(IReadOnlyList<Wire.PersonIdentifier> Identifiers, IReadOnlyDictionary<string, JsonElement> Attributes,
         DateTime? FirstSeen, DateTime? LastSeen, long EventCount);
-
-    private sealed record IdentifierView(string Kind, string Id);
 }

@@ -3,13 +3,9 @@ using Footfall.Identity;
 
 namespace Footfall.Server.Http;
 
-/// <summary>Reads which person a request is about: <c>?userId=</c> or <c>?guestId=</c>.</summary>
+/// <summary>Checks the query values a request binds (<c>[AsParameters]</c> records): which person, numbers, times.</summary>
 public static class PersonQuery
 {
-    /// <summary>The identifier, or the 400 to answer.</summary>
-    public static (Identifier Identifier, IResult? Error) Read(HttpRequest request) =>
-        Read(request.Query["userId"].ToString(), request.Query["guestId"].ToString());
-
     /// <summary>The identifier from bound <c>userId</c> and <c>guestId</c> values, or the 400 to answer.</summary>
     public static (Identifier Identifier, IResult? Error) Read(string? user, string? guest)
     {
@@ -22,10 +18,6 @@ public static class PersonQuery
         return (default, ApiError.BadRequest("userId or guestId is required"));
     }
 
-    /// <summary>Reads an integer query parameter within bounds; the default when absent.</summary>
-    public static (int Value, IResult? Error) Number(HttpRequest request, string name, int fallback, int min, int max) =>
-        Number(request.Query[name].ToString(), name, fallback, min, max);
-
     /// <summary>Reads a bound integer value within bounds; the default when absent.</summary>
     public static (int Value, IResult? Error) Number(string? text, string name, int fallback, int min, int max)
     {
@@ -34,9 +26,6 @@ public static class PersonQuery
             return (0, ApiError.BadRequest($"{name} must be an integer from {min} to {max}"));
         return (value, null);
     }
-
-    /// <summary>Reads an optional RFC 3339 query parameter.</summary>
-    public static (DateTime? Value, IResult? Error) Time(HttpRequest request, string name) => Time(request.Query[name].ToString(), name);
 
     /// <summary>Reads an optional RFC 3339 value bound from the query.</summary>
     public static (DateTime? Value, IResult? Error) Time(string? text, string name)

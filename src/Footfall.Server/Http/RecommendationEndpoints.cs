@@ -1,8 +1,8 @@
-using System.Text.Json.Serialization;
 using Footfall.Events;
 using Footfall.Recommendations;
 using Footfall.Storage;
 using Microsoft.AspNetCore.Mvc;
+using Wire = Footfall.Client;
 
 namespace Footfall.Server.Http;
 
@@ -17,16 +17,16 @@ public static class RecommendationEndpoints
         // The literal route wins over {feed}, so "performance" is never taken for a feed.
         v1.MapGet("/recommendations/performance", PerformanceAsync).WithTags("Recommendations")
             .WithSummary("Per feed: responses served, clicks, add-to-carts, purchases and revenue attributed by sourceId")
-            .Produces<PerformanceReport>().Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .Produces<Wire.RecommendationPerformance>().Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapGet("/recommendations/{feed}", FeedAsync).WithTags("Recommendations")
-            .WithSummary("recently-viewed, trending, repeat-purchase, also-viewed or personal; every answer has a responseId");
+            .WithSummary("recently-viewed, trending, repeat-purchase, also-viewed or personal; every answer has a responseId")
+            .Produces<Wire.Recommendations>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> FeedAsync(string feed, HttpContext context, RecommendationModels models, ServedResponseLog log,
-        RecommendationOptions options, TimeProvider clock)
+    private static async Task<IResult> FeedAsync(string feed, [AsParameters] FeedQuery query, HttpContext context, RecommendationModels models,
+        ServedResponseLog log, RecommendationOptions options, TimeProvider clock)
     {
-        var request = context.Request;
-        var (limit, limitError) = PersonQuery.Number(request, "limit", 10, 1, MaxLimit);
+        var (limit, limitError) = PersonQuery.Number(query.Limit, "limit", 10, 1, MaxLimit);
         if (limitError is not null) return limitError;
         var projectId = context.ProjectId();
         var model = await models.GetAsync(projectId, context.RequestAborted);
@@ -36,38 +36,36 @@ public static class RecommendationEndpoints
         {
             case FeedNames.RecentlyViewed:
             {
-                var (who, error) = PersonQuery.Read(request);
+                var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
                 if (error is not null) return error;
                 items = model.RecentlyViewed(who, limit);
                 break;
             }
             case FeedNames.Trending:
             {
-                var (hours, error) = PersonQuery.Number(request, "hours", 24, 1, options.MaxTrendingHours);
+                var (hours, error) = PersonQuery.Number(query.Hours, "hours", 24, 1, options.MaxTrendingHours);
                 if (error is not null) return error;
-                var category = request.Query["category"].ToString();
-                items = model.Trending(hours, category.Length > 0 ? category : null, limit);
+                items = model.Trending(hours, string.IsNullOrEmpty(query.Category) ? null : query.Category, limit);
                 break;
             }
             case FeedNames.RepeatPurchase:
             {
-                var (who, error) = PersonQuery.Read(request);
+                var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
                 if (error is not null) return error;
                 items = model.RepeatPurchase(who, EventTime.Now(clock), limit);
                 break;
             }
             case FeedNames.AlsoViewed:
             {
-                var item = request.Query["item"].ToString();
-                if (item.Length == 0) return ApiError.BadRequest("item is required");
-                items = model.AlsoViewed(item, limit);
+                if (string.IsNullOrEmpty(query.Item)) return ApiError.BadRequest("item is required");
+                items = model.AlsoViewed(query.Item, limit);
                 break;
             }
             case FeedNames.Personal:
             {
-                var (who, error) = PersonQuery.Read(request);
+                var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
                 if (error is not null) return error;
-                var exclude = request.Query["exclude"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                var exclude = (query.Exclude ?? []).SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     .ToHashSet(StringComparer.Ordinal);
                 // Enough trending to fill the answer even after the person's purchases and exclusions are skipped.
                 var trending = model.Trending(24, null, Math.Min(200, limit + exclude.Count + 50));
@@ -79,12 +77,14 @@ public static class RecommendationEndpoints
         }
         var responseId = "r_" + Guid.NewGuid().ToString("N");
         log.Add(projectId, new ServedResponse(responseId, feed, EventTime.Now(clock), items.Select(i => i.Id).ToList()));
-        return Results.Ok(new FeedView(responseId, feed, items.Select(i => new ItemView(i.Id, i.Score)).ToList(),
-            fallback ? FeedNames.Trending : null));
+        return TypedResults.Ok(new Wire.Recommendations(responseId, items.Select(i => new Wire.RecommendedItem(i.Id, i.Score)).ToList())
+        {
+            Feed = feed, Fallback = fallback ? FeedNames.Trending : null,
+        });
     }
 
-    private static async Task<IResult> PerformanceAsync([AsParameters] PerformanceQuery query, HttpContext context, IEventStore store,
-        ServedResponseLog log, TimeProvider clock)
+    private static async Task<IResult> PerformanceAsync([AsParameters] PerformanceQuery query, HttpContext context, IServedResponseStore responses,
+        IInteractionSource interactions, ServedResponseLog log, TimeProvider clock)
     {
         var (from, fromError) = PersonQuery.Time(query.From, "from");
         if (fromError is not null) return fromError;
@@ -95,18 +95,24 @@ public static class RecommendationEndpoints
         if (start >= end) return ApiError.BadRequest("from must be before to");
         // Responses served a moment ago are still queued; the report must count them.
         await log.FlushAsync(context.RequestAborted);
-        var feeds = await FeedAttribution.ComputeAsync(store, context.ProjectId(), start, end, context.RequestAborted);
-        return TypedResults.Ok(new PerformanceReport(start, end, feeds));
+        var feeds = await FeedAttribution.ComputeAsync(responses, interactions, context.ProjectId(), start, end, context.RequestAborted);
+        return TypedResults.Ok(new Wire.RecommendationPerformance(feeds.Select(WireRecords.Feed).ToList())
+        {
+            From = WireRecords.Utc(start), To = WireRecords.Utc(end),
+        });
     }
 
     private sealed record PerformanceQuery(
         [FromQuery(Name = "from")] string? From,
         [FromQuery(Name = "to")] string? To);
 
-    private sealed record PerformanceReport(DateTime From, DateTime To, IReadOnlyList<FeedPerformance> Feeds);
-
-    private sealed record FeedView(string ResponseId, string Feed, IReadOnlyList<ItemView> Items,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fallback);
-
-    private sealed record ItemView(string Id, double Score);
+    // exclude may repeat and each value may list several ids (exclude=a,b&exclude=c).
+    private sealed record FeedQuery(
+        [FromQuery(Name = "userId")] string? UserId,
+        [FromQuery(Name = "guestId")] string? GuestId,
+        [FromQuery(Name = "item")] string? Item,
+        [FromQuery(Name = "hours")] string? Hours,
+        [FromQuery(Name = "category")] string? Category,
+        [FromQuery(Name = "limit")] string? Limit,
+        [FromQuery(Name = "exclude")] string[]? Exclude);
 }

@@ -28,7 +28,7 @@ public sealed record ActionLists(IReadOnlyList<string> Allow, IReadOnlyList<stri
 /// Reads each project's action lists through a short-lived cache, so the ingest path does not query the
 /// store per request. A save on this node is seen at once; on other nodes within <see cref="Freshness"/>.
 /// </summary>
-public sealed class ActionPolicies(IEventStore store, TimeProvider clock)
+public sealed class ActionPolicies(IProjectCatalog store, TimeProvider clock)
 {
     /// <summary>How long a cached list is trusted.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1);

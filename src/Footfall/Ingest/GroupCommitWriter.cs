@@ -15,7 +15,7 @@ namespace Footfall.Ingest;
 /// </summary>
 public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
 {
-    private readonly IEventStore _store;
+    private readonly IEventCommitter _store;
     private readonly IngestOptions _options;
     private readonly TimeSpan _deadline;
     private readonly ILogger _logger;
@@ -26,7 +26,7 @@ public sealed class GroupCommitWriter : IIngestWriter, IAsyncDisposable
     private sealed record Pending(ProjectWrite Write, TaskCompletionSource<WriteOutcome> Done);
 
     /// <summary>Starts the commit loop.</summary>
-    public GroupCommitWriter(IEventStore store, IngestOptions options, StoreOptions storeOptions, ILogger<GroupCommitWriter> logger)
+    public GroupCommitWriter(IEventCommitter store, IngestOptions options, StoreOptions storeOptions, ILogger<GroupCommitWriter> logger)
     {
         _store = store;
         _options = options;

@@ -8,7 +8,7 @@ namespace Footfall.Ingest;
 /// The one way events enter Footfall, whatever the entry point: validate each candidate, apply the project's
 /// action lists, set aside what fails with its reason, and wait until the rest is durably committed.
 /// </summary>
-public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies, IEventStore store, TimeProvider clock)
+public sealed class IngestPipeline(IIngestWriter writer, ActionPolicies policies, IPeopleStore store, TimeProvider clock)
 {
     /// <summary>
     /// Stores a request: its events and links in one durable commit, then its attribute writes in order.

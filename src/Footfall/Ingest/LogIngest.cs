@@ -17,12 +17,12 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
     private readonly SegmentLog _log;
     private readonly IdempotencyKeyIndex _index;
     private readonly LogIngestWriter _writer;
-    private readonly IEventStore _store;
+    private readonly IEventCommitter _store;
     private readonly ILogger _logger;
     // Set when the key index was created by this start: it is seeded from the keys the store already holds.
     private ILogSink? _seedFrom;
 
-    private LogIngest(SegmentLog log, IdempotencyKeyIndex index, LogIngestWriter writer, LogApplier applier, IEventStore store,
+    private LogIngest(SegmentLog log, IdempotencyKeyIndex index, LogIngestWriter writer, LogApplier applier, IEventCommitter store,
         LogIngestOptions options, ILogger logger)
     {
         _store = store;
@@ -45,7 +45,7 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
     public long DurablePosition => _log.DurablePosition;
 
     /// <summary>Opens the log and the key index under <paramref name="dataFolder"/>; call <see cref="Start"/> once the store is open.</summary>
-    public static LogIngest Open(string dataFolder, IEventStore store, ILogSink sink, IngestOptions ingest, LogIngestOptions options, ILoggerFactory loggers)
+    public static LogIngest Open(string dataFolder, IEventCommitter store, ILogSink sink, IngestOptions ingest, LogIngestOptions options, ILoggerFactory loggers)
     {
         options.Validate();
         var logFolder = Path.Combine(dataFolder, "log");

@@ -10,7 +10,7 @@ namespace Footfall.Projects;
 /// for <see cref="MissFreshness"/>: otherwise anyone could make every request with a wrong key reload every project,
 /// or every request to an unknown project id query the store.
 /// </summary>
-public sealed class ProjectDirectory(IEventStore store, TimeProvider clock) : IDisposable
+public sealed class ProjectDirectory(IProjectCatalog store, TimeProvider clock) : IDisposable
 {
     /// <summary>How long "no such project" and "no such key" are trusted: a project made on another node is found after this.</summary>
     public static readonly TimeSpan MissFreshness = TimeSpan.FromSeconds(2);

@@ -24,13 +24,13 @@ public static class FeedAttribution
     /// Per feed (every feed, in <see cref="FeedNames.All"/> order), what its responses led to in [from, to), as
     /// <see cref="FeedCrediting.Compute"/> defines it.
     /// </summary>
-    public static async Task<IReadOnlyList<FeedPerformance>> ComputeAsync(IEventStore store, string projectId, DateTime from, DateTime to,
+    public static async Task<IReadOnlyList<FeedPerformance>> ComputeAsync(IServedResponseStore responses, IInteractionSource interactions, string projectId, DateTime from, DateTime to,
         CancellationToken cancellationToken = default)
     {
         // Responses served after the range still credit events in it (FeedCrediting.Credits): read them all from the window's start.
-        var served = await store.ReadResponsesAsync(projectId, new TimeRange(EventTime.Earlier(from, FeedCrediting.Window), null), cancellationToken);
+        var served = await responses.ReadResponsesAsync(projectId, new TimeRange(EventTime.Earlier(from, FeedCrediting.Window), null), cancellationToken);
         var byId = served.ToDictionary(r => r.ResponseId, StringComparer.Ordinal);
-        var sourced = await store.ReadProductInteractionsAsync(projectId, new TimeRange(from, to), sourcedOnly: true, cancellationToken);
+        var sourced = await interactions.ReadProductInteractionsAsync(projectId, new TimeRange(from, to), sourcedOnly: true, cancellationToken);
         var counts = FeedNames.All.ToDictionary(f => f, _ => new long[4], StringComparer.Ordinal);
         var revenue = FeedNames.All.ToDictionary(f => f, _ => 0.0, StringComparer.Ordinal);
         foreach (var r in served)

@@ -11,7 +11,7 @@ namespace Footfall.Recommendations;
 /// new one from the store (in the background, or when a test asks) and swaps it in; <see cref="ForgetPerson"/> takes an
 /// erased person out of the current model at once.
 /// </summary>
-public sealed class RecommendationModels(IEventStore store, RecommendationOptions options, TimeProvider clock, ILogger<RecommendationModels> logger)
+public sealed class RecommendationModels(IInteractionSource store, RecommendationOptions options, TimeProvider clock, ILogger<RecommendationModels> logger)
 {
     private readonly ConcurrentDictionary<string, RecommendationModel> _models = new(StringComparer.Ordinal);
     // One refresh per project at a time: the later refresh then always reads later data, so a slow background

@@ -9,7 +9,7 @@ namespace Footfall.Recommendations;
 /// one loop writes what has gathered in one append per project. Reports flush first, so they see every response
 /// served before them; a crash loses at most the responses of the last flush interval, never events.
 /// </summary>
-public sealed class ServedResponseLog(IEventStore store, ILogger<ServedResponseLog> logger) : IDisposable
+public sealed class ServedResponseLog(IServedResponseStore store, ILogger<ServedResponseLog> logger) : IDisposable
 {
     private readonly Channel<(string Project, ServedResponse Response)> _pending =
         Channel.CreateUnbounded<(string, ServedResponse)>(new UnboundedChannelOptions { SingleReader = false });

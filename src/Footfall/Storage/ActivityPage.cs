@@ -5,7 +5,7 @@ using Footfall.Events;
 
 namespace Footfall.Storage;
 
-/// <summary>One page of a person's events (<see cref="IEventStore.GetActivityAsync"/>) and where the next, older page starts.</summary>
+/// <summary>One page of a person's events (<see cref="IPeopleStore.GetActivityAsync"/>) and where the next, older page starts.</summary>
 /// <param name="Events">Newest first.</param>
 /// <param name="Next">Where the following page starts; null when no older event is left.</param>
 public sealed record ActivityPage(IReadOnlyList<TrackedEvent> Events, ActivityCursor? Next);

@@ -2,7 +2,7 @@ namespace Footfall.Storage;
 
 /// <summary>
 /// One stored product event in the compact form recommendation models learn from
-/// (<see cref="IEventStore.ReadProductInteractionsAsync"/>).
+/// (<see cref="IInteractionSource.ReadProductInteractionsAsync"/>).
 /// </summary>
 /// <param name="Person">The person the event's identifier belongs to now (links resolved), as an opaque number stable within one read.</param>
 /// <param name="Item">The product (<c>target.product</c>).</param>

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Footfall.Storage;
 
 /// <summary>
-/// Whether the store answered its last call: written by <see cref="DeadlineEventStore"/> after every call, read by
+/// Whether the store answered its last call: written by <see cref="Deadlines.StoreDeadline"/> after every call, read by
 /// <c>/healthz</c>. A failure marks it down at once; the next call that succeeds (a probe, when nothing else calls)
 /// marks it up again.
 /// </summary>

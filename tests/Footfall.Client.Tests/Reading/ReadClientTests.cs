@@ -50,6 +50,8 @@ public sealed class ReadClientTests(ServerFixture server)
         Assert.NotNull(export);
         Assert.Equal(2, export.Events.Count);
         Assert.Contains(export.Identifiers, i => i.Id == who.GuestId);
+        // The server writes the client's own record: what it adds beyond CONTRACT §4 arrives too.
+        Assert.All(export.Events, e => Assert.Equal(("native", who.UserId, who.GuestId), (e.Source, e.UserId, e.GuestId)));
         Assert.Equal(2, await reader.ErasePersonAsync(PersonId.Guest(who.GuestId!)));
 
         Assert.Null(await reader.ExportPersonAsync(PersonId.User(who.UserId!)));

@@ -27,6 +27,7 @@ public sealed class RecommendationServerTests(ServerFixture server)
         } while (true);
         Assert.Equal(["sku-b", "sku-a"], feed.Items.Select(i => i.Id));
         Assert.False(string.IsNullOrEmpty(feed.ResponseId));
+        Assert.Equal(RecommendationFeeds.RecentlyViewed, feed.Feed);
 
         var before = await reader.GetRecommendationPerformanceAsync();
         client.Track(new FootfallEvent("product_view", person) { Target = new Dictionary<string, string> { ["product"] = "sku-a" }, SourceId = feed.ResponseId });
@@ -34,5 +35,6 @@ public sealed class RecommendationServerTests(ServerFixture server)
         var after = await reader.GetRecommendationPerformanceAsync();
         var clicks = (RecommendationPerformance p) => p.Feeds.Single(f => f.Feed == RecommendationFeeds.RecentlyViewed).Clicks;
         Assert.Equal(clicks(before) + 1, clicks(after));
+        Assert.True(after.From < after.To && after.To <= DateTimeOffset.UtcNow.AddMinutes(1), $"{after.From} - {after.To}");
     }
 }

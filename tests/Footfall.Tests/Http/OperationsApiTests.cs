@@ -32,7 +32,7 @@ public sealed class OperationsApiTests : IClassFixture<FootfallFactory>
         using var parsed = System.Text.Json.JsonDocument.Parse(document);
         var activity = parsed.RootElement.GetProperty("paths").GetProperty("/v1/people/activity").GetProperty("get").GetProperty("parameters");
         Assert.Equal(["userId", "guestId", "limit", "before"], activity.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
-        Assert.Contains("\"ActivityAnswer\"", document);
+        Assert.Contains("\"ActivityPage\"", document);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/docs")).StatusCode);
     }
 

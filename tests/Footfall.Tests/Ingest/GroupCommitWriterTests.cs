@@ -1,4 +1,3 @@
-using System.Reflection;
 using Footfall.Events;
 using Footfall.Ingest;
 using Footfall.Storage;
@@ -15,28 +14,28 @@ public sealed class GroupCommitWriterTests
     [Fact]
     public async Task Requests_queued_during_a_commit_share_the_next_commit()
     {
-        var store = GatedStore.Create();
+        var store = new GatedCommitter();
         await using var writer = new GroupCommitWriter(store, new IngestOptions(), new StoreOptions(), NullLogger<GroupCommitWriter>.Instance);
         Assert.True(writer.TryEnqueue(Write(1), out var first));
-        await GatedStore.Of(store).Started.Task; // the first commit is in progress and held
+        await store.Started.Task; // the first commit is in progress and held
         var later = Enumerable.Range(0, 3).Select(_ => writer.TryEnqueue(Write(2), out var t) ? t : throw new InvalidOperationException()).ToList();
-        GatedStore.Of(store).Release();
+        store.Release();
         await first;
         var outcomes = await Task.WhenAll(later);
         Assert.All(outcomes, o => Assert.Equal(2, o.Accepted));
-        Assert.Equal([1, 3], GatedStore.Of(store).CommitSizes);
+        Assert.Equal([1, 3], store.CommitSizes);
     }
 
     [Fact]
     public async Task A_full_queue_refuses_instead_of_growing()
     {
-        var store = GatedStore.Create();
+        var store = new GatedCommitter();
         await using var writer = new GroupCommitWriter(store, new IngestOptions { MaxQueuedEvents = 1000 }, new StoreOptions(), NullLogger<GroupCommitWriter>.Instance);
         Assert.True(writer.TryEnqueue(Write(1000), out var first));
-        await GatedStore.Of(store).Started.Task;
+        await store.Started.Task;
         Assert.False(writer.TryEnqueue(Write(1), out _));
         Assert.Equal(1000, writer.QueuedEvents);
-        GatedStore.Of(store).Release();
+        store.Release();
         Assert.Equal(1000, (await first).Accepted);
         Assert.True(writer.TryEnqueue(Write(1), out var after));
         Assert.Equal(1, (await after).Accepted);
@@ -45,24 +44,27 @@ public sealed class GroupCommitWriterTests
     [Fact]
     public async Task A_request_past_its_deadline_answers_unavailable_and_is_not_committed_later()
     {
-        var store = GatedStore.Create();
+        var store = new GatedCommitter();
         await using var writer = new GroupCommitWriter(store, new IngestOptions(), new StoreOptions { Timeout = TimeSpan.FromMilliseconds(200) },
             NullLogger<GroupCommitWriter>.Instance);
         Assert.True(writer.TryEnqueue(Write(1), out var held));
-        await GatedStore.Of(store).Started.Task; // the first commit hangs, as on a paused store
+        await store.Started.Task; // the first commit hangs, as on a paused store
         Assert.True(writer.TryEnqueue(Write(2), out var waiting));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => waiting);
         await Assert.ThrowsAsync<StoreUnavailableException>(() => held);
-        GatedStore.Of(store).Release();
+        store.Release();
         Assert.True(writer.TryEnqueue(Write(3), out var next));
         Assert.Equal(3, (await next).Accepted);
         // The abandoned request never reached the store; the held one was already in a commit.
-        Assert.Equal([1, 1], GatedStore.Of(store).CommitSizes);
+        Assert.Equal([1, 1], store.CommitSizes);
         Assert.Equal(0, writer.QueuedEvents);
     }
 
-    /// <summary>A store whose first commit waits until released; it records each commit's request count.</summary>
-    public class GatedStore : DispatchProxy
+    /// <summary>
+    /// The commit role alone (the writer uses nothing else): the first commit waits until released; it records each
+    /// commit's request count.
+    /// </summary>
+    private sealed class GatedCommitter : IEventCommitter
     {
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -70,21 +72,9 @@ public sealed class GroupCommitWriterTests
 
         public List<int> CommitSizes { get; } = [];
 
-        public static IEventStore Create() => Create<IEventStore, GatedStore>();
-
-        public static GatedStore Of(IEventStore store) => (GatedStore)(object)store;
-
         public void Release() => _release.TrySetResult();
 
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            if (targetMethod?.Name != nameof(IEventStore.CommitAsync))
-                throw new NotSupportedException(targetMethod?.Name);
-            var writes = (IReadOnlyList<ProjectWrite>)args![0]!;
-            return CommitAsync(writes);
-        }
-
-        private async Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<ProjectWrite> writes)
+        public async Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken = default)
         {
             lock (CommitSizes) CommitSizes.Add(writes.Count);
             Started.TrySetResult();

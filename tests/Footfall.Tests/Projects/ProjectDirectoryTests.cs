@@ -12,15 +12,15 @@ public sealed class ProjectDirectoryTests : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private readonly ManualClock _clock = new();
     private DuckDbEventStore _real = null!;
-    private IEventStore _store = null!;
-    private CountingStore _counter = null!;
+    private IProjectCatalog _store = null!;
+    private CountingCatalog _counter = null!;
     private ProjectDirectory _directory = null!;
 
     public async Task InitializeAsync()
     {
         _real = new DuckDbEventStore(Path.Combine(_folder.Path, "f.duckdb"), NullLogger<DuckDbEventStore>.Instance);
         await _real.InitializeAsync();
-        (_store, _counter) = CountingStore.Wrap(_real);
+        (_store, _counter) = CountingCatalog.Wrap(_real);
         _directory = new ProjectDirectory(_store, _clock);
     }
 
@@ -36,7 +36,7 @@ public sealed class ProjectDirectoryTests : IAsyncLifetime
         var (project, key) = await _directory.CreateAsync("shop");
         var wrong = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => _directory.AuthenticateAsync($"sk_wrong-{i}").AsTask()));
         Assert.All(wrong, Assert.Null);
-        Assert.True(_counter.Count(nameof(IEventStore.ListProjectsAsync)) <= 1, $"{_counter.Count(nameof(IEventStore.ListProjectsAsync))} reloads");
+        Assert.True(_counter.Count(nameof(IProjectCatalog.ListProjectsAsync)) <= 1, $"{_counter.Count(nameof(IProjectCatalog.ListProjectsAsync))} reloads");
         Assert.Equal(project, await _directory.AuthenticateAsync(key));
 
         // A project another node created is found once the remembered miss has expired.
@@ -52,14 +52,14 @@ public sealed class ProjectDirectoryTests : IAsyncLifetime
     {
         for (var i = 0; i < 50; i++)
             Assert.Null(await _directory.FindAsync("p_not-yet"));
-        Assert.Equal(1, _counter.Count(nameof(IEventStore.FindProjectAsync)));
+        Assert.Equal(1, _counter.Count(nameof(IProjectCatalog.FindProjectAsync)));
 
         var late = new Project("p_not-yet", "late", ProjectKeys.Hash(ProjectKeys.NewSecretKey()), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         await _real.CreateProjectAsync(late);
         _clock.Advance(ProjectDirectory.MissFreshness);
         Assert.Equal(late, await _directory.FindAsync("p_not-yet"));
         Assert.Equal(late, await _directory.FindAsync("p_not-yet"));
-        Assert.Equal(2, _counter.Count(nameof(IEventStore.FindProjectAsync)));
+        Assert.Equal(2, _counter.Count(nameof(IProjectCatalog.FindProjectAsync)));
     }
 
     [Fact]
@@ -67,16 +67,16 @@ public sealed class ProjectDirectoryTests : IAsyncLifetime
     {
         for (var i = 0; i < ProjectDirectory.MaxRememberedMisses + 10; i++)
             Assert.Null(await _directory.FindAsync($"p_unknown-{i}"));
-        var asked = _counter.Count(nameof(IEventStore.FindProjectAsync));
+        var asked = _counter.Count(nameof(IProjectCatalog.FindProjectAsync));
         // Past the bound a miss is not remembered, so it asks the store again; within it, it does not.
         Assert.Null(await _directory.FindAsync($"p_unknown-{ProjectDirectory.MaxRememberedMisses + 5}"));
         Assert.Null(await _directory.FindAsync("p_unknown-0"));
-        Assert.Equal(asked + 1, _counter.Count(nameof(IEventStore.FindProjectAsync)));
+        Assert.Equal(asked + 1, _counter.Count(nameof(IProjectCatalog.FindProjectAsync)));
         // Expired entries make room again.
         _clock.Advance(ProjectDirectory.MissFreshness);
         Assert.Null(await _directory.FindAsync("p_fresh"));
         Assert.Null(await _directory.FindAsync("p_fresh"));
-        Assert.Equal(asked + 2, _counter.Count(nameof(IEventStore.FindProjectAsync)));
+        Assert.Equal(asked + 2, _counter.Count(nameof(IProjectCatalog.FindProjectAsync)));
     }
 
     private sealed class ManualClock : TimeProvider

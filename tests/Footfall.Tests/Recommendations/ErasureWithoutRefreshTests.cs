@@ -1,11 +1,9 @@
 using Footfall.Recommendations;
-using Footfall.Server.Hosting;
 using Footfall.Storage;
+using Footfall.Storage.Deadlines;
 using Footfall.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using static Footfall.Tests.Recommendations.Recs;
 
 namespace Footfall.Tests.Recommendations;
@@ -18,21 +16,16 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly FootfallFactory _factory = new();
-    private SlowRefreshStore _control = null!;
+    private SlowInteractionSource _control = null!;
 
     public ErasureWithoutRefreshTests()
     {
         _factory.Settings["Recommendations:RefreshSeconds"] = "0";
         _factory.TestServices = services =>
         {
-            services.RemoveAll<IEventStore>();
-            services.AddSingleton(sp =>
-            {
-                var (store, control) = SlowRefreshStore.Wrap(StoreFactory.Create(
-                    sp.GetRequiredService<IOptions<FootfallOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
-                _control = control;
-                return store;
-            });
+            services.RemoveAll<IInteractionSource>();
+            services.AddSingleton<IInteractionSource>(sp => _control = new SlowInteractionSource(
+                new DeadlineInteractionSource(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<StoreDeadline>())));
         };
     }
 

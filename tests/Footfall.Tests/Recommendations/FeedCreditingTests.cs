@@ -63,5 +63,5 @@ public sealed class FeedCreditingTests : IAsyncLifetime
     }], [], [])]);
 
     private async Task<long> ClicksAsync(DateTime from, DateTime to) =>
-        (await FeedAttribution.ComputeAsync(Store, _project, from, to)).Single(f => f.Feed == FeedNames.Trending).Clicks;
+        (await FeedAttribution.ComputeAsync(Store, Store, _project, from, to)).Single(f => f.Feed == FeedNames.Trending).Clicks;
 }

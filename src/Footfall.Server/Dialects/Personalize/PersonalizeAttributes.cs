@@ -45,5 +45,8 @@ public sealed class PersonalizeAttributes : DialectEndpoint
 
     /// <inheritdoc />
     public override IResult Answer(IngestResult result, DialectContext context, DialectBatch batch) =>
-        TypedResults.Ok(new { updated = batch.Attributes.Sum(a => a.Values!.Count) });
+        TypedResults.Ok(new AttributesUpdated(batch.Attributes.Sum(a => a.Values!.Count)));
+
+    /// <summary>The answer of <c>PATCH /user-attributes</c>: how many attribute values were set.</summary>
+    public sealed record AttributesUpdated(int Updated);
 }

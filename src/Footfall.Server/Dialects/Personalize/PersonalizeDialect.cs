@@ -28,15 +28,17 @@ public static class PersonalizeDialect
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/personalize").WithTags("Dialect: Contentstack Personalize");
-        group.MapGet("/manifest", ManifestAsync).WithSummary("The user's active variants (sticky, weighted)");
+        group.MapGet("/manifest", ManifestAsync).WithSummary("The user's active variants (sticky, weighted)")
+            .Produces<Manifest>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound);
         group.MapDialect("POST", "/events", new PersonalizeEvents()).WithSummary("Impressions and events").Produces<IngestResult>();
-        group.MapDialect("PATCH", "/user-attributes", new PersonalizeAttributes()).WithSummary("Set attributes on the user");
+        group.MapDialect("PATCH", "/user-attributes", new PersonalizeAttributes()).WithSummary("Set attributes on the user")
+            .Produces<PersonalizeAttributes.AttributesUpdated>();
         group.MapDialect("POST", "/user-attributes/actions/merge", new PersonalizeMerge())
             .WithSummary("Link two user uids under the link rule (an anonymous uid into a user); the source's attributes win")
-            .Produces<ApiError>(StatusCodes.Status409Conflict);
+            .Produces<PersonalizeMerge.MergeAnswer>().Produces<ApiError>(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IEventStore store)
+    private static async Task<IResult> ManifestAsync(HttpContext context, ProjectDirectory projects, IProjectCatalog store)
     {
         // The uid header goes on every answer, errors included, so a client always leaves with a uid.
         // A minted uid is anonymous (AnonymousUid): the visitor's sign-in may merge it into the real user.
@@ -50,7 +52,7 @@ public static class PersonalizeDialect
         if (projectId.Length == 0)
             return ApiError.BadRequest($"the {ProjectUidHeader} header is required");
         if (await projects.FindAsync(projectId, context.RequestAborted) is not { } project)
-            return Results.Json(new ApiError(ProjectNotFound), statusCode: StatusCodes.Status404NotFound);
+            return ApiError.NotFound(ProjectNotFound);
         if (LiveAttributesError(context) is { } liveError)
             return ApiError.BadRequest(liveError);
         var tags = context.Request.Query["tags[]"].Concat(context.Request.Query["tags"]).Where(t => !string.IsNullOrEmpty(t)).ToHashSet(StringComparer.Ordinal);
@@ -59,7 +61,7 @@ public static class PersonalizeDialect
             .Select(e => new ManifestExperience(e.ShortUid, VariantAssignment.Assign(project.Id, e, userUid)))
             .ToList();
         var activeVariants = experiences.ToDictionary(e => e.ShortUid, e => e.ActiveVariantShortUid, StringComparer.Ordinal);
-        return Results.Ok(new Manifest(activeVariants, experiences));
+        return TypedResults.Ok(new Manifest(activeVariants, experiences));
     }
 
     // Footfall has no audiences to match live attributes against; they are accepted, and checked so a

@@ -43,7 +43,7 @@ public sealed class PersonalizeMerge : DialectEndpoint
 
     /// <inheritdoc />
     public override IResult Answer(IngestResult result, DialectContext context, DialectBatch batch) =>
-        result.RefusedLinks > 0 ? ApiError.Conflict(LinkRule.RefusedReason) : TypedResults.Ok(new { merged = true });
+        result.RefusedLinks > 0 ? ApiError.Conflict(LinkRule.RefusedReason) : TypedResults.Ok(new MergeAnswer(true));
 
     private static string? Uid(JsonElement root, string name, out string? value)
     {
@@ -53,4 +53,7 @@ public sealed class PersonalizeMerge : DialectEndpoint
             return $"{name} is required";
         return value.Length > EventLimits.MaxIdLength ? $"{name} must be at most {EventLimits.MaxIdLength} characters" : TextRule.Check(name, value);
     }
+
+    /// <summary>The answer of <c>POST /user-attributes/actions/merge</c> once the two uids are one person.</summary>
+    public sealed record MergeAnswer(bool Merged);
 }

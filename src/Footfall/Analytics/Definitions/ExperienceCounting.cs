@@ -7,7 +7,7 @@ namespace Footfall.Analytics.Definitions;
 
 /// <summary>
 /// Experience results as CONTRACT §5 defines them, computed the plain way from a resolved history: the definition
-/// that <see cref="IEventStore.CountExperienceAsync"/>, <see cref="IEventStore.ExperienceTimelineAsync"/> and the
+/// that <see cref="IExperienceQueries.CountExperienceAsync"/>, <see cref="IExperienceQueries.ExperienceTimelineAsync"/> and the
 /// in-memory <see cref="AttributionIndex"/> are tested against.
 /// </summary>
 public static class ExperienceCounting

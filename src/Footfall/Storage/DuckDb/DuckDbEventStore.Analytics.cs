@@ -2,7 +2,7 @@ using Footfall.Experiences;
 
 namespace Footfall.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)

@@ -4,7 +4,7 @@ using Footfall.Experiences;
 
 namespace Footfall.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+public sealed partial class DuckDbEventStore : IProjectCatalog, IQuarantine
 {
     /// <inheritdoc />
     public Task SaveExperienceAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken = default) =>

@@ -6,7 +6,7 @@ using Footfall.Identity;
 
 namespace Footfall.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+public sealed partial class DuckDbEventStore : IPeopleStore
 {
     // The person's identifier numbers, as a subquery: the idents table carries each identifier's person.
     private const string PersonIdents = "SELECT id FROM idents WHERE project = $p AND person = $person";

@@ -3,7 +3,7 @@ using Footfall.Events;
 
 namespace Footfall.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+public sealed partial class DuckDbEventStore : IInteractionSource, IServedResponseStore
 {
     // Actions are inlined (a fixed, known set) so DuckDB can prune on them; prices come out of params in SQL so
     // only one double per purchase crosses into .NET instead of the whole JSON text.

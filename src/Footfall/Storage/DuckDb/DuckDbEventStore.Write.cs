@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+public sealed partial class DuckDbEventStore : IEventCommitter
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken = default)

@@ -77,7 +77,7 @@ public abstract class StoreAgreesWithDefinitions : IAsyncLifetime
                     Show(await store.ExperienceTimelineAsync(project, random.Experience, metric, range)));
             }
             var (from, to) = (range.From ?? RandomHistories.T0.AddDays(-60), range.To ?? RandomHistories.T0.AddDays(60));
-            Assert.Equal(FeedCrediting.Compute(expected, from, to), await FeedAttribution.ComputeAsync(store, project, from, to));
+            Assert.Equal(FeedCrediting.Compute(expected, from, to), await FeedAttribution.ComputeAsync(store, store, project, from, to));
         }
     }
 

@@ -5,21 +5,21 @@ using Footfall.Storage;
 namespace Footfall.Tests.Support;
 
 /// <summary>
-/// A real store seen through a proxy that counts the calls made to it by method name, for tests about how often
-/// a component goes to the store. Every call reaches the real store.
+/// A real store's project catalogue seen through a proxy that counts the calls made to it by method name, for tests
+/// about how often a component goes to the store. Every call reaches the real store.
 /// </summary>
-public class CountingStore : DispatchProxy
+public class CountingCatalog : DispatchProxy
 {
-    private IEventStore _inner = null!;
+    private IProjectCatalog _inner = null!;
 
     /// <summary>Calls so far, by method name.</summary>
     public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The proxy (an <see cref="IEventStore"/>) and its counter.</summary>
-    public static (IEventStore Store, CountingStore Counter) Wrap(IEventStore inner)
+    /// <summary>The proxy (an <see cref="IProjectCatalog"/>) and its counter.</summary>
+    public static (IProjectCatalog Catalog, CountingCatalog Counter) Wrap(IProjectCatalog inner)
     {
-        var proxy = Create<IEventStore, CountingStore>();
-        var counter = (CountingStore)(object)proxy;
+        var proxy = Create<IProjectCatalog, CountingCatalog>();
+        var counter = (CountingCatalog)(object)proxy;
         counter._inner = inner;
         return (proxy, counter);
     }
