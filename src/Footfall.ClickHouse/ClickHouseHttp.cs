@@ -12,10 +12,12 @@ internal sealed class ClickHouseHttp : IDisposable
 {
     private readonly HttpClient _http;
     private readonly ClickHouseSettings _settings;
+    private readonly ClickHouseDdl _ddl;
 
-    public ClickHouseHttp(ClickHouseSettings settings)
+    public ClickHouseHttp(ClickHouseSettings settings, ClickHouseDdl ddl)
     {
         _settings = settings;
+        _ddl = ddl;
         _http = new HttpClient { BaseAddress = settings.Endpoint, Timeout = TimeSpan.FromMinutes(5) };
         _http.DefaultRequestHeaders.Add("X-ClickHouse-User", settings.Username);
         if (settings.Password.Length > 0)
@@ -30,10 +32,10 @@ internal sealed class ClickHouseHttp : IDisposable
     }
 
     /// <summary>Runs a query and returns its rows (TabSeparated, unescaped).</summary>
-    public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken)
+    public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true)
     {
         using var content = new StringContent(sql + "\nFORMAT TabSeparated", Encoding.UTF8);
-        return TabSeparated.Parse(await SendAsync(Url(null), content, cancellationToken));
+        return TabSeparated.Parse(await SendAsync(inDatabase ? Url(null) : "/", content, cancellationToken));
     }
 
     /// <summary>Inserts TabSeparated rows into <paramref name="table"/>'s listed columns; returns when ClickHouse has them.</summary>
@@ -42,7 +44,7 @@ internal sealed class ClickHouseHttp : IDisposable
         if (rows.Length == 0) return;
         using var content = new StringContent(rows.ToString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/tab-separated-values");
-        await SendAsync(Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated"), content, cancellationToken);
+        await SendAsync(Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated") + _ddl.InsertSettings(table), content, cancellationToken);
     }
 
     private string Url(string? query) =>
