@@ -12,18 +12,16 @@ namespace Footfall.ClickHouse;
 /// </summary>
 internal sealed class ClickHouseDdl(string database, string? cluster)
 {
-    private int _hosts = 1;
     private string _hostList = "";
 
     /// <summary>The cluster's name, or null on one server.</summary>
     public string? Cluster { get; } = cluster;
 
-    /// <summary>Learns the cluster's hosts (<c>host:tcp_port</c>), which sets the write quorum and where mutations are watched.</summary>
+    /// <summary>Learns the cluster's hosts (<c>host:tcp_port</c>): where an erasure's mutations are watched.</summary>
     public void UseHosts(IReadOnlyList<string> hosts)
     {
         if (hosts.Count == 0)
             throw new ClickHouseException($"ClickHouse has no cluster named '{Cluster}' in its remote_servers");
-        _hosts = hosts.Count;
         _hostList = string.Join(",", hosts);
     }
 
@@ -38,22 +36,27 @@ internal sealed class ClickHouseDdl(string database, string? cluster)
             yield return $"CREATE TABLE IF NOT EXISTS {database}.{table.Name} ({table.Columns}) ENGINE = {table.Engine} {table.Layout}";
             yield break;
         }
-        var sharded = ClickHouseSchema.ShardingKeys.TryGetValue(table.Name, out var key);
         var local = LocalTable(table.Name);
         // A sharded table replicates within its shard; a whole table replicates over every node of the cluster.
-        var path = sharded ? $"/clickhouse/tables/{{shard}}/{database}/{local}" : $"/clickhouse/tables/all/{database}/{local}";
+        var path = local != table.Name ? $"/clickhouse/tables/{{shard}}/{database}/{local}" : $"/clickhouse/tables/all/{database}/{local}";
         yield return $"CREATE TABLE IF NOT EXISTS {database}.{local}{OnCluster} ({table.Columns}) ENGINE = {Replicated(table.Engine, path)} {table.Layout}";
-        if (sharded)
-            yield return $"CREATE TABLE IF NOT EXISTS {database}.{table.Name}{OnCluster} AS {database}.{local} ENGINE = Distributed({Cluster}, {database}, {local}, {key})";
+        if (local != table.Name)
+            yield return Distributed(table.Name);
     }
 
-    /// <summary>The statements of a step that adds a column (the Distributed table needs it too).</summary>
+    /// <summary>
+    /// The statements of a step that adds a column. With <c>internal_replication</c>, ClickHouse refuses ALTER ON CLUSTER
+    /// on a table that is not replicated, so the Distributed table (which holds no rows: inserts into it are synchronous)
+    /// is created again over the altered local tables.
+    /// </summary>
     public IEnumerable<string> Add(AddColumn column)
     {
         var local = LocalTable(column.Table);
         yield return $"ALTER TABLE {database}.{local}{OnShards(column.Table)} ADD COLUMN {column.Column} {column.Definition}";
-        if (local != column.Table)
-            yield return $"ALTER TABLE {database}.{column.Table}{OnCluster} ADD COLUMN {column.Column} {column.Definition}";
+        if (local == column.Table)
+            yield break;
+        yield return $"DROP TABLE IF EXISTS {database}.{column.Table}{OnCluster}";
+        yield return Distributed(column.Table);
     }
 
     /// <summary>A delete mutation. A replicated table passes it to its replicas; a sharded one needs it on each shard.</summary>
@@ -67,12 +70,24 @@ internal sealed class ClickHouseDdl(string database, string? cluster)
         Cluster is null ? "system.mutations" : $"remote({Quote(_hostList)}, system.mutations, {Quote(username)}, {Quote(password)})";
 
     /// <summary>
-    /// Query-string settings for an insert into <paramref name="table"/>: acknowledged means stored on every node that
-    /// will answer from it. A Distributed insert waits for its shards (not a local queue that a crash loses); an insert
-    /// into a whole table waits until every node has it, so a read on any node sees it at once.
+    /// Query-string settings for an insert into <paramref name="table"/>: a Distributed insert waits for its shards (not
+    /// a local queue that a crash loses). A whole table is written on the node the store talks to and reaches the other
+    /// nodes by replication, without <c>insert_quorum</c>: on 18.16 a replica does not mutate the part of a quorum
+    /// insert, so an erasure would never finish (measured). A node reading it through another ClickHouse node sees a
+    /// write after the replication lag (docs/deploy.md).
     /// </summary>
     public string InsertSettings(string table) =>
-        Cluster is null ? "" : ClickHouseSchema.ShardingKeys.ContainsKey(table) ? "&insert_distributed_sync=1" : $"&insert_quorum={_hosts}";
+        Cluster is null ? "" : ClickHouseSchema.ShardingKeys.ContainsKey(table) ? "&insert_distributed_sync=1" : "";
+
+    /// <summary>
+    /// Query-string settings for every statement. Every node reads and writes the first healthy replica of each shard,
+    /// in the order of the cluster definition, so what a Distributed insert acknowledged is what the next read sees
+    /// (another replica may lag behind it); the other replicas take over when it is down.
+    /// </summary>
+    public string QuerySettings => Cluster is null ? "" : "&load_balancing=in_order";
+
+    private string Distributed(string table) =>
+        $"CREATE TABLE IF NOT EXISTS {database}.{table}{OnCluster} AS {database}.{LocalTable(table)} ENGINE = Distributed({Cluster}, {database}, {LocalTable(table)}, {ClickHouseSchema.ShardingKeys[table]})";
 
     private string OnCluster => Cluster is null ? "" : $" ON CLUSTER {Cluster}";
 

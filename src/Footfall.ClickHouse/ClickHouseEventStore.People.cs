@@ -139,12 +139,16 @@ public sealed partial class ClickHouseEventStore
 
     private async Task WaitForMutationsAsync(CancellationToken cancellationToken)
     {
-        var sql = $"SELECT count() FROM {_ddl.Mutations(_settings.Username, _settings.Password)} WHERE database = {Quote(_settings.Database)} AND is_done = 0";
+        var pending = $"FROM {_ddl.Mutations(_settings.Username, _settings.Password)} WHERE database = {Quote(_settings.Database)} AND is_done = 0";
         var deadline = DateTime.UtcNow.AddMinutes(10);
-        while (Long((await _http.QueryAsync(sql, cancellationToken))[0][0]) > 0)
+        while (Long((await _http.QueryAsync("SELECT count() " + pending, cancellationToken))[0][0]) > 0)
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("ClickHouse did not finish the erasure's mutations in 10 minutes");
+            {
+                var stuck = await _http.QueryAsync("SELECT table, mutation_id, parts_to_do " + pending, cancellationToken);
+                throw new TimeoutException("ClickHouse did not finish the erasure's mutations in 10 minutes: " +
+                    string.Join("; ", stuck.Select(r => $"{r[0]} {r[1]} ({r[2]} parts to do)")));
+            }
             // ClickHouse 18.16 has no synchronous mutations (mutations_sync came later): poll its progress.
             await Task.Delay(50, cancellationToken);
         }

@@ -28,14 +28,14 @@ internal sealed class ClickHouseHttp : IDisposable
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true)
     {
         using var content = new StringContent(sql, Encoding.UTF8);
-        await SendAsync(inDatabase ? Url(null) : "/", content, cancellationToken);
+        await SendAsync(Url(null, inDatabase), content, cancellationToken);
     }
 
     /// <summary>Runs a query and returns its rows (TabSeparated, unescaped).</summary>
     public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true)
     {
         using var content = new StringContent(sql + "\nFORMAT TabSeparated", Encoding.UTF8);
-        return TabSeparated.Parse(await SendAsync(inDatabase ? Url(null) : "/", content, cancellationToken));
+        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase), content, cancellationToken));
     }
 
     /// <summary>Inserts TabSeparated rows into <paramref name="table"/>'s listed columns; returns when ClickHouse has them.</summary>
@@ -47,8 +47,10 @@ internal sealed class ClickHouseHttp : IDisposable
         await SendAsync(Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated") + _ddl.InsertSettings(table), content, cancellationToken);
     }
 
-    private string Url(string? query) =>
-        "/?database=" + Uri.EscapeDataString(_settings.Database) + (query is null ? "" : "&query=" + Uri.EscapeDataString(query));
+    // Without the database, for statements that run before it exists.
+    private string Url(string? query, bool inDatabase = true) =>
+        "/?database=" + (inDatabase ? Uri.EscapeDataString(_settings.Database) : "default") + _ddl.QuerySettings +
+        (query is null ? "" : "&query=" + Uri.EscapeDataString(query));
 
     private async Task<string> SendAsync(string url, HttpContent content, CancellationToken cancellationToken)
     {
