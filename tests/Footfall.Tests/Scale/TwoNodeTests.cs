@@ -21,8 +21,10 @@ public sealed class TwoNodeTests(ClickHouseServer clickHouse) : TwoNodeScenarios
 }
 
 /// <summary>
-/// The same two nodes on a two-shard ClickHouse cluster (<c>--clickhouse-cluster</c>), each talking to another shard's
-/// ClickHouse node: the schema is created and migrated by the first node, events are spread over the shards.
+/// The same two nodes on a two-shard ClickHouse cluster (<c>--clickhouse-cluster</c>): the schema is created and
+/// migrated by the first node, events are spread over the shards. Both talk to one ClickHouse server, the topology
+/// docs/deploy.md asks for: through another server, a project made on one node reaches the other after the replication
+/// lag (measured: the second node answered 401 for it at once).
 /// </summary>
 [Collection(ClickHouseClusterCollection.Name)]
 public sealed class ClusterTwoNodeTests(ClickHouseCluster cluster) : TwoNodeScenarios
@@ -32,7 +34,7 @@ public sealed class ClusterTwoNodeTests(ClickHouseCluster cluster) : TwoNodeScen
     {
         var database = "t_" + Guid.NewGuid().ToString("N")[..12];
         string[] Args(int node) => ["--store", "clickhouse", "--clickhouse", cluster.ConnectionString(node, database), "--clickhouse-cluster", ClickHouseCluster.Name];
-        return (Args(0), Args(2));
+        return (Args(0), Args(0));
     }
 }
 
