@@ -95,7 +95,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
     /// <remarks>
     /// ClickHouse deletes through mutations, which run in the background; this waits until every one has finished,
     /// so when it returns no node can read anything of the person. Mutations name rows by the hashes of the person's
-    /// identifiers only (see <see cref="ClickHouseSchema.AddedColumns"/>), and only tables that hold a matching row get one,
+    /// identifiers only (see <see cref="ClickHouseSchema.Migrations"/>, version 2), and only tables that hold a matching row get one,
     /// since each mutation rewrites every part of its table. The parts they supersede are removed by ClickHouse itself,
     /// <c>old_parts_lifetime</c> (8 minutes by default) later.
     /// </remarks>
@@ -126,7 +126,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
             foreach (var (table, where) in deletes)
             {
                 if (Long((await _http.QueryAsync($"SELECT count() FROM {table} WHERE {where}", cancellationToken))[0][0]) > 0)
-                    await _http.ExecuteAsync($"ALTER TABLE {table} DELETE WHERE {where}", cancellationToken);
+                    await _http.ExecuteAsync(_ddl.Delete(table, where), cancellationToken);
             }
             await WaitForMutationsAsync(cancellationToken);
             return erased;
@@ -139,12 +139,16 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
 
     private async Task WaitForMutationsAsync(CancellationToken cancellationToken)
     {
-        var sql = $"SELECT count() FROM system.mutations WHERE database = {Quote(_settings.Database)} AND is_done = 0";
+        var pending = $"FROM {_ddl.Mutations(_settings.Username, _settings.Password)} WHERE database = {Quote(_settings.Database)} AND is_done = 0";
         var deadline = DateTime.UtcNow.AddMinutes(10);
-        while (Long((await _http.QueryAsync(sql, cancellationToken))[0][0]) > 0)
+        while (Long((await _http.QueryAsync("SELECT count() " + pending, cancellationToken))[0][0]) > 0)
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("ClickHouse did not finish the erasure's mutations in 10 minutes");
+            {
+                var stuck = await _http.QueryAsync("SELECT table, mutation_id, parts_to_do " + pending, cancellationToken);
+                throw new TimeoutException("ClickHouse did not finish the erasure's mutations in 10 minutes: " +
+                    string.Join("; ", stuck.Select(r => $"{r[0]} {r[1]} ({r[2]} parts to do)")));
+            }
             // ClickHouse 18.16 has no synchronous mutations (mutations_sync came later): poll its progress.
             await Task.Delay(50, cancellationToken);
         }

@@ -17,6 +17,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
 {
     private readonly ClickHouseSettings _settings;
     private readonly ClickHouseHttp _http;
+    private readonly ClickHouseDdl _ddl;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     // Serialises this node's writes so its own links and erasures do not interleave; other nodes are not
@@ -25,10 +26,19 @@ public sealed partial class ClickHouseEventStore : IEventStore
     private long _lastOrd;
 
     /// <summary>A store on the ClickHouse a connection string names (<c>Host=..;Port=8123;Username=..;Database=..</c>).</summary>
-    public ClickHouseEventStore(string connectionString, ILogger<ClickHouseEventStore> logger, TimeProvider? clock = null)
+    /// <param name="connectionString">Where ClickHouse listens and which database holds the store.</param>
+    /// <param name="logger">Where start-up is logged.</param>
+    /// <param name="clock">The time source (tests pass their own).</param>
+    /// <param name="cluster">A cluster in the server's <c>remote_servers</c>: the store creates and migrates its tables on
+    /// every node of it, sharding events over its shards (see <see cref="ClickHouseDdl"/>); null for one server.</param>
+    public ClickHouseEventStore(string connectionString, ILogger<ClickHouseEventStore> logger, TimeProvider? clock = null, string? cluster = null)
     {
         _settings = ClickHouseSettings.Parse(connectionString);
-        _http = new ClickHouseHttp(_settings);
+        // The name is spliced into DDL, like the database's.
+        if (cluster is not null && (cluster.Length == 0 || !cluster.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+            throw new ArgumentException($"ClickHouse cluster '{cluster}' must be letters, digits and _");
+        _ddl = new ClickHouseDdl(_settings.Database, cluster);
+        _http = new ClickHouseHttp(_settings, _ddl);
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
     }
@@ -36,32 +46,17 @@ public sealed partial class ClickHouseEventStore : IEventStore
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await _http.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {_settings.Database}", cancellationToken, inDatabase: false);
-        foreach (var ddl in ClickHouseSchema.Create)
-            await _http.ExecuteAsync(ddl, cancellationToken);
-        await AddMissingColumnsAsync(cancellationToken);
+        if (_ddl.Cluster is { } cluster)
+        {
+            var hosts = await _http.QueryAsync(
+                $"SELECT concat(host_address, ':', toString(port)) FROM system.clusters WHERE cluster = {Quote(cluster)}", cancellationToken, inDatabase: false);
+            _ddl.UseHosts(hosts.Select(h => h[0]!).ToList());
+        }
+        await new ClickHouseMigrator(_http, _ddl, _settings.Database, _logger).MigrateAsync(ClickHouseSchema.Migrations, cancellationToken);
         await BackfillQuarantineIdentifiersAsync(cancellationToken);
         await RepairPersonsAsync(cancellationToken);
-        _logger.LogInformation("ClickHouse store ready: {Endpoint} database {Database}", _settings.Endpoint, _settings.Database);
-    }
-
-    private async Task AddMissingColumnsAsync(CancellationToken cancellationToken)
-    {
-        foreach (var (table, column, definition) in ClickHouseSchema.AddedColumns)
-        {
-            var present = await _http.QueryAsync(
-                $"SELECT 1 FROM system.columns WHERE database = {Quote(_settings.Database)} AND table = {Quote(table)} AND name = {Quote(column)}",
-                cancellationToken);
-            if (present.Count > 0) continue;
-            try
-            {
-                await _http.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {definition}", cancellationToken);
-            }
-            catch (ClickHouseException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
-            {
-                // Another node starting at the same moment added it first.
-            }
-        }
+        _logger.LogInformation("ClickHouse store ready: {Endpoint} database {Database}{Cluster}", _settings.Endpoint, _settings.Database,
+            _ddl.Cluster is null ? "" : " on cluster " + _ddl.Cluster);
     }
 
     /// <inheritdoc />

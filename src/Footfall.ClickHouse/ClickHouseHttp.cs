@@ -12,10 +12,12 @@ internal sealed class ClickHouseHttp : IDisposable
 {
     private readonly HttpClient _http;
     private readonly ClickHouseSettings _settings;
+    private readonly ClickHouseDdl _ddl;
 
-    public ClickHouseHttp(ClickHouseSettings settings)
+    public ClickHouseHttp(ClickHouseSettings settings, ClickHouseDdl ddl)
     {
         _settings = settings;
+        _ddl = ddl;
         _http = new HttpClient { BaseAddress = settings.Endpoint, Timeout = TimeSpan.FromMinutes(5) };
         _http.DefaultRequestHeaders.Add("X-ClickHouse-User", settings.Username);
         if (settings.Password.Length > 0)
@@ -26,14 +28,14 @@ internal sealed class ClickHouseHttp : IDisposable
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true)
     {
         using var content = new StringContent(sql, Encoding.UTF8);
-        await SendAsync(inDatabase ? Url(null) : "/", content, cancellationToken);
+        await SendAsync(Url(null, inDatabase), content, cancellationToken);
     }
 
     /// <summary>Runs a query and returns its rows (TabSeparated, unescaped).</summary>
-    public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken)
+    public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true)
     {
         using var content = new StringContent(sql + "\nFORMAT TabSeparated", Encoding.UTF8);
-        return TabSeparated.Parse(await SendAsync(Url(null), content, cancellationToken));
+        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase), content, cancellationToken));
     }
 
     /// <summary>Inserts TabSeparated rows into <paramref name="table"/>'s listed columns; returns when ClickHouse has them.</summary>
@@ -42,11 +44,13 @@ internal sealed class ClickHouseHttp : IDisposable
         if (rows.Length == 0) return;
         using var content = new StringContent(rows.ToString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/tab-separated-values");
-        await SendAsync(Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated"), content, cancellationToken);
+        await SendAsync(Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated") + _ddl.InsertSettings(table), content, cancellationToken);
     }
 
-    private string Url(string? query) =>
-        "/?database=" + Uri.EscapeDataString(_settings.Database) + (query is null ? "" : "&query=" + Uri.EscapeDataString(query));
+    // Without the database, for statements that run before it exists.
+    private string Url(string? query, bool inDatabase = true) =>
+        "/?database=" + (inDatabase ? Uri.EscapeDataString(_settings.Database) : "default") + _ddl.QuerySettings +
+        (query is null ? "" : "&query=" + Uri.EscapeDataString(query));
 
     private async Task<string> SendAsync(string url, HttpContent content, CancellationToken cancellationToken)
     {

@@ -1,107 +1,101 @@
 namespace Footfall.ClickHouse;
 
 /// <summary>
-/// The ClickHouse tables. Times are Int64 Unix milliseconds (18.16 has no DateTime64); a DateTime column derived
-/// from them only drives monthly partitions. Events sort by (project, action, time) so results, which always
-/// filter one project and a few actions over a time range, read only their own granules. Nothing relies on
-/// unique keys: ClickHouse has none, so every table that can receive the same fact twice (from a retry or
-/// from two nodes) is read with an explicit rule (<c>argMax</c>, <c>uniqExact(eid)</c>, <c>LIMIT 1 BY</c>).
+/// The ClickHouse tables, as the ordered migrations that build them. Times are Int64 Unix milliseconds (18.16 has no
+/// DateTime64); a DateTime column derived from them only drives monthly partitions. Events sort by (project, action,
+/// time) so results, which always filter one project and a few actions over a time range, read only their own
+/// granules. Nothing relies on unique keys: ClickHouse has none, so every table that can receive the same fact twice
+/// (from a retry or from two nodes) is read with an explicit rule (<c>argMax</c>, <c>uniqExact(eid)</c>, <c>LIMIT 1 BY</c>).
 /// </summary>
+/// <remarks>
+/// To change the schema, append a migration with the next version. Steps are written for one server;
+/// <see cref="ClickHouseDdl"/> turns them into the cluster's DDL (ON CLUSTER, Replicated engines, Distributed tables),
+/// so a table added here gets the cluster treatment without more code. ClickHouse has no transactions: every step is
+/// idempotent (a crash or a second node starting at once replays it), and the version row is written after the steps.
+/// </remarks>
 internal static class ClickHouseSchema
 {
-    public static readonly string[] Create =
+    /// <summary>
+    /// The tables a cluster spreads over its shards, with their sharding key; every other table is whole on every
+    /// node (see <see cref="ClickHouseDdl"/>). Events are sharded by identifier, not by person: a person is only known
+    /// after links that may come later, so no key can place a person's events together for good. Reads resolve persons
+    /// after the shards have returned their rows, against the persons table every node holds whole
+    /// (<see cref="PersonEvents"/>), so a merge across shards changes no answer (docs/architecture.md).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ShardingKeys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["events"] = "cityHash64(actor)",
+    };
+
+    public static readonly ClickHouseMigration[] Migrations =
     [
-        // Newest row per id wins; reads use FINAL (the table is tiny).
-        """
-        CREATE TABLE IF NOT EXISTS projects (
-            id String, name String, secret_hash String, created_ms Int64, ord UInt64)
-        ENGINE = ReplacingMergeTree(ord) ORDER BY id
-        """,
-        // eid is the idempotency key when the client sent one, else a fresh GUID: counting distinct eid counts
-        // each keyed event once even if two nodes raced to store it. ord breaks ties in time (insertion order).
-        """
-        CREATE TABLE IF NOT EXISTS events (
-            project String, action String, time_ms Int64,
-            time DateTime DEFAULT toDateTime(intDiv(time_ms, 1000)),
-            actor String, eid String, has_key UInt8, ord UInt64, received_ms Int64,
-            user_id Nullable(String), guest_id Nullable(String), session_id Nullable(String),
-            experience Nullable(String), variant Nullable(String), target Nullable(String),
-            source_id Nullable(String), label Nullable(String), params Nullable(String), source String)
-        ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (project, action, time_ms)
-        """,
-        // The idempotency keys, sorted for point lookups before each insert (events are not sorted by key). A key is
-        // written before its event and names its commit; it proves a duplicate only once that commit is in `commits`
-        // (see ClickHouseEventStore.Write.cs). Rows from before commit_id existed have '' and are never proof.
-        """
-        CREATE TABLE IF NOT EXISTS event_keys (project String, key String, actor String, ord UInt64, commit_id String DEFAULT '')
-        ENGINE = ReplacingMergeTree(ord) ORDER BY (project, key)
-        """,
-        // One row per commit whose events are all in: written after the events insert returned.
-        """
-        CREATE TABLE IF NOT EXISTS commits (id String) ENGINE = MergeTree ORDER BY id
-        """,
-        // Every link ever made: the source of truth for persons.
-        """
-        CREATE TABLE IF NOT EXISTS links (project String, a String, b String, ord UInt64)
-        ENGINE = MergeTree ORDER BY (project, a, b)
-        """,
-        // Identifier -> person (the smallest identifier key of its linked component). Written for every identifier
-        // seen; on a link, for the whole component with size = the component's size. Components only grow, so the
-        // row with the largest size is the most complete view: reads take argMax(person, size).
-        """
-        CREATE TABLE IF NOT EXISTS persons (project String, ident String, person String, size UInt32)
-        ENGINE = ReplacingMergeTree(size) ORDER BY (project, ident)
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS attributes (
-            project String, ident String, name String, value String, ord UInt64)
-        ENGINE = ReplacingMergeTree(ord) ORDER BY (project, ident, name)
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS rejected (
-            project String, time_ms Int64, time DateTime DEFAULT toDateTime(intDiv(time_ms, 1000)),
-            source String, error String, raw String, ord UInt64)
-        ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (project, time_ms)
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS experiences (project String, short_uid String, definition String, ord UInt64)
-        ENGINE = ReplacingMergeTree(ord) ORDER BY (project, short_uid)
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS settings (project String, name String, value String, ord UInt64)
-        ENGINE = ReplacingMergeTree(ord) ORDER BY (project, name)
-        """,
-        // Served recommendation responses (what sourceId attribution joins on). Ids are unique; a retried insert
-        // could store one twice, so reads take LIMIT 1 BY id.
-        """
-        CREATE TABLE IF NOT EXISTS rec_responses (
-            project String, id String, feed String, time_ms Int64, time DateTime DEFAULT toDateTime(intDiv(time_ms, 1000)),
-            items String)
-        ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (project, time_ms)
-        """,
+        new(1, "the tables of main at a77fb6d",
+        [
+            // Newest row per id wins; reads use FINAL (the table is tiny).
+            new CreateTable("projects", "id String, name String, secret_hash String, created_ms Int64, ord UInt64",
+                "ReplacingMergeTree(ord)", "ORDER BY id"),
+            // eid is the idempotency key when the client sent one, else a fresh GUID: counting distinct eid counts
+            // each keyed event once even if two nodes raced to store it. ord breaks ties in time (insertion order).
+            new CreateTable("events", """
+                project String, action String, time_ms Int64,
+                time DateTime DEFAULT toDateTime(intDiv(time_ms, 1000)),
+                actor String, eid String, has_key UInt8, ord UInt64, received_ms Int64,
+                user_id Nullable(String), guest_id Nullable(String), session_id Nullable(String),
+                experience Nullable(String), variant Nullable(String), target Nullable(String),
+                source_id Nullable(String), label Nullable(String), params Nullable(String), source String
+                """, "MergeTree", "PARTITION BY toYYYYMM(time) ORDER BY (project, action, time_ms)"),
+            // The idempotency keys, sorted for point lookups before each insert (events are not sorted by key).
+            new CreateTable("event_keys", "project String, key String, actor String, ord UInt64",
+                "ReplacingMergeTree(ord)", "ORDER BY (project, key)"),
+            // Every link ever made: the source of truth for persons.
+            new CreateTable("links", "project String, a String, b String, ord UInt64", "MergeTree", "ORDER BY (project, a, b)"),
+            // Identifier -> person (the smallest identifier key of its linked component). Written for every identifier
+            // seen; on a link, for the whole component with size = the component's size. Components only grow, so the
+            // row with the largest size is the most complete view: reads take argMax(person, size).
+            new CreateTable("persons", "project String, ident String, person String, size UInt32",
+                "ReplacingMergeTree(size)", "ORDER BY (project, ident)"),
+            new CreateTable("attributes", "project String, ident String, name String, value String, ord UInt64",
+                "ReplacingMergeTree(ord)", "ORDER BY (project, ident, name)"),
+            new CreateTable("rejected", """
+                project String, time_ms Int64, time DateTime DEFAULT toDateTime(intDiv(time_ms, 1000)),
+                source String, error String, raw String, ord UInt64
+                """, "MergeTree", "PARTITION BY toYYYYMM(time) ORDER BY (project, time_ms)"),
+            new CreateTable("experiences", "project String, short_uid String, definition String, ord UInt64",
+                "ReplacingMergeTree(ord)", "ORDER BY (project, short_uid)"),
+            new CreateTable("settings", "project String, name String, value String, ord UInt64",
+                "ReplacingMergeTree(ord)", "ORDER BY (project, name)"),
+            // Served recommendation responses (what sourceId attribution joins on). Ids are unique; a retried insert
+            // could store one twice, so reads take LIMIT 1 BY id.
+            new CreateTable("rec_responses", """
+                project String, id String, feed String, time_ms Int64, time DateTime DEFAULT toDateTime(intDiv(time_ms, 1000)),
+                items String
+                """, "MergeTree", "PARTITION BY toYYYYMM(time) ORDER BY (project, time_ms)"),
+        ]),
+        // Each identifier column gets a 64-bit hash beside it so an erasure deletes by hash: a mutation's text is kept in
+        // system.mutations and in a mutation_N.txt file per table, so deleting by the raw identifiers would write them to
+        // disk for good. A DEFAULT (not a rewrite) fills rows stored before: ClickHouse computes it when it reads an older
+        // part, in a mutation's WHERE too.
+        new(2, "commit proofs for idempotency keys; identifier hashes for erasure",
+        [
+            // A key is written before its event and names its commit; it proves a duplicate only once that commit is in
+            // `commits` (see ClickHouseEventStore.Write.cs). Rows from before commit_id existed have '' and are never proof.
+            new AddColumn("event_keys", "commit_id", "String DEFAULT ''"),
+            // One row per commit whose events are all in: written after the events insert returned.
+            new CreateTable("commits", "id String", "MergeTree", "ORDER BY id"),
+            new AddColumn("events", "actor_hash", "UInt64 DEFAULT cityHash64(actor)"),
+            new AddColumn("event_keys", "actor_hash", "UInt64 DEFAULT cityHash64(actor)"),
+            new AddColumn("links", "a_hash", "UInt64 DEFAULT cityHash64(a)"),
+            new AddColumn("links", "b_hash", "UInt64 DEFAULT cityHash64(b)"),
+            new AddColumn("persons", "ident_hash", "UInt64 DEFAULT cityHash64(ident)"),
+            new AddColumn("attributes", "ident_hash", "UInt64 DEFAULT cityHash64(ident)"),
+            // The identifier keys a rejected event names (RejectedEvent.Identifiers): erasure matches them, never the raw text.
+            new AddColumn("rejected", "idents", "Array(String) DEFAULT emptyArrayString()"),
+            new AddColumn("rejected", "ident_hashes", "Array(UInt64) DEFAULT arrayMap(x -> cityHash64(x), idents)"),
+        ]),
     ];
 
-    /// <summary>
-    /// Columns added after a table was first shipped, as (table, column, definition): a database written by an older
-    /// version gets them at start-up. 18.16 has no <c>ADD COLUMN IF NOT EXISTS</c>, so the store asks system.columns.
-    /// Each identifier column has a 64-bit hash beside it so an erasure deletes by hash: a mutation's text is kept in
-    /// <c>system.mutations</c> and in a <c>mutation_N.txt</c> file per table, so deleting by the raw identifiers would
-    /// write them to disk for good. A DEFAULT (not a rewrite) fills rows stored before: ClickHouse computes it when it
-    /// reads an older part, in a mutation's WHERE too.
-    /// </summary>
-    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
-    [
-        ("event_keys", "commit_id", "String DEFAULT ''"),
-        ("events", "actor_hash", "UInt64 DEFAULT cityHash64(actor)"),
-        ("event_keys", "actor_hash", "UInt64 DEFAULT cityHash64(actor)"),
-        ("links", "a_hash", "UInt64 DEFAULT cityHash64(a)"),
-        ("links", "b_hash", "UInt64 DEFAULT cityHash64(b)"),
-        ("persons", "ident_hash", "UInt64 DEFAULT cityHash64(ident)"),
-        ("attributes", "ident_hash", "UInt64 DEFAULT cityHash64(ident)"),
-        // The identifier keys a rejected event names (RejectedEvent.Identifiers): erasure matches them, never the raw text.
-        ("rejected", "idents", "Array(String) DEFAULT emptyArrayString()"),
-        ("rejected", "ident_hashes", "Array(UInt64) DEFAULT arrayMap(x -> cityHash64(x), idents)"),
-    ];
+    /// <summary>The schema version this binary writes.</summary>
+    public static int Latest => Migrations[^1].Version;
 
     /// <summary>The person of every identifier of a project, as a subquery yielding (actor, mapped).</summary>
     public static string PersonMap(string projectLiteral) =>

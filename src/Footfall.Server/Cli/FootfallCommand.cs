@@ -11,6 +11,7 @@ public static class FootfallCommand
         usage:
           footfall serve [--urls http://127.0.0.1:5080] [--data DIR] [--demo]
                          [--store duckdb|clickhouse] [--clickhouse "Host=...;Port=8123;Database=footfall"]
+                         [--clickhouse-cluster NAME]
           footfall projects create --name NAME [--data DIR | --server URL --admin-token TOKEN]
           footfall import FILE.ndjson --project ID [--data DIR | --server URL]
 
@@ -67,6 +68,11 @@ public static class FootfallCommand
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
             throw new CliException(string.Join("; ", ex.Failures));
+        }
+        catch (Footfall.Storage.StoreVersionException ex)
+        {
+            // Not a restart's business: the same binary would refuse the same store again.
+            throw new CliException(ex.Message);
         }
         catch (Footfall.Storage.StoreUnavailableException ex)
         {

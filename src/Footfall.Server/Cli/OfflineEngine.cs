@@ -45,6 +45,10 @@ public sealed class OfflineEngine : IAsyncDisposable
         {
             throw new CliException($"a running Footfall server holds {dataFolder}; pass --server http://HOST:PORT to go through it");
         }
+        catch (Footfall.Storage.StoreVersionException ex)
+        {
+            throw new CliException(ex.Message);
+        }
         // The same log-first path as the server, so that the key index knows every key the store holds.
         var writer = LogIngest.Open(dataFolder, store, store, new IngestOptions(), new LogIngestOptions(), loggers);
         writer.Start();

@@ -6,7 +6,7 @@ namespace Footfall.Server.Hosting;
 /// <summary>Opens the ClickHouse store (src/Footfall.ClickHouse).</summary>
 public static class ClickHouseStoreFactory
 {
-    /// <summary>The store for a ClickHouse.Driver style connection string.</summary>
-    public static IEventStore Create(string connectionString, ILoggerFactory loggers) =>
-        new ClickHouseEventStore(connectionString, loggers.CreateLogger<ClickHouseEventStore>());
+    /// <summary>The store for a ClickHouse.Driver style connection string, on one server or on a named cluster.</summary>
+    public static IEventStore Create(string connectionString, string? cluster, ILoggerFactory loggers) =>
+        new ClickHouseEventStore(connectionString, loggers.CreateLogger<ClickHouseEventStore>(), cluster: cluster);
 }

@@ -20,6 +20,7 @@ public static class FootfallApp
         ["--data"] = "Footfall:Data",
         ["--store"] = "Footfall:Store",
         ["--clickhouse"] = "Footfall:ClickHouse",
+        ["--clickhouse-cluster"] = "Footfall:ClickHouseCluster",
         ["--demo"] = "Footfall:Demo",
         ["--duckdb-memory"] = "Footfall:DuckDbMemory",
         ["--log-max-bytes"] = "Log:MaxBytes",

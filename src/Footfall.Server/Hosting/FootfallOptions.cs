@@ -15,6 +15,12 @@ public sealed class FootfallOptions
     /// <summary>The ClickHouse connection string (<c>--clickhouse</c>), when <see cref="Store"/> is clickhouse.</summary>
     public string? ClickHouse { get; set; }
 
+    /// <summary>
+    /// A cluster of the ClickHouse server's <c>remote_servers</c> (<c>--clickhouse-cluster</c>): the store creates and
+    /// migrates its tables ON CLUSTER, shards events over it and erases on every node.
+    /// </summary>
+    public string? ClickHouseCluster { get; set; }
+
     /// <summary>DuckDB's buffer memory limit (<c>--duckdb-memory</c>, e.g. <c>2GB</c>); the file may be larger.</summary>
     public string DuckDbMemory { get; set; } = Footfall.Storage.DuckDb.DuckDbEventStore.DefaultMemoryLimit;
 
@@ -31,6 +37,8 @@ public sealed class FootfallOptions
             throw new ArgumentException($"--store must be 'duckdb' or 'clickhouse', not '{Store}'");
         if (Store == "clickhouse" && string.IsNullOrWhiteSpace(ClickHouse))
             throw new ArgumentException("--store clickhouse needs --clickhouse \"Host=...;Port=8123;Username=default;Database=footfall\"");
+        if (ClickHouseCluster is not null && Store != "clickhouse")
+            throw new ArgumentException("--clickhouse-cluster needs --store clickhouse");
         if (!Footfall.Storage.DuckDb.DuckDbEventStore.IsMemoryLimit(DuckDbMemory))
             throw new ArgumentException($"--duckdb-memory must look like 512MB or 2GB, not '{DuckDbMemory}'");
         if (string.IsNullOrWhiteSpace(Data))

@@ -13,7 +13,7 @@ public static class StoreFactory
     public static IEventStore Create(FootfallOptions options, ILoggerFactory loggers)
     {
         if (options.Store == "clickhouse")
-            return ClickHouseStoreFactory.Create(options.ClickHouse!, loggers);
+            return ClickHouseStoreFactory.Create(options.ClickHouse!, options.ClickHouseCluster, loggers);
         DataFolder.Ensure(options.Data);
         return new DuckDbEventStore(Path.Combine(options.Data, DuckDbFile), loggers.CreateLogger<DuckDbEventStore>(), memoryLimit: options.DuckDbMemory);
     }

@@ -43,13 +43,14 @@ public sealed class DuckDbRegressionTests
             await store.InitializeAsync();
             await store.CreateProjectAsync(new Project("p1", "shop", "h", DateTime.UtcNow));
         }
-        // The previous release's table and rows: no identifiers column.
+        // Schema version 1's table and rows: no identifiers column.
         using (var connection = new DuckDBConnection($"Data Source={path}"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
                 ALTER TABLE rejected DROP COLUMN idents;
+                DELETE FROM schema_versions WHERE version > 1;
                 INSERT INTO rejected VALUES (1, TIMESTAMP '2024-03-10 12:00:00', 'native', 'bad', '{"userId":"\u0061lice"}'),
                                             (1, TIMESTAMP '2024-03-10 12:00:00', 'native', 'bad', '{"userId":"bob","phone":"+1-555"}');
                 """;

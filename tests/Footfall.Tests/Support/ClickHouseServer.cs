@@ -13,8 +13,23 @@ namespace Footfall.Tests.Support;
 public sealed class ClickHouseServer : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
+    private readonly int? _tcpPort;
+    private readonly string _extraConfig = "";
     private Process? _process;
     private string _config = "";
+
+    /// <summary>A server on free ports (the collection fixture).</summary>
+    public ClickHouseServer()
+    {
+    }
+
+    /// <summary>A server on the given ports with more configuration (a node of <see cref="ClickHouseCluster"/>).</summary>
+    internal ClickHouseServer(int httpPort, int tcpPort, string extraConfig)
+    {
+        HttpPort = httpPort;
+        _tcpPort = tcpPort;
+        _extraConfig = extraConfig;
+    }
 
     /// <summary>The folder holding the server's data, logs and configuration.</summary>
     public string Folder => _folder.Path;
@@ -29,8 +44,9 @@ public sealed class ClickHouseServer : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        HttpPort = FreePort();
-        var tcpPort = FreePort();
+        if (HttpPort == 0)
+            HttpPort = FreePort();
+        var tcpPort = _tcpPort ?? FreePort();
         foreach (var dir in new[] { "data", "tmp", "log" })
             Directory.CreateDirectory(Path.Combine(_folder.Path, dir));
         File.Copy("/etc/clickhouse-server/users.xml", Path.Combine(_folder.Path, "users.xml"));
@@ -50,6 +66,7 @@ public sealed class ClickHouseServer : IAsyncLifetime
               <mark_cache_size>268435456</mark_cache_size>
               <!-- Parts superseded by a merge or mutation go within seconds, not 8 minutes: erasure tests wait for them. -->
               <merge_tree><old_parts_lifetime>1</old_parts_lifetime><cleanup_delay_period>1</cleanup_delay_period></merge_tree>
+              {_extraConfig}
             </yandex>
             """);
         await StartAsync();
@@ -137,7 +154,7 @@ public sealed class ClickHouseServer : IAsyncLifetime
         throw new TimeoutException($"clickhouse-server did not answer /ping in {timeout}");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -52,7 +52,7 @@ public sealed class StoreDeadline(StoreOptions options, StoreHealth health)
             health.Broke(ex.Message);
             throw new StoreUnavailableException("the store is unavailable; retry shortly", ex);
         }
-        catch (Exception ex) when (ex is not StoreUnavailableException)
+        catch (Exception ex) when (ex is not (StoreUnavailableException or StoreVersionException))
         {
             // Neither the client nor /healthz sees the store's message: it can quote SQL and the rows it names.
             health.Failed($"{operation} failed with {ex.GetType().Name}{(ex.InnerException is { } inner ? " (" + inner.GetType().Name + ")" : "")}");

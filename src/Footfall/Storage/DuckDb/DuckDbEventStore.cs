@@ -87,15 +87,8 @@ public sealed partial class DuckDbEventStore : IEventStore
     {
         await _writeConnection.OpenAsync(cancellationToken);
         Execute(_writeConnection, $"SET memory_limit = '{_memoryLimit}'");
-        // A file written before erasure was made physical may still hold what was erased then: copy it once.
-        var upgrading = TableExists("projects") && !TableExists("store_state");
-        Execute(_writeConnection, DuckDbSchema.Create);
-        if (upgrading)
-            Execute(_writeConnection, "INSERT OR REPLACE INTO store_state VALUES ($n, 'true')", ("n", CompactionPending));
+        DuckDbMigrator.Migrate(_writeConnection, DuckDbSchema.Migrations, _logger);
     }
-
-    private bool TableExists(string name) =>
-        Scalar<long>(_writeConnection, "SELECT count(*) FROM duckdb_tables() WHERE table_name = $n", ("n", name)) > 0;
 
     private void LoadState()
     {

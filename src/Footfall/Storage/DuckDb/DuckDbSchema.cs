@@ -1,44 +1,66 @@
 namespace Footfall.Storage.DuckDb;
 
 /// <summary>
-/// The embedded store's tables. Projects and identifiers are interned to integers because per-row string
-/// marshalling is what bounds DuckDB's appender; <c>exposures</c> is a narrow copy of impressions so results
-/// never scan the wide event table for them.
+/// The embedded store's tables, as the ordered migrations that build them. Projects and identifiers are interned to
+/// integers because per-row string marshalling is what bounds DuckDB's appender; <c>exposures</c> is a narrow copy of
+/// impressions so results never scan the wide event table for them.
 /// </summary>
+/// <remarks>
+/// To change the schema, append a migration with the next version: it runs once per database, in one transaction
+/// with the row that records it (<see cref="DuckDbMigrator"/>). Never edit a shipped migration; a database written
+/// before versions existed has no version row and replays them all, so version 1 must stay idempotent.
+/// </remarks>
 internal static class DuckDbSchema
 {
-    public const string Create = """
-        CREATE TABLE IF NOT EXISTS projects (
-            no INTEGER PRIMARY KEY, id VARCHAR NOT NULL, name VARCHAR NOT NULL,
-            secret_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL);
-        CREATE TABLE IF NOT EXISTS idents (
-            id BIGINT NOT NULL, project INTEGER NOT NULL, key VARCHAR NOT NULL, person BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS events (
-            seq BIGINT NOT NULL, project INTEGER NOT NULL, ident BIGINT NOT NULL, time TIMESTAMP NOT NULL,
-            action VARCHAR NOT NULL, item VARCHAR, experience VARCHAR, variant VARCHAR, event_key VARCHAR,
-            received_at TIMESTAMP NOT NULL, user_id VARCHAR, guest_id VARCHAR, session_id VARCHAR,
-            target VARCHAR, source_id VARCHAR, label VARCHAR, params VARCHAR, source VARCHAR NOT NULL);
-        CREATE TABLE IF NOT EXISTS exposures (
-            project INTEGER NOT NULL, experience VARCHAR NOT NULL, variant VARCHAR NOT NULL,
-            ident BIGINT NOT NULL, time TIMESTAMP NOT NULL);
-        CREATE TABLE IF NOT EXISTS rejected (
-            project INTEGER NOT NULL, time TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
-            error VARCHAR NOT NULL, raw VARCHAR NOT NULL);
-        ALTER TABLE rejected ADD COLUMN IF NOT EXISTS idents VARCHAR[];
-        CREATE TABLE IF NOT EXISTS experiences (
-            project INTEGER NOT NULL, short_uid VARCHAR NOT NULL, definition VARCHAR NOT NULL,
-            PRIMARY KEY (project, short_uid));
-        CREATE TABLE IF NOT EXISTS settings (
-            project INTEGER NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL,
-            PRIMARY KEY (project, name));
-        CREATE TABLE IF NOT EXISTS attributes (
-            project INTEGER NOT NULL, ident BIGINT NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL,
-            updated_at TIMESTAMP NOT NULL, PRIMARY KEY (project, ident, name));
-        CREATE TABLE IF NOT EXISTS store_state (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
-        CREATE TABLE IF NOT EXISTS rec_responses (
-            project INTEGER NOT NULL, id VARCHAR NOT NULL, feed VARCHAR NOT NULL, time TIMESTAMP NOT NULL,
-            items VARCHAR NOT NULL);
-        CREATE TABLE IF NOT EXISTS log_applied (position BIGINT NOT NULL);
-        INSERT INTO log_applied SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM log_applied);
-        """;
+    public static readonly DuckDbMigration[] Migrations =
+    [
+        new(1, "the tables of main at a77fb6d", """
+            CREATE TABLE IF NOT EXISTS projects (
+                no INTEGER PRIMARY KEY, id VARCHAR NOT NULL, name VARCHAR NOT NULL,
+                secret_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL);
+            CREATE TABLE IF NOT EXISTS idents (
+                id BIGINT NOT NULL, project INTEGER NOT NULL, key VARCHAR NOT NULL, person BIGINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS events (
+                seq BIGINT NOT NULL, project INTEGER NOT NULL, ident BIGINT NOT NULL, time TIMESTAMP NOT NULL,
+                action VARCHAR NOT NULL, item VARCHAR, experience VARCHAR, variant VARCHAR, event_key VARCHAR,
+                received_at TIMESTAMP NOT NULL, user_id VARCHAR, guest_id VARCHAR, session_id VARCHAR,
+                target VARCHAR, source_id VARCHAR, label VARCHAR, params VARCHAR, source VARCHAR NOT NULL);
+            CREATE TABLE IF NOT EXISTS exposures (
+                project INTEGER NOT NULL, experience VARCHAR NOT NULL, variant VARCHAR NOT NULL,
+                ident BIGINT NOT NULL, time TIMESTAMP NOT NULL);
+            CREATE TABLE IF NOT EXISTS rejected (
+                project INTEGER NOT NULL, time TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
+                error VARCHAR NOT NULL, raw VARCHAR NOT NULL);
+            CREATE TABLE IF NOT EXISTS experiences (
+                project INTEGER NOT NULL, short_uid VARCHAR NOT NULL, definition VARCHAR NOT NULL,
+                PRIMARY KEY (project, short_uid));
+            CREATE TABLE IF NOT EXISTS settings (
+                project INTEGER NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL,
+                PRIMARY KEY (project, name));
+            CREATE TABLE IF NOT EXISTS attributes (
+                project INTEGER NOT NULL, ident BIGINT NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL, PRIMARY KEY (project, ident, name));
+            CREATE TABLE IF NOT EXISTS rec_responses (
+                project INTEGER NOT NULL, id VARCHAR NOT NULL, feed VARCHAR NOT NULL, time TIMESTAMP NOT NULL,
+                items VARCHAR NOT NULL);
+            """),
+        // A file written before erasure was physical may still hold what was erased then: a database that already
+        // has projects is marked to be copied once (see DuckDbEventStore.Compaction.cs); a new one has nothing to copy.
+        // A database from before versions that already had this table is copied once more than needed: harmless.
+        new(2, "physical erasure: identifiers of rejected events, compaction state", """
+            ALTER TABLE rejected ADD COLUMN IF NOT EXISTS idents VARCHAR[];
+            CREATE TABLE IF NOT EXISTS store_state (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+            INSERT OR REPLACE INTO store_state SELECT 'compaction_pending', 'true' WHERE EXISTS (SELECT 1 FROM projects);
+            """),
+        new(3, "the ingest log's applied position", """
+            CREATE TABLE IF NOT EXISTS log_applied (position BIGINT NOT NULL);
+            INSERT INTO log_applied SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM log_applied);
+            """),
+    ];
+
+    /// <summary>The schema version this binary writes.</summary>
+    public static int Latest => Migrations[^1].Version;
 }
+
+/// <summary>One step of the embedded store's schema: <paramref name="Sql"/> runs once, when the database is below <paramref name="Version"/>.</summary>
+internal sealed record DuckDbMigration(int Version, string Name, string Sql);

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using static Footfall.ClickHouse.ClickHouseSql;
+
+namespace Footfall.ClickHouse;
+
+/// <summary>
+/// Brings a database to the newest schema. ClickHouse has no transactions, so each step is idempotent and the
+/// version row is written after a migration's last step: a crash between them, or two nodes starting at once,
+/// replays steps that are already done, which changes nothing.
+/// </summary>
+internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl, string database, ILogger logger)
+{
+    private static readonly CreateTable Versions = new("schema_versions", "version UInt32, name String, applied_ms Int64", "MergeTree", "ORDER BY version");
+
+    /// <summary>Applies <paramref name="migrations"/> (ordered by version) that the database has not had yet.</summary>
+    /// <exception cref="Storage.StoreVersionException">The database is newer than the last of <paramref name="migrations"/>.</exception>
+    public async Task MigrateAsync(IReadOnlyList<ClickHouseMigration> migrations, CancellationToken cancellationToken)
+    {
+        await http.ExecuteAsync(ddl.CreateDatabase(), cancellationToken, inDatabase: false);
+        await ApplyAsync(Versions, cancellationToken);
+        var stored = (int)ClickHouseEventStore.Long((await http.QueryAsync("SELECT max(version) FROM schema_versions", cancellationToken))[0][0]);
+        var latest = migrations[^1].Version;
+        if (stored > latest)
+            throw new Storage.StoreVersionException(stored, latest);
+        foreach (var migration in migrations.Where(m => m.Version > stored))
+        {
+            foreach (var step in migration.Steps)
+                await ApplyAsync(step, cancellationToken);
+            await http.InsertAsync("schema_versions", "version, name, applied_ms", ClickHouseEventStore.Row(
+                ClickHouseEventStore.Num(migration.Version), migration.Name, ClickHouseEventStore.Num(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), cancellationToken);
+            logger.LogInformation("ClickHouse schema migrated to version {Version}: {Name}", migration.Version, migration.Name);
+        }
+    }
+
+    private async Task ApplyAsync(ClickHouseStep step, CancellationToken cancellationToken)
+    {
+        switch (step)
+        {
+            case CreateTable table:
+                foreach (var sql in ddl.Create(table))
+                    await http.ExecuteAsync(sql, cancellationToken);
+                break;
+            case AddColumn column when !await HasColumnAsync(column, cancellationToken):
+                try
+                {
+                    foreach (var sql in ddl.Add(column))
+                        await http.ExecuteAsync(sql, cancellationToken);
+                }
+                catch (ClickHouseException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+                {
+                    // Another node starting at the same moment added it first.
+                }
+                break;
+        }
+    }
+
+    // The Distributed table is altered after the local one: a column on it means the step completed.
+    private async Task<bool> HasColumnAsync(AddColumn column, CancellationToken cancellationToken) =>
+        (await http.QueryAsync(
+            $"SELECT 1 FROM system.columns WHERE database = {Quote(database)} AND table = {Quote(column.Table)} AND name = {Quote(column.Column)}",
+            cancellationToken)).Count > 0;
+}
