@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The rest of issue 08's ingest figures on the DuckDB store (log-first), each side by side within a round, rounds
-# alternated:  bench/ingest-figures.sh [ROUNDS] [BIG_DATA_FOLDER BIG_PROJECT]
+# alternated:  bench/ingest-figures.sh [ROUNDS]   or, on a big data folder only, bench/ingest-figures.sh ROUNDS FOLDER PROJECT
 #  - p99 at half of the maximum durable rate (50-event batches, paced), the longest pause between acknowledgements
 #    and acknowledged -> visible (the applier's lag, sampled at 10 Hz: an upper bound for every event);
 #  - ingest with 2 results pollers / without;
 #  - the longest pause of acknowledgements over 60 s of steady load (paced at half the maximum);
-#  - with a big data folder (bench/README.md: DataGen --events 10M, then import): restart to /healthz, and 1,000
+#  - on a big data folder (bench/README.md: DataGen --events 10M, then import): restart to /healthz, and 1,000
 #    retried ids (DataGen's e1-N) in requests of 50 beside a steady writer, whose p99 and pauses are compared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-3}; big=${2:-}; big_project=${3:-}; port=${PORT:-5192}
+rounds=${1:-3}; big=${2:-}; big_project=${3:-}; port=${PORT:-47312}
 data=$(mktemp -d)
 dotnet build -c Release src/Footfall.Server >/dev/null
 dotnet build -c Release bench/Footfall.LoadGen >/dev/null
@@ -21,6 +21,7 @@ metric() { curl -s http://127.0.0.1:$port/metrics | awk -v m="$1" '$1 ~ "^"m {s+
 load() { dotnet bench/Footfall.LoadGen/bin/Release/net10.0/Footfall.LoadGen.dll http://127.0.0.1:$port "$project" "$@"; }
 field() { grep -o "$1=[0-9.]*" | cut -d= -f2; }
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+if [ -z "$big" ]; then
 mkdir "$data/small"
 serve "$data/small"; healthy
 read -r project key < <(python3 -c "import json,sys;d=json.load(open(sys.argv[1]));print(d['id'],d['secretKey'])" "$data/small/default-project.json")
@@ -41,7 +42,7 @@ done
 echo "== 60 s of steady load at half the last maximum ($((max / 2)) events/s)"
 load --batch 50 --connections 32 --seconds 60 --rate $((max / 2)) --path /v1/events
 stop
-if [ -n "$big" ]; then
+else
   project=$big_project
   for round in $(seq 1 "$rounds"); do
     t0=$(date +%s.%N); serve "$big"; healthy; t1=$(date +%s.%N)
