@@ -29,11 +29,17 @@ curl -sf -X PUT -H "Authorization: Bearer $key" http://127.0.0.1:$port/v1/experi
   -d '{"name":"bench","variants":[{"shortUid":"0","weight":50},{"shortUid":"1","weight":50}],"metrics":["product_purchase"],"attributionDays":30}' >/dev/null
 for round in $(seq 1 "$rounds"); do
   echo "== round $round"
-  max=$(load --batch 50 --connections 32 --seconds 10 --path /v1/events | tee /dev/stderr | field events/s)
-  ( while true; do metric footfall_apply_lag_seconds; echo; sleep 0.1; done ) >"$data/lag" & sampler=$!
-  load --batch 50 --connections 32 --seconds 20 --rate $((max / 2)) --path /v1/events
+  out=$(load --batch 50 --connections 32 --seconds 10 --path /v1/events); echo "max: $out"; max=$(echo "$out" | field events/s)
+  # The applier's lag in bytes, sampled, over the log bytes acknowledged per second: how long an acknowledged event
+  # waits to be visible. (footfall_apply_lag_seconds is the time since the applier was last wholly caught up, which
+  # under steady load keeps growing however fresh what it applies is.)
+  ( while true; do metric footfall_apply_lag_bytes; echo; sleep 0.1; done ) >"$data/lag" & sampler=$!
+  out=$(load --batch 50 --connections 32 --seconds 20 --rate $((max / 2)) --path /v1/events); echo "half: $out"
   kill $sampler; wait $sampler 2>/dev/null || true
-  sort -n "$data/lag" | awk '{v[NR]=$1} END {printf "acknowledged -> visible (applier lag, %d samples at 10 Hz): p99 %.2f s, max %.2f s\n", NR, v[int(NR*0.99)+1], v[NR]}'
+  # LoadGen's events take ~80 bytes in the log (bench/log-first.sh: the position after 52,620 events was 4,226,808).
+  bytes_per_event=${BYTES_PER_EVENT:-80}
+  rate=$(echo "$out" | field events/s)
+  sort -n "$data/lag" | awk -v b="$bytes_per_event" -v r="$rate" '{v[NR]=$1} END {printf "acknowledged -> visible (applier lag bytes, %d samples at 10 Hz, %d bytes an event, %d events/s): p99 %.3f s, max %.3f s\n", NR, b, r, v[int(NR*0.99)+1]/b/r, v[NR]/b/r}'
   load --batch 50 --connections 32 --seconds 10 --path /v1/events | sed 's/^/no pollers: /'
   load --get --bearer "$key" --connections 2 --seconds 12 --path /v1/experiences/exp/results >"$data/polls" & pollers=$!
   load --batch 50 --connections 32 --seconds 10 --path /v1/events | sed 's/^/2 pollers:  /'
