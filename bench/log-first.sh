@@ -2,13 +2,15 @@
 # Log-first ingest: durable (/v1/events, acknowledged on the log) against parse-only (/v1/events/validate), A B A B,
 # then the applier: its lag when the load stops, how long it takes to catch up (applied events/s), the SIGTERM
 # drain, and the restart time on the data the run left.   bench/log-first.sh [ROUNDS] [SECONDS]
+# FOOTFALL_DLL=path/to/footfall.dll runs another build (e.g. a copy of main's) instead of building this tree's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-2}; seconds=${2:-10}; port=${PORT:-5191}
 data=$(mktemp -d)
-dotnet build -c Release src/Footfall.Server >/dev/null
+dll=${FOOTFALL_DLL:-src/Footfall.Server/bin/Release/net10.0/footfall.dll}
+[ -n "${FOOTFALL_DLL:-}" ] || dotnet build -c Release src/Footfall.Server >/dev/null
 dotnet build -c Release bench/Footfall.LoadGen >/dev/null
-serve() { dotnet src/Footfall.Server/bin/Release/net10.0/footfall.dll serve --urls http://127.0.0.1:$port --data "$data" >>"$data/server.log" 2>&1 & server=$!; }
+serve() { dotnet "$dll" serve --urls http://127.0.0.1:$port --data "$data" >>"$data/server.log" 2>&1 & server=$!; }
 healthy() { until curl -sf http://127.0.0.1:$port/healthz >/dev/null; do sleep 0.05; done; }
 metric() { curl -s http://127.0.0.1:$port/metrics | awk -v m="$1" '$1 ~ "^"m {s+=$2} END {printf "%d", s}'; }
 serve

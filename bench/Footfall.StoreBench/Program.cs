@@ -8,13 +8,24 @@ using Footfall.Storage.DuckDb;
 using Footfall.StoreBench;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// Usage: dotnet run -c Release --project bench/Footfall.StoreBench -- --clickhouse "Host=..;Port=..;Database=bench" [--events 1000000] [--batch 5000] [--runs 5]
+// Usage: dotnet run -c Release --project bench/Footfall.StoreBench -- --apply 10000,50000 [--events N] [--runs R] (DuckDB applier only)
+//        dotnet run -c Release --project bench/Footfall.StoreBench -- --clickhouse "Host=..;Port=..;Database=bench" [--events 1000000] [--batch 5000] [--runs 5]
 //        add --erase N to measure erasing N persons (one at a time) instead of experience results.
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
 var events = int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture);
 var batch = int.Parse(options.GetValueOrDefault("batch", "5000"), CultureInfo.InvariantCulture);
 var runs = int.Parse(options.GetValueOrDefault("runs", "5"), CultureInfo.InvariantCulture);
+var start = new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+if (options.TryGetValue("apply", out var applyBatches))
+{
+    // The log applier's store side (DuckDB only): --apply 10000,50000,130000 [--events N] [--runs R]
+    var applyFolder = Path.Combine(Path.GetTempPath(), "footfall-apply-" + Guid.NewGuid().ToString("N")[..8]);
+    Directory.CreateDirectory(applyFolder);
+    await ApplyBench.RunAsync(applyFolder, events, [.. applyBatches.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture))], runs, start);
+    Directory.Delete(applyFolder, recursive: true);
+    return;
+}
 var clickhouse = options.GetValueOrDefault("clickhouse") ?? throw new ArgumentException("--clickhouse \"Host=...;Port=...;Database=...\" is required");
 var folder = Path.Combine(Path.GetTempPath(), "footfall-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(folder);
@@ -24,7 +35,6 @@ var stores = new (string Name, Func<IEventStore> Create)[]
     ("DuckDB", () => new DuckDbEventStore(Path.Combine(folder, "bench.duckdb"), NullLogger<DuckDbEventStore>.Instance)),
     ("ClickHouse", () => new ClickHouseEventStore(clickhouse, NullLogger<ClickHouseEventStore>.Instance)),
 };
-var start = new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc);
 var experience = new ExperienceDefinition
 {
     ShortUid = "hero", Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)], Metrics = ["product_purchase"], AttributionDays = 30,

@@ -85,6 +85,35 @@ public sealed class IdempotencyKeyIndex : IDisposable
     }
 
     /// <summary>
+    /// Per key, whether it was already received for <paramref name="projectId"/> (false for a null key): one RocksDB
+    /// MultiGet for a whole request, which shares the filter and block lookups that one call per key repeats.
+    /// </summary>
+    public bool[] Contains(string projectId, IReadOnlyList<string?> keys)
+    {
+        var found = new bool[keys.Count];
+        var asked = new List<int>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (keys[i] is not null)
+                asked.Add(i);
+        }
+        if (asked.Count == 0)
+            return found;
+        var encoded = new byte[asked.Count][];
+        for (var i = 0; i < asked.Count; i++)
+        {
+            var key = keys[asked[i]]!;
+            encoded[i] = new byte[Encoding.UTF8.GetByteCount(projectId) + 1 + Encoding.UTF8.GetByteCount(key)];
+            Encode(projectId, key, encoded[i]);
+        }
+        // A stored key's value is empty but present; an absent key's is null.
+        var values = _db.MultiGet(encoded);
+        for (var i = 0; i < asked.Count; i++)
+            found[asked[i]] = values[i].Value is not null;
+        return found;
+    }
+
+    /// <summary>
     /// Adds the keys of the log entries that end at <paramref name="nextPosition"/>, once those entries are durable,
     /// in log order: the position stored with them claims every entry before it.
     /// </summary>
@@ -112,8 +141,8 @@ public sealed class IdempotencyKeyIndex : IDisposable
     /// <summary>Adds the keys of an entry read back from the log.</summary>
     public void Add(LogRecord record)
     {
-        var entry = record.Decode();
-        Add(entry.Events.Where(e => e.Key is not null).Select(e => (entry.ProjectId, e.Key!)), record.NextPosition);
+        var (projectId, keys) = LogEntryCodec.DecodeKeys(record.Payload.Span);
+        Add(keys.Select(key => (projectId, key)), record.NextPosition);
     }
 
     /// <summary>

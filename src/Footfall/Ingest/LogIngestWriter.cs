@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Footfall.Events;
 using Footfall.Log;
@@ -18,14 +19,16 @@ public sealed class LogIngestWriter : IIngestWriter, IDisposable
     private readonly IdempotencyKeyIndex _index;
     private readonly IngestOptions _options;
     private readonly ILogger _logger;
-    private readonly HashSet<(string Project, string Key)> _inFlight = [];
+    // Keys appended or being appended whose entry the indexer has not reached yet. Concurrent, not under one lock:
+    // every request passes through it, and one lock for all of them was the ack path's largest wait.
+    private readonly ConcurrentDictionary<(string Project, string Key), byte> _inFlight = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _indexer;
     private long _queuedEvents;
     private LogApplier? _applier;
     private TimeSpan _readWait;
     private long _removals;
-    private bool _closed;
+    private int _closed;
     private int _writing;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -47,19 +50,30 @@ public sealed class LogIngestWriter : IIngestWriter, IDisposable
     public bool TryEnqueue(ProjectWrite write, out Task<WriteOutcome> committed, CancellationToken cancellationToken = default)
     {
         var size = Math.Max(1, write.Events.Count + write.Rejected.Count);
-        lock (_inFlight)
+        // Counted before the closed flag is read (both full fences), so CloseAsync either sees this write or this
+        // write sees it closed.
+        Interlocked.Increment(ref _writing);
+        if (Volatile.Read(ref _closed) != 0)
         {
-            if (_closed || Interlocked.Add(ref _queuedEvents, size) > _options.MaxQueuedEvents)
-            {
-                if (!_closed)
-                    Interlocked.Add(ref _queuedEvents, -size);
-                committed = Task.FromResult(default(WriteOutcome));
-                return false;
-            }
-            _writing++;
+            Leave();
+            committed = Task.FromResult(default(WriteOutcome));
+            return false;
+        }
+        if (Interlocked.Add(ref _queuedEvents, size) > _options.MaxQueuedEvents)
+        {
+            Interlocked.Add(ref _queuedEvents, -size);
+            Leave();
+            committed = Task.FromResult(default(WriteOutcome));
+            return false;
         }
         committed = WriteAsync(write, size);
         return true;
+    }
+
+    private void Leave()
+    {
+        if (Interlocked.Decrement(ref _writing) == 0 && Volatile.Read(ref _closed) != 0)
+            _idle.TrySetResult();
     }
 
     private async Task<WriteOutcome> WriteAsync(ProjectWrite write, int size)
@@ -98,53 +112,54 @@ public sealed class LogIngestWriter : IIngestWriter, IDisposable
         finally
         {
             Interlocked.Add(ref _queuedEvents, -size);
-            lock (_inFlight)
-            {
-                if (--_writing == 0 && _closed)
-                    _idle.TrySetResult();
-            }
+            Leave();
         }
     }
 
     private (List<TrackedEvent> Fresh, int Duplicates) Reserve(ProjectWrite write, List<(string, string)> reserved)
     {
         var project = write.ProjectId;
-        // The index is read outside the lock (a RocksDB lookup each); the indexer adds a key to the index before it
-        // leaves the in-flight set, so a key missed by both checks can only have moved in between: recheck then.
+        var keys = new string?[write.Events.Count];
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = write.Events[i].Key;
         var removals = Interlocked.Read(ref _removals);
-        var inIndex = write.Events.Select(e => e.Key is not null && _index.Contains(project, e.Key)).ToArray();
-        var fresh = new List<TrackedEvent>(write.Events.Count);
-        var duplicates = 0;
-        lock (_inFlight)
+        var stored = _index.Contains(project, keys);
+        var taken = new string?[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
         {
-            var moved = Interlocked.Read(ref _removals) != removals;
-            for (var i = 0; i < write.Events.Count; i++)
+            if (keys[i] is { } key && !stored[i] && _inFlight.TryAdd((project, key), 0))
+                taken[i] = key;
+        }
+        // The indexer adds a key to the index, then counts a removal, then takes the key out of the in-flight set: a
+        // key that moved from the set to the index between the two checks above shows as a changed count.
+        if (Interlocked.Read(ref _removals) != removals)
+        {
+            var moved = _index.Contains(project, taken);
+            for (var i = 0; i < keys.Length; i++)
             {
-                var e = write.Events[i];
-                if (e.Key is not null)
+                if (moved[i])
                 {
-                    if (inIndex[i] || _inFlight.Contains((project, e.Key)) || moved && _index.Contains(project, e.Key))
-                    {
-                        duplicates++;
-                        continue;
-                    }
-                    _inFlight.Add((project, e.Key));
-                    reserved.Add((project, e.Key));
+                    _inFlight.TryRemove((project, taken[i]!), out _);
+                    taken[i] = null;
                 }
-                fresh.Add(e);
             }
         }
-        return (fresh, duplicates);
+        var fresh = new List<TrackedEvent>(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] is null || taken[i] is not null)
+                fresh.Add(write.Events[i]);
+            if (taken[i] is { } key)
+                reserved.Add((project, key));
+        }
+        return (fresh, keys.Length - fresh.Count);
     }
 
     private void Release(IEnumerable<(string, string)> keys)
     {
-        lock (_inFlight)
-        {
-            foreach (var key in keys)
-                _inFlight.Remove(key);
-            _removals++;
-        }
+        Interlocked.Increment(ref _removals);
+        foreach (var key in keys)
+            _inFlight.TryRemove(key, out _);
     }
 
     private async Task IndexAsync()
@@ -157,8 +172,8 @@ public sealed class LogIngestWriter : IIngestWriter, IDisposable
                 await _log.WaitBeyondAsync(position, _stop.Token);
                 foreach (var record in _log.ReadFrom(position))
                 {
-                    var entry = record.Decode();
-                    var keys = entry.Events.Where(e => e.Key is not null).Select(e => (entry.ProjectId, e.Key!)).ToList();
+                    var (projectId, entryKeys) = LogEntryCodec.DecodeKeys(record.Payload.Span);
+                    var keys = entryKeys.ConvertAll(key => (projectId, key));
                     _index.Add(keys, record.NextPosition);
                     Release(keys);
                     position = record.NextPosition;
@@ -186,12 +201,9 @@ public sealed class LogIngestWriter : IIngestWriter, IDisposable
     /// <summary>Refuses new writes and waits until every accepted one has been answered.</summary>
     public async Task CloseAsync()
     {
-        lock (_inFlight)
-        {
-            _closed = true;
-            if (_writing == 0)
-                _idle.TrySetResult();
-        }
+        Interlocked.Exchange(ref _closed, 1);
+        if (Interlocked.CompareExchange(ref _writing, 0, 0) == 0)
+            _idle.TrySetResult();
         await _idle.Task;
     }
 

@@ -81,6 +81,84 @@ public static class LogEntryCodec
         return ReadEntry(r, version);
     }
 
+    /// <summary>
+    /// The project and the idempotency keys of an entry written by any version of <see cref="Encode"/>, in event
+    /// order, read without building its events: the key indexer needs only these, for every entry the log takes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not an entry this code can read.</exception>
+    public static (string ProjectId, List<string> Keys) DecodeKeys(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty || bytes[0] is not (1 or Version))
+            throw new InvalidDataException($"Unknown log entry version {(bytes.IsEmpty ? "(empty)" : bytes[0].ToString())}.");
+        var r = new SpanCursor(bytes[1..]);
+        var projectId = r.String();
+        r.SkipString();
+        var count = r.Count();
+        var keys = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var fields = (Fields)r.Count();
+            r.SkipString();
+            r.Skip(2 * sizeof(long));
+            if ((fields & Fields.Key) != 0)
+                keys.Add(r.String());
+            foreach (var field in (ReadOnlySpan<Fields>)[Fields.UserId, Fields.GuestId, Fields.SessionId, Fields.Experience, Fields.Variant])
+            {
+                if ((fields & field) != 0)
+                    r.SkipString();
+            }
+            if ((fields & Fields.Target) != 0)
+            {
+                for (var pairs = r.Count(); pairs > 0; pairs--)
+                {
+                    r.SkipString();
+                    r.SkipString();
+                }
+            }
+            foreach (var field in (ReadOnlySpan<Fields>)[Fields.SourceId, Fields.Label, Fields.ParamsJson, Fields.OwnSource])
+            {
+                if ((fields & field) != 0)
+                    r.SkipString();
+            }
+        }
+        return (projectId, keys);
+    }
+
+    /// <summary>Reads what <see cref="BinaryWriter"/> wrote (7-bit counts, length-prefixed UTF-8) from a span.</summary>
+    private ref struct SpanCursor(ReadOnlySpan<byte> bytes)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _at;
+
+        public int Count()
+        {
+            var value = 0;
+            for (var shift = 0; shift < 35; shift += 7)
+            {
+                var b = Take(1)[0];
+                value |= (b & 0x7F) << shift;
+                if (b < 0x80)
+                    return value >= 0 ? value : throw new InvalidDataException("A log entry holds a negative count.");
+            }
+            throw new InvalidDataException("A log entry holds a malformed count.");
+        }
+
+        public string String() => Encoding.UTF8.GetString(Take(Count()));
+
+        public void SkipString() => Take(Count());
+
+        public void Skip(int length) => Take(length);
+
+        private ReadOnlySpan<byte> Take(int length)
+        {
+            if (length > _bytes.Length - _at)
+                throw new InvalidDataException("A log entry ends early.");
+            var taken = _bytes.Slice(_at, length);
+            _at += length;
+            return taken;
+        }
+    }
+
     private static LogEntry ReadEntry(BinaryReader r, byte version)
     {
         try

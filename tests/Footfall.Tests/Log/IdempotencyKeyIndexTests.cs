@@ -1,3 +1,4 @@
+using CsCheck;
 using Footfall.Ingest;
 using Footfall.Log;
 using Footfall.Tests.Support;
@@ -21,6 +22,25 @@ public sealed class IdempotencyKeyIndexTests
         Assert.False(index.Contains("p2", "k1"));
         Assert.False(index.Contains("p1", "k3"));
         Assert.Equal(100, index.Position);
+    }
+
+    [Fact]
+    public void Property_Contains_ForAWholeRequest_AgreesWithOneLookupPerKey()
+    {
+        using var folder = new TempFolder();
+        using var index = IdempotencyKeyIndex.Open(Options(folder.Path));
+        var position = 0L;
+        var key = Gen.Frequency((6, Gen.Int[0, 300].Select(n => (string?)("k" + n))), (1, Gen.Const((string?)null)),
+            (1, Gen.String[Gen.Char.AlphaNumeric, 0, 600].Select(s => (string?)s)));
+        Gen.Select(key.Array[0, 60], key.Array[0, 60], Gen.OneOf("p1", "p2")).Sample((stored, asked, project) =>
+        {
+            index.Add(stored.OfType<string>().Select(k => (project, k)), ++position);
+
+            var found = index.Contains(project, asked);
+
+            Assert.Equal(asked.Select(k => k is not null && index.Contains(project, k)), found);
+            Assert.All(stored.OfType<string>(), k => Assert.True(index.Contains(project, [k])[0]));
+        }, iter: 200, threads: 1);
     }
 
     [Fact]

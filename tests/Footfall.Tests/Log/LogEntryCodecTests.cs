@@ -1,3 +1,4 @@
+using CsCheck;
 using Footfall.Events;
 using Footfall.Identity;
 using Footfall.Log;
@@ -46,6 +47,32 @@ public sealed class LogEntryCodecTests
         version1[0] = 1;
 
         Assert.Equal([rejected], LogEntryCodec.Decode(version1).Rejected);
+    }
+
+    [Fact]
+    public void Property_DecodeKeys_GivesTheProjectAndTheKeysDecodeGives()
+    {
+        var text = Gen.String[Gen.Char, 0, 40];
+        var optional = Gen.Frequency((1, Gen.Const((string?)null)), (2, text.Select(s => (string?)s)));
+        var target = Gen.Frequency((1, Gen.Const((Dictionary<string, string>?)null)),
+            (1, Gen.Select(text, text).Array[1, 3].Select(pairs => (Dictionary<string, string>?)pairs.DistinctBy(p => p.Item1).ToDictionary(p => p.Item1, p => p.Item2))));
+        var trackedEvent = Gen.Select(optional, optional, optional, target, Gen.Select(optional, optional, Gen.OneOf(EventSources.Native, EventSources.Personalize)))
+            .Select((key, user, label, t, rest) => new TrackedEvent
+            {
+                Key = key, Action = BuiltInActions.ProductView, Time = Time, ReceivedAt = Time, UserId = user, GuestId = rest.Item1,
+                SessionId = rest.Item2, Experience = label, Variant = label, Target = t, SourceId = key, Label = label, ParamsJson = user, Source = rest.Item3,
+            });
+        var rejected = new RejectedEvent(Time, EventSources.Native, "bad", "{}") { Identifiers = [Identifier.User("u-1")] };
+        Gen.Select(text, trackedEvent.Array[0, 20], Gen.Bool).Sample((project, events, withRest) =>
+        {
+            var entry = new LogEntry(project, EventSources.Native, events,
+                withRest ? [new IdentityLink(Identifier.Guest("g"), Identifier.User("u"))] : [], withRest ? [rejected] : []);
+
+            var (projectId, keys) = LogEntryCodec.DecodeKeys(LogEntryCodec.Encode(entry));
+
+            Assert.Equal(project, projectId);
+            Assert.Equal(events.Where(e => e.Key is not null).Select(e => e.Key!), keys);
+        });
     }
 
     [Fact]

@@ -2,6 +2,9 @@ namespace Footfall.Storage.DuckDb;
 
 public sealed partial class DuckDbEventStore : ILogSink
 {
+    // The position the last apply committed (-1: read it from the table), so each apply saves a query.
+    private long _appliedPosition = -1;
+
     /// <inheritdoc />
     public IEnumerable<(string ProjectId, string Key)> StoredKeys()
     {
@@ -35,7 +38,9 @@ public sealed partial class DuckDbEventStore : ILogSink
                 throw new StoreBrokenException("the DuckDB database was invalidated by a failed checkpoint; the process must restart", _broken);
             // The position is read under the gate, in the transaction's order: a replay after a crash meets the
             // position its first application wrote, and stores nothing.
-            if (Scalar<long>(_writeConnection, "SELECT position FROM log_applied") >= nextPosition)
+            if (_appliedPosition < 0)
+                _appliedPosition = Scalar<long>(_writeConnection, "SELECT position FROM log_applied");
+            if (_appliedPosition >= nextPosition)
                 return [];
             CommitPlan plan;
             lock (_identities)
@@ -47,10 +52,13 @@ public sealed partial class DuckDbEventStore : ILogSink
             try
             {
                 Apply(plan, nextPosition);
+                _appliedPosition = nextPosition;
             }
-            catch when (_broken is null)
+            catch
             {
-                LoadState();
+                _appliedPosition = -1;
+                if (_broken is null)
+                    LoadState();
                 throw;
             }
             IndexCommitted(plan);
