@@ -7,12 +7,19 @@ using System.Text;
 //
 //   dotnet run -c Release --project bench/Footfall.LoadGen -- URL PROJECT_ID [--batch 50] [--seconds 20]
 //       [--connections 32] [--path /v1/events] [--events N (stop after N events instead)]
+//       [--body-bytes B (every event's params padded so that a body is about B bytes: a flood of large bodies)]
+//       [--healthz-ms M (meanwhile GET /healthz every M ms on a connection of its own; latencies reported)]
+//       [--pid P (meanwhile sample the server's RSS every 100 ms; the peak is reported)]
 var url = args.Length > 1 ? args[0].TrimEnd('/') : throw new ArgumentException("usage: URL PROJECT_ID [--batch N] [--seconds S] [--connections C] [--path P]");
 var project = args[1];
 int batch = Option("--batch", 50), seconds = Option("--seconds", 20), connections = Option("--connections", 32);
+int bodyBytes = Option("--body-bytes", 0), healthzEvery = Option("--healthz-ms", 0), serverPid = Option("--pid", 0);
 var path = OptionText("--path", "/v1/events");
 long eventLimit = Option("--events", 0);
 long sent = 0;
+// What an event's JSON holds besides the filler (ids, action, target, params' frame), so a padded body is about --body-bytes.
+const int PaddedEventFrame = 160;
+var filler = bodyBytes > 0 ? new string('x', Math.Max(0, (bodyBytes - 2) / batch - PaddedEventFrame)) : null;
 if (!new Uri(url).IsLoopback)
     throw new ArgumentException("the load generator only targets loopback addresses");
 
@@ -21,40 +28,109 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
     Timeout = TimeSpan.FromSeconds(30),
 };
 var run = Guid.NewGuid().ToString("N")[..8];
+// A flood sends the same large body again and again, built before the clock starts: building a fresh megabyte each
+// time would make the load generator, not the server, the bottleneck on a shared box.
+var padded = filler is null ? null : Enumerable.Range(0, connections).Select(c =>
+{
+    var sequence = 0L;
+    return Encoding.UTF8.GetBytes(Body(c, ref sequence, new Random(c)));
+}).ToArray();
+// Hundreds of connections each need a thread now and then; the pool's slow growth would time the client, not the server.
+ThreadPool.SetMinThreads(connections + 8, connections + 8);
 var latencies = new List<double>[connections];
+var refusals = new List<double>[connections];
 var failures = new int[connections];
 var stop = Stopwatch.StartNew();
 var deadline = TimeSpan.FromSeconds(seconds);
+var watchers = new List<Task<string>>();
+if (healthzEvery > 0)
+    watchers.Add(WatchHealthAsync());
+if (serverPid > 0)
+    watchers.Add(WatchRssAsync());
 await Task.WhenAll(Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
 {
     latencies[c] = new List<double>(100_000);
+    refusals[c] = new List<double>(100_000);
     var sequence = 0L;
     var random = new Random(c);
     while (stop.Elapsed < deadline && (eventLimit == 0 || Interlocked.Add(ref sent, batch) <= eventLimit))
     {
-        var body = Body(c, ref sequence, random);
+        var body = padded?[c] ?? Encoding.UTF8.GetBytes(Body(c, ref sequence, random));
         var started = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}{path}?project={project}")
         {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") { CharSet = "utf-8" } } },
         };
-        using var response = await http.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        if (response.StatusCode == HttpStatusCode.OK)
-            latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        else
+        try
+        {
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+            if (response.StatusCode == HttpStatusCode.OK)
+                latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            else if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
+                refusals[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            else
+                failures[c]++;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            // A server answering before it reads the body may end the connection while the client still sends.
             failures[c]++;
+        }
     }
 })));
 var elapsed = stop.Elapsed.TotalSeconds;
 var all = latencies.SelectMany(l => l).Order().ToArray();
-double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(all.Length * p))];
-Console.WriteLine($"path={path} batch={batch} connections={connections} seconds={elapsed:F1} requests={all.Length} non200={failures.Sum()} " +
-    $"req/s={all.Length / elapsed:F0} events/s={all.Length * batch / elapsed:F0} p50_ms={Percentile(0.50):F2} p99_ms={Percentile(0.99):F2}");
+var refused = refusals.SelectMany(l => l).Order().ToArray();
+var watched = await Task.WhenAll(watchers);
+Console.WriteLine($"path={path} batch={batch} connections={connections} seconds={elapsed:F1} requests={all.Length} refused={refused.Length} " +
+    $"failed={failures.Sum()} req/s={all.Length / elapsed:F0} events/s={all.Length * batch / elapsed:F0} p50_ms={Percentile(all, 0.50):F2} " +
+    $"p99_ms={Percentile(all, 0.99):F2} refused_p99_ms={Percentile(refused, 0.99):F2} {string.Join(' ', watched)}".TrimEnd());
+
+// /healthz on a client of its own, as a load balancer probes it; a probe that fails or is not 200 counts as failed.
+async Task<string> WatchHealthAsync()
+{
+    using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+    var times = new List<double>();
+    var failed = 0;
+    while (stop.Elapsed < deadline)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await probe.GetAsync($"{url}/healthz");
+            if (response.StatusCode == HttpStatusCode.OK)
+                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            else
+                failed++;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            failed++;
+        }
+        await Task.Delay(healthzEvery);
+    }
+    var sorted = times.Order().ToArray();
+    return $"healthz_n={sorted.Length} healthz_failed={failed} healthz_p50_ms={Percentile(sorted, 0.5):F2} " +
+        $"healthz_p99_ms={Percentile(sorted, 0.99):F2} healthz_max_ms={(sorted.Length == 0 ? double.NaN : sorted[^1]):F2}";
+}
+
+async Task<string> WatchRssAsync()
+{
+    long peakKb = 0;
+    while (stop.Elapsed < deadline)
+    {
+        var line = File.ReadLines($"/proc/{serverPid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        if (line is not null)
+            peakKb = Math.Max(peakKb, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]));
+        await Task.Delay(100);
+    }
+    return $"server_rss_peak_mb={peakKb / 1024}";
+}
 
 string Body(int connection, ref long sequence, Random random)
 {
-    var sb = new StringBuilder(batch * 180);
+    var sb = new StringBuilder(Math.Max(bodyBytes, batch * 180));
     sb.Append('[');
     for (var i = 0; i < batch; i++)
     {
@@ -66,7 +142,9 @@ string Body(int connection, ref long sequence, Random random)
         var user = $"u{connection}-{person}";
         // A realistic mix: mostly views, some carts, a few purchases and impressions.
         var kind = random.Next(20);
-        if (kind == 0)
+        if (filler is not null)
+            sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"product_view","userId":"{{user}}","target":{"product":"sku-{{n % 500}}"},"params":{"note":"{{filler}}"}""" + "}");
+        else if (kind == 0)
             sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"impression","userId":"{{user}}","experience":"exp","variant":"{{person % 2}}"}""");
         else if (kind == 1)
             sb.Append($$"""{"id":"{{run}}-{{connection}}-{{n}}","action":"product_purchase","userId":"{{user}}","target":{"product":"sku-{{n % 500}}"},"params":{"price":12.5,"quantity":1}""" + "}");
@@ -78,6 +156,8 @@ string Body(int connection, ref long sequence, Random random)
     sb.Append(']');
     return batch == 1 ? sb.ToString(1, sb.Length - 2) : sb.ToString();
 }
+
+static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
 
 int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1]) : fallback;
 string OptionText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;

@@ -35,7 +35,11 @@ public static class AdmissionMiddleware
         await next(context);
     });
 
-    /// <summary>The answer to a refused request: the route's busy status with Retry-After, not logged one by one.</summary>
+    /// <summary>
+    /// The answer to a refused request: the route's busy status with Retry-After, not logged one by one. The body the
+    /// client may still be sending is drained by Kestrel (read and dropped, never buffered, for at most 5 s): closing
+    /// the connection instead would reset it, and the client could lose the answer that tells it to retry.
+    /// </summary>
     public static IResult Refuse(HttpContext context, AdmittedIngest route, string refusal)
     {
         context.Features.Set(new QuietRefusal());
