@@ -8,12 +8,11 @@ using System.Text;
 //   dotnet run -c Release --project bench/Footfall.LoadGen -- URL PROJECT_ID [--batch 50] [--seconds 20]
 //       [--connections 32] [--path /v1/events] [--events N (stop after N events instead)]
 //       [--body-bytes B (every event's params padded so that a body is about B bytes: a flood of large bodies)]
-//       [--healthz-ms M (meanwhile GET /healthz every M ms on a connection of its own; latencies reported)]
 //       [--pid P (meanwhile sample the server's RSS every 100 ms; the peak is reported)]
 var url = args.Length > 1 ? args[0].TrimEnd('/') : throw new ArgumentException("usage: URL PROJECT_ID [--batch N] [--seconds S] [--connections C] [--path P]");
 var project = args[1];
 int batch = Option("--batch", 50), seconds = Option("--seconds", 20), connections = Option("--connections", 32);
-int bodyBytes = Option("--body-bytes", 0), healthzEvery = Option("--healthz-ms", 0), serverPid = Option("--pid", 0);
+int bodyBytes = Option("--body-bytes", 0), serverPid = Option("--pid", 0);
 var path = OptionText("--path", "/v1/events");
 long eventLimit = Option("--events", 0);
 long sent = 0;
@@ -42,11 +41,8 @@ var refusals = new List<double>[connections];
 var failures = new int[connections];
 var stop = Stopwatch.StartNew();
 var deadline = TimeSpan.FromSeconds(seconds);
-var watchers = new List<Task<string>>();
-if (healthzEvery > 0)
-    watchers.Add(WatchHealthAsync());
-if (serverPid > 0)
-    watchers.Add(WatchRssAsync());
+// /healthz is timed by bench/healthz-probe.py, a process of its own: here it would time this busy client's thread pool.
+var rss = serverPid > 0 ? WatchRssAsync() : Task.FromResult("");
 await Task.WhenAll(Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
 {
     latencies[c] = new List<double>(100_000);
@@ -82,38 +78,9 @@ await Task.WhenAll(Enumerable.Range(0, connections).Select(c => Task.Run(async (
 var elapsed = stop.Elapsed.TotalSeconds;
 var all = latencies.SelectMany(l => l).Order().ToArray();
 var refused = refusals.SelectMany(l => l).Order().ToArray();
-var watched = await Task.WhenAll(watchers);
 Console.WriteLine($"path={path} batch={batch} connections={connections} seconds={elapsed:F1} requests={all.Length} refused={refused.Length} " +
     $"failed={failures.Sum()} req/s={all.Length / elapsed:F0} events/s={all.Length * batch / elapsed:F0} p50_ms={Percentile(all, 0.50):F2} " +
-    $"p99_ms={Percentile(all, 0.99):F2} refused_p99_ms={Percentile(refused, 0.99):F2} {string.Join(' ', watched)}".TrimEnd());
-
-// /healthz on a client of its own, as a load balancer probes it; a probe that fails or is not 200 counts as failed.
-async Task<string> WatchHealthAsync()
-{
-    using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-    var times = new List<double>();
-    var failed = 0;
-    while (stop.Elapsed < deadline)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            using var response = await probe.GetAsync($"{url}/healthz");
-            if (response.StatusCode == HttpStatusCode.OK)
-                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            else
-                failed++;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            failed++;
-        }
-        await Task.Delay(healthzEvery);
-    }
-    var sorted = times.Order().ToArray();
-    return $"healthz_n={sorted.Length} healthz_failed={failed} healthz_p50_ms={Percentile(sorted, 0.5):F2} " +
-        $"healthz_p99_ms={Percentile(sorted, 0.99):F2} healthz_max_ms={(sorted.Length == 0 ? double.NaN : sorted[^1]):F2}";
-}
+    $"p99_ms={Percentile(all, 0.99):F2} refused_p99_ms={Percentile(refused, 0.99):F2} {await rss}".TrimEnd());
 
 async Task<string> WatchRssAsync()
 {
