@@ -22,7 +22,7 @@ public sealed class AdmissionOptions
     /// How long the oldest request may have waited for its acknowledgement (from the end of its body to durable in
     /// the log, or to the commit without the log) before new ones are refused. Bounds the latency of what is accepted.
     /// </summary>
-    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Throws with a message naming the bad option.</summary>
     public void Validate()
