@@ -2,6 +2,7 @@ using Footfall.Events;
 using Footfall.Ingest;
 using Footfall.Projects;
 using Footfall.Server.Http;
+using Footfall.Server.Http.Admission;
 
 namespace Footfall.Server.Dialects;
 
@@ -20,7 +21,9 @@ public static class DialectHandler
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge)
-            .Produces<ApiError>(endpoint.BusyStatus);
+            .Produces<ApiError>(endpoint.BusyStatus)
+            // A route without events (attribute writes, merges) waits for the store, not the log: its body counts, its wait does not.
+            .AdmitIngest(endpoint.BusyStatus, endpoint.MaxBodyBytes, waitsForLog: endpoint.CarriesEvents);
 
     private static async Task<IResult> HandleAsync(DialectEndpoint endpoint, HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
     {

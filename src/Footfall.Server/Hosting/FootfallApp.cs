@@ -3,6 +3,7 @@ using Footfall.Projects;
 using Footfall.Recommendations;
 using Footfall.Server.Dialects;
 using Footfall.Server.Http;
+using Footfall.Server.Http.Admission;
 using Footfall.Storage;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -90,6 +91,9 @@ public static class FootfallApp
         services.AddOptions<LogIngestOptions>().Bind(builder.Configuration.GetSection(LogIngestOptions.Section))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton(IngestWriterFactory.Create);
+        services.AddOptions<AdmissionOptions>().Bind(builder.Configuration.GetSection(AdmissionOptions.Section))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddSingleton<IngestAdmission>();
         services.AddSingleton<ActionPolicies>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ProjectDirectory>();
@@ -138,6 +142,7 @@ public static class FootfallApp
     private static void MapRoutes(WebApplication app)
     {
         app.UseErrorAnswers();
+        app.UseIngestAdmission();
         app.UseSecurityHeaders();
         app.UseCors();
         app.UseDefaultFiles();

@@ -26,8 +26,10 @@ public static class ErrorAnswers
                 return Task.CompletedTask;
             });
             await next(context);
-            // Every error answer has a log line with its id; an exception's line (with its stack) was written below.
-            if (context.Response.StatusCode >= 400 && context.Features.Get<IExceptionHandlerFeature>() is null)
+            // Every error answer has a log line with its id (admission's refusals: one in summary); an exception's
+            // line (with its stack) was written below.
+            if (context.Response.StatusCode >= 400 && context.Features.Get<IExceptionHandlerFeature>() is null
+                && context.Features.Get<Admission.QuietRefusal>() is null)
                 Logger(context).Log(context.Response.StatusCode >= 500 ? LogLevel.Warning : LogLevel.Information,
                     "{Method} {Path} answered {Status}, request {RequestId}", context.Request.Method, context.Request.Path,
                     context.Response.StatusCode, context.TraceIdentifier);

@@ -3,25 +3,31 @@ using Footfall.Events;
 using Footfall.Identity;
 using Footfall.Ingest;
 using Footfall.Projects;
+using Footfall.Server.Http.Admission;
 
 namespace Footfall.Server.Http;
 
 /// <summary>Native ingest (CONTRACT §3): <c>POST /v1/events</c>, <c>POST /v1/identify</c>, and a dry run.</summary>
 public static class IngestEndpoints
 {
+    private const int IdentifyBodyBytes = 16 * 1024;
+
     /// <summary>Maps the routes.</summary>
     public static void MapIngest(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/events", TrackAsync).WithTags("Ingest").WithSummary("Store one event or a batch of up to 1000")
             .Produces<IngestResult>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
-            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
+            .AdmitIngest(StatusCodes.Status503ServiceUnavailable, EventLimits.MaxBodyBytes);
         app.MapPost("/v1/events/validate", ValidateAsync).WithTags("Ingest")
             .WithSummary("Check a batch exactly as /v1/events would, without storing anything")
-            .Produces<IngestResult>().Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .Produces<IngestResult>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
+            .AdmitIngest(StatusCodes.Status503ServiceUnavailable, EventLimits.MaxBodyBytes, waitsForLog: false);
         app.MapPost("/v1/identify", IdentifyAsync).WithTags("Ingest")
             .WithSummary("Link a guest id to a user id, unless the guest's person already holds another user id")
             .Produces<LinkResult>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
-            .Produces<ApiError>(StatusCodes.Status409Conflict).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+            .Produces<ApiError>(StatusCodes.Status409Conflict).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
+            .AdmitIngest(StatusCodes.Status503ServiceUnavailable, IdentifyBodyBytes, waitsForLog: false);
     }
 
     private static async Task<IResult> TrackAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline, TimeProvider clock)
@@ -76,7 +82,7 @@ public static class IngestEndpoints
     {
         var (project, error) = await IngestProject.ResolveAsync(context, projects);
         if (error is not null) return error;
-        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, 16 * 1024);
+        var (document, bodyError) = await JsonBody.ReadAsync(context.Request, IdentifyBodyBytes);
         if (bodyError is not null) return bodyError;
         using (document)
         {

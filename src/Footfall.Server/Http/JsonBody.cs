@@ -15,7 +15,8 @@ public static class JsonBody
     /// offset. Every string in it must pass the <see cref="TextRule"/> (400 naming the field), unless
     /// <paramref name="textCheckedPerEvent"/>: then each event is checked on its own, so one bad event is refused alone.
     /// A <c>Content-Encoding: gzip</c> body is inflated and <paramref name="maxBytes"/> bounds what it inflates to, so
-    /// a small bomb costs no more than a big body.
+    /// a small bomb costs no more than a big body. On an ingest route the bytes read count against admission
+    /// (<see cref="Admission.AdmissionTicket"/>): a body of unknown length that grows past its bound is refused there.
     /// </summary>
     public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes, bool textCheckedPerEvent = false)
     {
@@ -28,7 +29,7 @@ public static class JsonBody
         await using var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
         try
         {
-            return await ReadAsync(source ?? request.Body, request, maxBytes, textCheckedPerEvent);
+            return await ReadAsync(source ?? request.Body, request, gzip ? null : request.ContentLength, maxBytes, textCheckedPerEvent);
         }
         catch (InvalidDataException ex)
         {
@@ -36,9 +37,12 @@ public static class JsonBody
         }
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(Stream body, HttpRequest request, int maxBytes, bool textCheckedPerEvent)
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(Stream body, HttpRequest request, long? declared,
+        int maxBytes, bool textCheckedPerEvent)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, (int)(request.ContentLength ?? 16 * 1024) + 1));
+        var ticket = request.HttpContext.Features.Get<Admission.AdmissionTicket>();
+        // A declared length is exact (the server ends the body there), so the buffer is that size, not the next power of two.
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)Math.Min(maxBytes + 1, declared ?? 16 * 1024)));
         try
         {
             var length = 0;
@@ -46,6 +50,8 @@ public static class JsonBody
             {
                 if (length == buffer.Length)
                 {
+                    if (length == declared)
+                        break;
                     if (length > maxBytes)
                         return (null, ApiError.TooLarge($"body is over the limit of {maxBytes} bytes"));
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, buffer.Length * 2));
@@ -56,7 +62,10 @@ public static class JsonBody
                 var read = await body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
                 if (read == 0) break;
                 length += read;
+                if (ticket is not null && !ticket.Hold(length))
+                    return (null, ticket.Refusal(request.HttpContext));
             }
+            ticket?.BodyRead();
             if (length > maxBytes)
                 return (null, ApiError.TooLarge($"body is over the limit of {maxBytes} bytes"));
             if (length == 0)

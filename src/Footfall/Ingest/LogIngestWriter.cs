@@ -89,6 +89,7 @@ public sealed class LogIngestWriter : IIngestWriter, IDisposable
             try
             {
                 end = await _log.AppendAsync(new LogEntry(write.ProjectId, write.Source, fresh, write.Links, write.Rejected));
+                DurableSignal.Raise();
                 // The commit that acknowledges is now the log's group fsync.
                 IngestMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 IngestMetrics.CommitSize.Record(fresh.Count + write.Rejected.Count);

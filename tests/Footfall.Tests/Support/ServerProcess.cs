@@ -27,6 +27,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The data folder.</summary>
     public string DataFolder { get; }
 
+    /// <summary>The server's process id, e.g. to read its memory from <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the process printed so far.</summary>
     public string Output
     {
