@@ -53,7 +53,6 @@ public sealed partial class DuckDbEventStore : ILogSink
                 LoadState();
                 throw;
             }
-            IndexCommitted(plan);
             return plan.Outcomes;
         }
         finally

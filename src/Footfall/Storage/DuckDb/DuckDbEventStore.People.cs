@@ -139,6 +139,7 @@ public sealed partial class DuckDbEventStore
                     (string, object?)[] args = [("p", project), ("person", person)];
                     erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
                 }
@@ -156,8 +157,6 @@ public sealed partial class DuckDbEventStore
             {
                 lock (_identities)
                     _identities.Remove(erasedPerson);
-                lock (_attribution)
-                    _attribution.Remove(project, erasedPerson);
             }
             return erased;
         }

@@ -35,7 +35,6 @@ public sealed partial class DuckDbEventStore
             }
             foreach (var hash in plan.KeyHashes)
                 _keys.Add(hash);
-            IndexCommitted(plan);
             return plan.Outcomes;
         }
         finally
@@ -191,6 +190,7 @@ public sealed partial class DuckDbEventStore
         }
         UpdateMergedPersons(plan);
         AppendEvents(plan);
+        AppendMetricEvents(plan);
         using (var appender = _writeConnection.CreateAppender("rejected"))
         {
             foreach (var (project, r) in plan.Rejected)

@@ -121,7 +121,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         }
         _keysLoaded = false;
         _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
-        LoadAttribution();
+        LoadTrackedMetrics();
         _logger.LogInformation("Loaded {Identifiers} identifiers; next event {Seq}", _identities.Count, _nextSeq);
     }
 

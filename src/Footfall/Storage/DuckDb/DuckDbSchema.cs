@@ -2,8 +2,9 @@ namespace Footfall.Storage.DuckDb;
 
 /// <summary>
 /// The embedded store's tables. Projects and identifiers are interned to integers because per-row string
-/// marshalling is what bounds DuckDB's appender; <c>exposures</c> is a narrow copy of impressions so results
-/// never scan the wide event table for them.
+/// marshalling is what bounds DuckDB's appender. <c>exposures</c> (impressions) and <c>metric_events</c> (events of
+/// the actions in <c>tracked_metrics</c>, the metrics some experience counts) are narrow copies kept by the applier in
+/// the commit's transaction, so results never scan the wide event table.
 /// </summary>
 internal static class DuckDbSchema
 {
@@ -21,6 +22,9 @@ internal static class DuckDbSchema
         CREATE TABLE IF NOT EXISTS exposures (
             project INTEGER NOT NULL, experience VARCHAR NOT NULL, variant VARCHAR NOT NULL,
             ident BIGINT NOT NULL, time TIMESTAMP NOT NULL);
+        CREATE TABLE IF NOT EXISTS tracked_metrics (project INTEGER NOT NULL, action VARCHAR NOT NULL);
+        CREATE TABLE IF NOT EXISTS metric_events (
+            project INTEGER NOT NULL, action VARCHAR NOT NULL, ident BIGINT NOT NULL, time TIMESTAMP NOT NULL, seq BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS rejected (
             project INTEGER NOT NULL, time TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
             error VARCHAR NOT NULL, raw VARCHAR NOT NULL);
