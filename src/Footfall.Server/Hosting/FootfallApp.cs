@@ -22,6 +22,7 @@ public static class FootfallApp
         ["--clickhouse"] = "Footfall:ClickHouse",
         ["--demo"] = "Footfall:Demo",
         ["--duckdb-memory"] = "Footfall:DuckDbMemory",
+        ["--identity-cache"] = "Footfall:IdentityCache",
         ["--log-max-bytes"] = "Log:MaxBytes",
         ["--store-timeout"] = "Store:Timeout",
     };

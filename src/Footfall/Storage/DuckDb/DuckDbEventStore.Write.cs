@@ -29,7 +29,7 @@ public sealed partial class DuckDbEventStore
             }
             catch when (_broken is null)
             {
-                // The in-memory graph already holds this batch's links; rebuild it from what is on disk.
+                // The identity cache already holds this batch's links; rebuild it from what is on disk.
                 LoadState();
                 throw;
             }
@@ -56,6 +56,7 @@ public sealed partial class DuckDbEventStore
 
     private CommitPlan PlanCommit(IReadOnlyList<ProjectWrite> writes, bool checkKeys)
     {
+        CacheIdentities(writes);
         var plan = new CommitPlan { Outcomes = new WriteOutcome[writes.Count] };
         var keysInBatch = new HashSet<(int, string)>();
         var now = EventTime.Now(_clock);
@@ -172,6 +173,7 @@ public sealed partial class DuckDbEventStore
             throw new StoreBrokenException("a DuckDB checkpoint failed (is the disk full?); the process must restart", ex);
         }
         _nextSeq += plan.Events.Count;
+        IdentitiesCommitted(plan.NewIdentifiers);
     }
 
     /// <summary>What DuckDB's COMMIT error says when the checkpoint it ran failed.</summary>
