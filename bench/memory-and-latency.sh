@@ -4,7 +4,7 @@
 #   bench/memory-and-latency.sh SERVER_DIR DATA_DIR SECRET_KEY [PORT]
 # SERVER_DIR holds footfall.dll (a Release build of src/Footfall.Server, of any commit, for before/after runs).
 set -euo pipefail
-server_dir=$1; data=$2; key=$3; port=${4:-5193}; url=http://127.0.0.1:$port; auth="Authorization: Bearer $key"
+server_dir=$1; data=$2; key=$3; port=${4:-27193}; url=http://127.0.0.1:$port; auth="Authorization: Bearer $key"
 dotnet "$server_dir/footfall.dll" serve --urls $url --data "$data" >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
