@@ -101,7 +101,7 @@ public sealed partial class DuckDbEventStore
         return id;
     }
 
-    /// <summary>Applies one write's links to the in-memory identity graph and plans the rows they change.</summary>
+    /// <summary>Applies one write's links to the identity cache (the persons the batch names) and plans the rows they change.</summary>
     private sealed class Linker(DuckDbEventStore store, CommitPlan plan, int project, DateTime now) : IPersonLinker
     {
         private readonly IdentityGraph _identities = store._identities;
