@@ -24,6 +24,7 @@ public static class FootfallApp
         ["--clickhouse-cluster"] = "Footfall:ClickHouseCluster",
         ["--demo"] = "Footfall:Demo",
         ["--duckdb-memory"] = "Footfall:DuckDbMemory",
+        ["--identity-cache"] = "Footfall:IdentityCache",
         ["--log-max-bytes"] = "Log:MaxBytes",
         ["--store-timeout"] = "Store:Timeout",
     };

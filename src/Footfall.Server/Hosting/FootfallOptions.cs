@@ -24,6 +24,12 @@ public sealed class FootfallOptions
     /// <summary>DuckDB's buffer memory limit (<c>--duckdb-memory</c>, e.g. <c>2GB</c>); the file may be larger.</summary>
     public string DuckDbMemory { get; set; } = Footfall.Storage.DuckDb.DuckDbEventStore.DefaultMemoryLimit;
 
+    /// <summary>
+    /// Identifiers the DuckDB writer caches (<c>--identity-cache</c>, default 200,000, ~250 bytes each); past it the
+    /// cache is emptied and refilled from the file as batches name identifiers again.
+    /// </summary>
+    public int IdentityCache { get; set; } = Footfall.Storage.DuckDb.DuckDbEventStore.DefaultIdentityCacheSize;
+
     /// <summary>Load the demo shop into the default project at first start (<c>--demo</c>).</summary>
     public bool Demo { get; set; }
 
@@ -41,6 +47,8 @@ public sealed class FootfallOptions
             throw new ArgumentException("--clickhouse-cluster needs --store clickhouse");
         if (!Footfall.Storage.DuckDb.DuckDbEventStore.IsMemoryLimit(DuckDbMemory))
             throw new ArgumentException($"--duckdb-memory must look like 512MB or 2GB, not '{DuckDbMemory}'");
+        if (IdentityCache < 1)
+            throw new ArgumentException($"--identity-cache must be at least 1, not {IdentityCache}");
         if (string.IsNullOrWhiteSpace(Data))
             throw new ArgumentException("--data must name a folder");
     }

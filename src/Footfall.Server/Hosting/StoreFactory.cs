@@ -15,6 +15,7 @@ public static class StoreFactory
         if (options.Store == "clickhouse")
             return ClickHouseStoreFactory.Create(options.ClickHouse!, options.ClickHouseCluster, loggers);
         DataFolder.Ensure(options.Data);
-        return new DuckDbEventStore(Path.Combine(options.Data, DuckDbFile), loggers.CreateLogger<DuckDbEventStore>(), memoryLimit: options.DuckDbMemory);
+        return new DuckDbEventStore(Path.Combine(options.Data, DuckDbFile), loggers.CreateLogger<DuckDbEventStore>(), memoryLimit: options.DuckDbMemory,
+            identityCacheSize: options.IdentityCache);
     }
 }

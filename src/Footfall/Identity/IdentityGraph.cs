@@ -3,7 +3,8 @@ namespace Footfall.Identity;
 /// <summary>
 /// Identifiers and the persons they form, as a union-find over interned identifier numbers. A person's id is
 /// the number of one of its identifiers; merging two persons keeps the larger one's id, so the fewest
-/// stored rows change. Not thread-safe: the owning store serialises access.
+/// stored rows change. A store may hold only part of its identifiers here (a cache), as long as every person
+/// present has all its identifiers present. Not thread-safe: the owning store serialises access.
 /// </summary>
 internal sealed class IdentityGraph
 {
@@ -101,14 +102,14 @@ internal sealed class IdentityGraph
         }
     }
 
-    /// <summary>Forgets everything (before reloading from storage after a failed commit).</summary>
-    public void Clear()
+    /// <summary>Forgets every identifier; the next new one is numbered <paramref name="nextId"/>.</summary>
+    public void Clear(long nextId = 1)
     {
         _ids.Clear();
         _personOf.Clear();
         _members.Clear();
         _keys.Clear();
         _identified.Clear();
-        NextId = 1;
+        NextId = nextId;
     }
 }

@@ -8,7 +8,7 @@ namespace Footfall.Analytics.Definitions;
 /// <summary>
 /// Experience results as CONTRACT §5 defines them, computed the plain way from a resolved history: the definition
 /// that <see cref="IExperienceQueries.CountExperienceAsync"/>, <see cref="IExperienceQueries.ExperienceTimelineAsync"/> and the
-/// in-memory <see cref="AttributionIndex"/> are tested against.
+/// DuckDB store's narrow exposure and metric tables are tested against.
 /// </summary>
 public static class ExperienceCounting
 {

@@ -7,21 +7,24 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
     /// <inheritdoc />
     public async Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
     {
+        await EnsureTrackedAsync(projectId, experience.Metrics, cancellationToken);
+        await using var connection = await OpenReadAsync(cancellationToken);
+        return ReadCounts(connection, experience, range, ExperienceArgs(projectId, experience, range));
+    }
+
+    // A definition not saved yet (or changed since) may name metrics whose events are not in metric_events yet.
+    private async Task EnsureTrackedAsync(string projectId, IReadOnlyList<string> metrics, CancellationToken cancellationToken)
+    {
         var project = ProjectNumber(projectId);
-        bool tracked;
-        lock (_attribution)
-            tracked = experience.Metrics.All(m => _attribution.IsTracked(project, m));
-        // A definition not saved yet (or changed since) may name metrics the index does not follow yet.
-        if (!tracked)
-            await WriteAsync(() => TrackMetrics(project, experience), cancellationToken);
-        lock (_attribution)
-            return _attribution.Count(project, experience, range);
+        if (!IsTracked(project, metrics))
+            await WriteAsync(() => TrackMetrics(project, metrics), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<DailyVariantCounts>> ExperienceTimelineAsync(string projectId, ExperienceDefinition experience, string metric, TimeRange range, CancellationToken cancellationToken = default)
     {
         var single = experience with { Metrics = [metric] };
+        await EnsureTrackedAsync(projectId, single.Metrics, cancellationToken);
         var args = ExperienceArgs(projectId, single, range);
         await using var connection = await OpenReadAsync(cancellationToken);
         // DuckDB's sum over integers is a HUGEINT (BigInteger in .NET, not IConvertible): cast back to BIGINT.
@@ -71,8 +74,8 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
         var actions = string.Join(", ", experience.Metrics.Select((_, i) => $"$m{i}"));
         return $"""
             conv AS (
-                SELECT i.person, e.action, e.time, e.seq FROM events e JOIN idents i ON i.id = e.ident
-                WHERE e.project = $p AND e.action IN ({actions}) AND {RangeFilter("e.time", range)}
+                SELECT i.person, m.action, m.time, m.seq FROM metric_events m JOIN idents i ON i.id = m.ident
+                WHERE m.project = $p AND m.action IN ({actions}) AND {RangeFilter("m.time", range)}
                   AND i.person IN (SELECT person FROM imp)),
             attributed AS (
                 SELECT DISTINCT imp.variant, conv.action, conv.seq, conv.person, conv.time

@@ -61,7 +61,6 @@ public sealed partial class DuckDbEventStore : ILogSink
                     LoadState();
                 throw;
             }
-            IndexCommitted(plan);
             return plan.Outcomes;
         }
         finally

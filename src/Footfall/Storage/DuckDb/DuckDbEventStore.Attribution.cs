@@ -1,4 +1,3 @@
-using Footfall.Analytics;
 using Footfall.Events;
 using Footfall.Experiences;
 
@@ -6,75 +5,86 @@ namespace Footfall.Storage.DuckDb;
 
 public sealed partial class DuckDbEventStore
 {
-    // Results come from this index, kept current by every commit, link and erasure, not from SQL over raw events:
-    // SQL over millions of events with persons joined at query time takes seconds (docs/benchmarks.md).
-    private readonly AttributionIndex _attribution = new();
+    // The (project, action) pairs some experience counts as a metric: their events are copied into the narrow
+    // metric_events table as they are applied. A handful per project, so holding them costs nothing.
+    private readonly HashSet<(int Project, string Action)> _trackedMetrics = [];
 
-    /// <summary>Rebuilds the index from the file: impressions, and the events of every experience's metrics.</summary>
-    private void LoadAttribution()
+    private void LoadTrackedMetrics()
     {
-        lock (_attribution)
+        lock (_trackedMetrics)
         {
-            _attribution.Clear();
-            using (var reader = Query(_writeConnection, "SELECT project, experience, variant, ident, epoch_ms(time) FROM exposures"))
-            {
-                while (reader.Read())
-                {
-                    _attribution.AddExposure(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
-                        _identities.PersonOf(reader.GetInt64(3)), reader.GetInt64(4));
-                }
-            }
-            var metrics = new List<(int Project, string Action)>();
-            using (var reader = Query(_writeConnection, "SELECT project, definition FROM experiences"))
-            {
-                while (reader.Read())
-                {
-                    var definition = System.Text.Json.JsonSerializer.Deserialize<ExperienceDefinition>(reader.GetString(1), StoreJson.Options)!;
-                    metrics.AddRange(definition.Metrics.Select(m => (reader.GetInt32(0), m)));
-                }
-            }
-            foreach (var (project, action) in metrics.Distinct())
-                TrackAction(project, action);
+            _trackedMetrics.Clear();
+            using var reader = Query(_writeConnection, "SELECT project, action FROM tracked_metrics");
+            while (reader.Read())
+                _trackedMetrics.Add((reader.GetInt32(0), reader.GetString(1)));
         }
     }
 
-    /// <summary>Starts indexing a metric action and files its stored events. Caller holds the gate and the index.</summary>
-    private void TrackAction(int project, string action)
+    private bool IsTracked(int project, IEnumerable<string> actions)
     {
-        if (_attribution.IsTracked(project, action))
-            return;
-        _attribution.Track(project, action);
-        using var reader = Query(_writeConnection, "SELECT ident, epoch_ms(time), seq FROM events WHERE project = $p AND action = $a",
-            ("p", project), ("a", action));
-        while (reader.Read())
-            _attribution.AddAction(project, action, _identities.PersonOf(reader.GetInt64(0)), reader.GetInt64(1), reader.GetInt64(2));
+        lock (_trackedMetrics)
+            return actions.All(a => _trackedMetrics.Contains((project, a)));
     }
 
-    /// <summary>Files a committed plan: merges first, in order, then the new events under their final persons.</summary>
-    private void IndexCommitted(CommitPlan plan)
+    /// <summary>
+    /// Starts copying the actions' events into metric_events, back-filling the ones stored already, in one
+    /// transaction so a crash leaves an action either wholly tracked or not at all. Caller holds the gate.
+    /// </summary>
+    private void TrackMetrics(int project, IEnumerable<string> actions)
     {
-        lock (_attribution)
+        var untracked = actions.Distinct().Where(a => !IsTracked(project, [a])).ToList();
+        if (untracked.Count == 0)
+            return;
+        using (var transaction = _writeConnection.BeginTransaction())
         {
-            foreach (var (kept, absorbed) in plan.Merges)
-                _attribution.Merge(_identities.ProjectOf(absorbed), absorbed, kept);
+            foreach (var action in untracked)
+            {
+                Execute(_writeConnection, "INSERT INTO tracked_metrics VALUES ($p, $a)", ("p", project), ("a", action));
+                Execute(_writeConnection, "INSERT INTO metric_events SELECT project, action, ident, time, seq FROM events WHERE project = $p AND action = $a",
+                    ("p", project), ("a", action));
+            }
+            transaction.Commit();
+        }
+        lock (_trackedMetrics)
+            _trackedMetrics.UnionWith(untracked.Select(a => (project, a)));
+    }
+
+    /// <summary>The committed events of tracked metrics, appended in the commit's transaction.</summary>
+    private void AppendMetricEvents(CommitPlan plan)
+    {
+        using var appender = _writeConnection.CreateAppender("metric_events");
+        lock (_trackedMetrics)
+        {
             foreach (var (e, project, ident, seq) in plan.Events)
             {
-                var person = _identities.PersonOf(ident);
-                var time = EventTime.ToUnixMs(e.Time);
-                if (e.Action == BuiltInActions.Impression)
-                    _attribution.AddExposure(project, e.Experience!, e.Variant!, person, time);
-                _attribution.AddAction(project, e.Action, person, time, seq);
+                if (_trackedMetrics.Contains((project, e.Action)))
+                    appender.CreateRow().AppendValue(project).AppendValue(e.Action).AppendValue(ident).AppendValue(e.Time).AppendValue(seq).EndRow();
             }
         }
     }
 
-    /// <summary>Indexes the metrics an experience introduces. Caller holds the gate.</summary>
-    private void TrackMetrics(int project, ExperienceDefinition experience)
+    /// <summary>Results, counted in SQL over the narrow tables with persons resolved now, so links count retroactively.</summary>
+    private static IReadOnlyList<VariantCounts> ReadCounts(DuckDB.NET.Data.DuckDBConnection connection, ExperienceDefinition experience, TimeRange range,
+        (string, object?)[] args)
     {
-        lock (_attribution)
+        // One row per variant for impressions (action NULL), one per variant and metric for conversions.
+        using var reader = Query(connection, $"""
+            {Exposed}, {Attributed(experience, range)},
+            exposed AS (SELECT variant, count(DISTINCT person) AS persons, min(time) AS first FROM imp WHERE {RangeFilter("time", range)} GROUP BY variant)
+            SELECT variant, NULL, persons, first, 0 FROM exposed
+            UNION ALL SELECT variant, action, count(DISTINCT person), NULL, count(*) FROM attributed GROUP BY variant, action
+            """, args);
+        var variants = new SortedDictionary<string, (long Persons, DateTime? First, Dictionary<string, MetricCounts> Metrics)>(StringComparer.Ordinal);
+        while (reader.Read())
         {
-            foreach (var metric in experience.Metrics)
-                TrackAction(project, metric);
+            var variant = reader.GetString(0);
+            var row = variants.TryGetValue(variant, out var known) ? known : (0, null, new Dictionary<string, MetricCounts>(StringComparer.Ordinal));
+            if (reader.IsDBNull(1))
+                row = (reader.GetInt64(2), Utc(reader.GetDateTime(3)), row.Metrics);
+            else
+                row.Metrics[reader.GetString(1)] = new MetricCounts(reader.GetInt64(4), reader.GetInt64(2));
+            variants[variant] = row;
         }
+        return variants.Select(v => new VariantCounts(v.Key, v.Value.Persons, v.Value.Metrics, v.Value.First)).ToList();
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class DuckDbEventStore : IProjectCatalog, IQuarantine
         {
             Execute(_writeConnection, "INSERT OR REPLACE INTO experiences VALUES ($p, $uid, $json)",
                 ("p", ProjectNumber(projectId)), ("uid", experience.ShortUid), ("json", JsonSerializer.Serialize(experience, StoreJson.Options)));
-            TrackMetrics(ProjectNumber(projectId), experience);
+            TrackMetrics(ProjectNumber(projectId), experience.Metrics);
         }, cancellationToken);
 
     /// <inheritdoc />

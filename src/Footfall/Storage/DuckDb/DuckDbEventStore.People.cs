@@ -14,12 +14,12 @@ public sealed partial class DuckDbEventStore : IPeopleStore
     /// <inheritdoc />
     public async Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default)
     {
-        if (Resolve(projectId, identifier) is not var (project, person))
+        var project = ProjectNumber(projectId);
+        if (project < 0)
             return null;
-        List<Identifier> identifiers;
-        lock (_identities)
-            identifiers = _identities.Members(person).Select(id => Identifier.FromKey(_identities.KeyOf(id))).ToList();
         await using var connection = await OpenReadAsync(cancellationToken);
+        if (ReadPerson(connection, project, identifier) is not var (person, identifiers))
+            return null;
         long count;
         DateTime? first = null, last = null;
         using (var reader = Query(connection, $"SELECT count(*), min(time), max(time) FROM events WHERE project = $p AND ident IN ({PersonIdents})",
@@ -47,12 +47,15 @@ public sealed partial class DuckDbEventStore : IPeopleStore
     public async Task<ActivityPage> GetActivityAsync(string projectId, Identifier identifier, int limit, ActivityCursor? before = null,
         CancellationToken cancellationToken = default)
     {
-        if (Resolve(projectId, identifier) is not var (project, person))
+        var project = ProjectNumber(projectId);
+        if (project < 0)
+            return new ActivityPage([], null);
+        await using var connection = await OpenReadAsync(cancellationToken);
+        if (ReadPerson(connection, project, identifier) is not var (person, _))
             return new ActivityPage([], null);
         var args = new List<(string, object?)> { ("p", project), ("person", person), ("n", (long)limit + 1) };
         if (before is { } cursor)
             args.AddRange([("ct", EventTime.FromUnixMs(cursor.TimeMs)), ("cs", cursor.Order)]);
-        await using var connection = await OpenReadAsync(cancellationToken);
         // seq orders events of equal time and is unique, so (time, seq) is a position no later insert can take.
         using var reader = Query(connection,
             $"""
@@ -102,7 +105,10 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             long id;
             bool created;
             lock (_identities)
+            {
+                CacheIdentities(project, [identifier]);
                 id = _identities.GetOrAdd(project, identifier.Key, out created);
+            }
             using var transaction = _writeConnection.BeginTransaction();
             if (created)
                 Execute(_writeConnection, "INSERT INTO idents VALUES ($id, $p, $key, $id)", ("id", id), ("p", project), ("key", identifier.Key));
@@ -113,6 +119,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     ("p", project), ("id", id), ("n", name), ("v", value), ("t", now));
             }
             transaction.Commit();
+            IdentitiesCommitted(created ? [id] : []);
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -124,12 +131,16 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             var project = ProjectNumber(projectId);
             if (project < 0)
                 return 0;
-            var person = Resolve(projectId, identifier)?.Person;
+            long? person = null;
             List<string> keys = [identifier.Key];
-            if (person is { } known)
+            lock (_identities)
             {
-                lock (_identities)
-                    keys = _identities.Members(known).Select(_identities.KeyOf).Append(identifier.Key).Distinct().ToList();
+                CacheIdentities(project, [identifier]);
+                if (_identities.Find(project, identifier.Key) is { } id)
+                {
+                    person = _identities.PersonOf(id);
+                    keys = _identities.Members(person.Value).Select(_identities.KeyOf).Append(identifier.Key).Distinct().ToList();
+                }
             }
             long erased = 0;
             using (var transaction = _writeConnection.BeginTransaction())
@@ -139,6 +150,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     (string, object?)[] args = [("p", project), ("person", person)];
                     erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
                 }
@@ -156,26 +168,12 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             {
                 lock (_identities)
                     _identities.Remove(erasedPerson);
-                lock (_attribution)
-                    _attribution.Remove(project, erasedPerson);
             }
             return erased;
         }
         finally
         {
             _gate.Release();
-        }
-    }
-
-    /// <summary>The project number and person of an identifier, or null when either is unknown.</summary>
-    private (int Project, long Person)? Resolve(string projectId, Identifier identifier)
-    {
-        var project = ProjectNumber(projectId);
-        if (project < 0)
-            return null;
-        lock (_identities)
-        {
-            return _identities.Find(project, identifier.Key) is { } id ? (project, _identities.PersonOf(id)) : null;
         }
     }
 }

@@ -22,23 +22,23 @@ public sealed partial class DuckDbEventStore : IInteractionSource, IServedRespon
         if (range.To is { } to) args.Add(("to", to));
         var rows = new List<ProductInteraction>();
         var persons = new HashSet<long>();
-        // Only the columns the models need cross into .NET, each in its cheapest form: the identifier number (resolved
-        // to its person in memory below, no join), the action as its index in SourcedActions, and params.category parsed
-        // only from the params that can hold it: a "category" key is spelled out in the text or hides behind a \u escape.
+        // Only the columns the models need cross into .NET, each in its cheapest form: the person (resolved through the
+        // idents table, which also skips identifiers erased since), the action as its index in SourcedActions, and
+        // params.category parsed only from the params that can hold it: a "category" key is spelled out in the text or
+        // hides behind a \u escape.
         var actions = sourcedOnly ? SourcedActionList : ProductActionList;
         // TRY: params stored before the text rule may not parse (a lone surrogate escape); that row then carries no
         // price or category instead of failing every refresh of the project (and putting the params text in its error).
-        var raw = new List<(long Ident, string Item, int Action, DateTime Time, double? Value, string? Source, long? Session, string? Category)>();
-        await using (var connection = await OpenReadAsync(cancellationToken))
+        await using var connection = await OpenReadAsync(cancellationToken);
         using (var reader = Query(connection, $"""
-            SELECT e.ident, e.item, CAST(list_position([{SourcedActionList}], e.action) AS INTEGER), e.time,
+            SELECT i.person, e.item, CAST(list_position([{SourcedActionList}], e.action) AS INTEGER), e.time,
                    CASE WHEN e.action = '{BuiltInActions.Purchase}' THEN
                        TRY_CAST(TRY(json_extract_string(e.params, '$.price')) AS DOUBLE)
                        * coalesce(TRY_CAST(TRY(json_extract_string(e.params, '$.quantity')) AS DOUBLE), 1) END,
                    e.source_id, CASE WHEN e.session_id IS NULL THEN NULL ELSE CAST(hash(e.session_id) >> 1 AS BIGINT) END,
                    CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u')
                        THEN TRY(json_extract_string(e.params, '$.category')) END
-            FROM events e
+            FROM events e JOIN idents i ON i.id = e.ident
             WHERE e.project = $p AND e.item IS NOT NULL AND e.action IN ({actions})
               AND {RangeFilter("e.time", range)} {(sourcedOnly ? "AND e.source_id IS NOT NULL" : "")}
             ORDER BY e.time, e.seq
@@ -48,34 +48,19 @@ public sealed partial class DuckDbEventStore : IInteractionSource, IServedRespon
             var shared = new Dictionary<string, string>(StringComparer.Ordinal);
             while (reader.Read())
             {
-                raw.Add((reader.GetInt64(0), Share(shared, reader.GetString(1)), reader.GetInt32(2) - 1, reader.GetDateTime(3),
-                    reader.IsDBNull(4) ? null : reader.GetDouble(4), NullableString(reader, 5),
+                var person = reader.GetInt64(0);
+                persons.Add(person);
+                rows.Add(new ProductInteraction(person, Share(shared, reader.GetString(1)), SourcedActionArray[reader.GetInt32(2) - 1],
+                    Utc(reader.GetDateTime(3)), reader.IsDBNull(4) ? null : reader.GetDouble(4), NullableString(reader, 5),
                     reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.IsDBNull(7) ? null : Share(shared, reader.GetString(7))));
             }
         }
-        rows.Capacity = raw.Count;
-        lock (_identities)
-        {
-            long lastIdent = -1, lastPerson = -1;
-            foreach (var r in raw)
-            {
-                if (r.Ident != lastIdent)
-                {
-                    // An identifier erased after the read's snapshot is skipped, as the join to idents did.
-                    if (_identities.TryPersonOf(r.Ident) is not { } p) continue;
-                    (lastIdent, lastPerson) = (r.Ident, p);
-                    persons.Add(p);
-                }
-                rows.Add(new ProductInteraction(lastPerson, r.Item, SourcedActionArray[r.Action], Utc(r.Time), r.Value, r.Source,
-                    r.Session, r.Category));
-            }
-        }
         var identifiers = new Dictionary<string, long>(StringComparer.Ordinal);
-        lock (_identities)
+        using (var reader = Query(connection, "SELECT key, person FROM idents WHERE person IN (SELECT unnest($persons))",
+            ("persons", persons.ToList())))
         {
-            foreach (var person in persons)
-                foreach (var id in _identities.Members(person))
-                    identifiers[_identities.KeyOf(id)] = person;
+            while (reader.Read())
+                identifiers[reader.GetString(0)] = reader.GetInt64(1);
         }
         return new ProductInteractionSet(rows, identifiers);
     }

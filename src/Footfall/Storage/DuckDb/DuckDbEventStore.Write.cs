@@ -29,13 +29,12 @@ public sealed partial class DuckDbEventStore : IEventCommitter
             }
             catch when (_broken is null)
             {
-                // The in-memory graph already holds this batch's links; rebuild it from what is on disk.
+                // The identity cache already holds this batch's links; rebuild it from what is on disk.
                 LoadState();
                 throw;
             }
             foreach (var hash in plan.KeyHashes)
                 _keys.Add(hash);
-            IndexCommitted(plan);
             return plan.Outcomes;
         }
         finally
@@ -57,6 +56,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
 
     private CommitPlan PlanCommit(IReadOnlyList<ProjectWrite> writes, bool checkKeys)
     {
+        CacheIdentities(writes);
         var plan = new CommitPlan { Outcomes = new WriteOutcome[writes.Count] };
         var keysInBatch = new HashSet<(int, string)>();
         var now = EventTime.Now(_clock);
@@ -101,7 +101,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         return id;
     }
 
-    /// <summary>Applies one write's links to the in-memory identity graph and plans the rows they change.</summary>
+    /// <summary>Applies one write's links to the identity cache (the persons the batch names) and plans the rows they change.</summary>
     private sealed class Linker(DuckDbEventStore store, CommitPlan plan, int project, DateTime now) : IPersonLinker
     {
         private readonly IdentityGraph _identities = store._identities;
@@ -173,6 +173,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
             throw new StoreBrokenException("a DuckDB checkpoint failed (is the disk full?); the process must restart", ex);
         }
         _nextSeq += plan.Events.Count;
+        IdentitiesCommitted(plan.NewIdentifiers);
     }
 
     /// <summary>What DuckDB's COMMIT error says when the checkpoint it ran failed.</summary>
@@ -191,6 +192,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         }
         UpdateMergedPersons(plan);
         AppendEvents(plan);
+        AppendMetricEvents(plan);
         using (var appender = _writeConnection.CreateAppender("rejected"))
         {
             foreach (var (project, r) in plan.Rejected)

@@ -9,7 +9,8 @@ namespace Footfall.Storage.DuckDb;
 
 /// <summary>
 /// The embedded store: one DuckDB file in the data folder. DuckDB allows one writing process, so this store
-/// is for one server; the identity graph and the key index live in memory, rebuilt from the file at start.
+/// is for one server. The identity map and results live in the file; memory holds a bounded identity cache, 8-byte
+/// hashes of the identifiers and (once used) of the idempotency keys, and DuckDB's buffer (<c>memory_limit</c>).
 /// </summary>
 public sealed partial class DuckDbEventStore : IEventStore
 {
@@ -43,8 +44,13 @@ public sealed partial class DuckDbEventStore : IEventStore
     /// <param name="logger">Where start-up and shutdown are logged.</param>
     /// <param name="clock">The time source (tests pass their own).</param>
     /// <param name="memoryLimit">DuckDB's buffer memory limit, e.g. <c>2GB</c>; beyond it DuckDB evicts and spills.</param>
-    public DuckDbEventStore(string path, ILogger<DuckDbEventStore> logger, TimeProvider? clock = null, string? memoryLimit = null)
+    /// <param name="identityCacheSize">How many identifiers the writer's identity cache holds before it is emptied.</param>
+    public DuckDbEventStore(string path, ILogger<DuckDbEventStore> logger, TimeProvider? clock = null, string? memoryLimit = null,
+        int identityCacheSize = DefaultIdentityCacheSize)
     {
+        if (identityCacheSize < 1)
+            throw new ArgumentException($"the identity cache must hold at least 1 identifier, not {identityCacheSize}");
+        _identityCacheSize = identityCacheSize;
         _memoryLimit = memoryLimit ?? DefaultMemoryLimit;
         if (!IsMemoryLimit(_memoryLimit))
             throw new ArgumentException($"the DuckDB memory limit must look like 512MB or 2GB, not '{_memoryLimit}'");
@@ -98,7 +104,6 @@ public sealed partial class DuckDbEventStore : IEventStore
 
     private void LoadStateLocked()
     {
-        _identities.Clear();
         _keys.Clear();
         var projectNumbers = new Dictionary<string, int>(StringComparer.Ordinal);
         using (var reader = Query(_writeConnection, "SELECT no, id FROM projects"))
@@ -107,15 +112,11 @@ public sealed partial class DuckDbEventStore : IEventStore
                 projectNumbers[reader.GetString(1)] = reader.GetInt32(0);
         }
         _projectNumbers = projectNumbers.ToFrozenDictionary(StringComparer.Ordinal);
-        using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents"))
-        {
-            while (reader.Read())
-                _identities.Load(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
-        }
+        LoadIdentifierHashes();
         _keysLoaded = false;
         _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
-        LoadAttribution();
-        _logger.LogInformation("Loaded {Identifiers} identifiers; next event {Seq}", _identities.Count, _nextSeq);
+        LoadTrackedMetrics();
+        _logger.LogInformation("Loaded {Identifiers} identifier hashes; next event {Seq}", _knownIdentifiers.Count, _nextSeq);
     }
 
     /// <inheritdoc />

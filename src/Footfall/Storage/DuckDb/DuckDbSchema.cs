@@ -2,8 +2,9 @@ namespace Footfall.Storage.DuckDb;
 
 /// <summary>
 /// The embedded store's tables, as the ordered migrations that build them. Projects and identifiers are interned to
-/// integers because per-row string marshalling is what bounds DuckDB's appender; <c>exposures</c> is a narrow copy of
-/// impressions so results never scan the wide event table for them.
+/// integers because per-row string marshalling is what bounds DuckDB's appender. <c>exposures</c> (impressions) and
+/// <c>metric_events</c> (events of the actions in <c>tracked_metrics</c>, the metrics some experience counts) are
+/// narrow copies kept by the applier in the commit's transaction, so results never scan the wide event table.
 /// </summary>
 /// <remarks>
 /// To change the schema, append a migration with the next version: it runs once per database, in one transaction
@@ -55,6 +56,12 @@ internal static class DuckDbSchema
         new(3, "the ingest log's applied position", """
             CREATE TABLE IF NOT EXISTS log_applied (position BIGINT NOT NULL);
             INSERT INTO log_applied SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM log_applied);
+            """),
+        // Empty on an upgraded database: an action's stored events are copied in when an experience first counts it.
+        new(4, "narrow copies of the events of tracked metrics", """
+            CREATE TABLE IF NOT EXISTS tracked_metrics (project INTEGER NOT NULL, action VARCHAR NOT NULL);
+            CREATE TABLE IF NOT EXISTS metric_events (
+                project INTEGER NOT NULL, action VARCHAR NOT NULL, ident BIGINT NOT NULL, time TIMESTAMP NOT NULL, seq BIGINT NOT NULL);
             """),
     ];
 
