@@ -22,11 +22,17 @@ public sealed partial class ClickHouseEventStore : IEventStore
     // Serialises this node's writes so its own links and erasures do not interleave; other nodes are not
     // excluded and need not be (see ClickHouseEventStore.Write.cs for why races stay correct).
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string? _nodeId;
     private long _lastOrd;
 
     /// <summary>A store on the ClickHouse a connection string names (<c>Host=..;Port=8123;Username=..;Database=..</c>).</summary>
-    public ClickHouseEventStore(string connectionString, ILogger<ClickHouseEventStore> logger, TimeProvider? clock = null)
+    /// <param name="connectionString">The ClickHouse.Driver style connection string.</param>
+    /// <param name="logger">The store's logger.</param>
+    /// <param name="clock">The clock (tests pass their own).</param>
+    /// <param name="nodeId">This node's id (kept in its data folder): needed when a node's ingest log feeds the store.</param>
+    public ClickHouseEventStore(string connectionString, ILogger<ClickHouseEventStore> logger, TimeProvider? clock = null, string? nodeId = null)
     {
+        _nodeId = nodeId;
         _settings = ClickHouseSettings.Parse(connectionString);
         _http = new ClickHouseHttp(_settings);
         _logger = logger;
@@ -127,7 +133,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        // Every acknowledged write is already in ClickHouse: there is nothing to flush.
+        // Every acknowledged write is in ClickHouse or in the node's log, which the log's owner drains: nothing to flush.
         _http.Dispose();
         _gate.Dispose();
         return ValueTask.CompletedTask;

@@ -36,13 +36,17 @@ internal sealed class ClickHouseHttp : IDisposable
         return TabSeparated.Parse(await SendAsync(Url(null), content, cancellationToken));
     }
 
-    /// <summary>Inserts TabSeparated rows into <paramref name="table"/>'s listed columns; returns when ClickHouse has them.</summary>
-    public async Task InsertAsync(string table, string columns, StringBuilder rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts TabSeparated rows into <paramref name="table"/>'s listed columns; returns when ClickHouse has them.
+    /// A <paramref name="queryId"/> names the insert in ClickHouse, so that it can be found (and killed) while it runs.
+    /// </summary>
+    public async Task InsertAsync(string table, string columns, StringBuilder rows, CancellationToken cancellationToken, string? queryId = null)
     {
         if (rows.Length == 0) return;
         using var content = new StringContent(rows.ToString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/tab-separated-values");
-        await SendAsync(Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated"), content, cancellationToken);
+        var url = Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated");
+        await SendAsync(queryId is null ? url : url + "&query_id=" + Uri.EscapeDataString(queryId), content, cancellationToken);
     }
 
     private string Url(string? query) =>

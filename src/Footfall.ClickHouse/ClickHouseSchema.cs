@@ -40,6 +40,12 @@ internal static class ClickHouseSchema
         """
         CREATE TABLE IF NOT EXISTS commits (id String) ENGINE = MergeTree ORDER BY id
         """,
+        // Per node, the log position up to which its applier stored everything (written after the batch's inserts):
+        // where the node's applier resumes. The newest row wins; reads take the largest position.
+        """
+        CREATE TABLE IF NOT EXISTS log_applied (node String, position Int64)
+        ENGINE = ReplacingMergeTree(position) ORDER BY node
+        """,
         // Every link ever made: the source of truth for persons.
         """
         CREATE TABLE IF NOT EXISTS links (project String, a String, b String, ord UInt64)
@@ -101,6 +107,16 @@ internal static class ClickHouseSchema
         // The identifier keys a rejected event names (RejectedEvent.Identifiers): erasure matches them, never the raw text.
         ("rejected", "idents", "Array(String) DEFAULT emptyArrayString()"),
         ("rejected", "ident_hashes", "Array(UInt64) DEFAULT arrayMap(x -> cityHash64(x), idents)"),
+        // Where a row came from in a node's ingest log (node id, the log position after its entry, its index in the
+        // entry): an entry applied again finds its rows and stores only the missing ones. '' for rows stored before.
+        ("events", "node", "String DEFAULT ''"),
+        ("events", "log_pos", "Int64 DEFAULT 0"),
+        ("events", "log_seq", "UInt32 DEFAULT 0"),
+        ("rejected", "node", "String DEFAULT ''"),
+        ("rejected", "log_pos", "Int64 DEFAULT 0"),
+        ("rejected", "log_seq", "UInt32 DEFAULT 0"),
+        ("event_keys", "node", "String DEFAULT ''"),
+        ("event_keys", "log_pos", "Int64 DEFAULT 0"),
     ];
 
     /// <summary>The person of every identifier of a project, as a subquery yielding (actor, mapped).</summary>

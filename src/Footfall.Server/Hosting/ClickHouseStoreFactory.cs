@@ -6,7 +6,7 @@ namespace Footfall.Server.Hosting;
 /// <summary>Opens the ClickHouse store (src/Footfall.ClickHouse).</summary>
 public static class ClickHouseStoreFactory
 {
-    /// <summary>The store for a ClickHouse.Driver style connection string.</summary>
-    public static IEventStore Create(string connectionString, ILoggerFactory loggers) =>
-        new ClickHouseEventStore(connectionString, loggers.CreateLogger<ClickHouseEventStore>());
+    /// <summary>The store for a ClickHouse.Driver style connection string, fed by node <paramref name="nodeId"/>'s log.</summary>
+    public static IEventStore Create(string connectionString, string nodeId, ILoggerFactory loggers) =>
+        new ClickHouseEventStore(connectionString, loggers.CreateLogger<ClickHouseEventStore>(), nodeId: nodeId);
 }

@@ -18,8 +18,13 @@ public sealed class LogApplier : IDisposable
     private readonly LogIngestOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    // About ten thousand events of typical size: past it the applier does not wait out the store's apply interval.
+    private const long FullBatchBytes = 2L << 20;
     private readonly Lock _gate = new();
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed when a reader starts waiting: the applier stops waiting out the store's apply interval.
+    private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _failing;
     private long _applied = -1;
     private long _caughtUpAt = Stopwatch.GetTimestamp();
     private Task _loop = Task.CompletedTask;
@@ -46,6 +51,9 @@ public sealed class LogApplier : IDisposable
             lock (_gate) return _applied;
         }
     }
+
+    /// <summary>Whether the last attempt to apply failed (the store is away): nothing waits for the applier then.</summary>
+    public bool IsFailing => Volatile.Read(ref _failing);
 
     /// <summary>Seconds since the applier last had everything durable applied (0 when it has).</summary>
     public double LagSeconds
@@ -83,6 +91,7 @@ public sealed class LogApplier : IDisposable
                 if (_applied >= position)
                     return true;
                 advanced = _advanced.Task;
+                _hurry.TrySetResult();
             }
             var left = deadline - Stopwatch.GetTimestamp();
             if (left <= 0)
@@ -100,7 +109,7 @@ public sealed class LogApplier : IDisposable
 
     private async Task RunAsync()
     {
-        var position = await _sink.AppliedPositionAsync(_stop.Token);
+        var position = await StartPositionAsync();
         if (position < _log.StartPosition)
         {
             _logger.LogCritical("The store has applied the log up to {Applied} but the log starts at {Start}: entries in between are lost",
@@ -108,21 +117,60 @@ public sealed class LogApplier : IDisposable
             position = _log.StartPosition;
         }
         Publish(position);
+        var lastApply = Stopwatch.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
             try
             {
                 await _log.WaitBeyondAsync(position, _stop.Token);
-                if (_options.ApplyLinger > TimeSpan.Zero && _log.DurablePosition - position < 4096)
-                    await Task.Delay(_options.ApplyLinger, _stop.Token);
+                await LingerAsync(position, lastApply);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
+            lastApply = Stopwatch.GetTimestamp();
             position = await ApplyBatchAsync(position);
             TruncateBehind(position);
         }
+    }
+
+    // The store may be away when the node starts (ClickHouse): the log keeps acknowledging meanwhile.
+    private async Task<long> StartPositionAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _sink.AppliedPositionAsync(_stop.Token);
+            }
+            catch (Exception ex) when (!_stop.IsCancellationRequested && ex is not StoreBrokenException && ex.InnerException is not StoreBrokenException)
+            {
+                _logger.LogError(ex, "Reading the store's applied log position failed (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(Backoff(attempt), _stop.Token);
+            }
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt));
+
+    // Fewer, larger batches: DuckDB lingers a moment for more entries; a store with an apply interval (ClickHouse
+    // wants about one insert a second) waits out the interval unless a full batch is there or a read waits for it.
+    private async Task LingerAsync(long position, long lastApply)
+    {
+        var interval = _sink.ApplyInterval;
+        if (interval > TimeSpan.Zero)
+        {
+            var left = interval - Stopwatch.GetElapsedTime(lastApply);
+            Task hurry;
+            lock (_gate) hurry = _hurry.Task;
+            if (left > TimeSpan.Zero && _log.DurablePosition - position < FullBatchBytes)
+                await Task.WhenAny(hurry, Task.Delay(left, _stop.Token));
+            _stop.Token.ThrowIfCancellationRequested();
+            return;
+        }
+        if (_options.ApplyLinger > TimeSpan.Zero && _log.DurablePosition - position < 4096)
+            await Task.Delay(_options.ApplyLinger, _stop.Token);
     }
 
     private async Task<long> ApplyBatchAsync(long position)
@@ -146,12 +194,13 @@ public sealed class LogApplier : IDisposable
         {
             try
             {
-                var outcomes = await _sink.ApplyAsync(writes, next);
+                var outcomes = await _sink.ApplyAsync(writes, ends);
                 for (var i = 0; i < outcomes.Count; i++)
                 {
                     if (outcomes[i].RefusedLinks > 0)
                         _refusedLinks[ends[i]] = outcomes[i].RefusedLinks;
                 }
+                Volatile.Write(ref _failing, false);
                 break;
             }
             catch (Exception ex) when (ex.InnerException is StoreBrokenException || ex is StoreBrokenException)
@@ -163,10 +212,11 @@ public sealed class LogApplier : IDisposable
             catch (Exception ex) when (!_stop.IsCancellationRequested)
             {
                 // The store is away or refused the batch: the entries stay in the log and are retried in order.
+                Volatile.Write(ref _failing, true);
                 _logger.LogError(ex, "Applying log entries {From} to {To} failed (attempt {Attempt}); retrying", position, next, attempt);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), _stop.Token);
+                    await Task.Delay(Backoff(attempt), _stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -190,6 +240,8 @@ public sealed class LogApplier : IDisposable
                 _caughtUpAt = Stopwatch.GetTimestamp();
             advanced = _advanced;
             _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_hurry.Task.IsCompleted)
+                _hurry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         advanced.TrySetResult();
     }

@@ -25,8 +25,11 @@ public sealed class DeadlineEventStore(IEventStore inner, StoreOptions options, 
         Call(nameof(AppliedPositionAsync), ct => ((ILogSink)inner).AppliedPositionAsync(ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default) =>
-        Call(nameof(ApplyAsync), ct => ((ILogSink)inner).ApplyAsync(writes, nextPosition, ct), cancellationToken);
+    public Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, IReadOnlyList<long> entryEnds, CancellationToken cancellationToken = default) =>
+        Call(nameof(ApplyAsync), ct => ((ILogSink)inner).ApplyAsync(writes, entryEnds, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public TimeSpan ApplyInterval => ((ILogSink)inner).ApplyInterval;
 
     /// <inheritdoc />
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
