@@ -4,7 +4,7 @@
 # two nodes (acknowledged on A -> visible in a read on B).   bench/clickhouse-log.sh [ROUNDS] [SECONDS] [OUTAGE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-3}; seconds=${2:-10}; outage=${3:-60}; chport=${CHPORT:-18223}; port=${PORT:-5291}
+rounds=${1:-3}; seconds=${2:-10}; outage=${3:-60}; chport=${CHPORT:-$((20000 + RANDOM % 10000))}; port=${PORT:-$((30000 + RANDOM % 10000))}
 dir=$(mktemp -d)
 mkdir -p "$dir/ch/data" "$dir/ch/tmp" "$dir/ch/log" "$dir/a" "$dir/b"
 cp /etc/clickhouse-server/users.xml "$dir/ch/users.xml"
@@ -14,10 +14,11 @@ cat > "$dir/ch/config.xml" <<XML
   <listen_host>127.0.0.1</listen_host><http_port>$chport</http_port><tcp_port>$((chport + 1))</tcp_port>
   <path>$dir/ch/data/</path><tmp_path>$dir/ch/tmp/</tmp_path><users_config>$dir/ch/users.xml</users_config>
   <default_profile>default</default_profile><default_database>default</default_database>
+  <mark_cache_size>268435456</mark_cache_size>
 </yandex>
 XML
-dotnet build -c Release src/Footfall.Server >/dev/null
-dotnet build -c Release bench/Footfall.LoadGen >/dev/null
+[ -n "${NOBUILD:-}" ] || dotnet build -c Release src/Footfall.Server >/dev/null
+[ -n "${NOBUILD:-}" ] || dotnet build -c Release bench/Footfall.LoadGen >/dev/null
 (cd "$dir/ch" && exec "$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)" --config-file="$dir/ch/config.xml" >/dev/null 2>&1) &
 ch=$!
 pids=($ch)

@@ -149,7 +149,7 @@ public sealed partial class ClickHouseEventStore : ILogSink
     private async Task<HashSet<(string Table, long Position, int Seq)>> RowsAlreadyStoredAsync(IReadOnlyList<ProjectWrite> writes,
         IReadOnlyList<long> ends, CancellationToken cancellationToken)
     {
-        await _http.ExecuteAsync($"KILL QUERY WHERE query_id LIKE {Quote($"footfall-apply-{Node}-%")} SYNC", cancellationToken);
+        await SettleOwnInsertsAsync(cancellationToken);
         var present = new HashSet<(string, long, int)>();
         var node = Quote(Node);
         var positions = "(" + string.Join(", ", ends.Select(Num)) + ")";
@@ -179,6 +179,22 @@ public sealed partial class ClickHouseEventStore : ILogSink
                 present.Add(("rejected", Long(r[0]), (int)Long(r[1])));
         }
         return present;
+    }
+
+    // An insert past the point where it can be killed ("unkillable stages", code 380) finishes on its own: wait for it.
+    private async Task SettleOwnInsertsAsync(CancellationToken cancellationToken)
+    {
+        var own = Quote($"footfall-apply-{Node}-%");
+        try
+        {
+            await _http.ExecuteAsync($"KILL QUERY WHERE query_id LIKE {own} SYNC", cancellationToken);
+            return;
+        }
+        catch (ClickHouseException ex) when (ex.Message.Contains("Code: 380", StringComparison.Ordinal))
+        {
+        }
+        while ((await _http.QueryAsync($"SELECT count() FROM system.processes WHERE query_id LIKE {own}", cancellationToken))[0][0] != "0")
+            await Task.Delay(50, cancellationToken);
     }
 
     /// <summary>

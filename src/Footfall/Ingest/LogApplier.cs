@@ -24,7 +24,9 @@ public sealed class LogApplier : IDisposable
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Completed when a reader starts waiting: the applier stops waiting out the store's apply interval.
     private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly TimeSpan StallBound = TimeSpan.FromSeconds(2);
     private bool _failing;
+    private long _applyStarted;
     private long _applied = -1;
     private long _caughtUpAt = Stopwatch.GetTimestamp();
     private Task _loop = Task.CompletedTask;
@@ -52,8 +54,18 @@ public sealed class LogApplier : IDisposable
         }
     }
 
-    /// <summary>Whether the last attempt to apply failed (the store is away): nothing waits for the applier then.</summary>
-    public bool IsFailing => Volatile.Read(ref _failing);
+    /// <summary>
+    /// Whether the store is away for the applier: its last attempt failed, or the current one has run past
+    /// <see cref="StallBound"/>. Nothing waits for the applier then (reads, link answers).
+    /// </summary>
+    public bool IsFailing
+    {
+        get
+        {
+            var started = Interlocked.Read(ref _applyStarted);
+            return Volatile.Read(ref _failing) || started != 0 && Stopwatch.GetElapsedTime(started) > StallBound;
+        }
+    }
 
     /// <summary>Seconds since the applier last had everything durable applied (0 when it has).</summary>
     public double LagSeconds
@@ -194,6 +206,7 @@ public sealed class LogApplier : IDisposable
         {
             try
             {
+                Interlocked.Exchange(ref _applyStarted, Stopwatch.GetTimestamp());
                 var outcomes = await _sink.ApplyAsync(writes, ends);
                 for (var i = 0; i < outcomes.Count; i++)
                 {
@@ -220,10 +233,12 @@ public sealed class LogApplier : IDisposable
                 }
                 catch (OperationCanceledException)
                 {
+                    Interlocked.Exchange(ref _applyStarted, 0);
                     return position;
                 }
             }
         }
+        Interlocked.Exchange(ref _applyStarted, 0);
         IngestMetrics.ApplyLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         IngestMetrics.AppliedEvents.Add(events);
         Publish(next);

@@ -26,7 +26,7 @@ public sealed class DeadlineEventStore(IEventStore inner, StoreOptions options, 
 
     /// <inheritdoc />
     public Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, IReadOnlyList<long> entryEnds, CancellationToken cancellationToken = default) =>
-        Call(nameof(ApplyAsync), ct => ((ILogSink)inner).ApplyAsync(writes, entryEnds, ct), cancellationToken);
+        RunAsync(nameof(ApplyAsync), options.ApplyTimeout, ct => ((ILogSink)inner).ApplyAsync(writes, entryEnds, ct), cancellationToken);
 
     /// <inheritdoc />
     public TimeSpan ApplyInterval => ((ILogSink)inner).ApplyInterval;
