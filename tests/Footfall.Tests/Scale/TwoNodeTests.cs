@@ -205,8 +205,15 @@ public sealed class TwoNodeTests(ClickHouseServer clickHouse)
     {
         using var http = node.Client();
         http.DefaultRequestHeaders.Add("X-Project-Id", projectId);
-        var response = await http.PostAsJsonAsync("/v1/identify", new { guestId = guest, userId = user });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        // A link waits (bounded) until the node's log is in ClickHouse, then answers 503 + Retry-After: a client retries.
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await http.PostAsJsonAsync("/v1/identify", new { guestId = guest, userId = user });
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt < 10)
+                continue;
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            return;
+        }
     }
 
     private static async Task<JsonElement> GetAsync(ServerProcess node, string secret, string path)
