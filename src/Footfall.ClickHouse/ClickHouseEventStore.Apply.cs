@@ -20,7 +20,8 @@ public sealed partial class ClickHouseEventStore : ILogSink
 {
     private const string MarkColumns = "node, log_pos, log_seq";
     private const string RejectedColumns = "project, time_ms, source, error, raw, ord, idents";
-    private const int KeysPerLookup = 1000;
+    // Random keys touch about one granule each, so every look-up reads up to the whole table: one per batch, not ten.
+    private const int KeysPerLookup = 50_000;
     private long _appliedPosition = -1;
     // True until a batch has been stored whole: what is after the applied position may be in ClickHouse in part.
     private bool _uncertain = true;
