@@ -36,7 +36,7 @@ internal static class ApplyBench
                     foreach (var chunk in writes.Chunk(Math.Max(1, batch / 50)))
                     {
                         var started = Stopwatch.GetTimestamp();
-                        await store.ApplyAsync(chunk, position += chunk.Length);
+                        await store.ApplyAsync(chunk, chunk.Select(_ => ++position).ToList());
                         latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     }
                     total.Stop();

@@ -56,7 +56,7 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
                     var ord = NextOrd();
                     if (e.Key is not null)
                         AppendRow(keys, p, e.Key, actor, Num(ord), commitId);
-                    AppendEvent(events, p, actor, ord, e);
+                    AppendRow(events, EventFields(p, actor, ord, e));
                     kept[w].Add(e);
                 }
                 foreach (var r in write.Rejected)
@@ -83,15 +83,17 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
         }
     }
 
-    private void AppendRejected(StringBuilder sb, string project, RejectedEvent r) =>
-        AppendRow(sb, project, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()),
-            "[" + string.Join(",", r.Identifiers.Select(i => Quote(i.Key))) + "]");
+    private void AppendRejected(StringBuilder sb, string project, RejectedEvent r) => AppendRow(sb, RejectedFields(project, r));
 
-    private static void AppendEvent(StringBuilder sb, string project, string actor, ulong ord, TrackedEvent e) =>
-        AppendRow(sb, project, e.Action, Num(EventTime.ToUnixMs(e.Time)), actor, e.Key ?? Guid.NewGuid().ToString("N"),
+    private string?[] RejectedFields(string project, RejectedEvent r) =>
+        [project, Num(EventTime.ToUnixMs(r.Time)), r.Source, r.Error, r.Raw, Num(NextOrd()), "[" + string.Join(",", r.Identifiers.Select(i => Quote(i.Key))) + "]"];
+
+    /// <summary>An event's values in <see cref="EventColumns"/>' order.</summary>
+    private static string?[] EventFields(string project, string actor, ulong ord, TrackedEvent e) =>
+        [project, e.Action, Num(EventTime.ToUnixMs(e.Time)), actor, e.Key ?? Guid.NewGuid().ToString("N"),
             e.Key is null ? "0" : "1", Num(ord), Num(EventTime.ToUnixMs(e.ReceivedAt)), e.UserId, e.GuestId, e.SessionId,
             e.Experience, e.Variant, e.Target is null ? null : JsonSerializer.Serialize(e.Target, StoreJson.Options),
-            e.SourceId, e.Label, e.ParamsJson, e.Source);
+            e.SourceId, e.Label, e.ParamsJson, e.Source];
 
     /// <summary>The (project, key) pairs of this batch whose events ClickHouse already holds.</summary>
     private async Task<HashSet<(string, string)>> StoredKeysAsync(IReadOnlyList<ProjectWrite> writes, CancellationToken cancellationToken)
@@ -103,29 +105,44 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
             if (keys.Count == 0) continue;
             var p = Quote(group.Key);
             var commitsOfKey = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var r in await _http.QueryAsync($"SELECT key, commit_id FROM event_keys WHERE project = {p} AND key IN {List(keys)}", cancellationToken))
+            foreach (var r in await _http.QueryAsync($"SELECT key, commit_id, node FROM event_keys WHERE project = {p} AND key IN {List(keys)}", cancellationToken))
             {
+                // A row of a node's log applier: its event is stored, or will be when that node's applier resumes.
+                if (r[2]!.Length > 0)
+                {
+                    found.Add((group.Key, r[0]!));
+                    continue;
+                }
                 if (!commitsOfKey.TryGetValue(r[0]!, out var commits))
                     commitsOfKey[r[0]!] = commits = [];
                 commits.Add(r[1]!);
             }
-            if (commitsOfKey.Count == 0) continue;
-            var confirmed = await ConfirmedCommitsAsync(commitsOfKey.Values.SelectMany(c => c), cancellationToken);
-            var unconfirmed = new List<string>();
-            foreach (var (key, commits) in commitsOfKey)
-            {
-                if (commits.Any(confirmed.Contains))
-                    found.Add((group.Key, key));
-                else
-                    unconfirmed.Add(key);
-            }
-            if (unconfirmed.Count == 0) continue;
-            // A commit that never confirmed: its events may be in, in part or not at all. Only they can tell.
-            foreach (var r in await _http.QueryAsync(
-                $"SELECT DISTINCT eid FROM events WHERE project = {p} AND has_key = 1 AND eid IN {List(unconfirmed)}", cancellationToken))
-                found.Add((group.Key, r[0]!));
+            foreach (var key in await ProvenByCommitsAsync(group.Key, commitsOfKey, cancellationToken))
+                found.Add((group.Key, key));
         }
         return found;
+    }
+
+    /// <summary>The keys whose rows, written by the synchronous commit path, prove their event is stored.</summary>
+    private async Task<List<string>> ProvenByCommitsAsync(string project, Dictionary<string, List<string>> commitsOfKey, CancellationToken cancellationToken)
+    {
+        if (commitsOfKey.Count == 0) return [];
+        var confirmed = await ConfirmedCommitsAsync(commitsOfKey.Values.SelectMany(c => c), cancellationToken);
+        var proven = new List<string>();
+        var unconfirmed = new List<string>();
+        foreach (var (key, commits) in commitsOfKey)
+        {
+            if (commits.Any(confirmed.Contains))
+                proven.Add(key);
+            else
+                unconfirmed.Add(key);
+        }
+        if (unconfirmed.Count == 0) return proven;
+        // A commit that never confirmed: its events may be in, in part or not at all. Only they can tell.
+        foreach (var r in await _http.QueryAsync(
+            $"SELECT DISTINCT eid FROM events WHERE project = {Quote(project)} AND has_key = 1 AND eid IN {List(unconfirmed)}", cancellationToken))
+            proven.Add(r[0]!);
+        return proven;
     }
 
     private async Task<HashSet<string>> ConfirmedCommitsAsync(IEnumerable<string> commitIds, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
     // Serialises this node's writes so its own links and erasures do not interleave; other nodes are not
     // excluded and need not be (see ClickHouseEventStore.Write.cs for why races stay correct).
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string? _nodeId;
     private long _lastOrd;
 
     /// <summary>A store on the ClickHouse a connection string names (<c>Host=..;Port=8123;Username=..;Database=..</c>).</summary>
@@ -31,8 +32,10 @@ public sealed partial class ClickHouseEventStore : IEventStore
     /// <param name="clock">The time source (tests pass their own).</param>
     /// <param name="cluster">A cluster in the server's <c>remote_servers</c>: the store creates and migrates its tables on
     /// every node of it, sharding events over its shards (see <see cref="ClickHouseDdl"/>); null for one server.</param>
-    public ClickHouseEventStore(string connectionString, ILogger<ClickHouseEventStore> logger, TimeProvider? clock = null, string? cluster = null)
+    /// <param name="nodeId">This node's id (kept in its data folder): needed when a node's ingest log feeds the store.</param>
+    public ClickHouseEventStore(string connectionString, ILogger<ClickHouseEventStore> logger, TimeProvider? clock = null, string? cluster = null, string? nodeId = null)
     {
+        _nodeId = nodeId;
         _settings = ClickHouseSettings.Parse(connectionString);
         // The name is spliced into DDL, like the database's.
         if (cluster is not null && (cluster.Length == 0 || !cluster.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
@@ -122,7 +125,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        // Every acknowledged write is already in ClickHouse: there is nothing to flush.
+        // Every acknowledged write is in ClickHouse or in the node's log, which the log's owner drains: nothing to flush.
         _http.Dispose();
         _gate.Dispose();
         return ValueTask.CompletedTask;

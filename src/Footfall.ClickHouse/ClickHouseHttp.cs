@@ -35,16 +35,21 @@ internal sealed class ClickHouseHttp : IDisposable
     public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true)
     {
         using var content = new StringContent(sql + "\nFORMAT TabSeparated", Encoding.UTF8);
-        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase), content, cancellationToken));
+        // Key look-ups send a batch's keys in one IN list; 18.16's default limit (256 KiB) would split them.
+        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase) + "&max_query_size=16777216", content, cancellationToken));
     }
 
-    /// <summary>Inserts TabSeparated rows into <paramref name="table"/>'s listed columns; returns when ClickHouse has them.</summary>
-    public async Task InsertAsync(string table, string columns, StringBuilder rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts TabSeparated rows into <paramref name="table"/>'s listed columns; returns when ClickHouse has them.
+    /// A <paramref name="queryId"/> names the insert in ClickHouse, so that it can be found (and killed) while it runs.
+    /// </summary>
+    public async Task InsertAsync(string table, string columns, StringBuilder rows, CancellationToken cancellationToken, string? queryId = null)
     {
         if (rows.Length == 0) return;
         using var content = new StringContent(rows.ToString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/tab-separated-values");
-        await SendAsync(Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated") + _ddl.InsertSettings(table), content, cancellationToken);
+        var url = Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated") + _ddl.InsertSettings(table);
+        await SendAsync(queryId is null ? url : url + "&query_id=" + Uri.EscapeDataString(queryId), content, cancellationToken);
     }
 
     // Without the database, for statements that run before it exists.

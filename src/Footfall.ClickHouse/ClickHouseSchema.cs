@@ -92,6 +92,22 @@ internal static class ClickHouseSchema
             new AddColumn("rejected", "idents", "Array(String) DEFAULT emptyArrayString()"),
             new AddColumn("rejected", "ident_hashes", "Array(UInt64) DEFAULT arrayMap(x -> cityHash64(x), idents)"),
         ]),
+        new(3, "the ingest log: where each node's applier stands, and where each row came from",
+        [
+            // Per node, the log position up to which its applier stored everything (written after the batch's inserts):
+            // where the node's applier resumes. The newest row wins; reads take the largest position.
+            new CreateTable("log_applied", "node String, position Int64", "ReplacingMergeTree(position)", "ORDER BY node"),
+            // Where a row came from in a node's ingest log (node id, the log position after its entry, its index in the
+            // entry): an entry applied again finds its rows and stores only the missing ones. '' for rows stored before.
+            new AddColumn("events", "node", "String DEFAULT ''"),
+            new AddColumn("events", "log_pos", "Int64 DEFAULT 0"),
+            new AddColumn("events", "log_seq", "UInt32 DEFAULT 0"),
+            new AddColumn("rejected", "node", "String DEFAULT ''"),
+            new AddColumn("rejected", "log_pos", "Int64 DEFAULT 0"),
+            new AddColumn("rejected", "log_seq", "UInt32 DEFAULT 0"),
+            new AddColumn("event_keys", "node", "String DEFAULT ''"),
+            new AddColumn("event_keys", "log_pos", "Int64 DEFAULT 0"),
+        ]),
     ];
 
     /// <summary>The schema version this binary writes.</summary>

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Footfall.Server.Hosting;
 
 /// <summary>
-/// Chooses how ingest acknowledges: on the durable log when the store can be fed by the log's applier (DuckDB),
-/// otherwise through today's group commit into the store (ClickHouse, until its applier lands).
+/// Chooses how ingest acknowledges: on the node's durable log when the store can be fed by the log's applier (both
+/// stores), otherwise through group commit into the store (a store that is no <see cref="ILogSink"/>).
 /// </summary>
 public static class IngestWriterFactory
 {

@@ -12,9 +12,9 @@ public static class StoreFactory
     /// <summary>Creates (not yet initialized) the configured store.</summary>
     public static IEventStore Create(FootfallOptions options, ILoggerFactory loggers)
     {
-        if (options.Store == "clickhouse")
-            return ClickHouseStoreFactory.Create(options.ClickHouse!, options.ClickHouseCluster, loggers);
         DataFolder.Ensure(options.Data);
+        if (options.Store == "clickhouse")
+            return ClickHouseStoreFactory.Create(options.ClickHouse!, options.ClickHouseCluster, NodeId.LoadOrCreate(options.Data), loggers);
         return new DuckDbEventStore(Path.Combine(options.Data, DuckDbFile), loggers.CreateLogger<DuckDbEventStore>(), memoryLimit: options.DuckDbMemory,
             identityCacheSize: options.IdentityCache);
     }

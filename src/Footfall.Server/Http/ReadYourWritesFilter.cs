@@ -18,7 +18,9 @@ public sealed class ReadYourWritesFilter(IIngestWriter writer) : IEndpointFilter
         if (writer is LogIngest ingest)
         {
             var target = ingest.DurablePosition;
-            if (!await ingest.Applier.WaitAppliedAsync(target, ingest.Options.ReadWait, context.HttpContext.RequestAborted))
+            // While the store is away there is nothing to wait for: the read goes to the store, which answers or 503s.
+            var wait = ingest.Applier.IsFailing ? TimeSpan.Zero : ingest.Options.ReadWait;
+            if (!await ingest.Applier.WaitAppliedAsync(target, wait, context.HttpContext.RequestAborted))
             {
                 var behind = Math.Max(0, target - ingest.Applier.AppliedPosition);
                 context.HttpContext.Response.Headers[LagHeader] =

@@ -26,7 +26,10 @@ public sealed record ActionLists(IReadOnlyList<string> Allow, IReadOnlyList<stri
 
 /// <summary>
 /// Reads each project's action lists through a short-lived cache, so the ingest path does not query the
-/// store per request. A save on this node is seen at once; on other nodes within <see cref="Freshness"/>.
+/// store per request. A save on this node is seen at once; on other nodes within <see cref="Freshness"/> and one
+/// refresh. An
+/// expired list is still served while one refresh runs behind it: ingest must not wait for (or fail with) a store
+/// that is away, since events are acknowledged on the log; only a project's first request asks the store itself.
 /// </summary>
 public sealed class ActionPolicies(IProjectCatalog store, TimeProvider clock)
 {
@@ -34,16 +37,39 @@ public sealed class ActionPolicies(IProjectCatalog store, TimeProvider clock)
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, (ActionLists Lists, DateTime Expires)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _refreshing = new(StringComparer.Ordinal);
 
     /// <summary>The project's current lists.</summary>
     public async ValueTask<ActionLists> GetAsync(string projectId, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (_cache.TryGetValue(projectId, out var cached) && cached.Expires > now)
-            return cached.Lists;
+        if (!_cache.TryGetValue(projectId, out var cached))
+            return await LoadAsync(projectId, cancellationToken);
+        if (cached.Expires <= clock.GetUtcNow().UtcDateTime && _refreshing.TryAdd(projectId, true))
+            _ = RefreshAsync(projectId);
+        return cached.Lists;
+    }
+
+    private async Task RefreshAsync(string projectId)
+    {
+        try
+        {
+            await LoadAsync(projectId, CancellationToken.None);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The store is away: the lists in the cache stay in use, and the next request tries again.
+        }
+        finally
+        {
+            _refreshing.TryRemove(projectId, out _);
+        }
+    }
+
+    private async Task<ActionLists> LoadAsync(string projectId, CancellationToken cancellationToken)
+    {
         var json = await store.GetSettingAsync(projectId, ActionLists.SettingName, cancellationToken);
         var lists = json is null ? ActionLists.None : JsonSerializer.Deserialize<ActionLists>(json, StoreJson.Options) ?? ActionLists.None;
-        _cache[projectId] = (lists, now + Freshness);
+        _cache[projectId] = (lists, clock.GetUtcNow().UtcDateTime + Freshness);
         return lists;
     }
 

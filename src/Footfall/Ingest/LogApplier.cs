@@ -18,8 +18,15 @@ public sealed class LogApplier : IDisposable
     private readonly LogIngestOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    // About ten thousand events of typical size: past it the applier does not wait out the store's apply interval.
+    private const long FullBatchBytes = 2L << 20;
     private readonly Lock _gate = new();
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed when a reader starts waiting: the applier stops waiting out the store's apply interval.
+    private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly TimeSpan StallBound = TimeSpan.FromSeconds(2);
+    private bool _failing;
+    private long _applyStarted;
     private long _applied = -1;
     private long _caughtUpAt = Stopwatch.GetTimestamp();
     private Task _loop = Task.CompletedTask;
@@ -44,6 +51,19 @@ public sealed class LogApplier : IDisposable
         get
         {
             lock (_gate) return _applied;
+        }
+    }
+
+    /// <summary>
+    /// Whether the store is away for the applier: its last attempt failed, or the current one has run past
+    /// <see cref="StallBound"/>. Nothing waits for the applier then (reads, link answers).
+    /// </summary>
+    public bool IsFailing
+    {
+        get
+        {
+            var started = Interlocked.Read(ref _applyStarted);
+            return Volatile.Read(ref _failing) || started != 0 && Stopwatch.GetElapsedTime(started) > StallBound;
         }
     }
 
@@ -83,6 +103,7 @@ public sealed class LogApplier : IDisposable
                 if (_applied >= position)
                     return true;
                 advanced = _advanced.Task;
+                _hurry.TrySetResult();
             }
             var left = deadline - Stopwatch.GetTimestamp();
             if (left <= 0)
@@ -100,7 +121,7 @@ public sealed class LogApplier : IDisposable
 
     private async Task RunAsync()
     {
-        var position = await _sink.AppliedPositionAsync(_stop.Token);
+        var position = await StartPositionAsync();
         if (position < _log.StartPosition)
         {
             _logger.LogCritical("The store has applied the log up to {Applied} but the log starts at {Start}: entries in between are lost",
@@ -108,21 +129,60 @@ public sealed class LogApplier : IDisposable
             position = _log.StartPosition;
         }
         Publish(position);
+        var lastApply = Stopwatch.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
             try
             {
                 await _log.WaitBeyondAsync(position, _stop.Token);
-                if (_options.ApplyLinger > TimeSpan.Zero && _log.DurablePosition - position < 4096)
-                    await Task.Delay(_options.ApplyLinger, _stop.Token);
+                await LingerAsync(position, lastApply);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
+            lastApply = Stopwatch.GetTimestamp();
             position = await ApplyBatchAsync(position);
             TruncateBehind(position);
         }
+    }
+
+    // The store may be away when the node starts (ClickHouse): the log keeps acknowledging meanwhile.
+    private async Task<long> StartPositionAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _sink.AppliedPositionAsync(_stop.Token);
+            }
+            catch (Exception ex) when (!_stop.IsCancellationRequested && ex is not StoreBrokenException && ex.InnerException is not StoreBrokenException)
+            {
+                _logger.LogError(ex, "Reading the store's applied log position failed (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(Backoff(attempt), _stop.Token);
+            }
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt));
+
+    // Fewer, larger batches: DuckDB lingers a moment for more entries; a store with an apply interval (ClickHouse
+    // wants about one insert a second) waits out the interval unless a full batch is there or a read waits for it.
+    private async Task LingerAsync(long position, long lastApply)
+    {
+        var interval = _sink.ApplyInterval;
+        if (interval > TimeSpan.Zero)
+        {
+            var left = interval - Stopwatch.GetElapsedTime(lastApply);
+            Task hurry;
+            lock (_gate) hurry = _hurry.Task;
+            if (left > TimeSpan.Zero && _log.DurablePosition - position < FullBatchBytes)
+                await Task.WhenAny(hurry, Task.Delay(left, _stop.Token));
+            _stop.Token.ThrowIfCancellationRequested();
+            return;
+        }
+        if (_options.ApplyLinger > TimeSpan.Zero && _log.DurablePosition - position < 4096)
+            await Task.Delay(_options.ApplyLinger, _stop.Token);
     }
 
     private async Task<long> ApplyBatchAsync(long position)
@@ -146,12 +206,14 @@ public sealed class LogApplier : IDisposable
         {
             try
             {
-                var outcomes = await _sink.ApplyAsync(writes, next);
+                Interlocked.Exchange(ref _applyStarted, Stopwatch.GetTimestamp());
+                var outcomes = await _sink.ApplyAsync(writes, ends);
                 for (var i = 0; i < outcomes.Count; i++)
                 {
                     if (outcomes[i].RefusedLinks > 0)
                         _refusedLinks[ends[i]] = outcomes[i].RefusedLinks;
                 }
+                Volatile.Write(ref _failing, false);
                 break;
             }
             catch (Exception ex) when (ex.InnerException is StoreBrokenException || ex is StoreBrokenException)
@@ -163,17 +225,20 @@ public sealed class LogApplier : IDisposable
             catch (Exception ex) when (!_stop.IsCancellationRequested)
             {
                 // The store is away or refused the batch: the entries stay in the log and are retried in order.
+                Volatile.Write(ref _failing, true);
                 _logger.LogError(ex, "Applying log entries {From} to {To} failed (attempt {Attempt}); retrying", position, next, attempt);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), _stop.Token);
+                    await Task.Delay(Backoff(attempt), _stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
+                    Interlocked.Exchange(ref _applyStarted, 0);
                     return position;
                 }
             }
         }
+        Interlocked.Exchange(ref _applyStarted, 0);
         IngestMetrics.ApplyLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         IngestMetrics.AppliedEvents.Add(events);
         Publish(next);
@@ -190,6 +255,8 @@ public sealed class LogApplier : IDisposable
                 _caughtUpAt = Stopwatch.GetTimestamp();
             advanced = _advanced;
             _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_hurry.Task.IsCompleted)
+                _hurry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         advanced.TrySetResult();
     }

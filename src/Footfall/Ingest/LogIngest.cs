@@ -41,6 +41,9 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
     /// <summary>The options it was opened with.</summary>
     public LogIngestOptions Options { get; }
 
+    /// <summary>The bytes the log holds on disk (acknowledged entries not yet truncated).</summary>
+    public long LogBytes => _log.BytesOnDisk;
+
     /// <summary>Everything before this log position is durable (acknowledged or about to be).</summary>
     public long DurablePosition => _log.DurablePosition;
 

@@ -106,8 +106,9 @@ public sealed class LogIngestWriter : IIngestWriter, IDisposable
             }
             // The link rule is decided against the store's persons, so a write that can link waits for its entry to be
             // applied to answer with the refusals (bounded: past it, the events are durable and the answer says none).
+            // While the store is away it does not wait at all: a bound per request would throttle ingest to it.
             var links = write.Links.Count > 0 || fresh.Any(e => e.UserId is not null && e.GuestId is not null);
-            var refused = links && _applier is not null && await _applier.WaitAppliedAsync(end, _readWait) ? _applier.TakeRefusedLinks(end) : 0;
+            var refused = links && _applier is { IsFailing: false } && await _applier.WaitAppliedAsync(end, _readWait) ? _applier.TakeRefusedLinks(end) : 0;
             return new WriteOutcome(fresh.Count, duplicates, refused);
         }
         finally

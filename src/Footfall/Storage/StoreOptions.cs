@@ -19,6 +19,12 @@ public sealed class StoreOptions
     /// </summary>
     public TimeSpan ScanTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The deadline of one batch of the log's applier (<c>Store:ApplyTimeout</c>): thousands of rows in several
+    /// inserts, answered to no client, so a loaded store gets longer than a request's call before the batch is retried.
+    /// </summary>
+    public TimeSpan ApplyTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Throws with a message naming the bad option.</summary>
     public void Validate()
     {
@@ -26,5 +32,7 @@ public sealed class StoreOptions
             throw new ArgumentException($"Store:Timeout (--store-timeout) must be more than 0 and at most 5 minutes, not {Timeout}");
         if (ScanTimeout < Timeout || ScanTimeout > TimeSpan.FromHours(24))
             throw new ArgumentException($"Store:ScanTimeout must be at least Store:Timeout ({Timeout}) and at most 24 hours, not {ScanTimeout}");
+        if (ApplyTimeout < Timeout || ApplyTimeout > TimeSpan.FromHours(1))
+            throw new ArgumentException($"Store:ApplyTimeout must be at least Store:Timeout ({Timeout}) and at most 1 hour, not {ApplyTimeout}");
     }
 }

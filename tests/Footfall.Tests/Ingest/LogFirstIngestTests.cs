@@ -118,15 +118,15 @@ public sealed class LogFirstIngestTests
         {
             await store.InitializeAsync();
             await store.CreateProjectAsync(new Project("p1", "shop", "hash", DateTime.UtcNow));
-            await store.ApplyAsync([write], 100);
-            await store.ApplyAsync([write], 100);
+            await store.ApplyAsync([write], [100]);
+            await store.ApplyAsync([write], [100]);
             Assert.Equal(100, await store.AppliedPositionAsync());
         }
         // After a restart, as after a crash between the store's commit and the applier's next read.
         await using (var store = new DuckDbEventStore(path, NullLogger<DuckDbEventStore>.Instance))
         {
             await store.InitializeAsync();
-            await store.ApplyAsync([write], 100);
+            await store.ApplyAsync([write], [100]);
             Assert.Equal(100, await store.AppliedPositionAsync());
             Assert.Single((await store.GetActivityAsync("p1", Footfall.Identity.Identifier.User("u1"), 10)).Events);
         }

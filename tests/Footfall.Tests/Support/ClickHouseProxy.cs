@@ -83,6 +83,9 @@ public sealed class ClickHouseProxy : IAsyncDisposable
         }
         catch (HttpRequestException)
         {
+            // The statement never executed: the trap waits for the next one (an applier retries while ClickHouse restarts).
+            if (trapped)
+                _trap = trap;
             context.Abort(); // ClickHouse is down: the client sees its connection fail, as without the proxy
             return;
         }

@@ -12,6 +12,9 @@ public sealed class DeadlineLogSink(ILogSink inner, StoreDeadline deadline) : IL
         deadline.CallAsync(nameof(AppliedPositionAsync), inner.AppliedPositionAsync, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default) =>
-        deadline.CallAsync(nameof(ApplyAsync), ct => inner.ApplyAsync(writes, nextPosition, ct), cancellationToken);
+    public Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, IReadOnlyList<long> entryEnds, CancellationToken cancellationToken = default) =>
+        deadline.ApplyAsync(nameof(ApplyAsync), ct => inner.ApplyAsync(writes, entryEnds, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public TimeSpan ApplyInterval => inner.ApplyInterval;
 }

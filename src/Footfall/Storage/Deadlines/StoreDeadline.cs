@@ -25,6 +25,10 @@ public sealed class StoreDeadline(StoreOptions options, StoreHealth health)
     public Task<T> ScanAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         RunAsync(operation, options.ScanTimeout, call, cancellationToken);
 
+    /// <summary>Runs one batch of the log's applier (<see cref="StoreOptions.ApplyTimeout"/>) and returns its answer.</summary>
+    public Task<T> ApplyAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        RunAsync(operation, options.ApplyTimeout, call, cancellationToken);
+
     private async Task<T> RunAsync<T>(string operation, TimeSpan deadline, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -29,8 +29,12 @@ public sealed partial class DuckDbEventStore : ILogSink
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, long nextPosition, CancellationToken cancellationToken = default)
+    public TimeSpan ApplyInterval => TimeSpan.Zero;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, IReadOnlyList<long> entryEnds, CancellationToken cancellationToken = default)
     {
+        var nextPosition = entryEnds[^1];
         await _gate.WaitAsync(cancellationToken);
         try
         {

@@ -31,7 +31,7 @@ public sealed class DuckDbApplierAgreesWithDefinitionsTests : StoreAgreesWithDef
     /// <inheritdoc />
     protected override Task WriteAsync(IEventStore store, IReadOnlyList<ProjectWrite> writes) =>
         ((ILogSink)store).ApplyAsync(writes.Select(w => w with { Events = w.Events.Where(e => e.Key is null || _keys.Add((w.ProjectId, e.Key))).ToList() }).ToList(),
-            ++_position);
+            writes.Select(_ => ++_position).ToList());
 
     /// <inheritdoc />
     public void Dispose() => _folder.Dispose();
