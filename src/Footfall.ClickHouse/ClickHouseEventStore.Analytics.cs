@@ -75,13 +75,16 @@ public sealed partial class ClickHouseEventStore
             $"action = {Quote(BuiltInActions.Impression)} AND experience = {Quote(experience.ShortUid)} AND {filter}");
 
     // Metric events in the range that follow an impression of the same person within the attribution window:
-    // (person, action, time_ms, eid, variant, imp_ms), one row per (event, impression) pair.
+    // (person, action, time_ms, eid, variant), one row per (event, variant) pair. Each (person, variant) carries all its
+    // impression times as one array, so the join pairs an event with a variant once, not with every impression.
+    // time_ms is selected outside the lambda too: 18.16 drops a subquery column that only a lambda names.
     private static string Attributed(string p, ExperienceDefinition experience, TimeRange range) => $"""
-        SELECT person, action, time_ms, eid, variant, imp_ms FROM (
+        SELECT person, action, time_ms, eid, variant FROM (
             {PersonEvents(p, "action, time_ms, eid", $"action IN {List(experience.Metrics)} AND {RangeFilter(range)}")})
         ALL INNER JOIN (
-            SELECT person, variant, time_ms AS imp_ms FROM ({Impressions(p, experience, "1")})) USING person
-        WHERE imp_ms <= time_ms AND imp_ms >= time_ms - {Num(experience.AttributionDays * DayMs)}
+            SELECT person, variant, groupUniqArray(time_ms) AS imp_times FROM ({Impressions(p, experience, "1")}) GROUP BY person, variant)
+        USING person
+        WHERE arrayExists(x -> x <= time_ms AND x >= time_ms - {Num(experience.AttributionDays * DayMs)}, imp_times)
         """;
 
     private static string RangeFilter(TimeRange range) =>

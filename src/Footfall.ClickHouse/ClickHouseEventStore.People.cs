@@ -122,6 +122,8 @@ public sealed partial class ClickHouseEventStore
                 ("rejected", $"project = {p} AND hasAny(ident_hashes, [{string.Join(", ", hashes)}])"),
                 ("links", $"project = {p} AND (a_hash IN {h} OR b_hash IN {h})"),
                 ("persons", $"project = {p} AND ident_hash IN {h}"),
+                ("linked_persons", $"project = {p} AND ident_hash IN {h}"),
+                ("person_members", $"project = {p} AND ident_hash IN {h}"),
             ];
             foreach (var (table, where) in deletes)
             {
@@ -158,9 +160,14 @@ public sealed partial class ClickHouseEventStore
             $"SELECT argMax(person, size) FROM persons WHERE project = {p} AND ident = {Quote(identifier.Key)} GROUP BY ident", cancellationToken);
         if (person.Count == 0)
             return null;
+        // The candidates are the identifiers that ever had this person (plus the person's own key, which names an unlinked
+        // person); persons says which of them have it now. Both reads go through a sort key.
+        var named = Quote(person[0][0]!);
         var rows = await _http.QueryAsync($"""
-            SELECT ident FROM persons WHERE project = {p}
-            GROUP BY ident HAVING argMax(person, size) = {Quote(person[0][0]!)} ORDER BY ident
+            SELECT ident FROM persons WHERE project = {p} AND ident IN (
+                SELECT ident FROM person_members WHERE project = {p} AND person = {named}
+                UNION ALL SELECT {named} UNION ALL SELECT {Quote(identifier.Key)})
+            GROUP BY ident HAVING argMax(person, size) = {named} ORDER BY ident
             """, cancellationToken);
         return rows.Select(r => r[0]!).ToList();
     }

@@ -40,6 +40,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
         foreach (var ddl in ClickHouseSchema.Create)
             await _http.ExecuteAsync(ddl, cancellationToken);
         await AddMissingColumnsAsync(cancellationToken);
+        await CreateDerivedTablesAsync(cancellationToken);
         await BackfillQuarantineIdentifiersAsync(cancellationToken);
         await RepairPersonsAsync(cancellationToken);
         _logger.LogInformation("ClickHouse store ready: {Endpoint} database {Database}", _settings.Endpoint, _settings.Database);
@@ -61,6 +62,21 @@ public sealed partial class ClickHouseEventStore : IEventStore
             {
                 // Another node starting at the same moment added it first.
             }
+        }
+    }
+
+    private async Task CreateDerivedTablesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var derived in ClickHouseDerivedTables.All)
+        {
+            var existed = (await _http.QueryAsync(
+                $"SELECT 1 FROM system.tables WHERE database = {Quote(_settings.Database)} AND name = {Quote(derived.View)}", cancellationToken)).Count > 0;
+            await _http.ExecuteAsync(derived.CreateTable, cancellationToken);
+            await _http.ExecuteAsync(ClickHouseDerivedTables.CreateView(derived), cancellationToken);
+            // Rows the source got after the view existed and before this SELECT read it arrive twice: every derived
+            // table is read with a rule (argMax, DISTINCT) that a duplicate does not change.
+            if (!existed)
+                await _http.ExecuteAsync($"INSERT INTO {derived.Table} {derived.Select}", cancellationToken);
         }
     }
 

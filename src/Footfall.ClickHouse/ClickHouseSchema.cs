@@ -52,6 +52,11 @@ internal static class ClickHouseSchema
         CREATE TABLE IF NOT EXISTS persons (project String, ident String, person String, size UInt32)
         ENGINE = ReplacingMergeTree(size) ORDER BY (project, ident)
         """,
+        // One row per start-up repair (ClickHouseEventStore.Repair.cs): the persons of links stored up to checked_ord are
+        // right, so the next start-up reads only links stored after it.
+        """
+        CREATE TABLE IF NOT EXISTS person_repairs (checked_ord UInt64) ENGINE = MergeTree ORDER BY checked_ord
+        """,
         """
         CREATE TABLE IF NOT EXISTS attributes (
             project String, ident String, name String, value String, ord UInt64)
@@ -103,17 +108,21 @@ internal static class ClickHouseSchema
         ("rejected", "ident_hashes", "Array(UInt64) DEFAULT arrayMap(x -> cityHash64(x), idents)"),
     ];
 
-    /// <summary>The person of every identifier of a project, as a subquery yielding (actor, mapped).</summary>
-    public static string PersonMap(string projectLiteral) =>
-        $"SELECT ident AS actor, argMax(person, size) AS mapped FROM persons WHERE project = {projectLiteral} GROUP BY ident";
+    /// <summary>
+    /// The persons of the identifiers a subquery yields (one column) that share their person with another, as a subquery
+    /// yielding (actor, mapped). Only those identifiers' rows of <c>linked_persons</c> are read, through its sort key.
+    /// </summary>
+    public static string LinkedPersonMap(string projectLiteral, string identifiers) =>
+        $"SELECT ident AS actor, argMax(person, size) AS mapped FROM linked_persons WHERE project = {projectLiteral} AND ident IN ({identifiers}) GROUP BY ident";
 
     /// <summary>
     /// The project's events that match <paramref name="filter"/>, each with its person resolved now (so links
-    /// apply retroactively). Yields <c>person</c> plus <paramref name="columns"/>.
+    /// apply retroactively). Yields <c>person</c> plus <paramref name="columns"/>. An identifier that never linked is
+    /// its own person, so only the linked ones among these events' actors are looked up.
     /// </summary>
     public static string PersonEvents(string projectLiteral, string columns, string filter) => $"""
         SELECT if(mapped = '', actor, mapped) AS person, {columns} FROM (
             SELECT actor, {columns} FROM events WHERE project = {projectLiteral} AND {filter})
-        ANY LEFT JOIN ({PersonMap(projectLiteral)}) USING actor
+        ANY LEFT JOIN ({LinkedPersonMap(projectLiteral, $"SELECT actor FROM events WHERE project = {projectLiteral} AND {filter}")}) USING actor
         """;
 }
