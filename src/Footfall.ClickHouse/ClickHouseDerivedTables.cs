@@ -34,8 +34,19 @@ internal static class ClickHouseDerivedTables
         "person_members_mv",
         "SELECT project, person, ident, size, cityHash64(ident) AS ident_hash FROM persons WHERE size > 1");
 
+    // Every event's identity and time, sorted by identifier: a person's look-up and activity read their identifiers' rows
+    // here instead of scanning the project's events (sorted by action and time for results).
+    private static readonly Derived ActorEvents = new(
+        "actor_events",
+        """
+        CREATE TABLE IF NOT EXISTS actor_events (project String, actor String, time_ms Int64, ord UInt64, eid String, actor_hash UInt64)
+        ENGINE = MergeTree ORDER BY (project, actor, time_ms)
+        """,
+        "actor_events_mv",
+        "SELECT project, actor, time_ms, ord, eid, cityHash64(actor) AS actor_hash FROM events");
+
     /// <summary>Every derived table, in creation order.</summary>
-    public static readonly Derived[] All = [LinkedPersons, PersonMembers];
+    public static readonly Derived[] All = [LinkedPersons, PersonMembers, ActorEvents];
 
     /// <summary>The view's DDL.</summary>
     public static string CreateView(Derived d) => $"CREATE MATERIALIZED VIEW IF NOT EXISTS {d.View} TO {d.Table} AS {d.Select}";

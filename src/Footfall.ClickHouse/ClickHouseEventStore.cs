@@ -74,7 +74,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
             await _http.ExecuteAsync(derived.CreateTable, cancellationToken);
             await _http.ExecuteAsync(ClickHouseDerivedTables.CreateView(derived), cancellationToken);
             // Rows the source got after the view existed and before this SELECT read it arrive twice: every derived
-            // table is read with a rule (argMax, DISTINCT) that a duplicate does not change.
+            // table is read with a rule a duplicate does not change (argMax, uniqExact(eid), LIMIT 1 BY eid).
             if (!existed)
                 await _http.ExecuteAsync($"INSERT INTO {derived.Table} {derived.Select}", cancellationToken);
         }
