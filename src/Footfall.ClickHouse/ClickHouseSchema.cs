@@ -109,20 +109,21 @@ internal static class ClickHouseSchema
     ];
 
     /// <summary>
-    /// The persons of the identifiers a subquery yields (one column) that share their person with another, as a subquery
-    /// yielding (actor, mapped). Only those identifiers' rows of <c>linked_persons</c> are read, through its sort key.
+    /// The person of every identifier of a project that shares its person with another, as a subquery yielding
+    /// (actor, mapped). Grouping all of linked_persons measured faster on 18.16 than narrowing it with
+    /// <c>ident IN (the query's actors)</c>, whose set costs more to build and test than the table costs to read.
     /// </summary>
-    public static string LinkedPersonMap(string projectLiteral, string identifiers) =>
-        $"SELECT ident AS actor, argMax(person, size) AS mapped FROM linked_persons WHERE project = {projectLiteral} AND ident IN ({identifiers}) GROUP BY ident";
+    public static string LinkedPersonMap(string projectLiteral) =>
+        $"SELECT ident AS actor, argMax(person, size) AS mapped FROM linked_persons WHERE project = {projectLiteral} GROUP BY ident";
 
     /// <summary>
     /// The project's events that match <paramref name="filter"/>, each with its person resolved now (so links
     /// apply retroactively). Yields <c>person</c> plus <paramref name="columns"/>. An identifier that never linked is
-    /// its own person, so only the linked ones among these events' actors are looked up.
+    /// its own person, so only linked_persons is looked up, not the persons row of every identifier.
     /// </summary>
     public static string PersonEvents(string projectLiteral, string columns, string filter) => $"""
         SELECT if(mapped = '', actor, mapped) AS person, {columns} FROM (
             SELECT actor, {columns} FROM events WHERE project = {projectLiteral} AND {filter})
-        ANY LEFT JOIN ({LinkedPersonMap(projectLiteral, $"SELECT actor FROM events WHERE project = {projectLiteral} AND {filter}")}) USING actor
+        ANY LEFT JOIN ({LinkedPersonMap(projectLiteral)}) USING actor
         """;
 }
