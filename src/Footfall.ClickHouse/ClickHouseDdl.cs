@@ -59,6 +59,21 @@ internal sealed class ClickHouseDdl(string database, string? cluster)
         yield return Distributed(column.Table);
     }
 
+    /// <summary>
+    /// The view of a derived table. On a cluster it is created on every node over the source's local table: a view fires
+    /// on the node an insert lands on (a part fetched by replication does not fire it), and writes there into the
+    /// derived table's local table, which replicates like any other.
+    /// </summary>
+    public string CreateView(CreateDerivedTable derived) =>
+        $"CREATE MATERIALIZED VIEW IF NOT EXISTS {database}.{derived.View}{OnCluster} TO {database}.{LocalTable(derived.Table.Name)} " +
+        $"AS SELECT {derived.Columns} FROM {database}.{LocalTable(derived.Source)}{Where(derived)}";
+
+    /// <summary>Fills a derived table once from the source's rows (through the Distributed tables on a cluster).</summary>
+    public string Backfill(CreateDerivedTable derived) =>
+        $"INSERT INTO {database}.{derived.Table.Name} SELECT {derived.Columns} FROM {database}.{derived.Source}{Where(derived)}";
+
+    private static string Where(CreateDerivedTable derived) => derived.Where.Length == 0 ? "" : " WHERE " + derived.Where;
+
     /// <summary>A delete mutation. A replicated table passes it to its replicas; a sharded one needs it on each shard.</summary>
     public string Delete(string table, string where) => $"ALTER TABLE {database}.{LocalTable(table)}{OnShards(table)} DELETE WHERE {where}";
 

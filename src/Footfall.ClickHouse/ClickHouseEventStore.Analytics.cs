@@ -75,13 +75,17 @@ public sealed partial class ClickHouseEventStore : IExperienceQueries, ILiveCoun
             $"action = {Quote(BuiltInActions.Impression)} AND experience = {Quote(experience.ShortUid)} AND {filter}");
 
     // Metric events in the range that follow an impression of the same person within the attribution window:
-    // (person, action, time_ms, eid, variant, imp_ms), one row per (event, impression) pair.
+    // (person, action, time_ms, eid, variant), one row per (event, variant) pair. Each (person, variant) carries all its
+    // impression times as one array, so the join pairs an event with a variant once, not with every impression.
+    // The lambda takes the event's time as an argument (replicate): 18.16 does not find a joined subquery's column that a
+    // lambda names ("Unknown identifier").
     private static string Attributed(string p, ExperienceDefinition experience, TimeRange range) => $"""
-        SELECT person, action, time_ms, eid, variant, imp_ms FROM (
+        SELECT person, action, time_ms, eid, variant FROM (
             {PersonEvents(p, "action, time_ms, eid", $"action IN {List(experience.Metrics)} AND {RangeFilter(range)}")})
         ALL INNER JOIN (
-            SELECT person, variant, time_ms AS imp_ms FROM ({Impressions(p, experience, "1")})) USING person
-        WHERE imp_ms <= time_ms AND imp_ms >= time_ms - {Num(experience.AttributionDays * DayMs)}
+            SELECT person, variant, groupUniqArray(time_ms) AS imp_times FROM ({Impressions(p, experience, "1")}) GROUP BY person, variant)
+        USING person
+        WHERE arrayExists((x, t) -> x <= t AND x >= t - {Num(experience.AttributionDays * DayMs)}, imp_times, replicate(time_ms, imp_times))
         """;
 
     private static string RangeFilter(TimeRange range) =>

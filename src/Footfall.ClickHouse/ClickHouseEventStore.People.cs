@@ -17,7 +17,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
         var p = Quote(projectId);
         var idents = List(members);
         var summary = (await _http.QueryAsync(
-            $"SELECT uniqExact(eid), min(time_ms), max(time_ms) FROM events WHERE project = {p} AND actor IN {idents}", cancellationToken))[0];
+            $"SELECT uniqExact(eid), min(time_ms), max(time_ms) FROM actor_events WHERE project = {p} AND actor IN {idents}", cancellationToken))[0];
         var count = Long(summary[0]);
         // Latest wins across all of the person's identifiers, as in the DuckDB store.
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -40,11 +40,24 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
         var after = before is { } c
             ? $"time_ms < {Num(c.TimeMs)} OR (time_ms = {Num(c.TimeMs)} AND (ord < {Num(c.Order)} OR (ord = {Num(c.Order)} AND eid < {Quote(c.Tiebreak)})))"
             : "1";
+        var p = Quote(projectId);
+        var actors = $"project = {p} AND actor IN {List(members)}";
+        // The page's time span, from actor_events (sorted by identifier), lets the events read below skip all but a few
+        // granules of each action.
+        var span = await _http.QueryAsync($"""
+            SELECT min(time_ms), max(time_ms), count() FROM (
+                SELECT time_ms FROM (
+                    SELECT time_ms, ord, eid FROM actor_events WHERE {actors}
+                    ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT 1 BY eid)
+                WHERE {after} ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT {Num((long)Math.Max(0, limit) + 1)})
+            """, cancellationToken);
+        if (Long(span[0][2]) == 0)
+            return new ActivityPage([], null);
         var rows = await _http.QueryAsync($"""
             SELECT * FROM (
                 SELECT eid, has_key, action, time_ms, received_ms, user_id, guest_id, session_id, experience, variant, target,
                        source_id, label, params, source, ord
-                FROM events WHERE project = {Quote(projectId)} AND actor IN {List(members)}
+                FROM events WHERE {actors} AND time_ms >= {span[0][0]} AND time_ms <= {span[0][1]}
                 ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT 1 BY eid)
             WHERE {after}
             ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT {Num((long)Math.Max(0, limit) + 1)}
@@ -107,7 +120,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
             var members = await MembersAsync(projectId, identifier, cancellationToken) ?? [];
             var p = Quote(projectId);
             var erased = Long((await _http.QueryAsync(
-                $"SELECT uniqExact(eid) FROM events WHERE project = {p} AND actor IN {List(members)}", cancellationToken))[0][0]);
+                $"SELECT uniqExact(eid) FROM actor_events WHERE project = {p} AND actor IN {List(members)}", cancellationToken))[0][0]);
             // Rejected events name identifiers that may belong to no stored person: the one asked for always counts.
             var hashes = (await _http.QueryAsync(
                     $"SELECT DISTINCT cityHash64(k) FROM (SELECT arrayJoin([{string.Join(", ", members.Append(identifier.Key).Select(Quote))}]) AS k)",
@@ -117,11 +130,14 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
             (string Table, string Where)[] deletes =
             [
                 ("events", $"project = {p} AND actor_hash IN {h}"),
+                ("actor_events", $"project = {p} AND actor_hash IN {h}"),
                 ("event_keys", $"project = {p} AND actor_hash IN {h}"),
                 ("attributes", $"project = {p} AND ident_hash IN {h}"),
                 ("rejected", $"project = {p} AND hasAny(ident_hashes, [{string.Join(", ", hashes)}])"),
                 ("links", $"project = {p} AND (a_hash IN {h} OR b_hash IN {h})"),
                 ("persons", $"project = {p} AND ident_hash IN {h}"),
+                ("linked_persons", $"project = {p} AND ident_hash IN {h}"),
+                ("person_members", $"project = {p} AND ident_hash IN {h}"),
             ];
             foreach (var (table, where) in deletes)
             {
@@ -162,9 +178,14 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
             $"SELECT argMax(person, size) FROM persons WHERE project = {p} AND ident = {Quote(identifier.Key)} GROUP BY ident", cancellationToken);
         if (person.Count == 0)
             return null;
+        // The candidates are the identifiers that ever had this person (plus the person's own key, which names an unlinked
+        // person); persons says which of them have it now. Both reads go through a sort key.
+        var named = Quote(person[0][0]!);
         var rows = await _http.QueryAsync($"""
-            SELECT ident FROM persons WHERE project = {p}
-            GROUP BY ident HAVING argMax(person, size) = {Quote(person[0][0]!)} ORDER BY ident
+            SELECT ident FROM persons WHERE project = {p} AND ident IN (
+                SELECT ident FROM person_members WHERE project = {p} AND person = {named}
+                UNION ALL SELECT {named} UNION ALL SELECT {Quote(identifier.Key)})
+            GROUP BY ident HAVING argMax(person, size) = {named} ORDER BY ident
             """, cancellationToken);
         return rows.Select(r => r[0]!).ToList();
     }

@@ -57,9 +57,10 @@ public sealed partial class ClickHouseEventStore : IInteractionSource, IServedRe
         var identifiers = new Dictionary<string, long>(StringComparer.Ordinal);
         if (numbers.Count > 0)
         {
-            // Every identifier of every person above, including those without product events.
+            // Every identifier of every person above, including those without product events: the linked ones here, the
+            // unlinked ones below (each is its own person).
             foreach (var r in await _http.QueryAsync($"""
-                SELECT ident, argMax(person, size) AS mapped FROM persons WHERE project = {p} GROUP BY ident
+                SELECT ident, argMax(person, size) AS mapped FROM linked_persons WHERE project = {p} GROUP BY ident
                 HAVING mapped IN (SELECT DISTINCT person FROM ({events}))
                 """, cancellationToken))
             {

@@ -201,9 +201,14 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
         while (frontier.Count > 0)
         {
             foreach (var id in frontier) components.Add(id);
-            var list = List(frontier);
-            var rows = await _http.QueryAsync(
-                $"SELECT a, b FROM links WHERE project = {Quote(project)} AND (a IN {list} OR b IN {list})", cancellationToken);
+            var rows = new List<string?[]>();
+            // In chunks: a query's text is bounded (max_query_size), and a start-up repair can seed many identifiers.
+            foreach (var chunk in frontier.Chunk(IdentifierChunk))
+            {
+                var list = List(chunk);
+                rows.AddRange(await _http.QueryAsync(
+                    $"SELECT a, b FROM links WHERE project = {Quote(project)} AND (a IN {list} OR b IN {list})", cancellationToken));
+            }
             frontier = [];
             foreach (var r in rows)
             {
@@ -215,42 +220,5 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
             }
         }
         return components;
-    }
-
-    /// <summary>
-    /// At start-up, re-derives every linked person from the links table and rewrites any identifier whose stored
-    /// person disagrees: heals a node that died between writing a link and writing its persons.
-    /// </summary>
-    private async Task RepairPersonsAsync(CancellationToken cancellationToken)
-    {
-        var components = new Dictionary<string, PersonComponents>(StringComparer.Ordinal);
-        foreach (var r in await _http.QueryAsync("SELECT project, a, b FROM links", cancellationToken))
-        {
-            if (!components.TryGetValue(r[0]!, out var c))
-                components[r[0]!] = c = new PersonComponents();
-            c.Union(r[1]!, r[2]!);
-        }
-        if (components.Count == 0) return;
-        var current = new Dictionary<(string, string), string>();
-        foreach (var r in await _http.QueryAsync("SELECT project, ident, argMax(person, size) FROM persons GROUP BY project, ident", cancellationToken))
-            current[(r[0]!, r[1]!)] = r[2]!;
-        var fixes = new StringBuilder();
-        var count = 0;
-        foreach (var (project, c) in components)
-        {
-            foreach (var component in c.Components())
-            {
-                var size = component.Count();
-                foreach (var ident in component)
-                {
-                    if (current.GetValueOrDefault((project, ident)) == component.Key) continue;
-                    AppendRow(fixes, project, ident, component.Key, Num(size));
-                    count++;
-                }
-            }
-        }
-        await _http.InsertAsync("persons", "project, ident, person, size", fixes, cancellationToken);
-        if (count > 0)
-            _logger.LogWarning("Repaired the person of {Count} identifiers from stored links", count);
     }
 }

@@ -24,11 +24,14 @@ internal sealed class ClickHouseHttp : IDisposable
             _http.DefaultRequestHeaders.Add("X-ClickHouse-Key", settings.Password);
     }
 
-    /// <summary>Runs a statement in the store's database (or none, for CREATE DATABASE).</summary>
-    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true)
+    /// <summary>
+    /// Runs a statement in the store's database (or none, for CREATE DATABASE); an <c>INSERT ... SELECT</c> names its
+    /// table in <paramref name="insertInto"/>, for the cluster's insert settings.
+    /// </summary>
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? insertInto = null)
     {
         using var content = new StringContent(sql, Encoding.UTF8);
-        await SendAsync(Url(null, inDatabase), content, cancellationToken);
+        await SendAsync(Url(null, inDatabase) + (insertInto is null ? "" : _ddl.InsertSettings(insertInto)), content, cancellationToken);
     }
 
     /// <summary>Runs a query and returns its rows (TabSeparated, unescaped).</summary>

@@ -11,3 +11,12 @@ internal sealed record CreateTable(string Name, string Columns, string Engine, s
 
 /// <summary>A column added to a shipped table. 18.16 has no <c>ADD COLUMN IF NOT EXISTS</c>: the migrator asks system.columns first.</summary>
 internal sealed record AddColumn(string Table, string Column, string Definition) : ClickHouseStep;
+
+/// <summary>
+/// A table ClickHouse keeps from <paramref name="Source"/> by itself, through a materialized view named
+/// <paramref name="View"/> (<c>TO</c> the table, so an erasure can delete from it by name): every insert into the
+/// source fills it, and the write path does not know it. A view only sees inserts made after it exists, so the step
+/// fills the table once from the source's rows when it creates the view. <paramref name="Columns"/> and
+/// <paramref name="Where"/> are the view's projection and filter over the source.
+/// </summary>
+internal sealed record CreateDerivedTable(CreateTable Table, string View, string Source, string Columns, string Where = "") : ClickHouseStep;

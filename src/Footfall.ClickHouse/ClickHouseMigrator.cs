@@ -40,6 +40,16 @@ internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl,
                 foreach (var sql in ddl.Create(table))
                     await http.ExecuteAsync(sql, cancellationToken);
                 break;
+            case CreateDerivedTable derived:
+                await ApplyAsync(derived.Table, cancellationToken);
+                var existed = (await http.QueryAsync(
+                    $"SELECT 1 FROM system.tables WHERE database = {Quote(database)} AND name = {Quote(derived.View)}", cancellationToken)).Count > 0;
+                await http.ExecuteAsync(ddl.CreateView(derived), cancellationToken);
+                // Rows the source got after the view existed and before this SELECT read them arrive twice: every derived
+                // table is read with a rule a duplicate does not change (argMax, uniqExact(eid), LIMIT 1 BY eid).
+                if (!existed)
+                    await http.ExecuteAsync(ddl.Backfill(derived), cancellationToken, insertInto: derived.Table.Name);
+                break;
             case AddColumn column when !await HasColumnAsync(column, cancellationToken):
                 try
                 {

@@ -1,0 +1,116 @@
+using Footfall.ClickHouse;
+using Footfall.Events;
+using Footfall.Experiences;
+using Footfall.Identity;
+using Footfall.Storage;
+using Footfall.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.Tests.Storage;
+
+/// <summary>
+/// The tables reads resolve persons through (linked_persons, person_members, kept by views over persons) on databases
+/// written before they existed, and the start-up repair that keeps persons right from the links stored since its last check.
+/// </summary>
+[Collection(ClickHouseCollection.Name)]
+public sealed class ClickHousePersonTablesTests(ClickHouseServer server)
+{
+    private const string Project = "p1";
+    private static readonly DateTime T0 = new(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
+
+    private static readonly ExperienceDefinition Experience = new()
+    {
+        ShortUid = "exp1",
+        Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)],
+        Metrics = [BuiltInActions.Purchase],
+        AttributionDays = 30,
+        CreatedAt = T0,
+    };
+
+    [Fact]
+    public async Task A_database_from_before_linked_persons_counts_a_guests_impression_for_the_user_they_became()
+    {
+        var connection = server.ConnectionString();
+        await using (var before = await OpenAsync(connection))
+        {
+            await before.CommitAsync([new ProjectWrite(Project, [Event(BuiltInActions.Impression, T0, guest: "g1", variant: "1")], [], [])]);
+            // The purchase carries both ids: that links g1 to u1.
+            await before.CommitAsync([new ProjectWrite(Project, [Event(BuiltInActions.Purchase, T0.AddHours(1), user: "u1", guest: "g1")], [], [])]);
+        }
+        // As the release before these tables left the database: no views, no derived tables, no repair checkpoint, and
+        // schema version 3.
+        foreach (var table in new[] { "linked_persons_mv", "linked_persons", "person_members_mv", "person_members", "actor_events_mv", "actor_events", "person_repairs" })
+            await ExecuteAsync($"DROP TABLE {table}", connection);
+        await ExecuteAsync("TRUNCATE TABLE schema_versions", connection);
+        await ExecuteAsync("INSERT INTO schema_versions (version, name, applied_ms) SELECT toUInt32(number + 1), 'before', 0 FROM system.numbers LIMIT 3", connection);
+
+        await using var store = await OpenAsync(connection);
+        var variant = Assert.Single(await store.CountExperienceAsync(Project, Experience, default));
+        Assert.Equal(("1", 1L, new MetricCounts(1, 1)), (variant.Variant, variant.Impressions, variant.Metrics[BuiltInActions.Purchase]));
+        var person = await store.FindPersonAsync(Project, Identifier.User("u1"));
+        Assert.Equal(["g:g1", "u:u1"], person!.Identifiers.Select(i => i.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(2, person.EventCount);
+    }
+
+    [Fact]
+    public async Task Start_up_repairs_the_persons_of_a_link_stored_after_its_last_check()
+    {
+        var connection = server.ConnectionString();
+        await using (var before = await OpenAsync(connection))
+            await StoreTwoUnlinkedAsync(before);
+        // A node died between writing a link and writing its persons rows.
+        await InsertLinkAsync(connection, DateTime.UtcNow);
+
+        await using var store = await OpenAsync(connection);
+        var person = await store.FindPersonAsync(Project, Identifier.Guest("g1"));
+        Assert.Equal(["g:g1", "u:u1"], person!.Identifiers.Select(i => i.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_up_does_not_read_again_the_links_its_last_check_covered()
+    {
+        var connection = server.ConnectionString();
+        await using (var before = await OpenAsync(connection))
+            await StoreTwoUnlinkedAsync(before);
+        // A link older than the last check, left without persons rows on purpose: were start-up to read every link, it
+        // would join the two identifiers.
+        await InsertLinkAsync(connection, DateTime.UtcNow.AddHours(-1));
+
+        await using var store = await OpenAsync(connection);
+        var person = await store.FindPersonAsync(Project, Identifier.Guest("g1"));
+        Assert.Equal(["g:g1"], person!.Identifiers.Select(i => i.Key));
+    }
+
+    private static async Task<ClickHouseEventStore> OpenAsync(string connection)
+    {
+        var store = new ClickHouseEventStore(connection, NullLogger<ClickHouseEventStore>.Instance);
+        await store.InitializeAsync();
+        return store;
+    }
+
+    private static Task StoreTwoUnlinkedAsync(ClickHouseEventStore store) =>
+        store.CommitAsync([new ProjectWrite(Project, [Event("page_view", T0, guest: "g1"), Event("page_view", T0, user: "u1")], [], [])]);
+
+    private Task InsertLinkAsync(string connection, DateTime when) =>
+        ExecuteAsync($"INSERT INTO links (project, a, b, ord) VALUES ('{Project}', 'g:g1', 'u:u1', {EventTime.ToUnixMs(when) * 1000})", connection);
+
+    private static TrackedEvent Event(string action, DateTime time, string? user = null, string? guest = null, string? variant = null) => new()
+    {
+        Action = action,
+        Time = time,
+        ReceivedAt = time,
+        UserId = user,
+        GuestId = guest,
+        Experience = variant is null ? null : Experience.ShortUid,
+        Variant = variant,
+        Target = action == BuiltInActions.Purchase ? new Dictionary<string, string> { ["product"] = "sku-1" } : null,
+        Source = "native",
+    };
+
+    private async Task ExecuteAsync(string sql, string connection)
+    {
+        var database = connection.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+        using var http = new HttpClient();
+        (await http.PostAsync($"http://127.0.0.1:{server.HttpPort}/?database={database}", new StringContent(sql))).EnsureSuccessStatusCode();
+    }
+}
