@@ -60,5 +60,5 @@ public sealed class UpgradeTests(ClickHouseServer clickHouse)
 
     // A read waits for the node's applier to pass what the node acknowledged before it (read-your-writes).
     private static async Task<long> EventCountAsync(HttpClient http, string guestId) =>
-        (await http.GetFromJsonAsync<JsonElement>($"/v1/people?guestId={guestId}")).GetProperty("eventCount").GetInt64();
+        (await http.GetFromJsonAsync<JsonElement>($"/v1/people?guestId={guestId}")).GetProperty("person").GetProperty("eventCount").GetInt64();
 }
