@@ -1,3 +1,4 @@
+using System.Text;
 using Footfall.Events;
 using Footfall.Identity;
 using Footfall.Storage;
@@ -21,6 +22,23 @@ public sealed partial class ClickHouseEventStore
 
         /// <summary>The quarantine rows of the refused groups.</summary>
         public List<(string Project, RejectedEvent Rejected)> Rejections { get; } = [];
+    }
+
+    /// <summary>
+    /// Decides the commit's links (<see cref="DecideLinksAsync"/>) and files the decisions as both ways into the store
+    /// need them: the identifiers they name join <paramref name="actors"/>, refused groups go to the quarantine rows
+    /// and to each write's outcome.
+    /// </summary>
+    private async Task<LinkDecisions> DecideLinksIntoAsync(IReadOnlyList<ProjectWrite> writes, List<TrackedEvent>[] kept,
+        HashSet<(string Project, string Ident)> actors, StringBuilder rejected, WriteOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var links = await DecideLinksAsync(writes, kept, cancellationToken);
+        actors.UnionWith(links.Identifiers);
+        foreach (var (p, r) in links.Rejections)
+            AppendRejected(rejected, p, r);
+        for (var w = 0; w < writes.Count; w++)
+            outcomes[w] = outcomes[w] with { RefusedLinks = links.Refused[w] };
+        return links;
     }
 
     /// <summary>
