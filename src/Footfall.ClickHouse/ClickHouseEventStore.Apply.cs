@@ -126,7 +126,13 @@ public sealed partial class ClickHouseEventStore : ILogSink
             }
             outcomes[w] = new WriteOutcome(kept[w].Count, duplicates);
         }
-        var links = await DecideLinksIntoAsync(writes, kept, actors, rejected, outcomes, cancellationToken);
+        // A refusal is numbered after the entry's rejected events, so that applying the entry again finds it stored.
+        var links = await DecideLinksIntoAsync(writes, kept, actors, (w, k, refusal) =>
+        {
+            var seq = writes[w].Rejected.Count + k;
+            if (!present.Contains(("rejected", ends[w], seq)))
+                AppendRow(rejected, [.. RejectedFields(writes[w].ProjectId, refusal), Node, Num(ends[w]), Num(seq)]);
+        }, outcomes, cancellationToken);
         // Claims first: another node that gets a retry of one of these keys meanwhile drops it.
         await _http.InsertAsync("event_keys", "project, key, actor, ord, node, log_pos", keys, cancellationToken);
         await WriteIdentitiesAsync(actors, links.Links, cancellationToken);

@@ -63,7 +63,8 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
                     AppendRejected(rejected, p, r);
                 outcomes[w] = new WriteOutcome(kept[w].Count, duplicates);
             }
-            var links = await DecideLinksIntoAsync(writes, kept, actors, rejected, outcomes, cancellationToken);
+            var links = await DecideLinksIntoAsync(writes, kept, actors, (w, _, refusal) => AppendRejected(rejected, writes[w].ProjectId, refusal),
+                outcomes, cancellationToken);
             await _http.InsertAsync("event_keys", "project, key, actor, ord, commit_id", keys, cancellationToken);
             await WriteIdentitiesAsync(actors, links.Links, cancellationToken);
             await _http.InsertAsync("events", EventColumns, events, cancellationToken);
