@@ -7,34 +7,44 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
     /// <inheritdoc />
     public async Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenSnapshotAsync(projectId, experience, cancellationToken);
-        var fromRollup = RollupAnswers(connection, ProjectNumber(projectId), experience);
-        return ReadCounts(connection, experience, range, ExperienceArgs(projectId, experience, range, fromRollup), fromRollup);
+        var (connection, fromRollup) = await OpenSnapshotAsync(projectId, experience, cancellationToken);
+        await using (connection)
+            return ReadCounts(connection, experience, range, ExperienceArgs(projectId, experience, range, fromRollup), fromRollup);
     }
 
     /// <summary>
-    /// A read connection inside a transaction, after the experience's metrics are tracked and its rollup derived: the
-    /// check that the rollup answers this definition and the read see the same snapshot, so a definition changed in
-    /// between makes the read fall back to the narrow tables, never read another definition's rows.
+    /// A read connection inside a transaction, after the experience's metrics are tracked and its rollup derived, and
+    /// whether that rollup answers this definition: the check and the read see the same snapshot, so a definition
+    /// changed in between (another request's) makes the read fall back to the narrow tables, never read other rows.
     /// </summary>
-    private async Task<DuckDB.NET.Data.DuckDBConnection> OpenSnapshotAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken)
+    private async Task<(DuckDB.NET.Data.DuckDBConnection Connection, bool FromRollup)> OpenSnapshotAsync(string projectId, ExperienceDefinition experience,
+        CancellationToken cancellationToken)
     {
         var project = ProjectNumber(projectId);
         // A definition not saved yet (or changed since) may name metrics whose events are not in metric_events yet.
         if (!IsTracked(project, experience.Metrics))
             await WriteAsync(() => TrackMetrics(project, experience.Metrics), cancellationToken);
-        await EnsureRollupAsync(project, experience, cancellationToken);
         var connection = await OpenReadAsync(cancellationToken);
         Execute(connection, "BEGIN TRANSACTION");
-        return connection;
+        if (RollupAnswers(connection, project, experience))
+            return (connection, true);
+        await connection.DisposeAsync();
+        await WriteAsync(() =>
+        {
+            if (!RollupAnswers(_writeConnection, project, experience))
+                DeriveRollup(project, experience);
+        }, cancellationToken);
+        connection = await OpenReadAsync(cancellationToken);
+        Execute(connection, "BEGIN TRANSACTION");
+        return (connection, RollupAnswers(connection, project, experience));
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<DailyVariantCounts>> ExperienceTimelineAsync(string projectId, ExperienceDefinition experience, string metric, TimeRange range, CancellationToken cancellationToken = default)
     {
         var single = experience with { Metrics = [metric] };
-        await using var connection = await OpenSnapshotAsync(projectId, single, cancellationToken);
-        var fromRollup = RollupAnswers(connection, ProjectNumber(projectId), single);
+        var (connection, fromRollup) = await OpenSnapshotAsync(projectId, single, cancellationToken);
+        await using var _ = connection;
         // DuckDB's sum over integers is a HUGEINT (BigInteger in .NET, not IConvertible): cast back to BIGINT.
         using var reader = Query(connection, $"""
             {Counted(single, range, fromRollup)},

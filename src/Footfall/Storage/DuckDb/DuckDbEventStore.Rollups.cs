@@ -33,29 +33,36 @@ public sealed partial class DuckDbEventStore
     /// <summary>Re-derives the rollup rows of every person the commit touched. Runs inside the commit's transaction, after its rows.</summary>
     private void RefreshRollups(CommitPlan plan)
     {
-        var touched = new HashSet<long>();
+        var exposed = new HashSet<long>();
+        var converting = new HashSet<long>();
         lock (_trackedMetrics)
         {
             foreach (var (e, project, ident, _) in plan.Events)
             {
-                if (e.Action == BuiltInActions.Impression || _trackedMetrics.Contains((project, e.Action)))
-                    touched.Add(_identities.PersonOf(ident));
+                if (e.Action == BuiltInActions.Impression)
+                    exposed.Add(_identities.PersonOf(ident));
+                else if (_trackedMetrics.Contains((project, e.Action)))
+                    converting.Add(_identities.PersonOf(ident));
             }
         }
         // An absorbed person's rows are gone from the narrow tables (re-keyed): its rollup rows must go too.
         foreach (var (kept, absorbed) in plan.Merges)
         {
-            touched.Add(absorbed);
-            touched.Add(_identities.PersonOf(kept));
+            exposed.Add(absorbed);
+            exposed.Add(_identities.PersonOf(kept));
         }
-        if (touched.Count == 0)
-            return;
-        (string, object?) persons = ("t", touched.ToList());
         const string InTouched = "person IN (SELECT unnest($t))";
-        Execute(_writeConnection, $"DELETE FROM exposed WHERE {InTouched}", persons);
-        Execute(_writeConnection, $"{DeriveExposed} WHERE {InTouched} GROUP BY ALL", persons);
-        Execute(_writeConnection, $"DELETE FROM attributed WHERE {InTouched}", persons);
-        Execute(_writeConnection, $"{DeriveAttributed} WHERE m.{InTouched} AND x.{InTouched}", persons);
+        if (exposed.Count > 0)
+        {
+            Execute(_writeConnection, $"DELETE FROM exposed WHERE {InTouched}", ("t", exposed.ToList()));
+            Execute(_writeConnection, $"{DeriveExposed} WHERE {InTouched} GROUP BY ALL", ("t", exposed.ToList()));
+        }
+        // A new impression may convert a person's earlier metric events (events arrive out of order), so its person counts too.
+        converting.UnionWith(exposed);
+        if (converting.Count == 0 || Scalar<long>(_writeConnection, "SELECT count(*) FROM rollup_definitions") == 0)
+            return;
+        Execute(_writeConnection, $"DELETE FROM attributed WHERE {InTouched}", ("t", converting.ToList()));
+        Execute(_writeConnection, $"{DeriveAttributed} WHERE m.{InTouched} AND x.{InTouched}", ("t", converting.ToList()));
     }
 
     /// <summary>
@@ -110,19 +117,4 @@ public sealed partial class DuckDbEventStore
             SELECT count(*) FROM rollup_definitions
             WHERE project = $p AND experience = $e AND days = $d AND list_has_all(metrics, $m)
             """, ("p", project), ("e", experience.ShortUid), ("d", experience.AttributionDays), ("m", experience.Metrics.Distinct().ToList())) > 0;
-
-    /// <summary>Derives the experience's rollup when it was derived under another definition (or never). Takes the gate only then.</summary>
-    private async Task EnsureRollupAsync(int project, ExperienceDefinition experience, CancellationToken cancellationToken)
-    {
-        await using (var connection = await OpenReadAsync(cancellationToken))
-        {
-            if (RollupAnswers(connection, project, experience))
-                return;
-        }
-        await WriteAsync(() =>
-        {
-            if (!RollupAnswers(_writeConnection, project, experience))
-                DeriveRollup(project, experience);
-        }, cancellationToken);
-    }
 }
