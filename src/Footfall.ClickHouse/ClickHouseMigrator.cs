@@ -22,15 +22,26 @@ internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl,
         var latest = migrations[^1].Version;
         if (stored > latest)
             throw new Storage.StoreVersionException(stored, latest);
-        foreach (var migration in migrations.Where(m => m.Version > stored))
+        var pending = migrations.Where(m => m.Version > stored).ToList();
+        var existing = (await http.QueryAsync($"SELECT name FROM system.tables WHERE database = {Quote(database)}", cancellationToken))
+            .Select(r => r[0]!).ToHashSet(StringComparer.Ordinal);
+        var added = pending.SelectMany(m => m.Steps).OfType<AddColumn>().ToList();
+        foreach (var migration in pending)
         {
             foreach (var step in migration.Steps)
-                await ApplyAsync(step, cancellationToken);
+                await ApplyAsync(step is CreateTable table && !existing.Contains(table.Name) ? WithAddedColumns(table, added) : step, cancellationToken);
             await http.InsertAsync("schema_versions", "version, name, applied_ms", ClickHouseEventStore.Row(
                 ClickHouseEventStore.Num(migration.Version), migration.Name, ClickHouseEventStore.Num(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), cancellationToken);
             logger.LogInformation("ClickHouse schema migrated to version {Version}: {Name}", migration.Version, migration.Name);
         }
     }
+
+    // A table this run creates is created with the columns later steps add, which then find them and do nothing: a new
+    // database runs no ALTER. On a cluster a replicated ALTER is the DDL 18.16 can stall on: under load both replicas of
+    // a shard executed one, the second failed with "Node exists .../executed", and that host's DDL queue stopped, so
+    // every later ON CLUSTER statement timed out (seen in ClickHouseClusterConformanceTests). Upgrades still ALTER.
+    private static CreateTable WithAddedColumns(CreateTable table, List<AddColumn> added) =>
+        table with { Columns = table.Columns + string.Concat(added.Where(a => a.Table == table.Name).Select(a => $", {a.Column} {a.Definition}")) };
 
     private async Task ApplyAsync(ClickHouseStep step, CancellationToken cancellationToken)
     {

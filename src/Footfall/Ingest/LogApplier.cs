@@ -28,7 +28,13 @@ public sealed class LogApplier : IDisposable
     private bool _failing;
     private long _applyStarted;
     private long _applied = -1;
-    private long _caughtUpAt = Stopwatch.GetTimestamp();
+    // (durable log position, when) sampled at each publish. A sample the applier has passed says everything acknowledged
+    // by its time is applied, so what is not was acknowledged after the newest passed sample: _passedAt bounds the age
+    // of the oldest unapplied entry, to within one batch, however steadily new entries arrive behind it.
+    private readonly Queue<(long Durable, long At)> _durableSamples = new();
+    private long _passedAt = Stopwatch.GetTimestamp();
+    private long _lastSampled;
+    private bool _caughtUp;
     private Task _loop = Task.CompletedTask;
     // Link refusals per entry (by the position after it), decided by the store, kept until the writer that waits for
     // the entry takes them. Only entries with a refusal are kept; a replay after a restart may leave a few unclaimed.
@@ -67,13 +73,17 @@ public sealed class LogApplier : IDisposable
         }
     }
 
-    /// <summary>Seconds since the applier last had everything durable applied (0 when it has).</summary>
+    /// <summary>
+    /// How long ago the oldest acknowledged entry the store does not have yet was acknowledged, in seconds (to within one
+    /// batch; 0 when everything durable is applied): how stale a read that does not wait may be.
+    /// </summary>
     public double LagSeconds
     {
         get
         {
             lock (_gate)
-                return _applied >= _log.DurablePosition ? 0 : Stopwatch.GetElapsedTime(_caughtUpAt).TotalSeconds;
+                // Caught up at its last batch: what is durable beyond it arrived since, and the applier is waking for it.
+                return _caughtUp || _applied >= _log.DurablePosition ? 0 : Stopwatch.GetElapsedTime(_passedAt).TotalSeconds;
         }
     }
 
@@ -135,6 +145,7 @@ public sealed class LogApplier : IDisposable
             try
             {
                 await _log.WaitBeyondAsync(position, _stop.Token);
+                NoteArrival();
                 await LingerAsync(position, lastApply);
             }
             catch (OperationCanceledException)
@@ -144,6 +155,18 @@ public sealed class LogApplier : IDisposable
             lastApply = Stopwatch.GetTimestamp();
             position = await ApplyBatchAsync(position);
             TruncateBehind(position);
+        }
+    }
+
+    // New entries are durable beyond the applied position; had the applier caught up, they are the oldest it lacks, and
+    // their age starts about now (not when it caught up: an idle log is not a lagging one).
+    private void NoteArrival()
+    {
+        lock (_gate)
+        {
+            if (_caughtUp)
+                _passedAt = Stopwatch.GetTimestamp();
+            _caughtUp = false;
         }
     }
 
@@ -251,8 +274,15 @@ public sealed class LogApplier : IDisposable
         lock (_gate)
         {
             _applied = position;
-            if (position >= _log.DurablePosition)
-                _caughtUpAt = Stopwatch.GetTimestamp();
+            var now = Stopwatch.GetTimestamp();
+            while (_durableSamples.TryPeek(out var sample) && sample.Durable <= position)
+                _passedAt = _durableSamples.Dequeue().At;
+            var durable = _log.DurablePosition;
+            _caughtUp = durable <= position;
+            if (_caughtUp)
+                _passedAt = now;
+            else if (durable > _lastSampled)
+                _durableSamples.Enqueue((_lastSampled = durable, now));
             advanced = _advanced;
             _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_hurry.Task.IsCompleted)

@@ -1,0 +1,128 @@
+using Footfall.Events;
+using Footfall.Ingest;
+using Footfall.Log;
+using Footfall.Storage;
+using Footfall.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.Tests.Ingest;
+
+/// <summary>
+/// <see cref="LogApplier.LagSeconds"/> (the <c>footfall_apply_lag_seconds</c> gauge and the <c>Footfall-Applied-Lag</c>
+/// header) is the age of the oldest acknowledged entry the store lacks: it neither counts an idle log nor grows while a
+/// store keeps up with steady load.
+/// </summary>
+public sealed class LogApplierLagTests
+{
+    private static readonly DateTime Time = new(2026, 12, 3, 6, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task Regression_ApplyLagSeconds_GrewUnderSteadyLoadHoweverFreshTheAppliedEntries()
+    {
+        using var folder = new TempFolder();
+        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
+        // Every apply takes 150 ms and a new entry arrives during each, so the applier is never wholly caught up: the
+        // old gauge (time since it last was) reached the whole run, 2 s here; the oldest entry it lacks is one apply old.
+        var sink = new SlowSink(TimeSpan.FromMilliseconds(150), () => log.AppendAsync(Entry()));
+        using var applier = Start(log, sink);
+        await log.AppendAsync(Entry());
+        var run = System.Diagnostics.Stopwatch.StartNew();
+        var worst = 0.0;
+        while (run.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await sink.Applied.WaitAsync(TimeSpan.FromSeconds(10));
+            worst = Math.Max(worst, applier.LagSeconds);
+        }
+        Assert.True(sink.Applies >= 8, $"only {sink.Applies} applies");
+        Assert.True(worst < 0.8, $"the lag reached {worst:0.00} s with entries at most ~0.3 s old");
+        sink.StopFeeding();
+        Assert.True(await applier.DrainAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task An_idle_log_is_not_a_lagging_one()
+    {
+        using var folder = new TempFolder();
+        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
+        var sink = new SlowSink(TimeSpan.Zero, feed: null);
+        using var applier = Start(log, sink);
+        await applier.WaitAppliedAsync(await log.AppendAsync(Entry()), TimeSpan.FromSeconds(10));
+
+        // Nothing arrives for a second (time passing is the point here, not an ordering); then the store stalls on
+        // the next entry: its lag counts from when it arrived, not from the last time the applier had work.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        sink.Hold();
+        await log.AppendAsync(Entry());
+        await sink.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(applier.LagSeconds < 0.5, $"lag {applier.LagSeconds:0.00} s for an entry just acknowledged");
+        Assert.True(applier.LagSeconds > 0);
+        sink.Release();
+        Assert.True(await applier.DrainAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private static LogApplier Start(SegmentLog log, ILogSink sink)
+    {
+        var applier = new LogApplier(log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
+        applier.Start();
+        return applier;
+    }
+
+    private static LogEntry Entry() =>
+        new("p1", EventSources.Native, [new TrackedEvent { Action = BuiltInActions.ProductView, Time = Time, ReceivedAt = Time, GuestId = "g1" }], [], []);
+
+    /// <summary>The applier's door of a store that takes a set time per batch; it can be held shut, and feed the log meanwhile.</summary>
+    private sealed class SlowSink(TimeSpan perBatch, Func<Task<long>>? feed) : ILogSink
+    {
+        private long _applied;
+        private volatile bool _feeding = feed is not null;
+        private TaskCompletionSource _gate = Open();
+        private TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Applies { get; private set; }
+
+        /// <summary>Completes when the next batch is stored.</summary>
+        public Task Applied => _done.Task;
+
+        /// <summary>Completes when a batch is being applied.</summary>
+        public Task Entered => _entered.Task;
+
+        public TimeSpan ApplyInterval => TimeSpan.Zero;
+
+        public void Hold()
+        {
+            _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        public void Release() => _gate.TrySetResult();
+
+        public void StopFeeding() => _feeding = false;
+
+        public Task<long> AppliedPositionAsync(CancellationToken cancellationToken = default) => Task.FromResult(_applied);
+
+        public async Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, IReadOnlyList<long> entryEnds, CancellationToken cancellationToken = default)
+        {
+            _entered.TrySetResult();
+            if (_feeding)
+                await feed!();
+            await _gate.Task;
+            await Task.Delay(perBatch, cancellationToken);
+            _applied = entryEnds[^1];
+            Applies++;
+            var done = _done;
+            _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            done.TrySetResult();
+            return writes.Select(w => new WriteOutcome(w.Events.Count, 0, 0)).ToList();
+        }
+
+        public IEnumerable<(string ProjectId, string Key)> StoredKeys() => [];
+
+        private static TaskCompletionSource Open()
+        {
+            var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            open.SetResult();
+            return open;
+        }
+    }
+}
