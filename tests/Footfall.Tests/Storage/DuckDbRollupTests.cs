@@ -90,6 +90,18 @@ public sealed class DuckDbRollupTests : IAsyncLifetime, IDisposable
             Assert.Equal(0, OrphanRollupRows());
         }, iter: 30, threads: 1, print: h => h.ToString());
 
+    [Fact]
+    public Task Two_definitions_asked_at_once_are_each_answered_by_their_own_rule() =>
+        RandomHistories.Any.SampleAsync(async random =>
+        {
+            var project = await WriteAsync(random);
+            var expected = ResolvedHistory.Resolve(random.History);
+            // Each request re-derives the rollup under its window, so the other's snapshot may no longer match its own.
+            var wider = random.Experience with { AttributionDays = random.Experience.AttributionDays + 1 };
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+                AssertAgreesAsync(project, i % 2 == 0 ? random.Experience : wider, random.Ranges, expected))));
+        }, iter: 15, threads: 1, print: h => h.ToString());
+
     /// <summary>A new project holding the history, applied batch by batch as the log's applier does.</summary>
     private async Task<string> WriteAsync(RandomHistory random)
     {

@@ -1,4 +1,5 @@
 using Footfall.Experiences;
+using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -36,7 +37,10 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
         }, cancellationToken);
         connection = await OpenReadAsync(cancellationToken);
         Execute(connection, "BEGIN TRANSACTION");
-        return (connection, RollupAnswers(connection, project, experience));
+        var fromRollup = RollupAnswers(connection, project, experience);
+        if (!fromRollup)
+            _logger.LogInformation("Results of experience {Experience} are computed from the narrow tables: another request re-derived its rollup under another definition meanwhile", experience.ShortUid);
+        return (connection, fromRollup);
     }
 
     /// <inheritdoc />
