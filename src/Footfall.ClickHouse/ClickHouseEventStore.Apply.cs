@@ -126,12 +126,13 @@ public sealed partial class ClickHouseEventStore : ILogSink
             }
             outcomes[w] = new WriteOutcome(kept[w].Count, duplicates);
         }
-        var links = await DecideLinksAsync(writes, kept, cancellationToken);
-        actors.UnionWith(links.Identifiers);
-        foreach (var (p, r) in links.Rejections)
-            AppendRejected(rejected, p, r);
-        for (var w = 0; w < writes.Count; w++)
-            outcomes[w] = outcomes[w] with { RefusedLinks = links.Refused[w] };
+        // A refusal is numbered after the entry's rejected events, so that applying the entry again finds it stored.
+        var links = await DecideLinksIntoAsync(writes, kept, actors, (w, k, refusal) =>
+        {
+            var seq = writes[w].Rejected.Count + k;
+            if (!present.Contains(("rejected", ends[w], seq)))
+                AppendRow(rejected, [.. RejectedFields(writes[w].ProjectId, refusal), Node, Num(ends[w]), Num(seq)]);
+        }, outcomes, cancellationToken);
         // Claims first: another node that gets a retry of one of these keys meanwhile drops it.
         await _http.InsertAsync("event_keys", "project, key, actor, ord, node, log_pos", keys, cancellationToken);
         await WriteIdentitiesAsync(actors, links.Links, cancellationToken);

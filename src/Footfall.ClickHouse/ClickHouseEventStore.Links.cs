@@ -19,8 +19,27 @@ public sealed partial class ClickHouseEventStore
         /// <summary>Refused groups per write.</summary>
         public int[] Refused { get; } = new int[writes];
 
-        /// <summary>The quarantine rows of the refused groups.</summary>
-        public List<(string Project, RejectedEvent Rejected)> Rejections { get; } = [];
+        /// <summary>The quarantine rows of the refused groups, with the write each came from.</summary>
+        public List<(int Write, RejectedEvent Rejected)> Rejections { get; } = [];
+    }
+
+    /// <summary>
+    /// Decides the commit's links (<see cref="DecideLinksAsync"/>) and files the decisions as both ways into the store
+    /// need them: the identifiers they name join <paramref name="actors"/>, each refused group goes to
+    /// <paramref name="quarantine"/> (its write, its number among that write's refusals, the row) and to its write's outcome.
+    /// </summary>
+    private async Task<LinkDecisions> DecideLinksIntoAsync(IReadOnlyList<ProjectWrite> writes, List<TrackedEvent>[] kept,
+        HashSet<(string Project, string Ident)> actors, Action<int, int, RejectedEvent> quarantine, WriteOutcome[] outcomes,
+        CancellationToken cancellationToken)
+    {
+        var links = await DecideLinksAsync(writes, kept, cancellationToken);
+        actors.UnionWith(links.Identifiers);
+        var refusals = new int[writes.Count];
+        foreach (var (w, r) in links.Rejections)
+            quarantine(w, refusals[w]++, r);
+        for (var w = 0; w < writes.Count; w++)
+            outcomes[w] = outcomes[w] with { RefusedLinks = links.Refused[w] };
+        return links;
     }
 
     /// <summary>
@@ -56,7 +75,7 @@ public sealed partial class ClickHouseEventStore
         for (var w = 0; w < writes.Count; w++)
         {
             if (states.TryGetValue(writes[w].ProjectId, out var state))
-                decisions.Refused[w] = LinkSequence.Apply(writes[w], stored[w], new Linker(state, decisions, writes[w].ProjectId, now));
+                decisions.Refused[w] = LinkSequence.Apply(writes[w], stored[w], new Linker(state, decisions, w, writes[w].ProjectId, now));
         }
         return decisions;
     }
@@ -87,7 +106,7 @@ public sealed partial class ClickHouseEventStore
     }
 
     /// <summary>Applies one write's links to a project's <see cref="LinkState"/> and records what to store.</summary>
-    private sealed class Linker(LinkState state, LinkDecisions decisions, string project, DateTime now) : IPersonLinker
+    private sealed class Linker(LinkState state, LinkDecisions decisions, int write, string project, DateTime now) : IPersonLinker
     {
         public void Merge(Identifier a, Identifier b)
         {
@@ -103,7 +122,7 @@ public sealed partial class ClickHouseEventStore
                 state.Components.IsIdentified(i.Key)));
             if (LinkRule.Decide(sides) is not null)
             {
-                decisions.Rejections.Add((project, LinkRule.Rejection(group, now, source)));
+                decisions.Rejections.Add((write, LinkRule.Rejection(group, now, source)));
                 return false;
             }
             Join(group);

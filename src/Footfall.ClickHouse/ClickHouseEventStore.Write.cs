@@ -63,12 +63,8 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
                     AppendRejected(rejected, p, r);
                 outcomes[w] = new WriteOutcome(kept[w].Count, duplicates);
             }
-            var links = await DecideLinksAsync(writes, kept, cancellationToken);
-            actors.UnionWith(links.Identifiers);
-            foreach (var (p, r) in links.Rejections)
-                AppendRejected(rejected, p, r);
-            for (var w = 0; w < writes.Count; w++)
-                outcomes[w] = outcomes[w] with { RefusedLinks = links.Refused[w] };
+            var links = await DecideLinksIntoAsync(writes, kept, actors, (w, _, refusal) => AppendRejected(rejected, writes[w].ProjectId, refusal),
+                outcomes, cancellationToken);
             await _http.InsertAsync("event_keys", "project, key, actor, ord, commit_id", keys, cancellationToken);
             await WriteIdentitiesAsync(actors, links.Links, cancellationToken);
             await _http.InsertAsync("events", EventColumns, events, cancellationToken);

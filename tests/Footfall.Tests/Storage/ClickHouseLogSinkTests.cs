@@ -75,6 +75,32 @@ public sealed class ClickHouseLogSinkTests(ClickHouseServer server)
         Assert.Equal((50L, 70L), (await a.AppliedPositionAsync(), await b.AppliedPositionAsync()));
     }
 
+    [Fact]
+    public async Task Regression_ARefusedLinkInAnAppliedEntry_WasQuarantinedWithoutItsMarks_AndJammedTheApplier()
+    {
+        await using var store = await OpenAsync("n1");
+        await store.ApplyAsync([new ProjectWrite("p1", [Linking("u1", "g1")], [], [])], [40]);
+
+        // g1's person already holds u1: the link to u2 is refused and its event kept; the refusal is quarantined with
+        // the entry's marks (ClickHouse refused the whole insert of a row without them, and the applier retried forever).
+        var write = new ProjectWrite("p1", [Linking("u2", "g1")], [], [Rejected()]);
+        var outcome = await store.ApplyAsync([write], [90]);
+        Assert.Equal((1, 1), (outcome[0].Accepted, outcome[0].RefusedLinks));
+        Assert.Equal(90, await store.AppliedPositionAsync());
+        Assert.Equal("0\n1", await ScalarAsync("SELECT log_seq FROM rejected WHERE log_pos = 90 ORDER BY log_seq"));
+
+        // Applied again (a replay whose mark was lost), the refusal is not stored twice.
+        await SqlAsync("TRUNCATE TABLE log_applied");
+        await using var restarted = await OpenAsync("n1");
+        await restarted.ApplyAsync([write], [90]);
+        Assert.Equal("2", await ScalarAsync("SELECT count() FROM rejected WHERE log_pos = 90"));
+    }
+
+    private static TrackedEvent Linking(string user, string guest) => new()
+    {
+        Action = "signup", Time = DateTime.UtcNow, ReceivedAt = DateTime.UtcNow, UserId = user, GuestId = guest,
+    };
+
     private static TrackedEvent Event(string? key) => new()
     {
         Action = "signup", Time = DateTime.UtcNow, ReceivedAt = DateTime.UtcNow, UserId = "a", Key = key,
