@@ -33,13 +33,15 @@ for round in $(seq 1 "$rounds"); do
   # The applier's lag in bytes, sampled, over the log bytes acknowledged per second: how long an acknowledged event
   # waits to be visible. (footfall_apply_lag_seconds is the time since the applier was last wholly caught up, which
   # under steady load keeps growing however fresh what it applies is.)
-  ( while true; do metric footfall_apply_lag_bytes; echo; sleep 0.1; done ) >"$data/lag" & sampler=$!
+  ( while true; do echo "$(metric footfall_apply_lag_bytes) $(metric footfall_apply_lag_seconds)"; sleep 0.1; done ) >"$data/lag" & sampler=$!
   out=$(load --batch 50 --connections 32 --seconds 20 --rate $((max / 2)) --path /v1/events); echo "half: $out"
   kill $sampler; wait $sampler 2>/dev/null || true
   # LoadGen's events take ~80 bytes in the log (bench/log-first.sh: the position after 52,620 events was 4,226,808).
   bytes_per_event=${BYTES_PER_EVENT:-80}
   rate=$(echo "$out" | field events/s)
   sort -n "$data/lag" | awk -v b="$bytes_per_event" -v r="$rate" '{v[NR]=$1} END {printf "acknowledged -> visible (applier lag bytes, %d samples at 10 Hz, %d bytes an event, %d events/s): p99 %.3f s, max %.3f s\n", NR, b, r, v[int(NR*0.99)+1]/b/r, v[NR]/b/r}'
+  # The same from footfall_apply_lag_seconds: the age of the oldest acknowledged entry not yet applied.
+  sort -n -k2 "$data/lag" | awk '{v[NR]=$2} END {printf "acknowledged -> visible (footfall_apply_lag_seconds, %d samples): p99 %.3f s, max %.3f s\n", NR, v[int(NR*0.99)+1], v[NR]}'
   load --batch 50 --connections 32 --seconds 10 --path /v1/events | sed 's/^/no pollers: /'
   load --get --bearer "$key" --connections 2 --seconds 12 --path /v1/experiences/exp/results >"$data/polls" & pollers=$!
   load --batch 50 --connections 32 --seconds 10 --path /v1/events | sed 's/^/2 pollers:  /'

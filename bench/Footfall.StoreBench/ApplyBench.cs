@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Footfall.Experiences;
 using Footfall.Projects;
 using Footfall.Storage;
 using Footfall.Storage.DuckDb;
@@ -12,6 +13,12 @@ namespace Footfall.StoreBench;
 /// </summary>
 internal static class ApplyBench
 {
+    /// <summary>The experience <see cref="EventMix"/> shows impressions of.</summary>
+    public static readonly ExperienceDefinition Experience = new()
+    {
+        ShortUid = "hero", Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)], Metrics = ["product_purchase"], AttributionDays = 30,
+    };
+
     public static async Task RunAsync(string folder, int events, IReadOnlyList<int> batches, int rounds, DateTime start)
     {
         Console.WriteLine($"{events:N0} events per run, applied in batches of {string.Join(" / ", batches)}; {rounds} rounds");
@@ -27,6 +34,8 @@ internal static class ApplyBench
                     await store.InitializeAsync();
                     var project = ProjectKeys.NewProjectId();
                     await store.CreateProjectAsync(new Project(project, "bench", "h", start));
+                    // A defined experience makes the applier keep its metric's narrow rows and the results rollups.
+                    await store.SaveExperienceAsync(project, Experience);
                     var mix = new EventMix(events / 20, start);
                     // Requests of 50 events, as the log holds them; the batch is how many the applier takes at once.
                     var writes = Enumerable.Range(0, events / 50).Select(_ => new ProjectWrite(project, mix.Batch(50), [], [])).ToList();

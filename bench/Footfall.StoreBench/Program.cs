@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Usage: dotnet run -c Release --project bench/Footfall.StoreBench -- --apply 10000,50000 [--events N] [--runs R] (DuckDB applier only)
 //        dotnet run -c Release --project bench/Footfall.StoreBench -- --clickhouse "Host=..;Port=..;Database=bench" [--events 1000000] [--batch 5000] [--runs 5]
 //        add --erase N to measure erasing N persons (one at a time) instead of experience results.
+//        dotnet run -c Release --project bench/Footfall.StoreBench -- --results COPY/footfall.duckdb --project ID [--runs 50] (an imported folder's results)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
 var events = int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture);
@@ -26,6 +27,11 @@ if (options.TryGetValue("apply", out var applyBatches))
     Directory.Delete(applyFolder, recursive: true);
     return;
 }
+if (options.TryGetValue("results", out var databaseFile))
+{
+    await ResultsBench.RunAsync(databaseFile, options.GetValueOrDefault("project") ?? throw new ArgumentException("--project ID is required"), runs);
+    return;
+}
 var clickhouse = options.GetValueOrDefault("clickhouse") ?? throw new ArgumentException("--clickhouse \"Host=...;Port=...;Database=...\" is required");
 var folder = Path.Combine(Path.GetTempPath(), "footfall-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(folder);
@@ -35,10 +41,7 @@ var stores = new (string Name, Func<IEventStore> Create)[]
     ("DuckDB", () => new DuckDbEventStore(Path.Combine(folder, "bench.duckdb"), NullLogger<DuckDbEventStore>.Instance)),
     ("ClickHouse", () => new ClickHouseEventStore(clickhouse, NullLogger<ClickHouseEventStore>.Instance)),
 };
-var experience = new ExperienceDefinition
-{
-    ShortUid = "hero", Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)], Metrics = ["product_purchase"], AttributionDays = 30,
-};
+var experience = ApplyBench.Experience;
 if (options.TryGetValue("erase", out var erase))
 {
     Console.WriteLine("| store | events | ingest | erased | erase one person, median (min..max) | shutdown | shutdown after erasure | restart | file |");

@@ -11,7 +11,8 @@ public sealed partial class ClickHouseEventStore
     // persons rows after this start-up looked, and node clocks (which stamp ord) may differ by less than this.
     private static readonly TimeSpan RepairOverlap = TimeSpan.FromMinutes(10);
 
-    // Identifiers per IN list: keeps a query's text well under ClickHouse's max_query_size (256 KiB).
+    // Identifiers per IN list: keeps each query's text and its IN set small (the store raises max_query_size to 16 MiB
+    // for the applier's key look-ups, but a link repair can name every identifier of a project).
     private const int IdentifierChunk = 2_000;
 
     /// <summary>

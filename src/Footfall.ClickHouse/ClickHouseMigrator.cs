@@ -53,23 +53,24 @@ internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl,
                 break;
             case CreateDerivedTable derived:
                 await ApplyAsync(derived.Table, cancellationToken);
-                var existed = (await http.QueryAsync(
-                    $"SELECT 1 FROM system.tables WHERE database = {Quote(database)} AND name = {Quote(derived.View)}", cancellationToken)).Count > 0;
                 await http.ExecuteAsync(ddl.CreateView(derived), cancellationToken);
-                // Rows the source got after the view existed and before this SELECT read them arrive twice: every derived
-                // table is read with a rule a duplicate does not change (argMax, uniqExact(eid), LIMIT 1 BY eid).
-                if (!existed)
-                    await http.ExecuteAsync(ddl.Backfill(derived), cancellationToken, insertInto: derived.Table.Name);
+                // Filled whenever the step runs, also when a crash (or another node starting at once) left the view made
+                // and the fill undone: rows that arrive twice change nothing, every derived table is read with a rule a
+                // duplicate does not change (argMax, uniqExact(eid), LIMIT 1 BY eid).
+                await http.ExecuteAsync(ddl.Backfill(derived), cancellationToken, insertInto: derived.Table.Name);
                 break;
             case AddColumn column when !await HasColumnAsync(column, cancellationToken):
-                try
+                // One statement at a time: after an ALTER another node (or a crash before the Distributed table was made
+                // again) already did, the rest of the step still runs.
+                foreach (var sql in ddl.Add(column))
                 {
-                    foreach (var sql in ddl.Add(column))
+                    try
+                    {
                         await http.ExecuteAsync(sql, cancellationToken);
-                }
-                catch (ClickHouseException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
-                {
-                    // Another node starting at the same moment added it first.
+                    }
+                    catch (ClickHouseException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+                    {
+                    }
                 }
                 break;
         }

@@ -11,7 +11,7 @@ public static class FootfallCommand
         usage:
           footfall serve [--urls http://127.0.0.1:5080] [--data DIR] [--demo]
                          [--store duckdb|clickhouse] [--clickhouse "Host=...;Port=8123;Database=footfall"]
-                         [--clickhouse-cluster NAME]
+                         [--clickhouse-cluster NAME] [--duckdb-memory SIZE] [--identity-cache N]
           footfall projects create --name NAME [--data DIR | --server URL --admin-token TOKEN]
           footfall import FILE.ndjson --project ID [--data DIR | --server URL]
 

@@ -19,7 +19,13 @@ public static class NodeId
     {
         var path = Path.Combine(dataFolder, FileName);
         if (File.Exists(path))
-            return File.ReadAllText(path).Trim();
+        {
+            // The id marks every row this node's applier stores; an empty one would read as a row of an older version.
+            var stored = File.ReadAllText(path).Trim();
+            return stored.Length == 16 && stored.All(char.IsAsciiHexDigitLower)
+                ? stored
+                : throw new InvalidDataException($"{path} holds no node id (16 lowercase hex digits); restore it, or remove it only with the log folder beside it");
+        }
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))

@@ -41,7 +41,8 @@ public static class JsonBody
         int maxBytes, bool textCheckedPerEvent)
     {
         var ticket = request.HttpContext.Features.Get<Admission.AdmissionTicket>();
-        // A declared length is exact (the server ends the body there), so the buffer is that size, not the next power of two.
+        // A declared length is exact (the server ends the body there), so the buffer is rented for that size, not for the
+        // route's limit (the pool still rounds it up to its bucket).
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)Math.Min(maxBytes + 1, declared ?? 16 * 1024)));
         try
         {

@@ -35,7 +35,7 @@ public static class IngestMetrics
     {
         Meter.CreateObservableGauge("footfall.log.bytes", bytesOnDisk, "By", "Bytes the ingest log holds on disk");
         Meter.CreateObservableGauge("footfall.apply.lag.bytes", lagBytes, "By", "Log bytes durable and not yet applied to the store");
-        Meter.CreateObservableGauge("footfall.apply.lag.seconds", lagSeconds, "s", "Seconds since the applier last had every durable entry applied");
+        Meter.CreateObservableGauge("footfall.apply.lag.seconds", lagSeconds, "s", "Age of the oldest acknowledged log entry not yet applied to the store (0 when none)");
     }
 
     internal static void ObserveQueue(Func<long> depth) =>

@@ -230,7 +230,7 @@ public sealed class LogApplier : IDisposable
             try
             {
                 Interlocked.Exchange(ref _applyStarted, Stopwatch.GetTimestamp());
-                var outcomes = await _sink.ApplyAsync(writes, ends);
+                var outcomes = await _sink.ApplyAsync(writes, ends, _stop.Token);
                 for (var i = 0; i < outcomes.Count; i++)
                 {
                     if (outcomes[i].RefusedLinks > 0)
@@ -245,7 +245,13 @@ public sealed class LogApplier : IDisposable
                 _logger.LogCritical(ex, "The store broke while applying log entries {From} to {To}; the applier stops", position, next);
                 throw;
             }
-            catch (Exception ex) when (!_stop.IsCancellationRequested)
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                // Stopping: a batch cut short stays in the log, and the next start applies it again (exactly once by position).
+                Interlocked.Exchange(ref _applyStarted, 0);
+                return position;
+            }
+            catch (Exception ex)
             {
                 // The store is away or refused the batch: the entries stay in the log and are retried in order.
                 Volatile.Write(ref _failing, true);

@@ -4,8 +4,8 @@ using Footfall.Identity;
 namespace Footfall.Storage;
 
 /// <summary>
-/// The store's write door outside the ingest log (<see cref="ILogSink"/> is the log's): the group commit of a store
-/// no applier feeds yet, explicit links, bulk loads.
+/// The store's write door outside the ingest log (<see cref="ILogSink"/> is the log's): link-only writes (identify,
+/// merges) once the log is applied, tests and benchmarks, and the group commit of a store no log feeds (none today).
 /// </summary>
 public interface IEventCommitter
 {

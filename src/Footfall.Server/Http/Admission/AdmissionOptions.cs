@@ -10,7 +10,7 @@ public sealed class AdmissionOptions
     public const string Section = "Admission";
 
     /// <summary>The largest body one ingest route takes; one request alone is always admitted.</summary>
-    private const long LargestBody = 1L << 20;
+    private const long LargestBody = Footfall.Events.EventLimits.MaxBodyBytes;
 
     /// <summary>
     /// Bytes of ingest request bodies in flight at once: being read, parsed, or waiting for the log. A body's

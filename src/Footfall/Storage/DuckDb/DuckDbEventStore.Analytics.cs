@@ -1,4 +1,5 @@
 using Footfall.Experiences;
+using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -7,36 +8,56 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
     /// <inheritdoc />
     public async Task<IReadOnlyList<VariantCounts>> CountExperienceAsync(string projectId, ExperienceDefinition experience, TimeRange range, CancellationToken cancellationToken = default)
     {
-        await EnsureTrackedAsync(projectId, experience.Metrics, cancellationToken);
-        await using var connection = await OpenReadAsync(cancellationToken);
-        return ReadCounts(connection, experience, range, ExperienceArgs(projectId, experience, range));
+        var (connection, fromRollup) = await OpenSnapshotAsync(projectId, experience, cancellationToken);
+        await using (connection)
+            return ReadCounts(connection, experience, range, ExperienceArgs(projectId, experience, range, fromRollup), fromRollup);
     }
 
-    // A definition not saved yet (or changed since) may name metrics whose events are not in metric_events yet.
-    private async Task EnsureTrackedAsync(string projectId, IReadOnlyList<string> metrics, CancellationToken cancellationToken)
+    /// <summary>
+    /// A read connection inside a transaction, after the experience's metrics are tracked and its rollup derived, and
+    /// whether that rollup answers this definition: the check and the read see the same snapshot, so a definition
+    /// changed in between (another request's) makes the read fall back to the narrow tables, never read other rows.
+    /// </summary>
+    private async Task<(DuckDB.NET.Data.DuckDBConnection Connection, bool FromRollup)> OpenSnapshotAsync(string projectId, ExperienceDefinition experience,
+        CancellationToken cancellationToken)
     {
         var project = ProjectNumber(projectId);
-        if (!IsTracked(project, metrics))
-            await WriteAsync(() => TrackMetrics(project, metrics), cancellationToken);
+        // A definition not saved yet (or changed since) may name metrics whose events are not in metric_events yet.
+        if (!IsTracked(project, experience.Metrics))
+            await WriteAsync(() => TrackMetrics(project, experience.Metrics), cancellationToken);
+        var connection = await OpenReadAsync(cancellationToken);
+        Execute(connection, "BEGIN TRANSACTION");
+        if (RollupAnswers(connection, project, experience))
+            return (connection, true);
+        await connection.DisposeAsync();
+        await WriteAsync(() =>
+        {
+            if (!RollupAnswers(_writeConnection, project, experience))
+                DeriveRollup(project, experience);
+        }, cancellationToken);
+        connection = await OpenReadAsync(cancellationToken);
+        Execute(connection, "BEGIN TRANSACTION");
+        var fromRollup = RollupAnswers(connection, project, experience);
+        if (!fromRollup)
+            _logger.LogInformation("Results of experience {Experience} are computed from the narrow tables: another request re-derived its rollup under another definition meanwhile", experience.ShortUid);
+        return (connection, fromRollup);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<DailyVariantCounts>> ExperienceTimelineAsync(string projectId, ExperienceDefinition experience, string metric, TimeRange range, CancellationToken cancellationToken = default)
     {
         var single = experience with { Metrics = [metric] };
-        await EnsureTrackedAsync(projectId, single.Metrics, cancellationToken);
-        var args = ExperienceArgs(projectId, single, range);
-        await using var connection = await OpenReadAsync(cancellationToken);
+        var (connection, fromRollup) = await OpenSnapshotAsync(projectId, single, cancellationToken);
+        await using var _ = connection;
         // DuckDB's sum over integers is a HUGEINT (BigInteger in .NET, not IConvertible): cast back to BIGINT.
         using var reader = Query(connection, $"""
-            {Exposed}, {Attributed(single, range)},
-            first_exposed AS (SELECT variant, person, min(time) AS t FROM imp WHERE {RangeFilter("time", range)} GROUP BY variant, person),
+            {Counted(single, range, fromRollup)},
             first_converted AS (SELECT variant, person, min(time) AS t FROM attributed GROUP BY variant, person),
             days AS (
                 SELECT CAST(t AS DATE) AS day, variant, 1 AS exposed, 0 AS converted FROM first_exposed
                 UNION ALL SELECT CAST(t AS DATE), variant, 0, 1 FROM first_converted)
             SELECT day, variant, CAST(sum(exposed) AS BIGINT), CAST(sum(converted) AS BIGINT) FROM days GROUP BY day, variant ORDER BY day, variant
-            """, args);
+            """, ExperienceArgs(projectId, single, range, fromRollup));
         var list = new List<DailyVariantCounts>();
         while (reader.Read())
         {
@@ -61,22 +82,34 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
         return list;
     }
 
-    // Impressions of the experience, each filed under its person (links resolved now, so retroactively).
-    private const string Exposed = """
-        WITH imp AS (
-            SELECT i.person, x.variant, x.time FROM exposures x JOIN idents i ON i.id = x.ident
-            WHERE x.project = $p AND x.experience = $e)
-        """;
-
-    // Metric events in the range that follow an impression of the same person within the window.
-    private static string Attributed(ExperienceDefinition experience, TimeRange range)
+    /// <summary>
+    /// The CTEs <c>first_exposed</c> (variant, person, t: the person's first impression in the range) and <c>attributed</c>
+    /// (variant, action, seq, person, time: conversions in the range). Without a lower bound, the first impressions are
+    /// the <c>exposed</c> rollup's; with one, they come from the exposures of the range, which carry their person. The
+    /// conversions are the <c>attributed</c> rollup's, unless it was derived under another definition: then they are
+    /// computed from the narrow tables with the same rule (<see cref="DeriveAttributed"/>).
+    /// </summary>
+    private static string Counted(ExperienceDefinition experience, TimeRange range, bool fromRollup)
     {
         var actions = string.Join(", ", experience.Metrics.Select((_, i) => $"$m{i}"));
+        var firstExposed = range.From is null
+            ? $"SELECT variant, person, first_time AS t FROM exposed WHERE project = $p AND experience = $e AND {RangeFilter("first_time", range)}"
+            : $"SELECT variant, person, min(time) AS t FROM exposures WHERE project = $p AND experience = $e AND {RangeFilter("time", range)} GROUP BY variant, person";
+        if (fromRollup)
+        {
+            return $"""
+                WITH first_exposed AS ({firstExposed}),
+                attributed AS (
+                    SELECT variant, metric AS action, seq, person, time FROM attributed
+                    WHERE project = $p AND experience = $e AND metric IN ({actions}) AND {RangeFilter("time", range)})
+                """;
+        }
         return $"""
+            WITH first_exposed AS ({firstExposed}),
+            imp AS (SELECT person, variant, time FROM exposures WHERE project = $p AND experience = $e),
             conv AS (
-                SELECT i.person, m.action, m.time, m.seq FROM metric_events m JOIN idents i ON i.id = m.ident
-                WHERE m.project = $p AND m.action IN ({actions}) AND {RangeFilter("m.time", range)}
-                  AND i.person IN (SELECT person FROM imp)),
+                SELECT person, action, time, seq FROM metric_events
+                WHERE project = $p AND action IN ({actions}) AND {RangeFilter("time", range)} AND person IN (SELECT person FROM imp)),
             attributed AS (
                 SELECT DISTINCT imp.variant, conv.action, conv.seq, conv.person, conv.time
                 FROM conv JOIN imp ON imp.person = conv.person
@@ -87,9 +120,11 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
     private static string RangeFilter(string column, TimeRange range) =>
         (range.From is null ? "TRUE" : $"{column} >= $from") + " AND " + (range.To is null ? "TRUE" : $"{column} < $to");
 
-    private (string, object?)[] ExperienceArgs(string projectId, ExperienceDefinition experience, TimeRange range)
+    // DuckDB refuses a parameter the statement does not use: the window is passed only to the query that computes conversions.
+    private (string, object?)[] ExperienceArgs(string projectId, ExperienceDefinition experience, TimeRange range, bool fromRollup)
     {
-        var args = new List<(string, object?)> { ("p", ProjectNumber(projectId)), ("e", experience.ShortUid), ("days", experience.AttributionDays) };
+        var args = new List<(string, object?)> { ("p", ProjectNumber(projectId)), ("e", experience.ShortUid) };
+        if (!fromRollup) args.Add(("days", experience.AttributionDays));
         if (range.From is { } from) args.Add(("from", from));
         if (range.To is { } to) args.Add(("to", to));
         for (var i = 0; i < experience.Metrics.Count; i++)

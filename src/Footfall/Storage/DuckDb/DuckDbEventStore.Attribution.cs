@@ -40,7 +40,10 @@ public sealed partial class DuckDbEventStore
             foreach (var action in untracked)
             {
                 Execute(_writeConnection, "INSERT INTO tracked_metrics VALUES ($p, $a)", ("p", project), ("a", action));
-                Execute(_writeConnection, "INSERT INTO metric_events SELECT project, action, ident, time, seq FROM events WHERE project = $p AND action = $a",
+                Execute(_writeConnection, """
+                    INSERT INTO metric_events SELECT e.project, e.action, e.ident, e.time, e.seq, i.person
+                    FROM events e JOIN idents i ON i.id = e.ident WHERE e.project = $p AND e.action = $a
+                    """,
                     ("p", project), ("a", action));
             }
             transaction.Commit();
@@ -58,20 +61,20 @@ public sealed partial class DuckDbEventStore
             foreach (var (e, project, ident, seq) in plan.Events)
             {
                 if (_trackedMetrics.Contains((project, e.Action)))
-                    appender.CreateRow().AppendValue(project).AppendValue(e.Action).AppendValue(ident).AppendValue(e.Time).AppendValue(seq).EndRow();
+                    appender.CreateRow().AppendValue(project).AppendValue(e.Action).AppendValue(ident).AppendValue(e.Time).AppendValue(seq)
+                        .AppendValue(_identities.PersonOf(ident)).EndRow();
             }
         }
     }
 
-    /// <summary>Results, counted in SQL over the narrow tables with persons resolved now, so links count retroactively.</summary>
+    /// <summary>Results from the rollups (see <see cref="Counted"/>); rows carry persons as links made them, so links count retroactively.</summary>
     private static IReadOnlyList<VariantCounts> ReadCounts(DuckDB.NET.Data.DuckDBConnection connection, ExperienceDefinition experience, TimeRange range,
-        (string, object?)[] args)
+        (string, object?)[] args, bool fromRollup)
     {
         // One row per variant for impressions (action NULL), one per variant and metric for conversions.
         using var reader = Query(connection, $"""
-            {Exposed}, {Attributed(experience, range)},
-            exposed AS (SELECT variant, count(DISTINCT person) AS persons, min(time) AS first FROM imp WHERE {RangeFilter("time", range)} GROUP BY variant)
-            SELECT variant, NULL, persons, first, 0 FROM exposed
+            {Counted(experience, range, fromRollup)}
+            SELECT variant, NULL, count(*), min(t), 0 FROM first_exposed GROUP BY variant
             UNION ALL SELECT variant, action, count(DISTINCT person), NULL, count(*) FROM attributed GROUP BY variant, action
             """, args);
         var variants = new SortedDictionary<string, (long Persons, DateTime? First, Dictionary<string, MetricCounts> Metrics)>(StringComparer.Ordinal);

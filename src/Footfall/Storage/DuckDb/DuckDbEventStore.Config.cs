@@ -13,6 +13,8 @@ public sealed partial class DuckDbEventStore : IProjectCatalog, IQuarantine
             Execute(_writeConnection, "INSERT OR REPLACE INTO experiences VALUES ($p, $uid, $json)",
                 ("p", ProjectNumber(projectId)), ("uid", experience.ShortUid), ("json", JsonSerializer.Serialize(experience, StoreJson.Options)));
             TrackMetrics(ProjectNumber(projectId), experience.Metrics);
+            if (!RollupAnswers(_writeConnection, ProjectNumber(projectId), experience))
+                DeriveRollup(ProjectNumber(projectId), experience);
         }, cancellationToken);
 
     /// <inheritdoc />

@@ -193,6 +193,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         UpdateMergedPersons(plan);
         AppendEvents(plan);
         AppendMetricEvents(plan);
+        RefreshRollups(plan);
         using (var appender = _writeConnection.CreateAppender("rejected"))
         {
             foreach (var (project, r) in plan.Rejected)
@@ -201,17 +202,18 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         }
     }
 
-    // One statement for all of the commit's merges. Person numbers are identifier numbers, unique across projects,
-    // and an absorbed person's own identifier now points at the final person, even through chains of merges in
-    // the same commit; identifiers created in this commit were appended with their final person already.
+    // One statement per table for all of the commit's merges. Person numbers are identifier numbers, unique across
+    // projects, and an absorbed person's own identifier now points at the final person, even through chains of merges
+    // in the same commit; rows appended in this commit carry their final person already. The narrow tables carry the
+    // person too, so results never join the identity map.
     private void UpdateMergedPersons(CommitPlan plan)
     {
         if (plan.Merges.Count == 0)
             return;
-        var pairs = plan.Merges.Select(m => m.Absorbed).Distinct()
-            .Select(absorbed => $"({absorbed}, {_identities.PersonOf(absorbed)})");
-        Execute(_writeConnection,
-            $"UPDATE idents SET person = m.kept FROM (VALUES {string.Join(", ", pairs)}) AS m(absorbed, kept) WHERE idents.person = m.absorbed");
+        var pairs = string.Join(", ", plan.Merges.Select(m => m.Absorbed).Distinct()
+            .Select(absorbed => $"({absorbed}, {_identities.PersonOf(absorbed)})"));
+        foreach (var table in new[] { "idents", "exposures", "metric_events" })
+            Execute(_writeConnection, $"UPDATE {table} SET person = m.kept FROM (VALUES {pairs}) AS m(absorbed, kept) WHERE {table}.person = m.absorbed");
     }
 
     private void AppendEvents(CommitPlan plan)
@@ -234,7 +236,10 @@ public sealed partial class DuckDbEventStore : IEventCommitter
             foreach (var (e, project, ident, _) in plan.Events)
             {
                 if (e.Action == BuiltInActions.Impression)
-                    appender.CreateRow().AppendValue(project).AppendValue(e.Experience).AppendValue(e.Variant).AppendValue(ident).AppendValue(e.Time).EndRow();
+                    {
+                    appender.CreateRow().AppendValue(project).AppendValue(e.Experience).AppendValue(e.Variant).AppendValue(ident).AppendValue(e.Time)
+                        .AppendValue(_identities.PersonOf(ident)).EndRow();
+                }
             }
         }
     }

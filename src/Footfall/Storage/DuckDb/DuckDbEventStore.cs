@@ -82,6 +82,7 @@ public sealed partial class DuckDbEventStore : IEventStore
                 await OpenWriteConnectionAsync(cancellationToken);
             BackfillQuarantineIdentifiers();
             LoadState();
+            DeriveMissingRollups();
         }
         finally
         {

@@ -63,6 +63,25 @@ internal static class DuckDbSchema
             CREATE TABLE IF NOT EXISTS metric_events (
                 project INTEGER NOT NULL, action VARCHAR NOT NULL, ident BIGINT NOT NULL, time TIMESTAMP NOT NULL, seq BIGINT NOT NULL);
             """),
+        // The narrow rows take their person (from the identity map as it stands) and the exposed rollup is derived from
+        // them; conversions need a definition, so each experience's are derived when it is saved or first counted, and
+        // at start for the saved ones. Idempotent, as a database whose version rows were lost replays it.
+        new(5, "results rollups: persons on the narrow rows, exposed, attributed", """
+            ALTER TABLE exposures ADD COLUMN IF NOT EXISTS person BIGINT;
+            UPDATE exposures SET person = i.person FROM idents i WHERE i.id = exposures.ident;
+            ALTER TABLE metric_events ADD COLUMN IF NOT EXISTS person BIGINT;
+            UPDATE metric_events SET person = i.person FROM idents i WHERE i.id = metric_events.ident;
+            CREATE TABLE IF NOT EXISTS exposed (
+                project INTEGER NOT NULL, experience VARCHAR NOT NULL, variant VARCHAR NOT NULL, person BIGINT NOT NULL,
+                first_time TIMESTAMP NOT NULL);
+            DELETE FROM exposed;
+            INSERT INTO exposed SELECT project, experience, variant, person, min(time) FROM exposures WHERE person IS NOT NULL GROUP BY ALL;
+            CREATE TABLE IF NOT EXISTS attributed (
+                project INTEGER NOT NULL, experience VARCHAR NOT NULL, variant VARCHAR NOT NULL, metric VARCHAR NOT NULL,
+                person BIGINT NOT NULL, seq BIGINT NOT NULL, time TIMESTAMP NOT NULL);
+            CREATE TABLE IF NOT EXISTS rollup_definitions (
+                project INTEGER NOT NULL, experience VARCHAR NOT NULL, metrics VARCHAR[] NOT NULL, days INTEGER NOT NULL);
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>

@@ -7,8 +7,8 @@ namespace Footfall.Tests.Analytics.Definitions;
 
 /// <summary>
 /// The DuckDB store fed the way log-first ingest feeds it, through the applier (<see cref="ILogSink.ApplyAsync"/>),
-/// which keeps the narrow exposure and metric tables in each batch's transaction: the counts, read back from them with
-/// persons resolved at read time, equal the definitions, also for metrics tracked only after their events were applied.
+/// which keeps the narrow exposure and metric tables and the results rollups in each batch's transaction: the counts,
+/// read back from the rollups, equal the definitions, also for metrics tracked only after their events were applied.
 /// The identity cache holds two identifiers, so nearly every batch reads its persons back from the idents table.
 /// </summary>
 public sealed class DuckDbApplierAgreesWithDefinitionsTests : StoreAgreesWithDefinitions, IDisposable

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Footfall.Tests.Analytics.Definitions;
 
-/// <summary>The DuckDB store (SQL over the narrow exposure and metric tables, persons resolved at read time) against the definitions.</summary>
+/// <summary>The DuckDB store (its results rollups, kept by the synchronous commit) against the definitions.</summary>
 public sealed class DuckDbAgreesWithDefinitionsTests : StoreAgreesWithDefinitions, IDisposable
 {
     private readonly TempFolder _folder = new();
