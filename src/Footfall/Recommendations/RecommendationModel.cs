@@ -36,7 +36,8 @@ public sealed class RecommendationModel
         Build(new ProductInteractionSet([], new Dictionary<string, long>()), now, options);
 
     private RecommendationModel(RecommendationOptions options, DateTime builtAt, string[] items, Dictionary<string, int> itemIndex,
-        string?[] categoryOf, Dictionary<string, int> personOf, int persons, Touch[] touches, (int, long)[] visits)
+        string?[] categoryOf, Dictionary<string, int> personOf, int persons, Touch[] touches, (int, long)[] visits,
+        (int Item, float Score)[][]? neighbours = null)
     {
         _options = options;
         BuiltAt = builtAt;
@@ -48,7 +49,7 @@ public sealed class RecommendationModel
         _touches = touches;
         _visits = visits;
         _historyNewestFirst = GroupByPersonNewestFirst(touches, persons);
-        _neighbours = ItemSimilarity.Build(touches, visits, items.Length, options.MaxItemsPerSession, options.NeighboursPerItem);
+        _neighbours = neighbours ?? ItemSimilarity.Build(touches, visits, items.Length, options.MaxItemsPerSession, options.NeighboursPerItem);
         _repurchaseTicks = RepurchaseIntervals.Build(_historyNewestFirst, items.Length, options.MinRepeatGaps);
         var trendingFrom = builtAt.Ticks - TimeSpan.FromHours(options.MaxTrendingHours).Ticks;
         _trending = new TrendingIndex(RecentByTime(touches, trendingFrom));
@@ -91,9 +92,9 @@ public sealed class RecommendationModel
 
     /// <summary>
     /// This model without the persons any of <paramref name="identifierKeys"/> belongs to: their identifiers, their
-    /// history and every aggregate they contributed to (trending, similarity, repurchase intervals), rebuilt from the
-    /// touches in memory, so an erasure never waits on the store or on a full refresh. Returns this model when none
-    /// of the keys is known to it.
+    /// history and every aggregate they contributed to (trending and repurchase intervals rebuilt from the touches in
+    /// memory; item similarity recounted for the items they touched only), so an erasure never waits on the store or
+    /// on a full refresh. Returns this model when none of the keys is known to it.
     /// </summary>
     public RecommendationModel WithoutPersons(IEnumerable<string> identifierKeys)
     {
@@ -105,8 +106,13 @@ public sealed class RecommendationModel
             return this;
         var personOf = _personOf.Where(p => !removed.Contains(p.Value)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var kept = Enumerable.Range(0, _touches.Length).Where(i => !removed.Contains(_touches[i].Person)).ToArray();
+        var touches = kept.Select(i => _touches[i]).ToArray();
+        var visits = kept.Select(i => _visits[i]).ToArray();
+        // Only the neighbours of what the removed persons touched change: recounted, not the whole model's pairs.
+        var touched = _touches.Where(t => removed.Contains(t.Person) && t.Weight > 0).Select(t => t.Item).ToHashSet();
+        var neighbours = ItemSimilarity.Without(_neighbours, touched, touches, visits, _options.MaxItemsPerSession, _options.NeighboursPerItem);
         return new RecommendationModel(_options, BuiltAt, _items, _itemIndex, _categoryOf, personOf, _historyNewestFirst.Length,
-            kept.Select(i => _touches[i]).ToArray(), kept.Select(i => _visits[i]).ToArray());
+            touches, visits, neighbours);
     }
 
     /// <summary>The touches after <paramref name="fromTicks"/>, in time order (stable: equal times keep row order).</summary>
