@@ -26,7 +26,8 @@ public static class PeopleEndpoints
         v1.MapGet("/people/export", ExportAsync).WithTags("People").WithSummary("Everything stored about a person, every event included")
             .Produces<Wire.PersonExport>().Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapDelete("/people", EraseAsync).WithTags("People").WithSummary("Erase every event and identifier of a person")
-            .Produces<Wire.ErasureResult>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+            .Produces<Wire.ErasureResult>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
+            .WithMetadata(AppliedFirst.Instance);
         v1.MapPost("/people/merge", MergeAsync).WithTags("People")
             .WithSummary("Merge the person of one user id into the person of another: the one way two identified persons become one")
             .Accepts<MergeBody>("application/json").Produces<MergeResult>()
@@ -105,14 +106,10 @@ public static class PeopleEndpoints
     }
 
     private static async Task<IResult> EraseAsync([AsParameters] PersonParameters query, HttpContext context, IPeopleStore store,
-        RecommendationModels recommendations, IIngestWriter writer)
+        RecommendationModels recommendations)
     {
         var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
         if (error is not null) return error;
-        // Unlike a read, an erasure cannot go ahead of the applier: the person's events acknowledged before it and stored
-        // after it would bring the person back.
-        if (writer is LogIngest ingest && !await ingest.Applier.WaitAppliedAsync(ingest.DurablePosition, ingest.Options.ReadWait, context.RequestAborted))
-            return ApiError.Unavailable(context, "events acknowledged before this erasure are not stored yet, so they could not be erased; retry shortly");
         var person = await store.FindPersonAsync(context.ProjectId(), who, context.RequestAborted);
         var erased = await store.ErasePersonAsync(context.ProjectId(), who, context.RequestAborted);
         // The models hold the person until they are taken out; erasure answers only once they are, without waiting on

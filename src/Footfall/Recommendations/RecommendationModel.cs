@@ -105,14 +105,25 @@ public sealed class RecommendationModel
         if (removed.Count == 0)
             return this;
         var personOf = _personOf.Where(p => !removed.Contains(p.Value)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var kept = Enumerable.Range(0, _touches.Length).Where(i => !removed.Contains(_touches[i].Person)).ToArray();
-        var touches = kept.Select(i => _touches[i]).ToArray();
-        var visits = kept.Select(i => _visits[i]).ToArray();
+        var touches = new List<Touch>(_touches.Length);
+        var visits = new List<(int, long)>(_touches.Length);
         // Only the neighbours of what the removed persons touched change: recounted, not the whole model's pairs.
-        var touched = _touches.Where(t => removed.Contains(t.Person) && t.Weight > 0).Select(t => t.Item).ToHashSet();
-        var neighbours = ItemSimilarity.Without(_neighbours, touched, touches, visits, _options.MaxItemsPerSession, _options.NeighboursPerItem);
+        var touched = new HashSet<int>();
+        for (var i = 0; i < _touches.Length; i++)
+        {
+            if (!removed.Contains(_touches[i].Person))
+            {
+                touches.Add(_touches[i]);
+                visits.Add(_visits[i]);
+            }
+            else if (_touches[i].Weight > 0)
+                touched.Add(_touches[i].Item);
+        }
+        var keptTouches = touches.ToArray();
+        var keptVisits = visits.ToArray();
+        var neighbours = ItemSimilarity.Without(_neighbours, touched, keptTouches, keptVisits, _options.MaxItemsPerSession, _options.NeighboursPerItem);
         return new RecommendationModel(_options, BuiltAt, _items, _itemIndex, _categoryOf, personOf, _historyNewestFirst.Length,
-            touches, visits, neighbours);
+            keptTouches, keptVisits, neighbours);
     }
 
     /// <summary>The touches after <paramref name="fromTicks"/>, in time order (stable: equal times keep row order).</summary>
