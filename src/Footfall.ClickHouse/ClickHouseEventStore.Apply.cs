@@ -168,14 +168,17 @@ public sealed partial class ClickHouseEventStore : ILogSink
             foreach (var r in await _http.QueryAsync(sql, cancellationToken))
                 present.Add(("events", Long(r[0]), (int)Long(r[1])));
         }
-        var withRejected = Enumerable.Range(0, writes.Count).Where(w => writes[w].Rejected.Count > 0).ToList();
+        // Quarantine rows: the entry's rejected events, and the link refusals the store decided when it applied the entry
+        // (timed then, so after every receive time of the entry: no upper bound is known).
+        var withRejected = Enumerable.Range(0, writes.Count).Where(w => writes[w].Rejected.Count > 0 || writes[w].Events.Count > 0).ToList();
         if (withRejected.Count > 0)
         {
-            var times = withRejected.SelectMany(w => writes[w].Rejected).Select(r => EventTime.ToUnixMs(r.Time)).ToList();
+            var earliest = withRejected.SelectMany(w => writes[w].Rejected.Select(r => r.Time).Concat(writes[w].Events.Select(e => e.ReceivedAt)))
+                .Min(EventTime.ToUnixMs);
             var sql = $"""
                 SELECT log_pos, log_seq FROM rejected
                 WHERE project IN {List(withRejected.Select(w => writes[w].ProjectId).Distinct())}
-                  AND time_ms >= {Num(times.Min())} AND time_ms <= {Num(times.Max())} AND node = {node} AND log_pos IN {positions}
+                  AND time_ms >= {Num(earliest)} AND node = {node} AND log_pos IN {positions}
                 """;
             foreach (var r in await _http.QueryAsync(sql, cancellationToken))
                 present.Add(("rejected", Long(r[0]), (int)Long(r[1])));
