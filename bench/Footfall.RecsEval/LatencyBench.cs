@@ -43,7 +43,7 @@ public static class LatencyBench
                 var started = Stopwatch.GetTimestamp();
                 var model = await models.RefreshAsync(keys.Id);
                 refreshes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (i == 0) Console.WriteLine($"model: {model.InteractionCount} interactions");
+                if (i == 0) Console.WriteLine($"model: {model.InteractionCount} interactions, {model.ItemCount} items");
             }
             Console.WriteLine($"refresh (read + build) ms: {string.Join(", ", refreshes.Select(r => r.ToString("F0")))}; " +
                 $"GC heap after: {GC.GetTotalMemory(true) / 1_000_000} MB");

@@ -110,12 +110,10 @@ public static class PeopleEndpoints
     {
         var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
         if (error is not null) return error;
-        var person = await store.FindPersonAsync(context.ProjectId(), who, context.RequestAborted);
-        var erased = await store.ErasePersonAsync(context.ProjectId(), who, context.RequestAborted);
-        // The models hold the person until they are taken out; erasure answers only once they are, without waiting on
-        // (or failing with) a rebuild of the models from the store.
-        var keys = (person?.Identifiers ?? []).Select(i => i.Key).Append(who.Key).ToHashSet(StringComparer.Ordinal);
-        recommendations.ForgetPerson(context.ProjectId(), keys);
+        // Erasure answers only once the models no longer serve the person, without waiting on (or failing with) a
+        // refresh: what they touched is recounted, not the window.
+        var erased = await recommendations.ForgetPersonAsync(context.ProjectId(), who,
+            () => store.ErasePersonAsync(context.ProjectId(), who, context.RequestAborted), context.RequestAborted);
         return TypedResults.Ok(new Wire.ErasureResult(erased));
     }
 

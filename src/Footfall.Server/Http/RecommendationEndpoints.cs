@@ -38,21 +38,21 @@ public static class RecommendationEndpoints
             {
                 var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
                 if (error is not null) return error;
-                items = model.RecentlyViewed(who, limit);
+                items = await model.RecentlyViewedAsync(who, limit, context.RequestAborted);
                 break;
             }
             case FeedNames.Trending:
             {
                 var (hours, error) = PersonQuery.Number(query.Hours, "hours", 24, 1, options.MaxTrendingHours);
                 if (error is not null) return error;
-                items = model.Trending(hours, string.IsNullOrEmpty(query.Category) ? null : query.Category, limit);
+                items = await model.TrendingAsync(hours, string.IsNullOrEmpty(query.Category) ? null : query.Category, limit, context.RequestAborted);
                 break;
             }
             case FeedNames.RepeatPurchase:
             {
                 var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
                 if (error is not null) return error;
-                items = model.RepeatPurchase(who, EventTime.Now(clock), limit);
+                items = await model.RepeatPurchaseAsync(who, EventTime.Now(clock), limit, context.RequestAborted);
                 break;
             }
             case FeedNames.AlsoViewed:
@@ -68,8 +68,8 @@ public static class RecommendationEndpoints
                 var exclude = (query.Exclude ?? []).SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     .ToHashSet(StringComparer.Ordinal);
                 // Enough trending to fill the answer even after the person's purchases and exclusions are skipped.
-                var trending = model.Trending(24, null, Math.Min(200, limit + exclude.Count + 50));
-                (items, fallback) = model.Personal(who, limit, exclude, trending);
+                var trending = await model.TrendingAsync(24, null, Math.Min(200, limit + exclude.Count + 50), context.RequestAborted);
+                (items, fallback) = await model.PersonalAsync(who, limit, exclude, trending, context.RequestAborted);
                 break;
             }
             default:

@@ -6,7 +6,7 @@ namespace Footfall.Recommendations;
 /// </summary>
 internal static class ItemSimilarity
 {
-    /// <summary>Per item, its top neighbours by cosine, best first.</summary>
+    /// <summary>Per item, its top neighbours by cosine, best first (ties: the earlier item).</summary>
     /// <param name="touches">All touches, oldest first.</param>
     /// <param name="visits">Per touch, the visit it belongs to (person and session, or person and day).</param>
     public static (int Item, float Score)[][] Build(Touch[] touches, (int Person, long Visit)[] visits, int itemCount,
@@ -21,19 +21,19 @@ internal static class ItemSimilarity
     }
 
     /// <summary>
-    /// The neighbours <see cref="Build"/> would give for <paramref name="touches"/>, from <paramref name="before"/> (built
-    /// over the same touches and more, whose extra visits held only items in <paramref name="changed"/>): an erasure
-    /// takes whole visits away. Only pairs with a changed item are counted again. Exact: an unchanged item's count
-    /// with every other unchanged item is the same, so its old top list, minus the changed items and plus their
-    /// new scores, holds its new top list (a changed item's score with it only rose, as the item's reach fell).
+    /// The neighbours <see cref="Build"/> would give once some persons are gone, from <paramref name="before"/> (built
+    /// with them) and the counts without them: <paramref name="reach"/> of every item, and <paramref name="pairs"/>
+    /// (keyed by <see cref="PairKey"/>) for every pair with an item in <paramref name="changed"/> (the items the persons
+    /// touched). Exact: an unchanged item's count with every other unchanged item is the same, so its old top list,
+    /// minus the changed items and plus their new scores, holds its new top list (a changed item's score with it only
+    /// rose, as the item's reach fell).
     /// </summary>
-    public static (int Item, float Score)[][] Without((int Item, float Score)[][] before, IReadOnlySet<int> changed, Touch[] touches,
-        (int Person, long Visit)[] visits, int maxItemsPerVisit, int neighbours)
+    public static IReadOnlyList<(int Item, float Score)>[] Without(IReadOnlyList<IReadOnlyList<(int Item, float Score)>> before,
+        IReadOnlySet<int> changed, int[] reach, Dictionary<long, int> pairs, int neighbours)
     {
-        var itemCount = before.Length;
-        var (reach, pairs) = Count(touches, visits, itemCount, maxItemsPerVisit, changed);
+        var itemCount = before.Count;
         var lists = Candidates(reach, pairs, itemCount);
-        var result = ((int, float)[][])before.Clone();
+        var result = before.ToArray();
         for (var i = 0; i < itemCount; i++)
         {
             if (changed.Contains(i))
@@ -44,8 +44,14 @@ internal static class ItemSimilarity
         return result;
     }
 
-    // Reach of every item, and co-occurrence counts of the pairs with an item in changed (all pairs when null).
-    private static (int[] Reach, Dictionary<long, int> Pairs) Count(Touch[] touches, (int Person, long Visit)[] visits, int itemCount,
+    /// <summary>The key of the unordered pair (a, b) in <see cref="Count"/>'s pairs.</summary>
+    public static long PairKey(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+
+    /// <summary>
+    /// Reach of every item (the visits whose newest <paramref name="maxItemsPerVisit"/> distinct items hold it), and
+    /// co-occurrence counts of the pairs with an item in <paramref name="changed"/> (all pairs when null).
+    /// </summary>
+    public static (int[] Reach, Dictionary<long, int> Pairs) Count(Touch[] touches, (int Person, long Visit)[] visits, int itemCount,
         int maxItemsPerVisit, IReadOnlySet<int>? changed)
     {
         // Distinct items per visit, newest kept when a visit is long.
@@ -69,15 +75,17 @@ internal static class ItemSimilarity
             for (var x = 0; x < items.Count; x++)
                 for (var y = x + 1; y < items.Count; y++)
                 {
-                    var (a, b) = items[x] < items[y] ? (items[x], items[y]) : (items[y], items[x]);
-                    if (changed is not null && !changed.Contains(a) && !changed.Contains(b))
+                    if (changed is not null && !changed.Contains(items[x]) && !changed.Contains(items[y]))
                         continue;
-                    ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(pairs, ((long)a << 32) | (uint)b, out _);
+                    ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(pairs, PairKey(items[x], items[y]), out _);
                     count++;
                 }
         }
         return (reach, pairs);
     }
+
+    /// <summary>The cosine of two items seen together in <paramref name="both"/> visits: in single precision, as models keep it.</summary>
+    public static float Cosine(int both, int reachA, int reachB) => (float)(both / Math.Sqrt((double)reachA * reachB));
 
     private static List<(int, float)>?[] Candidates(int[] reach, Dictionary<long, int> pairs, int itemCount)
     {
@@ -86,7 +94,7 @@ internal static class ItemSimilarity
         {
             var a = (int)(key >> 32);
             var b = (int)(key & 0xFFFFFFFF);
-            var cosine = (float)(count / Math.Sqrt((double)reach[a] * reach[b]));
+            var cosine = Cosine(count, reach[a], reach[b]);
             (lists[a] ??= []).Add((b, cosine));
             (lists[b] ??= []).Add((a, cosine));
         }

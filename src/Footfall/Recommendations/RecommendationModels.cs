@@ -1,19 +1,21 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Footfall.Events;
+using Footfall.Identity;
 using Footfall.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Footfall.Recommendations;
 
 /// <summary>
-/// The current model of each project. Feeds read the current one without waiting; <see cref="RefreshAsync"/> builds a
-/// new one from the store (in the background, or when a test asks) and swaps it in; <see cref="ForgetPerson"/> takes an
-/// erased person out of the current model at once.
+/// The current model of each project. Feeds read the current one without waiting; <see cref="RefreshAsync"/> reads a
+/// new one from the store's aggregates (in the background, or when a test asks) and swaps it in;
+/// <see cref="ForgetPersonAsync"/> erases a person and recounts only what they touched.
 /// </summary>
 public sealed class RecommendationModels(IInteractionSource store, RecommendationOptions options, TimeProvider clock, ILogger<RecommendationModels> logger)
+    : IDisposable
 {
-    private readonly ConcurrentDictionary<string, RecommendationModel> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WindowModel> _models = new(StringComparer.Ordinal);
     // One refresh per project at a time: the later refresh then always reads later data, so a slow background
     // refresh can never overwrite a newer model with an older one.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new(StringComparer.Ordinal);
@@ -26,34 +28,32 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// The project's current model. Only a project never refreshed since start builds it here, once; every later
     /// request reads what the background refresh left.
     /// </summary>
-    public async ValueTask<RecommendationModel> GetAsync(string projectId, CancellationToken cancellationToken = default) =>
+    public async ValueTask<WindowModel> GetAsync(string projectId, CancellationToken cancellationToken = default) =>
         _models.TryGetValue(projectId, out var model) ? model : await RefreshAsync(projectId, cancellationToken);
 
-    /// <summary>Rebuilds the project's models from everything stored now, and returns the new model.</summary>
-    public async Task<RecommendationModel> RefreshAsync(string projectId, CancellationToken cancellationToken = default)
+    /// <summary>Reads the project's models from the store's aggregates now, and returns the new model.</summary>
+    public async Task<WindowModel> RefreshAsync(string projectId, CancellationToken cancellationToken = default)
     {
         var gate = _refreshing.GetOrAdd(projectId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var now = EventTime.Now(clock);
             var erasures = _erasures.GetOrAdd(projectId, _ => new ErasureLog());
             var readAfter = erasures.Begin();
-            RecommendationModel model;
+            WindowModel model;
             try
             {
-                var set = await store.ReadProductInteractionsAsync(projectId, new TimeRange(now.AddDays(-options.HistoryDays), null),
-                    cancellationToken: cancellationToken);
-                model = erasures.Publish(readAfter, RecommendationModel.Build(set, now, options), m => _models[projectId] = m);
+                var read = await WindowModel.LoadAsync(store, projectId, EventTime.Now(clock), options, cancellationToken);
+                model = await erasures.PublishAsync(readAfter, read, m => _models[projectId] = m, cancellationToken);
             }
             finally
             {
                 erasures.End();
             }
             LastRefreshDuration = Stopwatch.GetElapsedTime(started);
-            logger.LogDebug("Refreshed recommendations of {Project}: {Interactions} interactions in {Ms} ms",
-                projectId, model.InteractionCount, LastRefreshDuration.TotalMilliseconds);
+            logger.LogDebug("Refreshed recommendations of {Project}: {Interactions} interactions, {Items} items in {Ms} ms",
+                projectId, model.InteractionCount, model.ItemCount, LastRefreshDuration.TotalMilliseconds);
             return model;
         }
         finally
@@ -63,65 +63,111 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     }
 
     /// <summary>
-    /// Takes the person any of <paramref name="identifierKeys"/> belongs to out of the project's current model, and out
-    /// of any model a refresh in flight read before the erasure: once this returns, no feed serves anything of theirs.
+    /// Erases the person <paramref name="who"/> names with <paramref name="erase"/> (the store's erasure), then takes
+    /// them out of the project's current model, and out of any model a refresh in flight read before the erasure: once
+    /// this returns, no feed serves anything of theirs. Only the items they touched are recounted, never the window.
     /// </summary>
-    public void ForgetPerson(string projectId, IReadOnlyCollection<string> identifierKeys) =>
-        _erasures.GetOrAdd(projectId, _ => new ErasureLog()).Record(identifierKeys, apply: () =>
+    public async Task<T> ForgetPersonAsync<T>(string projectId, Identifier who, Func<Task<T>> erase, CancellationToken cancellationToken = default)
+    {
+        // What they touched is read before the store forgets it: it names what to recount after.
+        var from = EventTime.Now(clock).AddDays(-options.HistoryDays);
+        if (_models.TryGetValue(projectId, out var current) && current.From < from)
+            from = current.From;
+        var touches = await store.ReadPersonTouchesAsync(projectId, who, from, cancellationToken);
+        var result = await erase();
+        var touched = touches.Where(t => RecommendationOptions.Weight(t.Action) > 0).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
+        var bought = touches.Where(t => t.Action == BuiltInActions.Purchase).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
+        await _erasures.GetOrAdd(projectId, _ => new ErasureLog()).RecordAsync(touched, bought, async () =>
         {
+            // Even with nothing touched, a new model drops every cached history and trending answer.
             if (_models.TryGetValue(projectId, out var model))
-                _models[projectId] = model.WithoutPersons(identifierKeys);
-        });
+                _models[projectId] = await model.WithoutAsync(touched, bought, cancellationToken);
+        }, cancellationToken);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var log in _erasures.Values)
+            log.Dispose();
+        foreach (var gate in _refreshing.Values)
+            gate.Dispose();
+    }
 
     /// <summary>
     /// The erasures a refresh may have read too early for. A refresh notes the version before it reads the store, and
-    /// before its model is swapped in, takes out every person erased since: the store read may predate their erasure.
-    /// Erasures are only kept while a refresh is in flight (refreshes of a project run one at a time).
+    /// before its model is swapped in, recounts the items of every person erased since: the store read may predate
+    /// their erasure. Erasures are only kept while a refresh is in flight (refreshes of a project run one at a time).
     /// </summary>
-    private sealed class ErasureLog
+    private sealed class ErasureLog : IDisposable
     {
-        private readonly List<(long Version, IReadOnlyCollection<string> Keys)> _entries = [];
+        private readonly SemaphoreSlim _lock = new(1, 1);
+        private readonly List<(long Version, IReadOnlyCollection<string> Touched, IReadOnlyCollection<string> Bought)> _entries = [];
         private long _version;
         private int _inFlight;
 
+        public void Dispose() => _lock.Dispose();
+
         public long Begin()
         {
-            lock (_entries)
+            _lock.Wait();
+            try
             {
                 _inFlight++;
                 return _version;
+            }
+            finally
+            {
+                _lock.Release();
             }
         }
 
         public void End()
         {
-            lock (_entries)
+            _lock.Wait();
+            try
             {
                 if (--_inFlight == 0)
                     _entries.Clear();
             }
-        }
-
-        public void Record(IReadOnlyCollection<string> keys, Action apply)
-        {
-            lock (_entries)
+            finally
             {
-                _version++;
-                if (_inFlight > 0)
-                    _entries.Add((_version, keys));
-                apply();
+                _lock.Release();
             }
         }
 
-        public RecommendationModel Publish(long readAfter, RecommendationModel model, Action<RecommendationModel> swap)
+        public async Task RecordAsync(IReadOnlyCollection<string> touched, IReadOnlyCollection<string> bought, Func<Task> apply,
+            CancellationToken cancellationToken)
         {
-            lock (_entries)
+            await _lock.WaitAsync(cancellationToken);
+            try
             {
-                foreach (var (version, keys) in _entries)
+                _version++;
+                if (_inFlight > 0)
+                    _entries.Add((_version, touched, bought));
+                await apply();
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+
+        public async Task<WindowModel> PublishAsync(long readAfter, WindowModel model, Action<WindowModel> swap, CancellationToken cancellationToken)
+        {
+            await _lock.WaitAsync(cancellationToken);
+            try
+            {
+                foreach (var (version, touched, bought) in _entries)
                     if (version > readAfter)
-                        model = model.WithoutPersons(keys);
+                        model = await model.WithoutAsync(touched, bought, cancellationToken);
                 swap(model);
                 return model;
+            }
+            finally
+            {
+                _lock.Release();
             }
         }
     }

@@ -33,14 +33,20 @@ public sealed class RecommendationOptions
     /// <summary>How many of the person's most recent distinct items seed <c>personal</c>. Default 20.</summary>
     public int PersonalSeedItems { get; set; } = 20;
 
+    /// <summary>
+    /// How many persons' recent touches each project's model keeps after reading them from the store. Default 10,000;
+    /// each costs its touches in the window (tens of bytes apiece).
+    /// </summary>
+    public int PersonCacheSize { get; set; } = 10_000;
+
     /// <summary>Throws with a message naming the bad option.</summary>
     public void Validate()
     {
         if (HistoryDays < 1) throw new ArgumentException("Recommendations:HistoryDays must be at least 1");
         if (RefreshSeconds < 0) throw new ArgumentException("Recommendations:RefreshSeconds must be 0 (off) or more");
         if (MaxTrendingHours < 1) throw new ArgumentException("Recommendations:MaxTrendingHours must be at least 1");
-        if (NeighboursPerItem < 1 || MaxItemsPerSession < 2 || MinRepeatGaps < 1 || PersonalSeedItems < 1)
-            throw new ArgumentException("Recommendations: NeighboursPerItem, MinRepeatGaps, PersonalSeedItems >= 1; MaxItemsPerSession >= 2");
+        if (NeighboursPerItem < 1 || MaxItemsPerSession < 2 || MinRepeatGaps < 1 || PersonalSeedItems < 1 || PersonCacheSize < 1)
+            throw new ArgumentException("Recommendations: NeighboursPerItem, MinRepeatGaps, PersonalSeedItems, PersonCacheSize >= 1; MaxItemsPerSession >= 2");
     }
 
     /// <summary>

@@ -12,32 +12,55 @@ internal static class RepurchaseIntervals
     /// <param name="historiesNewestFirst">Per person, their touches, newest first (only purchases count).</param>
     public static long[] Build(Touch[][] historiesNewestFirst, int itemCount, int minGaps)
     {
-        var gaps = new List<long>?[itemCount];
-        var lastOf = new Dictionary<int, long>();
-        foreach (var history in historiesNewestFirst)
+        var gaps = new Gaps(itemCount);
+        for (var person = 0; person < historiesNewestFirst.Length; person++)
         {
-            lastOf.Clear();
+            var history = historiesNewestFirst[person];
             // Oldest to newest, so each gap is to the previous purchase of the same item.
             for (var i = history.Length - 1; i >= 0; i--)
-            {
-                var p = history[i];
-                if (p.Kind != TouchKind.Purchase) continue;
-                if (lastOf.TryGetValue(p.Item, out var previous))
-                {
-                    if (p.Ticks - previous < MinGap.Ticks) continue;
-                    (gaps[p.Item] ??= []).Add(p.Ticks - previous);
-                }
-                lastOf[p.Item] = p.Ticks;
-            }
+                if (history[i].Kind == TouchKind.Purchase)
+                    gaps.Add(person, history[i].Item, history[i].Ticks);
         }
-        var result = new long[itemCount];
-        for (var i = 0; i < itemCount; i++)
+        return gaps.Medians(minGaps);
+    }
+
+    /// <summary>
+    /// Gaps between purchases, fed person by person with each person's purchases of an item oldest first (items may
+    /// interleave). A gap under <see cref="MinGap"/> is skipped and does not move the last purchase.
+    /// </summary>
+    public sealed class Gaps(int itemCount)
+    {
+        private readonly List<long>?[] _gaps = new List<long>?[itemCount];
+        private readonly Dictionary<int, long> _lastOf = [];
+        private long _person = -1;
+
+        public void Add(long person, int item, long ticks)
         {
-            if (gaps[i] is not { } g || g.Count < minGaps) continue;
-            g.Sort();
-            result[i] = g.Count % 2 == 1 ? g[g.Count / 2] : (g[g.Count / 2 - 1] + g[g.Count / 2]) / 2;
+            if (person != _person)
+            {
+                _lastOf.Clear();
+                _person = person;
+            }
+            if (_lastOf.TryGetValue(item, out var previous))
+            {
+                if (ticks - previous < MinGap.Ticks) return;
+                (_gaps[item] ??= []).Add(ticks - previous);
+            }
+            _lastOf[item] = ticks;
         }
-        return result;
+
+        /// <summary>Per item, the median gap in ticks, or 0 when fewer than <paramref name="minGaps"/> were seen.</summary>
+        public long[] Medians(int minGaps)
+        {
+            var result = new long[_gaps.Length];
+            for (var i = 0; i < _gaps.Length; i++)
+            {
+                if (_gaps[i] is not { } g || g.Count < minGaps) continue;
+                g.Sort();
+                result[i] = g.Count % 2 == 1 ? g[g.Count / 2] : (g[g.Count / 2 - 1] + g[g.Count / 2]) / 2;
+            }
+            return result;
+        }
     }
 
     /// <summary>

@@ -10,11 +10,15 @@ internal sealed class TrendingIndex(Touch[] byTime)
     /// Items by Σ over distinct people of max(weight x 0.5^(age / half-life)) over touches in (now - hours, now];
     /// the half-life is a quarter of the window, so the last quarter counts about twice the one before.
     /// </summary>
-    public List<(int Item, double Score)> Rank(DateTime now, int hours, Func<int, bool>? include, int limit)
+    public List<(int Item, double Score)> Rank(DateTime now, int hours, Func<int, bool>? include, int limit) =>
+        Order(Scores(now, hours, include), limit);
+
+    /// <summary>Every item's score (see <see cref="Rank"/>), unordered.</summary>
+    public Dictionary<int, double> Scores(DateTime now, int hours, Func<int, bool>? include)
     {
         var nowTicks = now.Ticks;
         var fromTicks = nowTicks - TimeSpan.FromHours(hours).Ticks;
-        var halfLife = TimeSpan.FromHours(hours).Ticks / 4.0;
+        var halfLife = HalfLifeTicks(hours);
         var best = new Dictionary<(int Person, int Item), double>();
         for (var i = FirstAtOrAfter(fromTicks + 1); i < byTime.Length && byTime[i].Ticks <= nowTicks; i++)
         {
@@ -29,8 +33,15 @@ internal sealed class TrendingIndex(Touch[] byTime)
         var byItem = new Dictionary<int, double>();
         foreach (var ((_, item), value) in best)
             byItem[item] = byItem.GetValueOrDefault(item) + value;
-        return byItem.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(limit).Select(p => (p.Key, p.Value)).ToList();
+        return byItem;
     }
+
+    /// <summary>The half-life of a window of <paramref name="hours"/>, in ticks.</summary>
+    public static double HalfLifeTicks(int hours) => TimeSpan.FromHours(hours).Ticks / 4.0;
+
+    /// <summary>The best <paramref name="limit"/> of <paramref name="scores"/>: highest first, ties to the earlier item.</summary>
+    public static List<(int Item, double Score)> Order(IEnumerable<KeyValuePair<int, double>> scores, int limit) =>
+        scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(limit).Select(p => (p.Key, p.Value)).ToList();
 
     private int FirstAtOrAfter(long ticks)
     {

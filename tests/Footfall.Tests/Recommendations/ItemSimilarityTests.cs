@@ -32,11 +32,12 @@ public sealed class ItemSimilarityTests
             var changed = touches.Where(x => erased.Contains(x.Person) && x.Weight > 0).Select(x => x.Item).ToHashSet();
 
             var expected = ItemSimilarity.Build(keptTouches, keptVisits, 10, MaxItemsPerVisit, Neighbours);
-            var actual = ItemSimilarity.Without(before, changed, keptTouches, keptVisits, MaxItemsPerVisit, Neighbours);
+            var (reach, pairs) = ItemSimilarity.Count(keptTouches, keptVisits, 10, MaxItemsPerVisit, changed);
+            var actual = ItemSimilarity.Without(before, changed, reach, pairs, Neighbours);
             Assert.Equal(Render(expected), Render(actual));
         }, iter: 2000);
     }
 
-    private static string Render((int Item, float Score)[][] neighbours) =>
+    private static string Render(IEnumerable<IEnumerable<(int Item, float Score)>> neighbours) =>
         string.Join("\n", neighbours.Select((n, i) => $"{i}: " + string.Join(" ", n.Select(x => $"{x.Item}={x.Score:R}"))));
 }

@@ -1,3 +1,4 @@
+using Footfall.Identity;
 using Footfall.Storage;
 
 namespace Footfall.Tests.Support;
@@ -5,7 +6,7 @@ namespace Footfall.Tests.Support;
 /// <summary>
 /// The server's real product interactions, with the read that recommendation refreshes make held at a gate the test
 /// controls: the read itself runs (so a held refresh carries data from before whatever the test does meanwhile), then
-/// waits. Only this role is replaced; the rest of the store is the server's own.
+/// waits. Every other read goes straight through. Only this role is replaced; the rest of the store is the server's own.
 /// </summary>
 public sealed class SlowInteractionSource(IInteractionSource inner) : IInteractionSource
 {
@@ -13,12 +14,35 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
     public Task? Gate { get; set; }
 
     /// <inheritdoc />
-    public async Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
-        CancellationToken cancellationToken = default)
+    public async Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default)
     {
-        var set = await inner.ReadProductInteractionsAsync(projectId, range, sourcedOnly, cancellationToken);
+        var window = await inner.ReadItemWindowAsync(projectId, from, shape, cancellationToken);
         if (Gate is { } gate)
             await gate;
-        return set;
+        return window;
     }
+
+    /// <inheritdoc />
+    public Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
+        CancellationToken cancellationToken = default) =>
+        inner.ReadProductInteractionsAsync(projectId, range, sourcedOnly, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
+        CancellationToken cancellationToken = default) =>
+        inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProductPurchase>> ReadPurchasesAsync(string projectId, DateTime from, IReadOnlyCollection<string>? items,
+        CancellationToken cancellationToken = default) =>
+        inner.ReadPurchasesAsync(projectId, from, items, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<(string Item, double Score)>> ReadTrendingAsync(string projectId, DateTime from, DateTime now, int hours,
+        CancellationToken cancellationToken = default) =>
+        inner.ReadTrendingAsync(projectId, from, now, hours, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default) =>
+        inner.ReadPersonTouchesAsync(projectId, who, from, cancellationToken);
 }

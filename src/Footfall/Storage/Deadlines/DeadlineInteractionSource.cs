@@ -1,9 +1,34 @@
+using Footfall.Identity;
+
 namespace Footfall.Storage.Deadlines;
 
-/// <summary>A store's product interactions, a scan under a <see cref="StoreDeadline"/>.</summary>
+/// <summary>A store's product interactions, window reads as scans and a person's touches as a call under a <see cref="StoreDeadline"/>.</summary>
 public sealed class DeadlineInteractionSource(IInteractionSource inner, StoreDeadline deadline) : IInteractionSource
 {
     /// <inheritdoc />
     public Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false, CancellationToken cancellationToken = default) =>
         deadline.ScanAsync(nameof(ReadProductInteractionsAsync), ct => inner.ReadProductInteractionsAsync(projectId, range, sourcedOnly, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default) =>
+        deadline.ScanAsync(nameof(ReadItemWindowAsync), ct => inner.ReadItemWindowAsync(projectId, from, shape, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
+        CancellationToken cancellationToken = default) =>
+        deadline.ScanAsync(nameof(ReadCoVisitsAsync), ct => inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProductPurchase>> ReadPurchasesAsync(string projectId, DateTime from, IReadOnlyCollection<string>? items,
+        CancellationToken cancellationToken = default) =>
+        deadline.ScanAsync(nameof(ReadPurchasesAsync), ct => inner.ReadPurchasesAsync(projectId, from, items, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<(string Item, double Score)>> ReadTrendingAsync(string projectId, DateTime from, DateTime now, int hours,
+        CancellationToken cancellationToken = default) =>
+        deadline.ScanAsync(nameof(ReadTrendingAsync), ct => inner.ReadTrendingAsync(projectId, from, now, hours, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default) =>
+        deadline.CallAsync(nameof(ReadPersonTouchesAsync), ct => inner.ReadPersonTouchesAsync(projectId, who, from, ct), cancellationToken);
 }

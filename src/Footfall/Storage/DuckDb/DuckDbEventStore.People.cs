@@ -151,6 +151,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, "DELETE FROM product_touches WHERE project = $p AND person = $person", args);
                     Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, "DELETE FROM exposed WHERE project = $p AND person = $person", args);
                     Execute(_writeConnection, "DELETE FROM attributed WHERE project = $p AND person = $person", args);

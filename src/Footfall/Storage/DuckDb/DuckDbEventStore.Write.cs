@@ -193,6 +193,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         UpdateMergedPersons(plan);
         AppendEvents(plan);
         AppendMetricEvents(plan);
+        AppendProductTouches(plan);
         RefreshRollups(plan);
         using (var appender = _writeConnection.CreateAppender("rejected"))
         {
@@ -212,7 +213,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
             return;
         var pairs = string.Join(", ", plan.Merges.Select(m => m.Absorbed).Distinct()
             .Select(absorbed => $"({absorbed}, {_identities.PersonOf(absorbed)})"));
-        foreach (var table in new[] { "idents", "exposures", "metric_events" })
+        foreach (var table in new[] { "idents", "exposures", "metric_events", "product_touches" })
             Execute(_writeConnection, $"UPDATE {table} SET person = m.kept FROM (VALUES {pairs}) AS m(absorbed, kept) WHERE {table}.person = m.absorbed");
     }
 

@@ -82,6 +82,22 @@ internal static class DuckDbSchema
             CREATE TABLE IF NOT EXISTS rollup_definitions (
                 project INTEGER NOT NULL, experience VARCHAR NOT NULL, metrics VARCHAR[] NOT NULL, days INTEGER NOT NULL);
             """),
+        // What recommendation models read, narrow and person-carrying like exposures; back-filled from the stored
+        // events with the persons of the identity map as it stands (DuckDbEventStore.ProductTouches.cs keeps it after).
+        new(6, "product touches for recommendation models", """
+            CREATE TABLE IF NOT EXISTS product_touches (
+                project INTEGER NOT NULL, ident BIGINT NOT NULL, person BIGINT NOT NULL, seq BIGINT NOT NULL, time TIMESTAMP NOT NULL,
+                item VARCHAR NOT NULL, action VARCHAR NOT NULL, session BIGINT, category VARCHAR);
+            DELETE FROM product_touches;
+            INSERT INTO product_touches
+            SELECT e.project, e.ident, i.person, e.seq, e.time, e.item, e.action,
+                   CASE WHEN e.session_id IS NULL THEN NULL ELSE CAST(hash(e.session_id) >> 1 AS BIGINT) END,
+                   CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u')
+                       THEN TRY(json_extract_string(e.params, '$.category')) END
+            FROM events e JOIN idents i ON i.id = e.ident
+            WHERE e.item IS NOT NULL AND e.action IN ('product_view', 'product_add_to_cart', 'product_remove_from_cart',
+                'product_add_to_wishlist', 'product_remove_from_wishlist', 'product_purchase', 'product_rating');
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using Footfall.Identity;
+using Footfall.Storage;
+
+namespace Footfall.Recommendations;
+
+/// <summary>
+/// One project's recommendation models over the window as of a refresh, as served: what is kept per item (neighbours,
+/// reach, categories, repurchase intervals) is read from the store's aggregates, and persons' touches and trending
+/// scores are read from the store when a feed first needs them. Its memory is bounded by the catalogue and the
+/// options, never by events or persons. Every feed answers as <see cref="RecommendationModel"/> built over the same
+/// window does, with two differences: a person's touches are read when first asked for (so they may be newer than the
+/// refresh), and their touches of items the refresh did not see yet are left out until the next one.
+/// </summary>
+public sealed class WindowModel
+{
+    /// <summary>How many trending items are kept per (hours, category): more than any feed asks for.</summary>
+    internal const int TrendingKept = 200;
+
+    private readonly IInteractionSource _store;
+    private readonly string _projectId;
+    private readonly RecommendationOptions _options;
+    private readonly ItemCatalogue _items;
+    private readonly int[] _reach;
+    private readonly PersonHistoryCache _histories;
+    private readonly ConcurrentDictionary<(int Hours, string? Category), Task<IReadOnlyList<ScoredItem>>> _trending = new();
+
+    private WindowModel(IInteractionSource store, string projectId, RecommendationOptions options, DateTime builtAt, DateTime from,
+        ItemCatalogue items, int[] reach, long interactions)
+    {
+        _store = store;
+        _projectId = projectId;
+        _options = options;
+        BuiltAt = builtAt;
+        From = from;
+        _items = items;
+        _reach = reach;
+        InteractionCount = interactions;
+        _histories = new PersonHistoryCache(options.PersonCacheSize);
+    }
+
+    /// <summary>When the model was built; trending and decay are relative to it.</summary>
+    public DateTime BuiltAt { get; }
+
+    /// <summary>The start of its window.</summary>
+    public DateTime From { get; }
+
+    /// <summary>How many interactions the window held.</summary>
+    public long InteractionCount { get; }
+
+    /// <summary>How many items it knows.</summary>
+    public int ItemCount => _items.Count;
+
+    /// <summary>Reads the window's aggregates from <paramref name="store"/> as of <paramref name="now"/>.</summary>
+    public static async Task<WindowModel> LoadAsync(IInteractionSource store, string projectId, DateTime now, RecommendationOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        var from = now.AddDays(-options.HistoryDays);
+        var window = await store.ReadItemWindowAsync(projectId, from, new ItemWindowShape(options.MaxItemsPerSession, options.NeighboursPerItem),
+            cancellationToken);
+        var items = new ItemCatalogue(window.Items, window.Categories, window.Neighbours, new long[window.Items.Count]);
+        var model = new WindowModel(store, projectId, options, now, from, items, window.Reach.ToArray(), window.Interactions);
+        return model.WithIntervals(await store.ReadPurchasesAsync(projectId, from, items: null, cancellationToken), items.Neighbours, model._reach);
+    }
+
+    /// <summary>This model with new repurchase intervals for the items <paramref name="purchases"/> (by person, item, time) hold.</summary>
+    private WindowModel WithIntervals(IReadOnlyList<ProductPurchase> purchases, IReadOnlyList<IReadOnlyList<(int Item, float Score)>> neighbours, int[] reach)
+    {
+        var gaps = new RepurchaseIntervals.Gaps(_items.Count);
+        var seen = new HashSet<int>();
+        foreach (var p in purchases)
+        {
+            if (_items.TryIndex(p.Item, out var item))
+            {
+                gaps.Add(p.Person, item, p.Time.Ticks);
+                seen.Add(item);
+            }
+        }
+        var medians = gaps.Medians(_options.MinRepeatGaps);
+        var intervals = _items.RepurchaseTicks.ToArray();
+        foreach (var item in seen)
+            intervals[item] = medians[item];
+        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount);
+    }
+
+    /// <summary>
+    /// This model once a person who touched <paramref name="touched"/> (with weight) and bought <paramref name="bought"/>
+    /// is erased from the store: those items' co-visits and intervals are recounted from the store (see
+    /// <see cref="ItemSimilarity.Without"/>), trending and persons are read again. Item order and categories stay until
+    /// the next refresh.
+    /// </summary>
+    public async Task<WindowModel> WithoutAsync(IReadOnlyCollection<string> touched, IReadOnlyCollection<string> bought,
+        CancellationToken cancellationToken = default)
+    {
+        var changed = touched.Select(i => _items.TryIndex(i, out var index) ? index : -1).Where(i => i >= 0).ToHashSet();
+        var reach = _reach;
+        var neighbours = _items.Neighbours;
+        if (changed.Count > 0)
+        {
+            var counts = await _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), cancellationToken);
+            reach = _reach.ToArray();
+            foreach (var item in changed)
+                reach[item] = counts.Reach.GetValueOrDefault(_items.Name(item));
+            var pairs = new Dictionary<long, int>();
+            foreach (var (a, b, count) in counts.Pairs)
+                if (_items.TryIndex(a, out var ia) && _items.TryIndex(b, out var ib))
+                    pairs[ItemSimilarity.PairKey(ia, ib)] = count;
+            neighbours = ItemSimilarity.Without(neighbours, changed, reach, pairs, _options.NeighboursPerItem);
+        }
+        var purchases = bought.Count == 0 ? [] : await _store.ReadPurchasesAsync(_projectId, From, bought, cancellationToken);
+        var intervals = _items.RepurchaseTicks.ToArray();
+        foreach (var item in bought)
+            if (_items.TryIndex(item, out var index))
+                intervals[index] = 0;
+        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount)
+            .WithIntervals(purchases, neighbours, reach);
+    }
+
+    /// <summary>The person's distinct viewed products, most recent view first.</summary>
+    public async Task<IReadOnlyList<ScoredItem>> RecentlyViewedAsync(Identifier who, int limit, CancellationToken cancellationToken = default) =>
+        PersonFeeds.RecentlyViewed(_items, await HistoryAsync(who, cancellationToken), limit);
+
+    /// <summary>Products the person bought whose typical repurchase interval is due at <paramref name="now"/>, most due first.</summary>
+    public async Task<IReadOnlyList<ScoredItem>> RepeatPurchaseAsync(Identifier who, DateTime now, int limit, CancellationToken cancellationToken = default) =>
+        PersonFeeds.RepeatPurchase(_items, await HistoryAsync(who, cancellationToken), now, limit);
+
+    /// <summary>Products seen in the same visits as <paramref name="item"/>, by cosine similarity; empty for an unknown item.</summary>
+    public IReadOnlyList<ScoredItem> AlsoViewed(string item, int limit) => PersonFeeds.AlsoViewed(_items, item, limit);
+
+    /// <summary>See <see cref="PersonFeeds.Personal"/>.</summary>
+    public async Task<(IReadOnlyList<ScoredItem> Items, bool FromFallback)> PersonalAsync(Identifier who, int limit, IReadOnlySet<string> exclude,
+        IReadOnlyList<ScoredItem> fallback, CancellationToken cancellationToken = default) =>
+        PersonFeeds.Personal(_items, _options.PersonalSeedItems, await HistoryAsync(who, cancellationToken), limit, exclude, fallback);
+
+    /// <summary>
+    /// Trending over the last <paramref name="hours"/> before <see cref="BuiltAt"/>, optionally in one category: read
+    /// from the store once per (hours, category) and model.
+    /// </summary>
+    public async Task<IReadOnlyList<ScoredItem>> TrendingAsync(int hours, string? category, int limit, CancellationToken cancellationToken = default)
+    {
+        var key = (hours, category);
+        var task = _trending.GetOrAdd(key, k => RankTrendingAsync(k.Hours, k.Category));
+        IReadOnlyList<ScoredItem> ranked;
+        try
+        {
+            ranked = await task.WaitAsync(cancellationToken);
+        }
+        catch when (task.IsFaulted)
+        {
+            // A failed read is not kept: the next request asks the store again.
+            _trending.TryRemove(new KeyValuePair<(int, string?), Task<IReadOnlyList<ScoredItem>>>(key, task));
+            throw;
+        }
+        return ranked.Count <= limit ? ranked : ranked.Take(limit).ToList();
+    }
+
+    private async Task<IReadOnlyList<ScoredItem>> RankTrendingAsync(int hours, string? category)
+    {
+        var scores = await _store.ReadTrendingAsync(_projectId, From, BuiltAt, hours);
+        var known = new List<KeyValuePair<int, double>>(scores.Count);
+        foreach (var (item, score) in scores)
+            if (_items.TryIndex(item, out var index))
+                known.Add(new KeyValuePair<int, double>(index, score));
+        return PersonFeeds.Trending(_items, known, category, TrendingKept);
+    }
+
+    private ValueTask<Touch[]> HistoryAsync(Identifier who, CancellationToken cancellationToken) =>
+        _histories.GetAsync(who.Key, async () =>
+        {
+            var touches = await _store.ReadPersonTouchesAsync(_projectId, who, From, cancellationToken);
+            var history = new List<Touch>(touches.Count);
+            foreach (var t in touches)
+                if (_items.TryIndex(t.Item, out var item))
+                    history.Add(InternedInteractions.ToTouch(0, item, t.Action, t.Time));
+            return history.ToArray();
+        });
+}

@@ -1,0 +1,197 @@
+using Footfall.Events;
+using Footfall.Identity;
+using Footfall.Recommendations;
+
+namespace Footfall.Storage.DuckDb;
+
+/// <summary>
+/// What recommendation models read, from <c>product_touches</c>: the product interactions, narrow and carrying their
+/// person (re-keyed on a link, deleted with an erasure), kept by the writer in the commit's transaction. Each read is
+/// the SQL form of its definition in <see cref="InteractionAggregates"/>, and a refresh reads rows per item, never
+/// per interaction.
+/// </summary>
+public sealed partial class DuckDbEventStore
+{
+    private static readonly string ProductActionLiterals = string.Join(", ", BuiltInActions.ProductActions.Select(a => $"'{a}'"));
+    // The actions that take part in co-occurrence and trending (RecommendationOptions.Weight > 0), and their weights.
+    private static readonly string WeightedActions = string.Join(", ", BuiltInActions.ProductActions
+        .Where(a => RecommendationOptions.Weight(a) > 0).Select(a => $"'{a}'"));
+    private static readonly string WeightOf = "CASE action " + string.Join(" ", BuiltInActions.ProductActions
+        .Select(a => $"WHEN '{a}' THEN {RecommendationOptions.Weight(a).ToString(System.Globalization.CultureInfo.InvariantCulture)}")) + " ELSE 0 END";
+
+    // A visit is the session, or for events without one, the day (as .NET counts days: Ticks / TicksPerDay).
+    private static readonly string VisitTouches = $"""
+        SELECT person, item, time, seq, coalesce(session, epoch_us(time) // 86400000000 + 719162) AS visit
+        FROM product_touches WHERE project = $p AND time >= $from AND action IN ({WeightedActions})
+        """;
+
+    // Each visit's newest $k distinct items (an item ranks by its newest touch), from the touches in t.
+    private const string VisitItems = """
+        SELECT person, visit, item FROM (SELECT person, visit, item, max({'t': time, 's': seq}) AS newest FROM t GROUP BY ALL)
+        QUALIFY row_number() OVER (PARTITION BY person, visit ORDER BY newest DESC) <= $k
+        """;
+
+    /// <summary>Copies the commit's product events into product_touches, with the persons they have now. Inside the commit's transaction.</summary>
+    private void AppendProductTouches(CommitPlan plan)
+    {
+        var products = plan.Events.Where(e => e.Event.Product is not null && BuiltInActions.ProductActions.Contains(e.Event.Action)).ToList();
+        if (products.Count == 0)
+            return;
+        var idents = products.Select(e => e.Ident).Distinct().ToList();
+        // The same expressions as the read of ReadProductInteractionsAsync, over this commit's rows (seq is contiguous per commit).
+        Execute(_writeConnection, $"""
+            INSERT INTO product_touches
+            SELECT e.project, e.ident, m.person, e.seq, e.time, e.item, e.action,
+                   CASE WHEN e.session_id IS NULL THEN NULL ELSE CAST(hash(e.session_id) >> 1 AS BIGINT) END,
+                   CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u')
+                       THEN TRY(json_extract_string(e.params, '$.category')) END
+            FROM events e JOIN (SELECT unnest($idents) AS id, unnest($persons) AS person) m ON m.id = e.ident
+            WHERE e.seq >= $first AND e.seq <= $last AND e.item IS NOT NULL AND e.action IN ({ProductActionLiterals})
+            """, ("idents", idents), ("persons", idents.Select(_identities.PersonOf).ToList()),
+            ("first", products[0].Seq), ("last", products[^1].Seq));
+    }
+
+    /// <inheritdoc />
+    public async Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default)
+    {
+        (string, object?)[] args = [("p", ProjectNumber(projectId)), ("from", from)];
+        await using var connection = await OpenReadAsync(cancellationToken);
+        var items = new List<string>();
+        var categories = new List<string?>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        long interactions = 0;
+        using (var reader = Query(connection, """
+            SELECT item, arg_max(category, {'t': time, 's': seq}) FILTER (WHERE category IS NOT NULL), count(*)
+            FROM product_touches WHERE project = $p AND time >= $from
+            GROUP BY item ORDER BY min({'t': time, 's': seq})
+            """, args))
+        {
+            while (reader.Read())
+            {
+                index[reader.GetString(0)] = items.Count;
+                items.Add(reader.GetString(0));
+                categories.Add(NullableString(reader, 1));
+                interactions += reader.GetInt64(2);
+            }
+        }
+        var reach = new int[items.Count];
+        var neighbours = new List<(int Item, float Score)>[items.Count];
+        for (var i = 0; i < neighbours.Length; i++)
+            neighbours[i] = [];
+        // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first (ties: the
+        // neighbour seen first, its position in $order).
+        using (var reader = Query(connection, $"""
+            WITH t AS ({VisitTouches}),
+            vi AS ({VisitItems}),
+            reach AS (SELECT item, count(*) AS n FROM vi GROUP BY item),
+            pairs AS (SELECT a.item AS a, b.item AS b, count(*) AS n FROM vi a JOIN vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
+                      GROUP BY ALL),
+            scored AS (SELECT p.a, p.b, CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) AS s
+                       FROM pairs p JOIN reach ra ON ra.item = p.a JOIN reach rb ON rb.item = p.b),
+            ord AS (SELECT unnest($order) AS item, generate_subscripts($order, 1) AS o),
+            ranked AS (
+                SELECT x.item, x.other, x.s, row_number() OVER (PARTITION BY x.item ORDER BY x.s DESC, ord.o) AS r
+                FROM (SELECT a AS item, b AS other, s FROM scored UNION ALL SELECT b, a, s FROM scored) x JOIN ord ON ord.item = x.other
+                QUALIFY r <= $n)
+            SELECT item, NULL, n, 0 FROM reach
+            UNION ALL SELECT item, other, s, r FROM ranked
+            ORDER BY 1, 4
+            """, [.. args, ("k", shape.MaxItemsPerVisit), ("n", shape.Neighbours), ("order", items)]))
+        {
+            while (reader.Read())
+            {
+                if (!index.TryGetValue(reader.GetString(0), out var item))
+                    continue;
+                if (reader.IsDBNull(1))
+                    reach[item] = (int)reader.GetInt64(2);
+                else if (index.TryGetValue(reader.GetString(1), out var other))
+                    neighbours[item].Add((other, reader.GetFloat(2)));
+            }
+        }
+        return new ItemWindow(items, categories, reach, neighbours, interactions);
+    }
+
+    /// <inheritdoc />
+    public async Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        var reach = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pairs = new List<(string, string, int)>();
+        // Only the visits that hold an asked item are ranked: an erasure costs the visits of what the person touched.
+        using var reader = Query(connection, $"""
+            WITH asked AS (SELECT unnest($items) AS item),
+            all_t AS ({VisitTouches}),
+            t AS (SELECT * FROM all_t SEMI JOIN (SELECT DISTINCT person, visit FROM all_t WHERE item IN (SELECT item FROM asked)) v USING (person, visit)),
+            vi AS ({VisitItems})
+            SELECT item, NULL, count(*) FROM vi WHERE item IN (SELECT item FROM asked) GROUP BY item
+            UNION ALL
+            SELECT a.item, b.item, count(*) FROM vi a JOIN vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
+            WHERE a.item IN (SELECT item FROM asked) OR b.item IN (SELECT item FROM asked) GROUP BY ALL
+            """, ("p", ProjectNumber(projectId)), ("from", from), ("k", maxItemsPerVisit), ("items", items.ToList()));
+        while (reader.Read())
+        {
+            if (reader.IsDBNull(1))
+                reach[reader.GetString(0)] = (int)reader.GetInt64(2);
+            else
+                pairs.Add((reader.GetString(0), reader.GetString(1), (int)reader.GetInt64(2)));
+        }
+        return new CoVisitCounts(reach, pairs);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ProductPurchase>> ReadPurchasesAsync(string projectId, DateTime from, IReadOnlyCollection<string>? items,
+        CancellationToken cancellationToken = default)
+    {
+        var args = new List<(string, object?)> { ("p", ProjectNumber(projectId)), ("from", from) };
+        if (items is not null)
+            args.Add(("items", items.ToList()));
+        await using var connection = await OpenReadAsync(cancellationToken);
+        using var reader = Query(connection, $"""
+            SELECT person, item, time FROM product_touches
+            WHERE project = $p AND time >= $from AND action = '{BuiltInActions.Purchase}' {(items is null ? "" : "AND item IN (SELECT unnest($items))")}
+            ORDER BY person, item, time, seq
+            """, args.ToArray());
+        var purchases = new List<ProductPurchase>();
+        var shared = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+            purchases.Add(new ProductPurchase(reader.GetInt64(0), Share(shared, reader.GetString(1)), Utc(reader.GetDateTime(2))));
+        return purchases;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(string Item, double Score)>> ReadTrendingAsync(string projectId, DateTime from, DateTime now, int hours,
+        CancellationToken cancellationToken = default)
+    {
+        // The age in .NET ticks (tenths of a microsecond), divided as TrendingIndex divides it, so the powers are the same.
+        await using var connection = await OpenReadAsync(cancellationToken);
+        using var reader = Query(connection, $"""
+            SELECT item, sum(best) FROM (
+                SELECT person, item, max(w * pow(0.5, CAST((epoch_us($now) - epoch_us(time)) * 10 AS DOUBLE) / $half)) AS best
+                FROM (SELECT person, item, time, {WeightOf} AS w FROM product_touches
+                      WHERE project = $p AND time >= $from AND time > $start AND time <= $now)
+                WHERE w > 0 GROUP BY person, item)
+            GROUP BY item
+            """, ("p", ProjectNumber(projectId)), ("from", from), ("start", now.AddHours(-hours)), ("now", now),
+            ("half", TrendingIndex.HalfLifeTicks(hours)));
+        var scores = new List<(string, double)>();
+        while (reader.Read())
+            scores.Add((reader.GetString(0), reader.GetDouble(1)));
+        return scores;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        using var reader = Query(connection, """
+            SELECT item, action, time FROM product_touches
+            WHERE project = $p AND person = (SELECT any_value(person) FROM idents WHERE project = $p AND key = $k) AND time >= $from
+            ORDER BY time DESC, seq DESC
+            """, ("p", ProjectNumber(projectId)), ("k", who.Key), ("from", from));
+        var touches = new List<PersonTouch>();
+        while (reader.Read())
+            touches.Add(new PersonTouch(reader.GetString(0), reader.GetString(1), Utc(reader.GetDateTime(2))));
+        return touches;
+    }
+}
