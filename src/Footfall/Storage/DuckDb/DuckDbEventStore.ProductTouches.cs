@@ -183,13 +183,21 @@ public sealed partial class DuckDbEventStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default)
     {
+        var project = ProjectNumber(projectId);
         await using var connection = await OpenReadAsync(cancellationToken);
-        using var reader = Query(connection, """
-            SELECT item, action, time FROM product_touches
-            WHERE project = $p AND person = (SELECT any_value(person) FROM idents WHERE project = $p AND key = $k) AND time >= $from
-            ORDER BY time DESC, seq DESC
-            """, ("p", ProjectNumber(projectId)), ("k", who.Key), ("from", from));
+        // The person first, then their touches by a constant: only a constant filter is answered from the person index.
         var touches = new List<PersonTouch>();
+        long person;
+        using (var found = Query(connection, "SELECT person FROM idents WHERE project = $p AND key = $k LIMIT 1", ("p", project), ("k", who.Key)))
+        {
+            if (!found.Read())
+                return touches;
+            person = found.GetInt64(0);
+        }
+        using var reader = Query(connection, """
+            SELECT item, action, time FROM product_touches WHERE person = $person AND project = $p AND time >= $from
+            ORDER BY time DESC, seq DESC
+            """, ("p", project), ("person", person), ("from", from));
         while (reader.Read())
             touches.Add(new PersonTouch(reader.GetString(0), reader.GetString(1), Utc(reader.GetDateTime(2))));
         return touches;

@@ -84,6 +84,8 @@ internal static class DuckDbSchema
             """),
         // What recommendation models read, narrow and person-carrying like exposures; back-filled from the stored
         // events with the persons of the identity map as it stands (DuckDbEventStore.ProductTouches.cs keeps it after).
+        // Indexed by person: a feed reads one person's touches, which a scan found in 80-140 ms at 1M events, the
+        // index in 1-7 ms (docs/benchmarks.md).
         new(6, "product touches for recommendation models", """
             CREATE TABLE IF NOT EXISTS product_touches (
                 project INTEGER NOT NULL, ident BIGINT NOT NULL, person BIGINT NOT NULL, seq BIGINT NOT NULL, time TIMESTAMP NOT NULL,
@@ -97,6 +99,7 @@ internal static class DuckDbSchema
             FROM events e JOIN idents i ON i.id = e.ident
             WHERE e.item IS NOT NULL AND e.action IN ('product_view', 'product_add_to_cart', 'product_remove_from_cart',
                 'product_add_to_wishlist', 'product_remove_from_wishlist', 'product_purchase', 'product_rating');
+            CREATE INDEX IF NOT EXISTS product_touches_person ON product_touches (person);
             """),
     ];
 
