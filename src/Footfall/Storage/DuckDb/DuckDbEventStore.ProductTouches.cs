@@ -25,9 +25,9 @@ public sealed partial class DuckDbEventStore
         FROM product_touches WHERE project = $p AND time >= $from AND action IN ({WeightedActions})
         """;
 
-    // Each visit's newest $k distinct items (an item ranks by its newest touch), from the touches in t.
-    private const string VisitItems = """
-        SELECT person, visit, item FROM (SELECT person, visit, item, max({'t': time, 's': seq}) AS newest FROM t GROUP BY ALL)
+    // Each visit's newest $k distinct items (an item ranks by its newest touch), from the touches in a table or CTE.
+    private static string VisitItems(string touches) => $$"""
+        SELECT person, visit, item FROM (SELECT person, visit, item, max({'t': time, 's': seq}) AS newest FROM {{touches}} GROUP BY ALL)
         QUALIFY row_number() OVER (PARTITION BY person, visit ORDER BY newest DESC) <= $k
         """;
 
@@ -58,7 +58,6 @@ public sealed partial class DuckDbEventStore
         await using var connection = await OpenReadAsync(cancellationToken);
         var items = new List<string>();
         var categories = new List<string?>();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
         long interactions = 0;
         using (var reader = Query(connection, """
             SELECT item, arg_max(category, {'t': time, 's': seq}) FILTER (WHERE category IS NOT NULL), count(*)
@@ -68,7 +67,6 @@ public sealed partial class DuckDbEventStore
         {
             while (reader.Read())
             {
-                index[reader.GetString(0)] = items.Count;
                 items.Add(reader.GetString(0));
                 categories.Add(NullableString(reader, 1));
                 interactions += reader.GetInt64(2);
@@ -78,35 +76,48 @@ public sealed partial class DuckDbEventStore
         var neighbours = new List<(int Item, float Score)>[items.Count];
         for (var i = 0; i < neighbours.Length; i++)
             neighbours[i] = [];
-        // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first (ties: the
-        // neighbour seen first, its position in $order).
-        using (var reader = Query(connection, $"""
-            WITH t AS ({VisitTouches}),
-            vi AS ({VisitItems}),
-            reach AS (SELECT item, count(*) AS n FROM vi GROUP BY item),
-            pairs AS (SELECT a.item AS a, b.item AS b, count(*) AS n FROM vi a JOIN vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
-                      GROUP BY ALL),
-            scored AS (SELECT p.a, p.b, CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) AS s
-                       FROM pairs p JOIN reach ra ON ra.item = p.a JOIN reach rb ON rb.item = p.b),
-            ord AS (SELECT unnest($order) AS item, generate_subscripts($order, 1) AS o),
-            ranked AS (
-                SELECT x.item, x.other, x.s, row_number() OVER (PARTITION BY x.item ORDER BY x.s DESC, ord.o) AS r
-                FROM (SELECT a AS item, b AS other, s FROM scored UNION ALL SELECT b, a, s FROM scored) x JOIN ord ON ord.item = x.other
-                QUALIFY r <= $n)
-            SELECT item, NULL, n, 0 FROM reach
-            UNION ALL SELECT item, other, s, r FROM ranked
-            ORDER BY 1, 4
-            """, [.. args, ("k", shape.MaxItemsPerVisit), ("n", shape.Neighbours), ("order", items)]))
+        // Items are counted as their number in $order (first-interaction order, from 1): integer keys keep the pair
+        // counts' hash tables small, and ordering by the number breaks ties as the definition does. One step per temp
+        // table: as one query, every step's hash tables were alive at once and 10M events did not fit in 2 GB.
+        try
         {
+            Execute(connection, $"""
+                CREATE OR REPLACE TEMP TABLE rec_t AS
+                SELECT w.person, o.no AS item, w.time, w.seq, w.visit FROM ({VisitTouches}) w
+                JOIN (SELECT unnest($order) AS item, generate_subscripts($order, 1) AS no) o ON o.item = w.item
+                """, [.. args, ("order", items)]);
+            Execute(connection, $"CREATE OR REPLACE TEMP TABLE rec_vi AS {VisitItems("rec_t")}", ("k", shape.MaxItemsPerVisit));
+            Execute(connection, "DROP TABLE rec_t");
+            Execute(connection, """
+                CREATE OR REPLACE TEMP TABLE rec_pairs AS
+                SELECT a.item AS a, b.item AS b, count(*) AS n FROM rec_vi a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
+                GROUP BY ALL
+                """);
+            // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first.
+            using var reader = Query(connection, """
+                WITH reach AS (SELECT item, count(*) AS n FROM rec_vi GROUP BY item),
+                scored AS (SELECT p.a, p.b, CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) AS s
+                           FROM rec_pairs p JOIN reach ra ON ra.item = p.a JOIN reach rb ON rb.item = p.b),
+                ranked AS (
+                    SELECT item, other, s, row_number() OVER (PARTITION BY item ORDER BY s DESC, other) AS r
+                    FROM (SELECT a AS item, b AS other, s FROM scored UNION ALL SELECT b, a, s FROM scored)
+                    QUALIFY r <= $n)
+                SELECT item, NULL, n, 0 FROM reach
+                UNION ALL SELECT item, other, s, r FROM ranked
+                ORDER BY 1, 4
+                """, ("n", shape.Neighbours));
             while (reader.Read())
             {
-                if (!index.TryGetValue(reader.GetString(0), out var item))
-                    continue;
+                var item = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;
                 if (reader.IsDBNull(1))
-                    reach[item] = (int)reader.GetInt64(2);
-                else if (index.TryGetValue(reader.GetString(1), out var other))
-                    neighbours[item].Add((other, reader.GetFloat(2)));
+                    reach[item] = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
+                else
+                    neighbours[item].Add((Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - 1, reader.GetFloat(2)));
             }
+        }
+        finally
+        {
+            Execute(connection, "DROP TABLE IF EXISTS rec_t; DROP TABLE IF EXISTS rec_vi; DROP TABLE IF EXISTS rec_pairs");
         }
         return new ItemWindow(items, categories, reach, neighbours, interactions);
     }
@@ -123,7 +134,7 @@ public sealed partial class DuckDbEventStore
             WITH asked AS (SELECT unnest($items) AS item),
             all_t AS ({VisitTouches}),
             t AS (SELECT * FROM all_t SEMI JOIN (SELECT DISTINCT person, visit FROM all_t WHERE item IN (SELECT item FROM asked)) v USING (person, visit)),
-            vi AS ({VisitItems})
+            vi AS ({VisitItems("t")})
             SELECT item, NULL, count(*) FROM vi WHERE item IN (SELECT item FROM asked) GROUP BY item
             UNION ALL
             SELECT a.item, b.item, count(*) FROM vi a JOIN vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
