@@ -29,15 +29,21 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// request reads what the background refresh left.
     /// </summary>
     public async ValueTask<WindowModel> GetAsync(string projectId, CancellationToken cancellationToken = default) =>
-        _models.TryGetValue(projectId, out var model) ? model : await RefreshAsync(projectId, cancellationToken);
+        _models.TryGetValue(projectId, out var model) ? model : await RefreshAsync(projectId, onlyIfMissing: true, cancellationToken);
 
     /// <summary>Reads the project's models from the store's aggregates now, and returns the new model.</summary>
-    public async Task<WindowModel> RefreshAsync(string projectId, CancellationToken cancellationToken = default)
+    public Task<WindowModel> RefreshAsync(string projectId, CancellationToken cancellationToken = default) =>
+        RefreshAsync(projectId, onlyIfMissing: false, cancellationToken);
+
+    // A first request that waited for the background refresh takes its model instead of reading the store again.
+    private async Task<WindowModel> RefreshAsync(string projectId, bool onlyIfMissing, CancellationToken cancellationToken)
     {
         var gate = _refreshing.GetOrAdd(projectId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
+            if (onlyIfMissing && _models.TryGetValue(projectId, out var current))
+                return current;
             var started = Stopwatch.GetTimestamp();
             var erasures = _erasures.GetOrAdd(projectId, _ => new ErasureLog());
             var readAfter = erasures.Begin();
