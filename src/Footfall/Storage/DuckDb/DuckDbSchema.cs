@@ -82,6 +82,17 @@ internal static class DuckDbSchema
             CREATE TABLE IF NOT EXISTS rollup_definitions (
                 project INTEGER NOT NULL, experience VARCHAR NOT NULL, metrics VARCHAR[] NOT NULL, days INTEGER NOT NULL);
             """),
+        // All-time results per experience, variant and metric ('' for impressions), kept with the rollups they sum
+        // (DuckDbEventStore.Totals.cs). Idempotent: filled again from the rollups whenever it runs.
+        new(6, "results totals: all-time persons, events and first impression per variant and metric", """
+            CREATE TABLE IF NOT EXISTS variant_totals (
+                project INTEGER NOT NULL, experience VARCHAR NOT NULL, variant VARCHAR NOT NULL, metric VARCHAR NOT NULL,
+                persons BIGINT NOT NULL, events BIGINT NOT NULL, first_time TIMESTAMP);
+            DELETE FROM variant_totals;
+            INSERT INTO variant_totals SELECT project, experience, variant, '', count(*), count(*), min(first_time) FROM exposed GROUP BY ALL;
+            INSERT INTO variant_totals
+            SELECT project, experience, variant, metric, count(DISTINCT person), count(*), NULL FROM attributed GROUP BY ALL;
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>
