@@ -27,7 +27,8 @@ public sealed partial class DuckDbEventStore
         // A reload after a failed batch must not clear the table under a load still running.
         WaitForIdentifierHashes();
         _knownIdentifiers.Clear();
-        _identifierHashesLoaded = Task.Run(() =>
+        // Its own thread: on two cores a thread-pool worker blocked for seconds starves the rest of start-up.
+        _identifierHashesLoaded = Task.Factory.StartNew(() =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             using var connection = new DuckDBConnection(_connectionString);
@@ -39,7 +40,7 @@ public sealed partial class DuckDbEventStore
             }
             _logger.LogInformation("Loaded {Identifiers} identifier hashes in {Ms} ms", _knownIdentifiers.Count,
                 (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _identities.Clear(Scalar<long>(_writeConnection, "SELECT coalesce(max(id), 0) + 1 FROM idents"));
     }
 
