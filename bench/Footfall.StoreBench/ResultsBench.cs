@@ -35,7 +35,9 @@ internal static class ResultsBench
         await TimeAsync("results exp-1, all time", runs, () => store.CountExperienceAsync(projectId, first, TimeRange.All));
         await TimeAsync("results exp-1, last 30 days", runs, () => store.CountExperienceAsync(projectId, first, last30Days));
         await TimeAsync("timeline exp-1, all time", runs, () => store.ExperienceTimelineAsync(projectId, first, "product_purchase", TimeRange.All));
+        await TimeAsync("experience definitions (each results request reads them)", runs, () => store.ListExperiencesAsync(projectId));
         var counts = await store.CountExperienceAsync(projectId, first, TimeRange.All);
+        await TimeAsync("posterior and SRM of exp-1's counts (ExperienceResults.Compute)", runs, () => Task.FromResult(ExperienceResults.Compute(first, counts)));
         Console.WriteLine("exp-1: " + string.Join("; ", counts.Select(c =>
             $"{c.Variant}: {c.Impressions} exposed, {c.Metrics.GetValueOrDefault("product_purchase").Conversions} conversions by {c.Metrics.GetValueOrDefault("product_purchase").ConvertedUsers}")));
     }

@@ -22,19 +22,20 @@ public sealed class LogApplierLagTests
         using var folder = new TempFolder();
         await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
         // Every apply takes 150 ms and a new entry arrives during each, so the applier is never wholly caught up: the
-        // old gauge (time since it last was) reached the whole run, 2 s here; the oldest entry it lacks is one apply old.
+        // old gauge (time since it last was) grew with the whole run; the oldest entry it lacks is one or two applies
+        // old. Counted in applies, not seconds, so a loaded machine (slower applies) does not change the verdict.
         var sink = new SlowSink(TimeSpan.FromMilliseconds(150), () => log.AppendAsync(Entry()));
         using var applier = Start(log, sink);
         await log.AppendAsync(Entry());
         var run = System.Diagnostics.Stopwatch.StartNew();
         var worst = 0.0;
-        while (run.Elapsed < TimeSpan.FromSeconds(2))
+        while (sink.Applies < 12)
         {
             await sink.Applied.WaitAsync(TimeSpan.FromSeconds(10));
             worst = Math.Max(worst, applier.LagSeconds);
         }
-        Assert.True(sink.Applies >= 8, $"only {sink.Applies} applies");
-        Assert.True(worst < 0.8, $"the lag reached {worst:0.00} s with entries at most ~0.3 s old");
+        Assert.True(worst < run.Elapsed.TotalSeconds / 3,
+            $"the lag reached {worst:0.00} s over a run of {run.Elapsed.TotalSeconds:0.00} s in which every entry was applied within two applies");
         sink.StopFeeding();
         Assert.True(await applier.DrainAsync(TimeSpan.FromSeconds(10)));
     }

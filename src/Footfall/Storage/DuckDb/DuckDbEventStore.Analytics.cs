@@ -10,7 +10,11 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
     {
         var (connection, fromRollup) = await OpenSnapshotAsync(projectId, experience, cancellationToken);
         await using (connection)
-            return ReadCounts(connection, experience, range, ExperienceArgs(projectId, experience, range, fromRollup), fromRollup);
+        {
+            return range == TimeRange.All && fromRollup
+                ? ReadTotals(connection, ProjectNumber(projectId), experience)
+                : ReadCounts(connection, experience, range, ExperienceArgs(projectId, experience, range, fromRollup), fromRollup);
+        }
     }
 
     /// <summary>

@@ -77,6 +77,12 @@ public sealed partial class DuckDbEventStore
             SELECT variant, NULL, count(*), min(t), 0 FROM first_exposed GROUP BY variant
             UNION ALL SELECT variant, action, count(DISTINCT person), NULL, count(*) FROM attributed GROUP BY variant, action
             """, args);
+        return VariantCountsOf(reader);
+    }
+
+    /// <summary>Rows of (variant, NULL, persons, first impression, 0) and (variant, metric, converted persons, NULL, conversions).</summary>
+    private static IReadOnlyList<VariantCounts> VariantCountsOf(System.Data.Common.DbDataReader reader)
+    {
         var variants = new SortedDictionary<string, (long Persons, DateTime? First, Dictionary<string, MetricCounts> Metrics)>(StringComparer.Ordinal);
         while (reader.Read())
         {

@@ -1,4 +1,6 @@
+using DuckDB.NET.Data;
 using Footfall.Identity;
+using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -14,17 +16,36 @@ public sealed partial class DuckDbEventStore
     // 64-bit hashes of every stored identifier, 8 bytes each: a miss proves an identifier is new, so a first
     // visit (most identifiers a batch names) costs no look-up in the idents table.
     private readonly EventKeyIndex _knownIdentifiers = new();
+    // Reading every identifier takes seconds per million of them (2-3 s at 1.4M): it runs beside start-up, so /healthz
+    // and reads do not wait for it. Everything that uses _knownIdentifiers holds the gate and waits for it first, so
+    // nothing reads the table while it fills, and nothing is stored before it is loaded.
+    private Task _identifierHashesLoaded = Task.CompletedTask;
 
+    /// <summary>Starts filling <see cref="_knownIdentifiers"/> from the idents table. Caller holds the gate.</summary>
     private void LoadIdentifierHashes()
     {
+        // A reload after a failed batch must not clear the table under a load still running.
+        WaitForIdentifierHashes();
         _knownIdentifiers.Clear();
-        using (var reader = Query(_writeConnection, "SELECT project, key FROM idents"))
+        // Its own thread: on two cores a thread-pool worker blocked for seconds starves the rest of start-up.
+        _identifierHashesLoaded = Task.Factory.StartNew(() =>
         {
-            while (reader.Read())
-                _knownIdentifiers.Add(EventKeyIndex.Hash(reader.GetInt32(0), reader.GetString(1)));
-        }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var connection = new DuckDBConnection(_connectionString);
+            connection.Open();
+            using (var reader = Query(connection, "SELECT project, key FROM idents"))
+            {
+                while (reader.Read())
+                    _knownIdentifiers.Add(EventKeyIndex.Hash(reader.GetInt32(0), reader.GetString(1)));
+            }
+            _logger.LogInformation("Loaded {Identifiers} identifier hashes in {Ms} ms", _knownIdentifiers.Count,
+                (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _identities.Clear(Scalar<long>(_writeConnection, "SELECT coalesce(max(id), 0) + 1 FROM idents"));
     }
+
+    /// <summary>Blocks until the identifier hashes are loaded (at once, except in the seconds after start). Caller holds the gate.</summary>
+    private void WaitForIdentifierHashes() => _identifierHashesLoaded.GetAwaiter().GetResult();
 
     /// <summary>Reads into the cache the persons of every identifier the writes name. Caller holds the gate and the cache.</summary>
     private void CacheIdentities(IReadOnlyList<ProjectWrite> writes)
@@ -48,6 +69,7 @@ public sealed partial class DuckDbEventStore
     /// <summary>Reads into the cache the persons of <paramref name="identifiers"/> that may be stored but are not cached.</summary>
     private void CacheIdentities(int project, IEnumerable<Identifier> identifiers)
     {
+        WaitForIdentifierHashes();
         var missing = identifiers.Select(i => i.Key).Distinct()
             .Where(key => _identities.Find(project, key) is null && _knownIdentifiers.MightContain(EventKeyIndex.Hash(project, key)))
             .ToList();
@@ -68,6 +90,7 @@ public sealed partial class DuckDbEventStore
     /// <summary>Notes the identifiers a commit stored, and empties the cache once it is full. Caller holds the gate.</summary>
     private void IdentitiesCommitted(IEnumerable<long> newIdentifiers)
     {
+        WaitForIdentifierHashes();
         lock (_identities)
         {
             foreach (var id in newIdentifiers)

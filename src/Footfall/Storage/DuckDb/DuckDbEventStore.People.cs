@@ -153,8 +153,11 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND ident IN ({PersonIdents})", args);
                     Execute(_writeConnection, "DELETE FROM product_touches WHERE project = $p AND person = $person", args);
                     Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
-                    Execute(_writeConnection, "DELETE FROM exposed WHERE project = $p AND person = $person", args);
-                    Execute(_writeConnection, "DELETE FROM attributed WHERE project = $p AND person = $person", args);
+                    var totals = new TotalsChange();
+                    ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE project = $p AND person = $person {ReturningExposed}", args);
+                    ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE project = $p AND person = $person {ReturningAttributed}", args);
+                    ApplyTotals(totals);
+                    RecountFirstImpressions(totals);
                     Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
                 }
                 // Rejected events go by the identifiers extracted when they were kept aside, matched exactly; they may

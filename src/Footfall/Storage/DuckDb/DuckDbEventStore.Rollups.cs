@@ -52,17 +52,20 @@ public sealed partial class DuckDbEventStore
             exposed.Add(_identities.PersonOf(kept));
         }
         const string InTouched = "person IN (SELECT unnest($t))";
+        var totals = new TotalsChange();
         if (exposed.Count > 0)
         {
-            Execute(_writeConnection, $"DELETE FROM exposed WHERE {InTouched}", ("t", exposed.ToList()));
-            Execute(_writeConnection, $"{DeriveExposed} WHERE {InTouched} GROUP BY ALL", ("t", exposed.ToList()));
+            ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE {InTouched} {ReturningExposed}", ("t", exposed.ToList()));
+            ChangeRollup(totals, +1, $"{DeriveExposed} WHERE {InTouched} GROUP BY ALL {ReturningExposed}", ("t", exposed.ToList()));
         }
         // A new impression may convert a person's earlier metric events (events arrive out of order), so its person counts too.
         converting.UnionWith(exposed);
-        if (converting.Count == 0 || Scalar<long>(_writeConnection, "SELECT count(*) FROM rollup_definitions") == 0)
-            return;
-        Execute(_writeConnection, $"DELETE FROM attributed WHERE {InTouched}", ("t", converting.ToList()));
-        Execute(_writeConnection, $"{DeriveAttributed} WHERE m.{InTouched} AND x.{InTouched}", ("t", converting.ToList()));
+        if (converting.Count > 0 && Scalar<long>(_writeConnection, "SELECT count(*) FROM rollup_definitions") > 0)
+        {
+            ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {InTouched} {ReturningAttributed}", ("t", converting.ToList()));
+            ChangeRollup(totals, +1, $"{DeriveAttributed} WHERE m.{InTouched} AND x.{InTouched} {ReturningAttributed}", ("t", converting.ToList()));
+        }
+        ApplyTotals(totals);
     }
 
     /// <summary>
@@ -86,6 +89,7 @@ public sealed partial class DuckDbEventStore
             [.. args, ("m", metrics.Order(StringComparer.Ordinal).ToList()), ("d", experience.AttributionDays)]);
         Execute(_writeConnection, "DELETE FROM attributed WHERE project = $p AND experience = $e", args);
         Execute(_writeConnection, $"{DeriveAttributed} WHERE m.project = $p AND d.experience = $e", args);
+        RecountConversionTotals(project, experience.ShortUid);
         transaction.Commit();
     }
 

@@ -117,7 +117,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         _keysLoaded = false;
         _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
         LoadTrackedMetrics();
-        _logger.LogInformation("Loaded {Identifiers} identifier hashes; next event {Seq}", _knownIdentifiers.Count, _nextSeq);
+        _logger.LogInformation("Next event {Seq}; loading identifier hashes", _nextSeq);
     }
 
     /// <inheritdoc />
@@ -216,6 +216,8 @@ public sealed partial class DuckDbEventStore : IEventStore
         await _gate.WaitAsync();
         try
         {
+            // Its connection must be closed before the file is checkpointed and compacted.
+            await _identifierHashesLoaded.ContinueWith(_ => { }, TaskScheduler.Default);
             // A checkpoint folds the WAL into the file so the next start does not replay it.
             Execute(_writeConnection, "CHECKPOINT");
             CompactIfErased();

@@ -82,11 +82,22 @@ internal static class DuckDbSchema
             CREATE TABLE IF NOT EXISTS rollup_definitions (
                 project INTEGER NOT NULL, experience VARCHAR NOT NULL, metrics VARCHAR[] NOT NULL, days INTEGER NOT NULL);
             """),
+        // All-time results per experience, variant and metric ('' for impressions), kept with the rollups they sum
+        // (DuckDbEventStore.Totals.cs). Idempotent: filled again from the rollups whenever it runs.
+        new(6, "results totals: all-time persons, events and first impression per variant and metric", """
+            CREATE TABLE IF NOT EXISTS variant_totals (
+                project INTEGER NOT NULL, experience VARCHAR NOT NULL, variant VARCHAR NOT NULL, metric VARCHAR NOT NULL,
+                persons BIGINT NOT NULL, events BIGINT NOT NULL, first_time TIMESTAMP);
+            DELETE FROM variant_totals;
+            INSERT INTO variant_totals SELECT project, experience, variant, '', count(*), count(*), min(first_time) FROM exposed GROUP BY ALL;
+            INSERT INTO variant_totals
+            SELECT project, experience, variant, metric, count(DISTINCT person), count(*), NULL FROM attributed GROUP BY ALL;
+            """),
         // What recommendation models read, narrow and person-carrying like exposures; back-filled from the stored
         // events with the persons of the identity map as it stands (DuckDbEventStore.ProductTouches.cs keeps it after).
         // Indexed by person: a feed reads one person's touches, which a scan found in 80-140 ms at 1M events, the
         // index in 1-7 ms (docs/benchmarks.md).
-        new(6, "product touches for recommendation models", """
+        new(7, "product touches for recommendation models", """
             CREATE TABLE IF NOT EXISTS product_touches (
                 project INTEGER NOT NULL, ident BIGINT NOT NULL, person BIGINT NOT NULL, seq BIGINT NOT NULL, time TIMESTAMP NOT NULL,
                 item VARCHAR NOT NULL, action VARCHAR NOT NULL, session BIGINT, category VARCHAR);
