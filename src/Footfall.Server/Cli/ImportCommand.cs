@@ -46,6 +46,11 @@ public static class ImportCommand
             await sink.SendAsync(batch, totals);
         progress.Report(new FileInfo(path).Length, totals);
         progress.Done();
+        if (!await sink.FinishAsync())
+        {
+            Console.Error.WriteLine("the store failed before it took every imported event; they are kept in the data folder's log and stored at the next start");
+            return 1;
+        }
         Console.WriteLine($"imported {path}: accepted {totals.Accepted}, duplicates {totals.Duplicates}, rejected {totals.Rejected}");
         foreach (var example in totals.Examples)
             Console.WriteLine($"  {example}");
@@ -75,6 +80,9 @@ public static class ImportCommand
     private interface IImportSink : IAsyncDisposable
     {
         Task SendAsync(List<(int Line, string Text)> batch, ImportTotals totals);
+
+        /// <summary>Waits until what was sent can be queried; false when that cannot happen now.</summary>
+        Task<bool> FinishAsync();
     }
 
     private sealed class OfflineSink(OfflineEngine engine, string projectId) : IImportSink
@@ -115,6 +123,14 @@ public static class ImportCommand
             foreach (var r in result.Rejected)
                 totals.Reject(batch[r.Index].Line, r.Error);
             documents.ForEach(d => d.Dispose());
+        }
+
+        public async Task<bool> FinishAsync()
+        {
+            var applied = await engine.WaitAppliedAsync(left => Console.Error.WriteLine($"storing: {left / (1024 * 1024.0):F1} MiB of the log left"));
+            if (applied)
+                Console.Error.WriteLine("stored: every accepted event can be queried");
+            return applied;
         }
 
         public ValueTask DisposeAsync() => engine.DisposeAsync();
@@ -160,6 +176,9 @@ public static class ImportCommand
                 return;
             }
         }
+
+        // The server stores behind its own log, and its reads wait for what a caller must see (read-your-writes).
+        public Task<bool> FinishAsync() => Task.FromResult(true);
 
         public ValueTask DisposeAsync()
         {

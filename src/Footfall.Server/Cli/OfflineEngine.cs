@@ -55,6 +55,22 @@ public sealed class OfflineEngine : IAsyncDisposable
         return new OfflineEngine(store, writer);
     }
 
+    /// <summary>
+    /// Waits until the store holds every entry appended so far, telling <paramref name="bytesLeft"/> each second how much
+    /// of the log is still to apply: an import is done when its events can be queried, not only when they are durable.
+    /// False when the store fails meanwhile (the log keeps the rest for the next start).
+    /// </summary>
+    public async Task<bool> WaitAppliedAsync(Action<long> bytesLeft)
+    {
+        while (!await Writer.WaitAppliedAsync(TimeSpan.FromSeconds(1)))
+        {
+            if (Writer.Applier.IsFailing)
+                return false;
+            bytesLeft(Writer.DurablePosition - Writer.Applier.AppliedPosition);
+        }
+        return true;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

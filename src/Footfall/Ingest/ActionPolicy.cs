@@ -38,6 +38,9 @@ public sealed class ActionPolicies(IProjectCatalog store, TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, (ActionLists Lists, DateTime Expires)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _refreshing = new(StringComparer.Ordinal);
+    // Counts saves, so a load that read the store before a save cannot put the older lists back over the saved ones.
+    private readonly Lock _saving = new();
+    private long _saves;
 
     /// <summary>The project's current lists.</summary>
     public async ValueTask<ActionLists> GetAsync(string projectId, CancellationToken cancellationToken = default)
@@ -67,9 +70,16 @@ public sealed class ActionPolicies(IProjectCatalog store, TimeProvider clock)
 
     private async Task<ActionLists> LoadAsync(string projectId, CancellationToken cancellationToken)
     {
+        long savesBefore;
+        lock (_saving) savesBefore = _saves;
         var json = await store.GetSettingAsync(projectId, ActionLists.SettingName, cancellationToken);
         var lists = json is null ? ActionLists.None : JsonSerializer.Deserialize<ActionLists>(json, StoreJson.Options) ?? ActionLists.None;
-        _cache[projectId] = (lists, clock.GetUtcNow().UtcDateTime + Freshness);
+        lock (_saving)
+        {
+            if (_saves != savesBefore)
+                return _cache.TryGetValue(projectId, out var saved) ? saved.Lists : lists;
+            _cache[projectId] = (lists, clock.GetUtcNow().UtcDateTime + Freshness);
+        }
         return lists;
     }
 
@@ -77,6 +87,10 @@ public sealed class ActionPolicies(IProjectCatalog store, TimeProvider clock)
     public async Task SaveAsync(string projectId, ActionLists lists, CancellationToken cancellationToken = default)
     {
         await store.SaveSettingAsync(projectId, ActionLists.SettingName, JsonSerializer.Serialize(lists, StoreJson.Options), cancellationToken);
-        _cache.TryRemove(projectId, out _);
+        lock (_saving)
+        {
+            _saves++;
+            _cache[projectId] = (lists, clock.GetUtcNow().UtcDateTime + Freshness);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DuckDB.NET.Data;
 using Footfall.Tests.Support;
 
 namespace Footfall.Tests.Cli;
@@ -19,6 +20,15 @@ public sealed class CommandLineTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static async Task<long> CountStoredEventsAsync(string data)
+    {
+        await using var connection = new DuckDBConnection($"Data Source={Path.Combine(data, "footfall.duckdb")};ACCESS_MODE=READ_ONLY");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM events";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
@@ -44,6 +54,10 @@ public sealed class CommandLineTests
         Assert.Contains("accepted 2, duplicates 0, rejected 2", firstOutput);
         Assert.Contains("line 3: product_view requires target.product", firstOutput);
         Assert.Contains("line 4: not valid JSON", firstOutput);
+        // Regression: import exited with events still in its log (2.5% of a 10M file), queryable only after a server
+        // applied them. The store itself holds them when import returns, before any server starts.
+        Assert.Contains("stored: every accepted event can be queried", firstOutput);
+        Assert.Equal(2L, await CountStoredEventsAsync(data.Path));
 
         var (_, secondOutput) = await RunAsync("import", file, "--project", projectId, "--data", data.Path);
         Assert.Contains("accepted 0, duplicates 2, rejected 2", secondOutput);

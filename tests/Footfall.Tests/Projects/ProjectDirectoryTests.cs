@@ -78,13 +78,4 @@ public sealed class ProjectDirectoryTests : IAsyncLifetime
         Assert.Null(await _directory.FindAsync("p_fresh"));
         Assert.Equal(asked + 2, _counter.Count(nameof(IProjectCatalog.FindProjectAsync)));
     }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

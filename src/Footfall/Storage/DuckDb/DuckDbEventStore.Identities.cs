@@ -29,11 +29,12 @@ public sealed partial class DuckDbEventStore
     /// <summary>Reads into the cache the persons of every identifier the writes name. Caller holds the gate and the cache.</summary>
     private void CacheIdentities(IReadOnlyList<ProjectWrite> writes)
     {
-        foreach (var write in writes)
+        // One look-up per project, not per write: each scans the idents table, and a batch holds many writes.
+        foreach (var project in writes.GroupBy(w => w.ProjectId, StringComparer.Ordinal))
         {
-            var identifiers = write.Links.SelectMany(l => new[] { l.A, l.B })
-                .Concat(write.Events.SelectMany(Named));
-            CacheIdentities(ProjectNumber(write.ProjectId), identifiers);
+            var identifiers = project.SelectMany(write => write.Links.SelectMany(l => new[] { l.A, l.B })
+                .Concat(write.Events.SelectMany(Named)));
+            CacheIdentities(ProjectNumber(project.Key), identifiers);
         }
     }
 
