@@ -76,11 +76,12 @@ public sealed partial class ClickHouseEventStore : IExperienceQueries, ILiveCoun
         PersonKeyRows("exposures", p, "variant, time_ms", $"experience = {Quote(experience.ShortUid)} AND {filter}");
 
     // Metric events in the range that follow an impression of the same person within the attribution window:
-    // (person, action, time_ms, eid, variant), one row per (event, impression) pair that attributes, so readers count
-    // distinct eid and persons. Joining every impression measured faster on 18.16 than joining one array of impression
-    // times per (person, variant): grouping the impressions cost more than the pairs that fall outside the window.
-    // Only impressions that can attribute an event of the range are joined: none after its end, none more than the
-    // window before its start.
+    // (person, action, time_ms, eid, variant), one row per (event, variant) pair. Each (person, variant) carries all its
+    // impression times as one array, so the join pairs an event with a variant once, not with every impression: joining
+    // every impression measured 1.9x slower at 50M events, where a person's impressions and purchases repeat over
+    // months. Only impressions that can attribute an event of the range are read: none after its end, none more than
+    // the window before its start. The lambda takes the event's time as an argument (replicate): 18.16 does not find a
+    // joined subquery's column that a lambda names ("Unknown identifier").
     private static string Attributed(string p, ExperienceDefinition experience, TimeRange range)
     {
         var window = experience.AttributionDays * DayMs;
@@ -90,9 +91,9 @@ public sealed partial class ClickHouseEventStore : IExperienceQueries, ILiveCoun
             SELECT person, action, time_ms, eid, variant FROM (
                 {PersonKeyRows("events", p, "action, time_ms, eid", $"action IN {List(experience.Metrics)} AND {RangeFilter(range)}")})
             ALL INNER JOIN (
-                SELECT person, variant, time_ms AS impression_ms FROM ({Impressions(p, experience, impressionRange)}))
+                SELECT person, variant, groupUniqArray(time_ms) AS imp_times FROM ({Impressions(p, experience, impressionRange)}) GROUP BY person, variant)
             USING person
-            WHERE impression_ms <= time_ms AND impression_ms >= time_ms - {Num(window)}
+            WHERE arrayExists((x, t) -> x <= t AND x >= t - {Num(window)}, imp_times, replicate(time_ms, imp_times))
             """;
     }
 
