@@ -1,3 +1,5 @@
+using Footfall.Events;
+
 namespace Footfall.ClickHouse;
 
 /// <summary>
@@ -27,6 +29,8 @@ internal static class ClickHouseSchema
         ["events"] = "cityHash64(actor)",
         // Beside the events it is kept from: the view on each shard's events writes into that shard's part of it.
         ["actor_events"] = "cityHash64(actor)",
+        // actor_hash is cityHash64(actor): a back-fill through the Distributed table puts each row on its events' shard.
+        ["exposures"] = "actor_hash",
     };
 
     public static readonly ClickHouseMigration[] Migrations =
@@ -136,6 +140,19 @@ internal static class ClickHouseSchema
                     "MergeTree", "ORDER BY (project, actor, time_ms)"),
                 "actor_events_mv", "events", "project, actor, time_ms, ord, eid, cityHash64(actor) AS actor_hash"),
         ]),
+        new(5, "impressions by experience, for results",
+        [
+            // Every impression of an experience, sorted by experience: results read their experience's granules here
+            // instead of every impression of the project in events (sorted by action, then time). Keyed by identifier
+            // hash, not by person, so a link still applies to impressions stored before it; a stored twice impression
+            // changes no count (results count distinct persons and the earliest time).
+            new CreateDerivedTable(
+                new CreateTable("exposures", "project String, experience String, variant String, time_ms Int64, actor_hash UInt64",
+                    "MergeTree", "ORDER BY (project, experience, time_ms)"),
+                "exposures_mv", "events",
+                "project, assumeNotNull(experience) AS experience, ifNull(variant, '') AS variant, time_ms, cityHash64(actor) AS actor_hash",
+                $"action = {ClickHouseSql.Quote(BuiltInActions.Impression)} AND isNotNull(experience)"),
+        ]),
     ];
 
     /// <summary>The schema version this binary writes.</summary>
@@ -148,6 +165,27 @@ internal static class ClickHouseSchema
     /// </summary>
     public static string LinkedPersonMap(string projectLiteral) =>
         $"SELECT ident AS actor, argMax(person, size) AS mapped FROM linked_persons WHERE project = {projectLiteral} GROUP BY ident";
+
+    /// <summary>
+    /// The person key of every identifier hash of a project that shares its person with another, as a subquery yielding
+    /// (actor_hash, mapped): the hash of the person's key. FINAL keeps the largest component's row per identifier, as
+    /// argMax by size does, and on 18.16 costs a fifth of grouping the table by identifier (measured at 185K rows).
+    /// </summary>
+    public static string LinkedPersonHashes(string projectLiteral) =>
+        $"SELECT ident_hash AS actor_hash, cityHash64(person) AS mapped FROM linked_persons FINAL WHERE project = {projectLiteral}";
+
+    /// <summary>
+    /// The rows of <paramref name="table"/> (events or exposures) of a project that match <paramref name="filter"/>, each
+    /// with its person resolved now as a 64-bit key: <c>person</c> is the hash of the person's identifier key, so links
+    /// apply retroactively, and counting distinct keys counts persons (a collision of two persons' hashes, about
+    /// 10^-9 at a million persons, would count them once). Joining and counting UInt64 keys instead of strings is what
+    /// makes results fast on 18.16. Yields <c>person</c> plus <paramref name="columns"/>.
+    /// </summary>
+    public static string PersonKeyRows(string table, string projectLiteral, string columns, string filter) => $"""
+        SELECT if(mapped = 0, actor_hash, mapped) AS person, {columns} FROM (
+            SELECT actor_hash, {columns} FROM {table} WHERE project = {projectLiteral} AND {filter})
+        ANY LEFT JOIN ({LinkedPersonHashes(projectLiteral)}) USING actor_hash
+        """;
 
     /// <summary>
     /// The project's events that match <paramref name="filter"/>, each with its person resolved now (so links

@@ -1,0 +1,120 @@
+using Footfall.ClickHouse;
+using Footfall.Events;
+using Footfall.Experiences;
+using Footfall.Identity;
+using Footfall.Storage;
+using Footfall.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.Tests.Storage;
+
+/// <summary>
+/// The exposures table results read impressions from (kept by a view over events, schema version 5): filled for a
+/// database written before it, emptied of an erased person, and keyed by identifier so a link made after the
+/// impressions still files them under the user the guest became.
+/// </summary>
+[Collection(ClickHouseCollection.Name)]
+public sealed class ClickHouseExposuresTests(ClickHouseServer server)
+{
+    private const string Project = "p1";
+    private static readonly DateTime T0 = new(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
+
+    private static readonly ExperienceDefinition Experience = new()
+    {
+        ShortUid = "exp1",
+        Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)],
+        Metrics = [BuiltInActions.Purchase],
+        AttributionDays = 30,
+        CreatedAt = T0,
+    };
+
+    [Fact]
+    public async Task A_database_from_before_exposures_counts_the_impressions_it_stored_before()
+    {
+        var connection = server.ConnectionString();
+        await using (var before = await OpenAsync(connection))
+        {
+            await before.CommitAsync([new ProjectWrite(Project,
+                [Event(BuiltInActions.Impression, T0, guest: "g1", variant: "1"), Event(BuiltInActions.Purchase, T0.AddHours(1), guest: "g1")], [], [])]);
+        }
+        // As schema version 4 left the database: no exposures table, no view.
+        await ExecuteAsync("DROP TABLE exposures_mv", connection);
+        await ExecuteAsync("DROP TABLE exposures", connection);
+        await ExecuteAsync("TRUNCATE TABLE schema_versions", connection);
+        await ExecuteAsync("INSERT INTO schema_versions (version, name, applied_ms) SELECT toUInt32(number + 1), 'before', 0 FROM system.numbers LIMIT 4", connection);
+
+        await using var store = await OpenAsync(connection);
+        Assert.Equal("1", await QueryAsync("SELECT count() FROM exposures", connection));
+        var variant = Assert.Single(await store.CountExperienceAsync(Project, Experience, default));
+        Assert.Equal(("1", 1L, new MetricCounts(1, 1), T0), (variant.Variant, variant.Impressions, variant.Metrics[BuiltInActions.Purchase], variant.FirstImpression));
+        // And the view fills it from here on.
+        await store.CommitAsync([new ProjectWrite(Project, [Event(BuiltInActions.Impression, T0.AddHours(2), guest: "g2", variant: "1")], [], [])]);
+        Assert.Equal(2, Assert.Single(await store.CountExperienceAsync(Project, Experience, default)).Impressions);
+    }
+
+    [Fact]
+    public async Task Erasure_deletes_the_persons_exposures()
+    {
+        var connection = server.ConnectionString();
+        await using var store = await OpenAsync(connection);
+        await store.CommitAsync([new ProjectWrite(Project,
+            [Event(BuiltInActions.Impression, T0, guest: "g1", variant: "0"), Event(BuiltInActions.Impression, T0, guest: "g2", variant: "0")], [], [])]);
+
+        await store.ErasePersonAsync(Project, Identifier.Guest("g1"));
+
+        Assert.Equal("1", await QueryAsync("SELECT count() FROM exposures", connection));
+        Assert.Equal("0", await QueryAsync("SELECT count() FROM exposures WHERE actor_hash = cityHash64('g:g1')", connection));
+        Assert.Equal(1, Assert.Single(await store.CountExperienceAsync(Project, Experience, default)).Impressions);
+    }
+
+    [Fact]
+    public async Task A_link_after_the_impressions_files_them_under_the_user()
+    {
+        var connection = server.ConnectionString();
+        await using var store = await OpenAsync(connection);
+        // A guest and the user they later sign in as each see the variant; the user buys before anything links them.
+        await store.CommitAsync([new ProjectWrite(Project,
+            [Event(BuiltInActions.Impression, T0, guest: "g1", variant: "1"), Event(BuiltInActions.Impression, T0.AddHours(1), user: "u1", variant: "1"),
+             Event(BuiltInActions.Purchase, T0.AddHours(2), guest: "g1")], [], [])]);
+        var unlinked = Assert.Single(await store.CountExperienceAsync(Project, Experience, default));
+        Assert.Equal((2L, new MetricCounts(1, 1)), (unlinked.Impressions, unlinked.Metrics[BuiltInActions.Purchase]));
+
+        // An event with both ids links g1 to u1; then the user buys again.
+        await store.CommitAsync([new ProjectWrite(Project,
+            [Event("page_view", T0.AddHours(3), user: "u1", guest: "g1"), Event(BuiltInActions.Purchase, T0.AddHours(4), user: "u1")], [], [])]);
+
+        var linked = Assert.Single(await store.CountExperienceAsync(Project, Experience, default));
+        Assert.Equal((1L, new MetricCounts(2, 1), T0), (linked.Impressions, linked.Metrics[BuiltInActions.Purchase], linked.FirstImpression));
+    }
+
+    private static async Task<ClickHouseEventStore> OpenAsync(string connection)
+    {
+        var store = new ClickHouseEventStore(connection, NullLogger<ClickHouseEventStore>.Instance);
+        await store.InitializeAsync();
+        return store;
+    }
+
+    private static TrackedEvent Event(string action, DateTime time, string? user = null, string? guest = null, string? variant = null) => new()
+    {
+        Action = action,
+        Time = time,
+        ReceivedAt = time,
+        UserId = user,
+        GuestId = guest,
+        Experience = variant is null ? null : Experience.ShortUid,
+        Variant = variant,
+        Target = action == BuiltInActions.Purchase ? new Dictionary<string, string> { ["product"] = "sku-1" } : null,
+        Source = "native",
+    };
+
+    private async Task ExecuteAsync(string sql, string connection) => await QueryAsync(sql, connection);
+
+    private async Task<string> QueryAsync(string sql, string connection)
+    {
+        var database = connection.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+        using var http = new HttpClient();
+        var response = await http.PostAsync($"http://127.0.0.1:{server.HttpPort}/?database={database}", new StringContent(sql));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsStringAsync()).Trim();
+    }
+}
