@@ -1,10 +1,9 @@
 using Footfall.ClickHouse;
 using Footfall.Events;
-using Footfall.Experiences;
 using Footfall.Identity;
 using Footfall.Storage;
 using Footfall.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
+using static Footfall.Tests.Storage.ClickHouseStoreTables;
 
 namespace Footfall.Tests.Storage;
 
@@ -16,18 +15,6 @@ namespace Footfall.Tests.Storage;
 [Collection(ClickHouseCollection.Name)]
 public sealed class ClickHouseExposuresTests(ClickHouseServer server)
 {
-    private const string Project = "p1";
-    private static readonly DateTime T0 = new(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
-
-    private static readonly ExperienceDefinition Experience = new()
-    {
-        ShortUid = "exp1",
-        Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)],
-        Metrics = [BuiltInActions.Purchase],
-        AttributionDays = 30,
-        CreatedAt = T0,
-    };
-
     [Fact]
     public async Task A_database_from_before_exposures_counts_the_impressions_it_stored_before()
     {
@@ -87,34 +74,7 @@ public sealed class ClickHouseExposuresTests(ClickHouseServer server)
         Assert.Equal((1L, new MetricCounts(2, 1), T0), (linked.Impressions, linked.Metrics[BuiltInActions.Purchase], linked.FirstImpression));
     }
 
-    private static async Task<ClickHouseEventStore> OpenAsync(string connection)
-    {
-        var store = new ClickHouseEventStore(connection, NullLogger<ClickHouseEventStore>.Instance);
-        await store.InitializeAsync();
-        return store;
-    }
-
-    private static TrackedEvent Event(string action, DateTime time, string? user = null, string? guest = null, string? variant = null) => new()
-    {
-        Action = action,
-        Time = time,
-        ReceivedAt = time,
-        UserId = user,
-        GuestId = guest,
-        Experience = variant is null ? null : Experience.ShortUid,
-        Variant = variant,
-        Target = action == BuiltInActions.Purchase ? new Dictionary<string, string> { ["product"] = "sku-1" } : null,
-        Source = "native",
-    };
-
     private async Task ExecuteAsync(string sql, string connection) => await QueryAsync(sql, connection);
 
-    private async Task<string> QueryAsync(string sql, string connection)
-    {
-        var database = connection.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
-        using var http = new HttpClient();
-        var response = await http.PostAsync($"http://127.0.0.1:{server.HttpPort}/?database={database}", new StringContent(sql));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadAsStringAsync()).Trim();
-    }
+    private Task<string> QueryAsync(string sql, string connection) => ClickHouseStoreTables.QueryAsync(server, connection, sql);
 }

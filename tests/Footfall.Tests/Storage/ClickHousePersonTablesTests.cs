@@ -1,10 +1,9 @@
 using Footfall.ClickHouse;
 using Footfall.Events;
-using Footfall.Experiences;
 using Footfall.Identity;
 using Footfall.Storage;
 using Footfall.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
+using static Footfall.Tests.Storage.ClickHouseStoreTables;
 
 namespace Footfall.Tests.Storage;
 
@@ -15,18 +14,6 @@ namespace Footfall.Tests.Storage;
 [Collection(ClickHouseCollection.Name)]
 public sealed class ClickHousePersonTablesTests(ClickHouseServer server)
 {
-    private const string Project = "p1";
-    private static readonly DateTime T0 = new(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
-
-    private static readonly ExperienceDefinition Experience = new()
-    {
-        ShortUid = "exp1",
-        Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)],
-        Metrics = [BuiltInActions.Purchase],
-        AttributionDays = 30,
-        CreatedAt = T0,
-    };
-
     [Fact]
     public async Task A_database_from_before_linked_persons_counts_a_guests_impression_for_the_user_they_became()
     {
@@ -81,36 +68,11 @@ public sealed class ClickHousePersonTablesTests(ClickHouseServer server)
         Assert.Equal(["g:g1"], person!.Identifiers.Select(i => i.Key));
     }
 
-    private static async Task<ClickHouseEventStore> OpenAsync(string connection)
-    {
-        var store = new ClickHouseEventStore(connection, NullLogger<ClickHouseEventStore>.Instance);
-        await store.InitializeAsync();
-        return store;
-    }
-
     private static Task StoreTwoUnlinkedAsync(ClickHouseEventStore store) =>
         store.CommitAsync([new ProjectWrite(Project, [Event("page_view", T0, guest: "g1"), Event("page_view", T0, user: "u1")], [], [])]);
 
     private Task InsertLinkAsync(string connection, DateTime when) =>
         ExecuteAsync($"INSERT INTO links (project, a, b, ord) VALUES ('{Project}', 'g:g1', 'u:u1', {EventTime.ToUnixMs(when) * 1000})", connection);
 
-    private static TrackedEvent Event(string action, DateTime time, string? user = null, string? guest = null, string? variant = null) => new()
-    {
-        Action = action,
-        Time = time,
-        ReceivedAt = time,
-        UserId = user,
-        GuestId = guest,
-        Experience = variant is null ? null : Experience.ShortUid,
-        Variant = variant,
-        Target = action == BuiltInActions.Purchase ? new Dictionary<string, string> { ["product"] = "sku-1" } : null,
-        Source = "native",
-    };
-
-    private async Task ExecuteAsync(string sql, string connection)
-    {
-        var database = connection.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
-        using var http = new HttpClient();
-        (await http.PostAsync($"http://127.0.0.1:{server.HttpPort}/?database={database}", new StringContent(sql))).EnsureSuccessStatusCode();
-    }
+    private Task ExecuteAsync(string sql, string connection) => ClickHouseStoreTables.QueryAsync(server, connection, sql);
 }
