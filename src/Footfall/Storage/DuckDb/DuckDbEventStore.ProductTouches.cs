@@ -12,7 +12,6 @@ namespace Footfall.Storage.DuckDb;
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
-    private static readonly string ProductActionLiterals = string.Join(", ", BuiltInActions.ProductActions.Select(a => $"'{a}'"));
     // The actions that take part in co-occurrence and trending (RecommendationOptions.Weight > 0), and their weights.
     private static readonly string WeightedActions = string.Join(", ", BuiltInActions.ProductActions
         .Where(a => RecommendationOptions.Weight(a) > 0).Select(a => $"'{a}'"));
@@ -38,15 +37,12 @@ public sealed partial class DuckDbEventStore
         if (products.Count == 0)
             return;
         var idents = products.Select(e => e.Ident).Distinct().ToList();
-        // The same expressions as the read of ReadProductInteractionsAsync, over this commit's rows (seq is contiguous per commit).
+        // The expressions of ReadProductInteractionsAsync, over this commit's rows (seq is contiguous per commit).
         Execute(_writeConnection, $"""
             INSERT INTO product_touches
-            SELECT e.project, e.ident, m.person, e.seq, e.time, e.item, e.action,
-                   CASE WHEN e.session_id IS NULL THEN NULL ELSE CAST(hash(e.session_id) >> 1 AS BIGINT) END,
-                   CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u')
-                       THEN TRY(json_extract_string(e.params, '$.category')) END
+            SELECT e.project, e.ident, m.person, e.seq, e.time, e.item, e.action, {SessionOfEvent}, {CategoryOfEvent}
             FROM events e JOIN (SELECT unnest($idents) AS id, unnest($persons) AS person) m ON m.id = e.ident
-            WHERE e.seq >= $first AND e.seq <= $last AND e.item IS NOT NULL AND e.action IN ({ProductActionLiterals})
+            WHERE e.seq >= $first AND e.seq <= $last AND e.item IS NOT NULL AND e.action IN ({ProductActionList})
             """, ("idents", idents), ("persons", idents.Select(_identities.PersonOf).ToList()),
             ("first", products[0].Seq), ("last", products[^1].Seq));
     }

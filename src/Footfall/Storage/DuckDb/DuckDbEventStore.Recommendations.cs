@@ -12,6 +12,14 @@ public sealed partial class DuckDbEventStore : IInteractionSource, IServedRespon
     private static readonly string ProductActionList = string.Join(", ", BuiltInActions.ProductActions.Select(a => $"'{a}'"));
     private static readonly string SourcedActionList = string.Join(", ", SourcedActionArray.Select(a => $"'{a}'"));
 
+    // How the models see an event of `events e`: its session as a number (null without one), and params.category
+    // parsed only from the params that can hold it (a "category" key spelled out, or hidden behind a \u escape). TRY:
+    // params stored before the text rule may not parse. Product touches are copied with the same expressions.
+    private const string SessionOfEvent = "CASE WHEN e.session_id IS NULL THEN NULL ELSE CAST(hash(e.session_id) >> 1 AS BIGINT) END";
+    private const string CategoryOfEvent = """
+        CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u') THEN TRY(json_extract_string(e.params, '$.category')) END
+        """;
+
     /// <inheritdoc />
     public async Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
         CancellationToken cancellationToken = default)
@@ -23,9 +31,7 @@ public sealed partial class DuckDbEventStore : IInteractionSource, IServedRespon
         var rows = new List<ProductInteraction>();
         var persons = new HashSet<long>();
         // Only the columns the models need cross into .NET, each in its cheapest form: the person (resolved through the
-        // idents table, which also skips identifiers erased since), the action as its index in SourcedActions, and
-        // params.category parsed only from the params that can hold it: a "category" key is spelled out in the text or
-        // hides behind a \u escape.
+        // idents table, which also skips identifiers erased since) and the action as its index in SourcedActions.
         var actions = sourcedOnly ? SourcedActionList : ProductActionList;
         // TRY: params stored before the text rule may not parse (a lone surrogate escape); that row then carries no
         // price or category instead of failing every refresh of the project (and putting the params text in its error).
@@ -35,9 +41,7 @@ public sealed partial class DuckDbEventStore : IInteractionSource, IServedRespon
                    CASE WHEN e.action = '{BuiltInActions.Purchase}' THEN
                        TRY_CAST(TRY(json_extract_string(e.params, '$.price')) AS DOUBLE)
                        * coalesce(TRY_CAST(TRY(json_extract_string(e.params, '$.quantity')) AS DOUBLE), 1) END,
-                   e.source_id, CASE WHEN e.session_id IS NULL THEN NULL ELSE CAST(hash(e.session_id) >> 1 AS BIGINT) END,
-                   CASE WHEN contains(e.params, 'category') OR contains(e.params, '\u')
-                       THEN TRY(json_extract_string(e.params, '$.category')) END
+                   e.source_id, {SessionOfEvent}, {CategoryOfEvent}
             FROM events e JOIN idents i ON i.id = e.ident
             WHERE e.project = $p AND e.item IS NOT NULL AND e.action IN ({actions})
               AND {RangeFilter("e.time", range)} {(sourcedOnly ? "AND e.source_id IS NOT NULL" : "")}
