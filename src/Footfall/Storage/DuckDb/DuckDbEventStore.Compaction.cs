@@ -23,6 +23,8 @@ public sealed partial class DuckDbEventStore
         if (Scalar<long>(_writeConnection, "SELECT count(*) FROM store_state WHERE name = $n", ("n", CompactionPending)) == 0)
             return;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        // First the index: the mark it shares with the file is cleared only in the file's copy.
+        _identityIndex?.Compact();
         var copy = _path + ".compact";
         DeleteCompactionLeftovers();
         // Folds the WAL in first: once the connection closes, no WAL of the old file may be left to replay onto the copy.

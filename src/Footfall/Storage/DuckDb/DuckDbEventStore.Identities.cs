@@ -1,6 +1,6 @@
-using DuckDB.NET.Data;
 using Footfall.Identity;
 using Microsoft.Extensions.Logging;
+using RocksDbSharp;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -9,48 +9,98 @@ public sealed partial class DuckDbEventStore
     /// <summary>How many identifiers the identity cache holds before it is emptied, when none is given.</summary>
     public const int DefaultIdentityCacheSize = 200_000;
 
+    // Persons logged between two flushes of the identity index: what a restart after a crash re-derives at most, and
+    // what ident_log holds at most.
+    private const int IdentityIndexFlushEvery = 50_000;
+
     // The idents table is the identity map; _identities caches a working set of it for the writer: every identifier
     // a batch names, each with all the identifiers of its person, read before the batch is planned. Past
     // _identityCacheSize identifiers it is emptied after a commit, so its memory does not grow with history.
     private readonly int _identityCacheSize;
-    // 64-bit hashes of every stored identifier, 8 bytes each: a miss proves an identifier is new, so a first
-    // visit (most identifiers a batch names) costs no look-up in the idents table.
-    private readonly EventKeyIndex _knownIdentifiers = new();
-    // Reading every identifier takes seconds per million of them (2-3 s at 1.4M): it runs beside start-up, so /healthz
-    // and reads do not wait for it. Everything that uses _knownIdentifiers holds the gate and waits for it first, so
-    // nothing reads the table while it fills, and nothing is stored before it is loaded.
-    private Task _identifierHashesLoaded = Task.CompletedTask;
+    // Point look-ups into idents (IdentityIndex explains how it stays right); opened by InitializeAsync.
+    private IdentityIndex? _identityIndex;
+    // The last ident_log generation committed, the one durable in the index, and persons logged since that flush.
+    private long _identityGeneration;
+    private int _personsLoggedSinceFlush;
 
-    /// <summary>Starts filling <see cref="_knownIdentifiers"/> from the idents table. Caller holds the gate.</summary>
-    private void LoadIdentifierHashes()
+    private IdentityIndex Index => _identityIndex ?? throw new InvalidOperationException("the store is not initialised");
+
+    /// <summary>
+    /// Opens the identity index and brings it to the last committed generation: the persons logged since its
+    /// position are re-derived from idents; an index that is new, ahead of the log or behind its trimmed start is
+    /// rebuilt whole (once, on the first start of a folder written before it existed). Caller holds the gate.
+    /// </summary>
+    private void OpenIdentityIndex()
     {
-        // A reload after a failed batch must not clear the table under a load still running.
-        WaitForIdentifierHashes();
-        _knownIdentifiers.Clear();
-        // Its own thread: on two cores a thread-pool worker blocked for seconds starves the rest of start-up.
-        _identifierHashesLoaded = Task.Factory.StartNew(() =>
+        _identityIndex ??= IdentityIndex.Open(_path + ".identities");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long generation, oldest;
+        using (var reader = Query(_writeConnection, "SELECT coalesce(max(gen), 0), coalesce(min(gen), 0) FROM ident_log"))
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            using var connection = new DuckDBConnection(_connectionString);
-            connection.Open();
-            using (var reader = Query(connection, "SELECT project, key FROM idents"))
-            {
-                while (reader.Read())
-                    _knownIdentifiers.Add(EventKeyIndex.Hash(reader.GetInt32(0), reader.GetString(1)));
-            }
-            _logger.LogInformation("Loaded {Identifiers} identifier hashes in {Ms} ms", _knownIdentifiers.Count,
-                (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        _identities.Clear(Scalar<long>(_writeConnection, "SELECT coalesce(max(id), 0) + 1 FROM idents"));
+            reader.Read();
+            (generation, oldest) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        var position = _identityIndex.Position;
+        if (position == generation)
+            _logger.LogInformation("The identity index is at generation {Generation}", generation);
+        else if (position is { } behind && behind < generation && behind + 1 >= oldest)
+            CatchUpIdentityIndex(behind, generation);
+        else
+            RebuildIdentityIndex(generation);
+        _identityGeneration = generation;
+        FlushIdentityIndex();
+        _logger.LogInformation("Identity index ready in {Ms} ms", (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    /// <summary>Blocks until the identifier hashes are loaded (at once, except in the seconds after start). Caller holds the gate.</summary>
-    private void WaitForIdentifierHashes() => _identifierHashesLoaded.GetAwaiter().GetResult();
+    private void CatchUpIdentityIndex(long position, long generation)
+    {
+        var persons = new List<long>();
+        using (var reader = Query(_writeConnection, "SELECT DISTINCT person FROM ident_log WHERE gen > $g", ("g", position)))
+        {
+            while (reader.Read())
+                persons.Add(reader.GetInt64(0));
+        }
+        using var batch = new WriteBatch();
+        foreach (var person in persons)
+            Index.Forget(batch, person);
+        using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents WHERE person IN (SELECT unnest($persons))",
+            ("persons", persons)))
+        {
+            while (reader.Read())
+                IdentityIndex.Put(batch, reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
+        }
+        Index.Write(batch, generation);
+        _logger.LogWarning("The identity index was behind (a crash): re-derived {Persons} persons of generations {From}-{To}",
+            persons.Count, position + 1, generation);
+    }
+
+    private void RebuildIdentityIndex(long generation)
+    {
+        Index.Clear();
+        var batch = new WriteBatch();
+        var rows = 0L;
+        using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents"))
+        {
+            while (reader.Read())
+            {
+                IdentityIndex.Put(batch, reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
+                if (++rows % 100_000 == 0)
+                {
+                    // No position yet: flushes keep the order of writes, so an index holding its position holds all of these.
+                    Index.Load(batch);
+                    batch.Dispose();
+                    batch = new WriteBatch();
+                }
+            }
+        }
+        Index.Write(batch, generation);
+        batch.Dispose();
+        _logger.LogInformation("Built the identity index from {Identifiers} identifiers", rows);
+    }
 
     /// <summary>Reads into the cache the persons of every identifier the writes name. Caller holds the gate and the cache.</summary>
     private void CacheIdentities(IReadOnlyList<ProjectWrite> writes)
     {
-        // One look-up per project, not per write: each scans the idents table, and a batch holds many writes.
         foreach (var project in writes.GroupBy(w => w.ProjectId, StringComparer.Ordinal))
         {
             var identifiers = project.SelectMany(write => write.Links.SelectMany(l => new[] { l.A, l.B })
@@ -66,54 +116,131 @@ public sealed partial class DuckDbEventStore
         if (e.GuestId is not null) yield return Identifier.Guest(e.GuestId);
     }
 
-    /// <summary>Reads into the cache the persons of <paramref name="identifiers"/> that may be stored but are not cached.</summary>
+    /// <summary>Reads into the cache the persons of <paramref name="identifiers"/> that are stored but not cached.</summary>
     private void CacheIdentities(int project, IEnumerable<Identifier> identifiers)
     {
-        WaitForIdentifierHashes();
-        var missing = identifiers.Select(i => i.Key).Distinct()
-            .Where(key => _identities.Find(project, key) is null && _knownIdentifiers.MightContain(EventKeyIndex.Hash(project, key)))
-            .ToList();
-        if (missing.Count == 0)
-            return;
-        using var reader = Query(_writeConnection, """
-            SELECT id, project, key, person FROM idents
-            WHERE person IN (SELECT person FROM idents WHERE project = $p AND key IN (SELECT unnest($keys)))
-            """, ("p", project), ("keys", missing));
-        while (reader.Read())
+        var missing = identifiers.Select(i => i.Key).Distinct().Where(key => _identities.Find(project, key) is null).ToList();
+        var found = Index.Find(project, missing);
+        foreach (var person in found.OfType<(long Id, long Person)>().Select(f => f.Person).Distinct())
         {
-            // A person is cached whole or not at all, so an identifier already cached brings no new person.
-            if (_identities.Find(reader.GetInt32(1), reader.GetString(2)) is null)
-                _identities.Load(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
+            foreach (var (id, memberProject, key) in Index.Members(person))
+            {
+                // A person is cached whole or not at all, so an identifier already cached brings no new person.
+                if (_identities.Find(memberProject, key) is null)
+                    _identities.Load(id, memberProject, key, person);
+            }
         }
     }
 
-    /// <summary>Notes the identifiers a commit stored, and empties the cache once it is full. Caller holds the gate.</summary>
-    private void IdentitiesCommitted(IEnumerable<long> newIdentifiers)
+    /// <summary>
+    /// Logs the persons a transaction creates, merges or erases in ident_log, inside that transaction; returns the
+    /// generation to write to the index once it commits, or null when nothing changed. Caller holds the gate.
+    /// </summary>
+    private long? LogIdentityChange(IReadOnlyCollection<long> persons)
     {
-        WaitForIdentifierHashes();
+        if (persons.Count == 0)
+            return null;
+        var generation = _identityGeneration + 1;
+        _personsLoggedSinceFlush += persons.Count;
+        using var appender = _writeConnection.CreateAppender("ident_log");
+        foreach (var person in persons)
+            appender.CreateRow().AppendValue(generation).AppendValue(person).EndRow();
+        return generation;
+    }
+
+    /// <summary>The persons a planned commit creates, merges into or absorbs. Caller holds the cache.</summary>
+    private List<long> ChangedPersons(CommitPlan plan) =>
+        plan.NewIdentifiers.Select(_identities.PersonOf)
+            .Concat(plan.Merges.SelectMany(m => new[] { _identities.PersonOf(m.Kept), m.Absorbed }))
+            .Distinct().ToList();
+
+    /// <summary>Writes a committed plan's identifiers to the index: new ones, and every identifier of a merged person under its final person.</summary>
+    private void IndexCommitted(CommitPlan plan)
+    {
         lock (_identities)
         {
-            foreach (var id in newIdentifiers)
-                _knownIdentifiers.Add(EventKeyIndex.Hash(_identities.ProjectOf(id), _identities.KeyOf(id)));
-            if (_identities.Count > _identityCacheSize)
-                _identities.Clear(_identities.NextId);
+            if (plan.IdentityGeneration is { } committed)
+                WriteIdentityIndex(committed, batch => IndexPlan(plan, batch));
+            TrimIdentityCache();
         }
     }
 
-    /// <summary>The person of an identifier and all its identifiers, read from the idents table, or null when unknown.</summary>
-    private static (long Person, List<Identifier> Identifiers)? ReadPerson(DuckDB.NET.Data.DuckDBConnection connection, int project, Identifier identifier)
+    private void IndexPlan(CommitPlan plan, WriteBatch batch)
     {
-        using var reader = Query(connection, """
-            SELECT person, key FROM idents
-            WHERE person = (SELECT any_value(person) FROM idents WHERE project = $p AND key = $k) ORDER BY id
-            """, ("p", project), ("k", identifier.Key));
-        long person = 0;
-        var identifiers = new List<Identifier>();
-        while (reader.Read())
+        var merged = new HashSet<long>();
+        foreach (var absorbed in plan.Merges.Select(m => m.Absorbed).Distinct())
         {
-            person = reader.GetInt64(0);
-            identifiers.Add(Identifier.FromKey(reader.GetString(1)));
+            var final = _identities.PersonOf(absorbed);
+            merged.Add(final);
+            foreach (var member in _identities.Members(final))
+                IdentityIndex.RemoveMember(batch, absorbed, member);
         }
-        return identifiers.Count == 0 ? null : (person, identifiers);
+        foreach (var id in merged.SelectMany(_identities.Members).Concat(plan.NewIdentifiers.Where(id => !merged.Contains(_identities.PersonOf(id)))))
+            IdentityIndex.Put(batch, id, _identities.ProjectOf(id), _identities.KeyOf(id), _identities.PersonOf(id));
+    }
+
+    /// <summary>Empties the cache once it is full. Caller holds the cache.</summary>
+    private void TrimIdentityCache()
+    {
+        if (_identities.Count > _identityCacheSize)
+            _identities.Clear(_identities.NextId);
+    }
+
+    /// <summary>
+    /// Brings the index to a committed generation. A failure leaves the index behind what the writer's next batch
+    /// would read, so the store refuses every call until a restart catches the index up. Caller holds the gate.
+    /// </summary>
+    private void WriteIdentityIndex(long generation, Action<WriteBatch> change)
+    {
+        try
+        {
+            using var batch = new WriteBatch();
+            change(batch);
+            Index.Write(batch, generation);
+            _identityGeneration = generation;
+            if (_personsLoggedSinceFlush >= IdentityIndexFlushEvery)
+                FlushIdentityIndex();
+        }
+        catch (RocksDbException ex)
+        {
+            _broken = ex;
+            _logger.LogCritical(ex, "Writing the identity index failed after a commit; the store needs a restart");
+            throw new StoreBrokenException("the identity index could not be written; the process must restart", ex);
+        }
+    }
+
+    /// <summary>Makes the index durable and trims ident_log below it. Caller holds the gate.</summary>
+    private void FlushIdentityIndex()
+    {
+        var durable = Index.Checkpoint();
+        _personsLoggedSinceFlush = 0;
+        // The last generation stays: its number is where the next one counts from.
+        Execute(_writeConnection, "DELETE FROM ident_log WHERE gen < $g", ("g", durable));
+    }
+
+    /// <summary>Flushes the index, so the next start needs no catch-up, and closes it. Caller holds the gate.</summary>
+    private void DisposeIdentityIndex()
+    {
+        try
+        {
+            _identityIndex?.Checkpoint();
+        }
+        catch (RocksDbException ex)
+        {
+            _logger.LogWarning(ex, "Flushing the identity index at shutdown failed; the next start re-derives what it lost from ident_log");
+        }
+        _identityIndex?.Dispose();
+    }
+
+    /// <summary>The person of an identifier, from the index, or null when unknown.</summary>
+    private long? FindPerson(int project, Identifier identifier) => Index.Find(project, [identifier.Key])[0]?.Person;
+
+    /// <summary>The person of an identifier, with the numbers and identifiers of all its identifiers, or null when unknown.</summary>
+    private (long Person, List<long> Ids, List<Identifier> Identifiers)? ReadPerson(int project, Identifier identifier)
+    {
+        if (FindPerson(project, identifier) is not { } person)
+            return null;
+        var members = Index.Members(person);
+        return (person, members.Select(m => m.Id).ToList(), members.Select(m => Identifier.FromKey(m.Key)).ToList());
     }
 }

@@ -8,8 +8,8 @@ namespace Footfall.Storage.DuckDb;
 
 public sealed partial class DuckDbEventStore : IPeopleStore
 {
-    // The person's identifier numbers, as a subquery: the idents table carries each identifier's person.
-    private const string PersonIdents = "SELECT id FROM idents WHERE project = $p AND person = $person";
+    // The person's identifier numbers ($ids, from the identity index or cache), as a subquery.
+    private const string PersonIdents = "SELECT unnest($ids)";
 
     /// <inheritdoc />
     public async Task<PersonRecord?> FindPersonAsync(string projectId, Identifier identifier, CancellationToken cancellationToken = default)
@@ -18,12 +18,12 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         if (project < 0)
             return null;
         await using var connection = await OpenReadAsync(cancellationToken);
-        if (ReadPerson(connection, project, identifier) is not var (person, identifiers))
+        if (ReadPerson(project, identifier) is not var (_, ids, identifiers))
             return null;
         long count;
         DateTime? first = null, last = null;
         using (var reader = Query(connection, $"SELECT count(*), min(time), max(time) FROM events WHERE project = $p AND ident IN ({PersonIdents})",
-            ("p", project), ("person", person)))
+            ("p", project), ("ids", ids)))
         {
             reader.Read();
             count = reader.GetInt64(0);
@@ -35,7 +35,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         }
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var reader = Query(connection, $"SELECT name, value FROM attributes WHERE project = $p AND ident IN ({PersonIdents}) ORDER BY updated_at",
-            ("p", project), ("person", person)))
+            ("p", project), ("ids", ids)))
         {
             while (reader.Read())
                 attributes[reader.GetString(0)] = reader.GetString(1);
@@ -51,9 +51,9 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         if (project < 0)
             return new ActivityPage([], null);
         await using var connection = await OpenReadAsync(cancellationToken);
-        if (ReadPerson(connection, project, identifier) is not var (person, _))
+        if (ReadPerson(project, identifier) is not var (_, ids, _))
             return new ActivityPage([], null);
-        var args = new List<(string, object?)> { ("p", project), ("person", person), ("n", (long)limit + 1) };
+        var args = new List<(string, object?)> { ("p", project), ("ids", ids), ("n", (long)limit + 1) };
         if (before is { } cursor)
             args.AddRange([("ct", EventTime.FromUnixMs(cursor.TimeMs)), ("cs", cursor.Order)]);
         // seq orders events of equal time and is unique, so (time, seq) is a position no later insert can take.
@@ -109,9 +109,13 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                 CacheIdentities(project, [identifier]);
                 id = _identities.GetOrAdd(project, identifier.Key, out created);
             }
+            long? generation = null;
             using var transaction = _writeConnection.BeginTransaction();
             if (created)
+            {
                 Execute(_writeConnection, "INSERT INTO idents VALUES ($id, $p, $key, $id)", ("id", id), ("p", project), ("key", identifier.Key));
+                generation = LogIdentityChange([id]);
+            }
             var now = EventTime.Now(_clock);
             foreach (var (name, value) in attributesJson)
             {
@@ -119,7 +123,12 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     ("p", project), ("id", id), ("n", name), ("v", value), ("t", now));
             }
             transaction.Commit();
-            IdentitiesCommitted(created ? [id] : []);
+            lock (_identities)
+            {
+                if (generation is { } committed)
+                    WriteIdentityIndex(committed, batch => IdentityIndex.Put(batch, id, project, identifier.Key, id));
+                TrimIdentityCache();
+            }
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -132,6 +141,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             if (project < 0)
                 return 0;
             long? person = null;
+            List<long> ids = [];
             List<string> keys = [identifier.Key];
             lock (_identities)
             {
@@ -139,26 +149,30 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                 if (_identities.Find(project, identifier.Key) is { } id)
                 {
                     person = _identities.PersonOf(id);
-                    keys = _identities.Members(person.Value).Select(_identities.KeyOf).Append(identifier.Key).Distinct().ToList();
+                    ids = [.. _identities.Members(person.Value)];
+                    keys = ids.Select(_identities.KeyOf).Append(identifier.Key).Distinct().ToList();
                 }
             }
             long erased = 0;
+            long? generation = null;
             using (var transaction = _writeConnection.BeginTransaction())
             {
                 if (person is not null)
                 {
                     (string, object?)[] args = [("p", project), ("person", person)];
-                    erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", args);
-                    Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", args);
-                    Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    (string, object?)[] identArgs = [("p", project), ("ids", ids)];
+                    erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
+                    Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
+                    Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
                     Execute(_writeConnection, "DELETE FROM product_touches WHERE project = $p AND person = $person", args);
-                    Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", args);
+                    Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
                     var totals = new TotalsChange();
                     ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE project = $p AND person = $person {ReturningExposed}", args);
                     ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE project = $p AND person = $person {ReturningAttributed}", args);
                     ApplyTotals(totals);
                     RecountFirstImpressions(totals);
                     Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
+                    generation = LogIdentityChange([person.Value]);
                 }
                 // Rejected events go by the identifiers extracted when they were kept aside, matched exactly; they may
                 // name someone whose every event was rejected, so the person need not be known.
@@ -170,10 +184,13 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     Execute(_writeConnection, "INSERT OR REPLACE INTO store_state VALUES ($n, 'true')", ("n", CompactionPending));
                 transaction.Commit();
             }
-            if (person is { } erasedPerson)
+            if (person is { } erasedPerson && generation is { } committed)
             {
                 lock (_identities)
+                {
+                    WriteIdentityIndex(committed, batch => Index.Forget(batch, erasedPerson));
                     _identities.Remove(erasedPerson);
+                }
             }
             return erased;
         }

@@ -194,13 +194,8 @@ public sealed partial class DuckDbEventStore
         await using var connection = await OpenReadAsync(cancellationToken);
         // The person first, then their touches by a constant: only a constant filter is answered from the person index.
         var touches = new List<PersonTouch>();
-        long person;
-        using (var found = Query(connection, "SELECT person FROM idents WHERE project = $p AND key = $k LIMIT 1", ("p", project), ("k", who.Key)))
-        {
-            if (!found.Read())
-                return touches;
-            person = found.GetInt64(0);
-        }
+        if (FindPerson(project, who) is not { } person)
+            return touches;
         using var reader = Query(connection, """
             SELECT item, action, time FROM product_touches WHERE person = $person AND project = $p AND time >= $from
             ORDER BY time DESC, seq DESC

@@ -52,6 +52,8 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         public List<(TrackedEvent Event, int Project, long Ident, long Seq)> Events { get; } = [];
         public List<(int Project, RejectedEvent Rejected)> Rejected { get; } = [];
         public List<long> KeyHashes { get; } = [];
+        /// <summary>The ident_log generation the commit writes, when it changes the identity map.</summary>
+        public long? IdentityGeneration { get; set; }
     }
 
     private CommitPlan PlanCommit(IReadOnlyList<ProjectWrite> writes, bool checkKeys)
@@ -173,7 +175,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
             throw new StoreBrokenException("a DuckDB checkpoint failed (is the disk full?); the process must restart", ex);
         }
         _nextSeq += plan.Events.Count;
-        IdentitiesCommitted(plan.NewIdentifiers);
+        IndexCommitted(plan);
     }
 
     /// <summary>What DuckDB's COMMIT error says when the checkpoint it ran failed.</summary>
@@ -181,6 +183,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
 
     private void Append(CommitPlan plan)
     {
+        plan.IdentityGeneration = LogIdentityChange(ChangedPersons(plan));
         using (var appender = _writeConnection.CreateAppender("idents"))
         {
             foreach (var id in plan.NewIdentifiers)

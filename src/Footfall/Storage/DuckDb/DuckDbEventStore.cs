@@ -9,8 +9,9 @@ namespace Footfall.Storage.DuckDb;
 
 /// <summary>
 /// The embedded store: one DuckDB file in the data folder. DuckDB allows one writing process, so this store
-/// is for one server. The identity map and results live in the file; memory holds a bounded identity cache, 8-byte
-/// hashes of the identifiers and (once used) of the idempotency keys, and DuckDB's buffer (<c>memory_limit</c>).
+/// is for one server. The identity map and results live in the file, with an index of the identity map beside it
+/// (<see cref="IdentityIndex"/>); memory holds a bounded identity cache, the index's bounded block cache, 8-byte hashes
+/// of the idempotency keys (once used) and DuckDB's buffer (<c>memory_limit</c>).
 /// </summary>
 public sealed partial class DuckDbEventStore : IEventStore
 {
@@ -27,8 +28,9 @@ public sealed partial class DuckDbEventStore : IEventStore
     // Project id -> number, read without a lock by every request: replaced whole (under _gate), never changed in place.
     private volatile FrozenDictionary<string, int> _projectNumbers = FrozenDictionary<string, int>.Empty;
     private long _nextSeq = 1;
-    // Set when a checkpoint failed after a commit: DuckDB has invalidated the database (see Apply).
-    private volatile DuckDBException? _broken;
+    // Set when a checkpoint failed after a commit (DuckDB has invalidated the database, see Apply), or when the identity
+    // index could not be written after one (WriteIdentityIndex).
+    private volatile Exception? _broken;
 
     /// <summary>DuckDB's memory limit when none is given: its own default is 80% of the machine's RAM.</summary>
     public const string DefaultMemoryLimit = "2GB";
@@ -70,6 +72,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         {
             // An erasure the last run could not compact at shutdown is compacted before anything reads the file. A
             // failure (a full disk) must not keep the server from starting: the file stays marked for the next try.
+            OpenIdentityIndex();
             try
             {
                 CompactIfErased();
@@ -113,11 +116,12 @@ public sealed partial class DuckDbEventStore : IEventStore
                 projectNumbers[reader.GetString(1)] = reader.GetInt32(0);
         }
         _projectNumbers = projectNumbers.ToFrozenDictionary(StringComparer.Ordinal);
-        LoadIdentifierHashes();
+        _identities.Clear(Scalar<long>(_writeConnection, "SELECT coalesce(max(id), 0) + 1 FROM idents"));
+        _identityGeneration = Scalar<long>(_writeConnection, "SELECT coalesce(max(gen), 0) FROM ident_log");
         _keysLoaded = false;
         _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
         LoadTrackedMetrics();
-        _logger.LogInformation("Next event {Seq}; loading identifier hashes", _nextSeq);
+        _logger.LogInformation("Next event {Seq}", _nextSeq);
     }
 
     /// <inheritdoc />
@@ -216,8 +220,6 @@ public sealed partial class DuckDbEventStore : IEventStore
         await _gate.WaitAsync();
         try
         {
-            // Its connection must be closed before the file is checkpointed and compacted.
-            await _identifierHashesLoaded.ContinueWith(_ => { }, TaskScheduler.Default);
             // A checkpoint folds the WAL into the file so the next start does not replay it.
             Execute(_writeConnection, "CHECKPOINT");
             CompactIfErased();
@@ -229,6 +231,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         finally
         {
             await _writeConnection.DisposeAsync();
+            DisposeIdentityIndex();
             _gate.Release();
         }
     }

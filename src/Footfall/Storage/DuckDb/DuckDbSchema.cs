@@ -112,6 +112,9 @@ internal static class DuckDbSchema
                 'product_add_to_wishlist', 'product_remove_from_wishlist', 'product_purchase', 'product_rating');
             CREATE INDEX IF NOT EXISTS product_touches_person ON product_touches (person);
             """),
+        new(8, "the identity index's change log: persons changed per generation, until the index is durable past them", """
+            CREATE TABLE IF NOT EXISTS ident_log (gen BIGINT NOT NULL, person BIGINT NOT NULL);
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>
