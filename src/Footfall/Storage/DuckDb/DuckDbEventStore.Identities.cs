@@ -63,11 +63,11 @@ public sealed partial class DuckDbEventStore
         using var batch = new WriteBatch();
         foreach (var person in persons)
             Index.Forget(batch, person);
-        using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents WHERE person IN (SELECT unnest($persons))",
+        using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents WHERE person IN (SELECT unnest($persons)) ORDER BY person",
             ("persons", persons)))
         {
-            while (reader.Read())
-                IdentityIndex.Put(batch, reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
+            foreach (var (person, members) in Persons(reader))
+                Put(batch, person, members);
         }
         Index.Write(batch, generation);
         _logger.LogWarning("The identity index was behind (a crash): re-derived {Persons} persons of generations {From}-{To}",
@@ -78,24 +78,50 @@ public sealed partial class DuckDbEventStore
     {
         Index.Clear();
         var batch = new WriteBatch();
-        var rows = 0L;
-        using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents"))
+        var identifiers = 0L;
+        using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents ORDER BY person"))
         {
-            while (reader.Read())
+            foreach (var (person, members) in Persons(reader))
             {
-                IdentityIndex.Put(batch, reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
-                if (++rows % 100_000 == 0)
-                {
-                    // No position yet: flushes keep the order of writes, so an index holding its position holds all of these.
-                    Index.Load(batch);
-                    batch.Dispose();
-                    batch = new WriteBatch();
-                }
+                Put(batch, person, members);
+                identifiers += members.Count;
+                if (identifiers % 100_000 >= members.Count)
+                    continue;
+                // No position yet: flushes keep the order of writes, so an index holding its position holds all of these.
+                Index.Load(batch);
+                batch.Dispose();
+                batch = new WriteBatch();
             }
         }
         Index.Write(batch, generation);
         batch.Dispose();
-        _logger.LogInformation("Built the identity index from {Identifiers} identifiers", rows);
+        _logger.LogInformation("Built the identity index from {Identifiers} identifiers", identifiers);
+    }
+
+    /// <summary>The rows (id, project, key, person) of a reader ordered by person, a person at a time.</summary>
+    private static IEnumerable<(long Person, List<(long Id, int Project, string Key)> Members)> Persons(System.Data.Common.DbDataReader reader)
+    {
+        var members = new List<(long Id, int Project, string Key)>();
+        var person = 0L;
+        while (reader.Read())
+        {
+            if (reader.GetInt64(3) != person && members.Count > 0)
+            {
+                yield return (person, members);
+                members = [];
+            }
+            person = reader.GetInt64(3);
+            members.Add((reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2)));
+        }
+        if (members.Count > 0)
+            yield return (person, members);
+    }
+
+    private static void Put(WriteBatch batch, long person, List<(long Id, int Project, string Key)> members)
+    {
+        foreach (var (id, project, key) in members)
+            IdentityIndex.PutIdentifier(batch, id, project, key, person);
+        IdentityIndex.PutPerson(batch, person, members);
     }
 
     /// <summary>Reads into the cache the persons of every identifier the writes name. Caller holds the gate and the cache.</summary>
@@ -120,14 +146,15 @@ public sealed partial class DuckDbEventStore
     private void CacheIdentities(int project, IEnumerable<Identifier> identifiers)
     {
         var missing = identifiers.Select(i => i.Key).Distinct().Where(key => _identities.Find(project, key) is null).ToList();
-        var found = Index.Find(project, missing);
-        foreach (var person in found.OfType<(long Id, long Person)>().Select(f => f.Person).Distinct())
+        var persons = Index.Find(project, missing).OfType<(long Id, long Person)>().Select(f => f.Person).Distinct().ToList();
+        var members = Index.Members(persons);
+        for (var i = 0; i < persons.Count; i++)
         {
-            foreach (var (id, memberProject, key) in Index.Members(person))
+            foreach (var (id, memberProject, key) in members[i])
             {
                 // A person is cached whole or not at all, so an identifier already cached brings no new person.
                 if (_identities.Find(memberProject, key) is null)
-                    _identities.Load(id, memberProject, key, person);
+                    _identities.Load(id, memberProject, key, persons[i]);
             }
         }
     }
@@ -167,16 +194,10 @@ public sealed partial class DuckDbEventStore
 
     private void IndexPlan(CommitPlan plan, WriteBatch batch)
     {
-        var merged = new HashSet<long>();
         foreach (var absorbed in plan.Merges.Select(m => m.Absorbed).Distinct())
-        {
-            var final = _identities.PersonOf(absorbed);
-            merged.Add(final);
-            foreach (var member in _identities.Members(final))
-                IdentityIndex.RemoveMember(batch, absorbed, member);
-        }
-        foreach (var id in merged.SelectMany(_identities.Members).Concat(plan.NewIdentifiers.Where(id => !merged.Contains(_identities.PersonOf(id)))))
-            IdentityIndex.Put(batch, id, _identities.ProjectOf(id), _identities.KeyOf(id), _identities.PersonOf(id));
+            IdentityIndex.RemovePerson(batch, absorbed);
+        foreach (var person in plan.Merges.Select(m => _identities.PersonOf(m.Absorbed)).Concat(plan.NewIdentifiers.Select(_identities.PersonOf)).Distinct())
+            Put(batch, person, _identities.Members(person).Select(id => (id, _identities.ProjectOf(id), _identities.KeyOf(id))).ToList());
     }
 
     /// <summary>Empties the cache once it is full. Caller holds the cache.</summary>

@@ -126,7 +126,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             lock (_identities)
             {
                 if (generation is { } committed)
-                    WriteIdentityIndex(committed, batch => IdentityIndex.Put(batch, id, project, identifier.Key, id));
+                    WriteIdentityIndex(committed, batch => Put(batch, id, [(id, project, identifier.Key)]));
                 TrimIdentityCache();
             }
         }, cancellationToken);

@@ -70,9 +70,10 @@ public sealed partial class DuckDbEventStore : IEventStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // The index first: an erasure a crash kept from it is re-derived into it before the compaction rewrites it.
+            OpenIdentityIndex();
             // An erasure the last run could not compact at shutdown is compacted before anything reads the file. A
             // failure (a full disk) must not keep the server from starting: the file stays marked for the next try.
-            OpenIdentityIndex();
             try
             {
                 CompactIfErased();

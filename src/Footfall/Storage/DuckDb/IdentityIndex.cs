@@ -7,7 +7,7 @@ namespace Footfall.Storage.DuckDb;
 
 /// <summary>
 /// The identity map's point look-ups, derived from the <c>idents</c> table: (project, identifier key) -> (identifier
-/// number, person) and person -> its identifiers, in RocksDB on disk behind a bounded block cache with a bloom filter,
+/// number, person) and person -> the list of its identifiers (one value), in RocksDB on disk behind a bounded block cache with a bloom filter,
 /// so a look-up costs the same whatever the number of identifiers, and a new identifier mostly costs no disk read.
 /// <para>
 /// <c>idents</c> stays the truth, changed inside DuckDB's transactions; each transaction that changes it adds rows
@@ -65,50 +65,56 @@ internal sealed class IdentityIndex : IDisposable
         return found;
     }
 
-    /// <summary>Every identifier of a person, in the order of their numbers.</summary>
-    public List<(long Id, int Project, string Key)> Members(long person)
+    /// <summary>Every identifier of a person, in the order of their numbers (empty when the person is not stored).</summary>
+    public List<(long Id, int Project, string Key)> Members(long person) => Members([person])[0];
+
+    /// <summary>Every identifier of each person: one MultiGet for a batch's persons, as <see cref="Find"/> for its keys.</summary>
+    public List<(long Id, int Project, string Key)>[] Members(IReadOnlyList<long> persons)
     {
-        var prefix = new byte[9];
-        prefix[0] = PersonTag;
-        BinaryPrimitives.WriteInt64BigEndian(prefix.AsSpan(1), person);
-        var end = (byte[])prefix.Clone();
-        BinaryPrimitives.WriteInt64BigEndian(end.AsSpan(1), person + 1);
-        var members = new List<(long, int, string)>();
-        var read = new ReadOptions().SetIterateUpperBound(end);
-        using var iterator = _db.NewIterator(readOptions: read);
-        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
-        {
-            var value = iterator.Value();
-            members.Add((BinaryPrimitives.ReadInt64BigEndian(iterator.Key().AsSpan(9)), BinaryPrimitives.ReadInt32LittleEndian(value),
-                Encoding.UTF8.GetString(value.AsSpan(4))));
-        }
+        var members = new List<(long, int, string)>[persons.Count];
+        var values = persons.Count == 0 ? [] : _db.MultiGet(persons.Select(PersonEntry).ToArray());
+        for (var i = 0; i < persons.Count; i++)
+            members[i] = values[i].Value is { } value ? DecodeMembers(value) : [];
         return members;
     }
 
-    /// <summary>Adds (or re-keys) an identifier to a batch.</summary>
-    public static void Put(WriteBatch batch, long id, int project, string key, long person)
+    /// <summary>Adds (or re-keys) an identifier's entry in a batch.</summary>
+    public static void PutIdentifier(WriteBatch batch, long id, int project, string key, long person)
     {
         var value = new byte[16];
         BinaryPrimitives.WriteInt64LittleEndian(value, id);
         BinaryPrimitives.WriteInt64LittleEndian(value.AsSpan(8), person);
         batch.Put(KeyEntry(project, key), value);
-        var member = new byte[4 + Encoding.UTF8.GetByteCount(key)];
-        BinaryPrimitives.WriteInt32LittleEndian(member, project);
-        Encoding.UTF8.GetBytes(key, member.AsSpan(4));
-        batch.Put(PersonEntry(person, id), member);
     }
 
-    /// <summary>Removes an identifier from a person's list (it moved to another person) in a batch.</summary>
-    public static void RemoveMember(WriteBatch batch, long person, long id) => batch.Delete(PersonEntry(person, id));
+    /// <summary>Writes a person's whole list of identifiers in a batch (a person is one value, read by one point look-up).</summary>
+    public static void PutPerson(WriteBatch batch, long person, IEnumerable<(long Id, int Project, string Key)> members)
+    {
+        var value = new List<byte>();
+        Span<byte> number = stackalloc byte[8];
+        foreach (var (id, project, key) in members.OrderBy(m => m.Id))
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(number, id);
+            value.AddRange(number);
+            BinaryPrimitives.WriteInt32LittleEndian(number, project);
+            value.AddRange(number[..4]);
+            var bytes = Encoding.UTF8.GetBytes(key);
+            BinaryPrimitives.WriteInt32LittleEndian(number, bytes.Length);
+            value.AddRange(number[..4]);
+            value.AddRange(bytes);
+        }
+        batch.Put(PersonEntry(person), value.ToArray());
+    }
+
+    /// <summary>Removes a person's list in a batch (it was absorbed by a link; its identifiers moved to another person).</summary>
+    public static void RemovePerson(WriteBatch batch, long person) => batch.Delete(PersonEntry(person));
 
     /// <summary>Removes a person and every identifier the index holds for it, in a batch (erasure, or re-derivation).</summary>
     public void Forget(WriteBatch batch, long person)
     {
-        foreach (var (id, project, key) in Members(person))
-        {
+        foreach (var (_, project, key) in Members(person))
             batch.Delete(KeyEntry(project, key));
-            batch.Delete(PersonEntry(person, id));
-        }
+        RemovePerson(batch, person);
     }
 
     /// <summary>Writes a batch that brings the index to <paramref name="generation"/> of <c>ident_log</c>.</summary>
@@ -188,13 +194,26 @@ internal sealed class IdentityIndex : IDisposable
         return entry;
     }
 
-    private static byte[] PersonEntry(long person, long id)
+    private static byte[] PersonEntry(long person)
     {
-        var entry = new byte[17];
+        var entry = new byte[9];
         entry[0] = PersonTag;
         BinaryPrimitives.WriteInt64BigEndian(entry.AsSpan(1), person);
-        BinaryPrimitives.WriteInt64BigEndian(entry.AsSpan(9), id);
         return entry;
+    }
+
+    private static List<(long Id, int Project, string Key)> DecodeMembers(byte[] value)
+    {
+        var members = new List<(long, int, string)>();
+        for (var at = 0; at < value.Length;)
+        {
+            var id = BinaryPrimitives.ReadInt64LittleEndian(value.AsSpan(at));
+            var project = BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at + 8));
+            var length = BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at + 12));
+            members.Add((id, project, Encoding.UTF8.GetString(value, at + 16, length)));
+            at += 16 + length;
+        }
+        return members;
     }
 
     /// <inheritdoc />
