@@ -22,6 +22,7 @@ for round in $(seq 1 "$rounds"); do
     echo "== round $round $dll (load $(cut -d' ' -f1 /proc/loadavg)): healthz after ${healthz}s"
     echo "model refresh (first feed request): $(get /v1/recommendations/trending) s"
     echo "trending 24h: $(for i in $(seq 100); do get /v1/recommendations/trending; done | stats)"
+    echo "trending 24h, first request of each of 50 categories: $(for i in $(seq 0 49); do get "/v1/recommendations/trending?category=c$i"; done | stats)"
     echo "trending hours 1..100: $(for i in $(seq 100); do get "/v1/recommendations/trending?hours=$i"; done | stats)"
     for feed in recently-viewed repeat-purchase personal; do
       echo "$feed: $(while read -r u; do get "/v1/recommendations/$feed?userId=$u"; done <"$users" | stats)"

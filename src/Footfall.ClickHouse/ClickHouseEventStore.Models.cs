@@ -24,7 +24,9 @@ public sealed partial class ClickHouseEventStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<ProductPurchase>> ReadPurchasesAsync(string projectId, DateTime from, IReadOnlyCollection<string>? items,
         CancellationToken cancellationToken = default) =>
-        InteractionAggregates.Purchases(await ReadProductInteractionsAsync(projectId, new TimeRange(from, null), cancellationToken: cancellationToken), items);
+        // Only purchase events: the refresh has just read the whole window for the item aggregates.
+        InteractionAggregates.Purchases(await ReadInteractionsAsync(projectId, new TimeRange(from, null), PurchaseActionList, sourcedOnly: false,
+            cancellationToken), items);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<(string Item, double Score)>> ReadTrendingAsync(string projectId, DateTime from, DateTime now, int hours,

@@ -16,18 +16,24 @@ public sealed partial class ClickHouseEventStore : IInteractionSource, IServedRe
 {
     private static readonly string ProductActionList = List(BuiltInActions.ProductActions.Order(StringComparer.Ordinal));
     private static readonly string SourcedActionList = List(BuiltInActions.SourcedActions.Order(StringComparer.Ordinal));
+    private static readonly string PurchaseActionList = List([BuiltInActions.Purchase]);
 
     // One shared string per action instead of one per row: a model holds a million of these.
     private static readonly Dictionary<string, string> SharedActions = BuiltInActions.SourcedActions.ToDictionary(a => a, StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public async Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
-        CancellationToken cancellationToken = default)
+    public Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
+        CancellationToken cancellationToken = default) =>
+        ReadInteractionsAsync(projectId, range, sourcedOnly ? SourcedActionList : ProductActionList, sourcedOnly, cancellationToken);
+
+    /// <summary>The product interactions of the actions in <paramref name="actionList"/> (an SQL list).</summary>
+    private async Task<ProductInteractionSet> ReadInteractionsAsync(string projectId, TimeRange range, string actionList, bool sourcedOnly,
+        CancellationToken cancellationToken)
     {
         var p = Quote(projectId);
         // position(target, '"product"') is only a pre-filter: the target is parsed below. Params are sent only for
         // purchases (price, quantity) and when they may hold a category (a \u escape could spell the key).
-        var filter = $"action IN {(sourcedOnly ? SourcedActionList : ProductActionList)} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
+        var filter = $"action IN {actionList} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
             (sourcedOnly ? " AND source_id IS NOT NULL" : "");
         var events = PersonEvents(p, "action, time_ms, ord, eid, target, source_id, session_id, params", filter);
         // LIMIT 1 BY eid drops a keyed event's second copy, should two nodes have raced to store it.

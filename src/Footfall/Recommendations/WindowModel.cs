@@ -23,7 +23,13 @@ public sealed class WindowModel
     private readonly ItemCatalogue _items;
     private readonly int[] _reach;
     private readonly PersonHistoryCache _histories;
-    private readonly ConcurrentDictionary<(int Hours, string? Category), Task<IReadOnlyList<ScoredItem>>> _trending = new();
+    /// <summary>The <c>hours</c> of trending when a request names none; a refresh reads its scores before it is served.</summary>
+    public const int DefaultTrendingHours = 24;
+
+    // Scores are read from the store once per hours value and model (one aggregate over the hours' touches); each
+    // category is a filter of them, ranked once.
+    private readonly ConcurrentDictionary<int, Task<KeyValuePair<int, double>[]>> _trendingScores = new();
+    private readonly ConcurrentDictionary<(int Hours, string? Category), IReadOnlyList<ScoredItem>> _trending = new();
 
     private WindowModel(IInteractionSource store, string projectId, RecommendationOptions options, DateTime builtAt, DateTime from,
         ItemCatalogue items, int[] reach, long interactions)
@@ -60,7 +66,12 @@ public sealed class WindowModel
             cancellationToken);
         var items = new ItemCatalogue(window.Items, window.Categories, window.Neighbours, new long[window.Items.Count]);
         var model = new WindowModel(store, projectId, options, now, from, items, window.Reach.ToArray(), window.Interactions);
-        return model.WithIntervals(await store.ReadPurchasesAsync(projectId, from, items: null, cancellationToken), items.Neighbours, model._reach);
+        // The default trending window is read beside the purchases, so the first trending or personal feed after a
+        // refresh (personal falls back on trending) answers from memory instead of waiting for the aggregate.
+        var trending = model.ReadTrendingScoresAsync(DefaultTrendingHours, cancellationToken);
+        var served = model.WithIntervals(await store.ReadPurchasesAsync(projectId, from, items: null, cancellationToken), items.Neighbours, model._reach);
+        served._trendingScores[DefaultTrendingHours] = Task.FromResult(await trending);
+        return served;
     }
 
     /// <summary>This model with new repurchase intervals for the items <paramref name="purchases"/> (by person, item, time) hold.</summary>
@@ -133,35 +144,35 @@ public sealed class WindowModel
         PersonFeeds.Personal(_items, _options.PersonalSeedItems, await HistoryAsync(who, cancellationToken), limit, exclude, fallback);
 
     /// <summary>
-    /// Trending over the last <paramref name="hours"/> before <see cref="BuiltAt"/>, optionally in one category: read
-    /// from the store once per (hours, category) and model.
+    /// Trending over the last <paramref name="hours"/> before <see cref="BuiltAt"/>, optionally in one category: the
+    /// scores read from the store once per hours value and model, ranked once per category.
     /// </summary>
     public async Task<IReadOnlyList<ScoredItem>> TrendingAsync(int hours, string? category, int limit, CancellationToken cancellationToken = default)
     {
-        var key = (hours, category);
-        var task = _trending.GetOrAdd(key, k => RankTrendingAsync(k.Hours, k.Category));
-        IReadOnlyList<ScoredItem> ranked;
+        var task = _trendingScores.GetOrAdd(hours, h => ReadTrendingScoresAsync(h, CancellationToken.None));
+        KeyValuePair<int, double>[] scores;
         try
         {
-            ranked = await task.WaitAsync(cancellationToken);
+            scores = await task.WaitAsync(cancellationToken);
         }
         catch when (task.IsFaulted)
         {
             // A failed read is not kept: the next request asks the store again.
-            _trending.TryRemove(new KeyValuePair<(int, string?), Task<IReadOnlyList<ScoredItem>>>(key, task));
+            _trendingScores.TryRemove(new KeyValuePair<int, Task<KeyValuePair<int, double>[]>>(hours, task));
             throw;
         }
+        var ranked = _trending.GetOrAdd((hours, category), key => PersonFeeds.Trending(_items, scores, key.Category, TrendingKept));
         return ranked.Count <= limit ? ranked : ranked.Take(limit).ToList();
     }
 
-    private async Task<IReadOnlyList<ScoredItem>> RankTrendingAsync(int hours, string? category)
+    private async Task<KeyValuePair<int, double>[]> ReadTrendingScoresAsync(int hours, CancellationToken cancellationToken)
     {
-        var scores = await _store.ReadTrendingAsync(_projectId, From, BuiltAt, hours);
+        var scores = await _store.ReadTrendingAsync(_projectId, From, BuiltAt, hours, cancellationToken);
         var known = new List<KeyValuePair<int, double>>(scores.Count);
         foreach (var (item, score) in scores)
             if (_items.TryIndex(item, out var index))
                 known.Add(new KeyValuePair<int, double>(index, score));
-        return PersonFeeds.Trending(_items, known, category, TrendingKept);
+        return known.ToArray();
     }
 
     private ValueTask<Touch[]> HistoryAsync(Identifier who, CancellationToken cancellationToken) =>

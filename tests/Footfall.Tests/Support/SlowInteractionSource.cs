@@ -13,6 +13,11 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
     /// <summary>Set to hold (or, faulted, fail) every refresh read until it completes; null lets reads through.</summary>
     public Task? Gate { get; set; }
 
+    /// <summary>How many trending aggregates were read from the store.</summary>
+    public int TrendingReads => _trendingReads;
+
+    private int _trendingReads;
+
     /// <inheritdoc />
     public async Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default)
     {
@@ -39,8 +44,11 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
 
     /// <inheritdoc />
     public Task<IReadOnlyList<(string Item, double Score)>> ReadTrendingAsync(string projectId, DateTime from, DateTime now, int hours,
-        CancellationToken cancellationToken = default) =>
-        inner.ReadTrendingAsync(projectId, from, now, hours, cancellationToken);
+        CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _trendingReads);
+        return inner.ReadTrendingAsync(projectId, from, now, hours, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default) =>
