@@ -12,6 +12,7 @@ public sealed partial class DuckDbEventStore
     // a batch names, each with all the identifiers of its person, read before the batch is planned. Past
     // _identityCacheSize identifiers it is emptied after a commit, so its memory does not grow with history.
     private readonly int _identityCacheSize;
+
     private IdentityIndex Index => _identityIndex ?? throw new InvalidOperationException("the store is not initialised");
 
     /// <summary>Reads into the cache the persons of every identifier the writes name. Caller holds the gate and the cache.</summary>
