@@ -7,17 +7,21 @@ namespace Footfall.Storage.DuckDb;
 
 /// <summary>
 /// The identity map's point look-ups, derived from the <c>idents</c> table: (project, identifier key) -> (identifier
-/// number, person) and person -> the list of its identifiers (one value), in RocksDB on disk behind a bounded block cache with a bloom filter,
-/// so a look-up costs the same whatever the number of identifiers, and a new identifier mostly costs no disk read.
+/// number, person) and person -> the list of its identifiers (one value), in RocksDB on disk behind a bounded block
+/// cache with bloom filters, so a look-up costs the same whatever the number of identifiers, and a new identifier
+/// mostly costs no disk read.
 /// <para>
-/// <c>idents</c> stays the truth, changed inside DuckDB's transactions; each transaction that changes it adds rows
-/// (generation, person) to <c>ident_log</c> for every person it creates, merges or erases. The index is written after
-/// the commit, in one write batch with the generation it reaches (<see cref="Position"/>), without a write-ahead log,
-/// and made durable by <see cref="Checkpoint"/>; the log is trimmed only below a durable position. So after any crash the
-/// index on disk is <c>idents</c> as of some generation the log still holds, and the store's start-up re-derives
-/// every person logged after it (<see cref="Forget"/>, then the person's rows read back from <c>idents</c>). A batch
-/// that rolls back writes nothing here; a link re-keys every identifier of the absorbed person and logs both persons; an
-/// erasure deletes the person's entries, and the compaction that follows every erasure rewrites the files that held them.
+/// Why it cannot serve a wrong person. <c>idents</c> stays the truth, changed inside DuckDB's transactions; each
+/// transaction that changes it adds rows (generation, person) to <c>ident_log</c> for every person it creates, merges
+/// or erases. The index is written only after that commit, in one write batch with the generation it reaches
+/// (<see cref="Position"/>), without a write-ahead log; RocksDB flushes write buffers in the order of writes, so what
+/// a crash leaves on disk is the index as of some earlier generation, never a part of one. <see cref="Checkpoint"/>
+/// makes it durable, and <c>ident_log</c> is trimmed only below a durable position, so at start the store re-derives
+/// every person logged after the index's position: <see cref="Forget"/>, then the person's rows read back from
+/// <c>idents</c>. A batch that rolls back logs and writes nothing; a link logs both persons, drops the absorbed one's
+/// list and re-keys every identifier of the kept one; an erasure logs the person and deletes its entries, and the
+/// compaction every erasure leads to (at shutdown or the next start) rewrites the index's files with the database file.
+/// A write that fails after a commit stops the store until a restart has caught the index up.
 /// </para>
 /// </summary>
 internal sealed class IdentityIndex : IDisposable
