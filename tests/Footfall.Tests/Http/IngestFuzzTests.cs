@@ -48,6 +48,9 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
         // The subject is what bad input gets, not overload: on a busy CI box four senders can keep the oldest request
         // waiting past admission's 250 ms, whose 503 "retry shortly" is right there (AdmissionTests cover it).
         factory.Settings["Admission:MaxQueueDelay"] = "00:01:00";
+        // Likewise an explicit link waits for the applier to hold every event before it (Log:ReadWait, 3 s), and answers
+        // 503 "retry shortly" past it: a slow CI box's applier lagged that far once.
+        factory.Settings["Log:ReadWait"] = "00:01:00";
         var project = await factory.CreateProjectAsync();
         var random = new Random(Seed);
         var bodies = Enumerable.Range(0, Requests).Select(i =>
