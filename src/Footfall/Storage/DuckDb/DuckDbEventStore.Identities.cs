@@ -57,12 +57,15 @@ public sealed partial class DuckDbEventStore
             .Distinct().ToList();
 
     /// <summary>Writes a committed plan's identifiers to the index: new ones, and every identifier of a merged person under its final person.</summary>
-    private void IndexCommitted(CommitPlan plan)
+    private void IndexCommitted(CommitPlan plan) => IndexCommitted(plan.IdentityGeneration, batch => IndexPlan(plan, batch));
+
+    /// <summary>Brings the index to a commit's generation, when it changed the identity map, then trims the cache.</summary>
+    private void IndexCommitted(long? generation, Action<WriteBatch> change)
     {
         lock (_identities)
         {
-            if (plan.IdentityGeneration is { } committed)
-                WriteIdentityIndex(committed, batch => IndexPlan(plan, batch));
+            if (generation is { } committed)
+                WriteIdentityIndex(committed, change);
             TrimIdentityCache();
         }
     }
@@ -85,12 +88,12 @@ public sealed partial class DuckDbEventStore
     /// <summary>The person of an identifier, from the index, or null when unknown.</summary>
     private long? FindPerson(int project, Identifier identifier) => Index.Find(project, [identifier.Key])[0]?.Person;
 
-    /// <summary>The person of an identifier, with the numbers and identifiers of all its identifiers, or null when unknown.</summary>
-    private (long Person, List<long> Ids, List<Identifier> Identifiers)? ReadPerson(int project, Identifier identifier)
+    /// <summary>The numbers and identifiers of all the identifiers of an identifier's person, or null when unknown.</summary>
+    private (List<long> Ids, List<Identifier> Identifiers)? ReadPerson(int project, Identifier identifier)
     {
         if (FindPerson(project, identifier) is not { } person)
             return null;
         var members = Index.Members(person);
-        return (person, members.Select(m => m.Id).ToList(), members.Select(m => Identifier.FromKey(m.Key)).ToList());
+        return (members.Select(m => m.Id).ToList(), members.Select(m => Identifier.FromKey(m.Key)).ToList());
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         if (project < 0)
             return null;
         await using var connection = await OpenReadAsync(cancellationToken);
-        if (ReadPerson(project, identifier) is not var (_, ids, identifiers))
+        if (ReadPerson(project, identifier) is not var (ids, identifiers))
             return null;
         long count;
         DateTime? first = null, last = null;
@@ -51,7 +51,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         if (project < 0)
             return new ActivityPage([], null);
         await using var connection = await OpenReadAsync(cancellationToken);
-        if (ReadPerson(project, identifier) is not var (_, ids, _))
+        if (ReadPerson(project, identifier) is not var (ids, _))
             return new ActivityPage([], null);
         var args = new List<(string, object?)> { ("p", project), ("ids", ids), ("n", (long)limit + 1) };
         if (before is { } cursor)
@@ -123,12 +123,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     ("p", project), ("id", id), ("n", name), ("v", value), ("t", now));
             }
             transaction.Commit();
-            lock (_identities)
-            {
-                if (generation is { } committed)
-                    WriteIdentityIndex(committed, batch => Put(batch, id, [(id, project, identifier.Key)]));
-                TrimIdentityCache();
-            }
+            IndexCommitted(generation, batch => Put(batch, id, [(id, project, identifier.Key)]));
         }, cancellationToken);
 
     /// <inheritdoc />
