@@ -138,6 +138,10 @@ public sealed partial class ClickHouseEventStore : ILogSink
         await WriteIdentitiesAsync(actors, links.Links, cancellationToken);
         await _http.InsertAsync("events", $"{EventColumns}, {MarkColumns}", events, cancellationToken, ApplyQueryId());
         await _http.InsertAsync("rejected", $"{RejectedColumns}, {MarkColumns}", rejected, cancellationToken, ApplyQueryId());
+        // Every kept event, not only those this attempt inserted: an attempt that died after its events and before this
+        // left their pairs underived.
+        await KeepAttributedAsync(Enumerable.Range(0, writes.Count).SelectMany(w => kept[w].Select(e => (writes[w].ProjectId, e))), links.Links,
+            cancellationToken);
         return outcomes;
     }
 

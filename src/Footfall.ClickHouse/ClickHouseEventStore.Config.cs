@@ -9,9 +9,13 @@ namespace Footfall.ClickHouse;
 public sealed partial class ClickHouseEventStore : IProjectCatalog, IQuarantine
 {
     /// <inheritdoc />
-    public Task SaveExperienceAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken = default) =>
-        _http.InsertAsync("experiences", "project, short_uid, definition, ord",
+    /// <remarks>Returns once the definition's attributed conversions are derived (schema version 6), so its results read them.</remarks>
+    public async Task SaveExperienceAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken = default)
+    {
+        await _http.InsertAsync("experiences", "project, short_uid, definition, ord",
             Row(projectId, experience.ShortUid, JsonSerializer.Serialize(experience, StoreJson.Options), Num(NextOrd())), cancellationToken);
+        await DeriveAttributedAsync(projectId, experience, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ExperienceDefinition>> ListExperiencesAsync(string projectId, CancellationToken cancellationToken = default)

@@ -132,6 +132,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
                 ("events", $"project = {p} AND actor_hash IN {h}"),
                 ("actor_events", $"project = {p} AND actor_hash IN {h}"),
                 ("exposures", $"project = {p} AND actor_hash IN {h}"),
+                ("attributed", $"project = {p} AND actor_hash IN {h}"),
                 ("event_keys", $"project = {p} AND actor_hash IN {h}"),
                 ("attributes", $"project = {p} AND ident_hash IN {h}"),
                 ("rejected", $"project = {p} AND hasAny(ident_hashes, [{string.Join(", ", hashes)}])"),

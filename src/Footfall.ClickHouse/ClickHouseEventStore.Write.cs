@@ -38,6 +38,8 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
             var stored = await StoredKeysAsync(writes, cancellationToken);
             var keysInBatch = new HashSet<(string, string)>();
             var kept = new List<TrackedEvent>[writes.Count];
+            // Duplicates too: the commit that stored a retried event may have died before deriving its pairs.
+            var touched = new List<(string, TrackedEvent)>();
             for (var w = 0; w < writes.Count; w++)
             {
                 var write = writes[w];
@@ -46,6 +48,7 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
                 var duplicates = 0;
                 foreach (var e in write.Events)
                 {
+                    touched.Add((p, e));
                     if (e.Key is not null && (!keysInBatch.Add((p, e.Key)) || stored.Contains((p, e.Key))))
                     {
                         duplicates++;
@@ -71,6 +74,7 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
             if (keys.Length > 0)
                 await _http.InsertAsync("commits", "id", Row(commitId), cancellationToken);
             await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord, idents", rejected, cancellationToken);
+            await KeepAttributedAsync(touched, links.Links, cancellationToken);
             return outcomes;
         }
         finally

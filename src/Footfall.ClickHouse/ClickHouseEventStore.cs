@@ -58,6 +58,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
         await new ClickHouseMigrator(_http, _ddl, _settings.Database, _logger).MigrateAsync(ClickHouseSchema.Migrations, cancellationToken);
         await BackfillQuarantineIdentifiersAsync(cancellationToken);
         await RepairPersonsAsync(cancellationToken);
+        await DeriveSavedExperiencesAsync(cancellationToken);
         _logger.LogInformation("ClickHouse store ready: {Endpoint} database {Database}{Cluster}", _settings.Endpoint, _settings.Database,
             _ddl.Cluster is null ? "" : " on cluster " + _ddl.Cluster);
     }

@@ -13,6 +13,7 @@ internal sealed class ClickHouseHttp : IDisposable
     private readonly HttpClient _http;
     private readonly ClickHouseSettings _settings;
     private readonly ClickHouseDdl _ddl;
+    private const string MaxQuerySize = "&max_query_size=16777216";
 
     public ClickHouseHttp(ClickHouseSettings settings, ClickHouseDdl ddl)
     {
@@ -31,7 +32,8 @@ internal sealed class ClickHouseHttp : IDisposable
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? insertInto = null)
     {
         using var content = new StringContent(sql, Encoding.UTF8);
-        await SendAsync(Url(null, inDatabase) + (insertInto is null ? "" : _ddl.InsertSettings(insertInto)), content, cancellationToken);
+        // An INSERT ... SELECT may name a batch's identifiers (ClickHouseEventStore.Attributed.cs): the same limit as queries.
+        await SendAsync(Url(null, inDatabase) + MaxQuerySize + (insertInto is null ? "" : _ddl.InsertSettings(insertInto)), content, cancellationToken);
     }
 
     /// <summary>Runs a query and returns its rows (TabSeparated, unescaped).</summary>
@@ -39,7 +41,7 @@ internal sealed class ClickHouseHttp : IDisposable
     {
         using var content = new StringContent(sql + "\nFORMAT TabSeparated", Encoding.UTF8);
         // Key look-ups send a batch's keys in one IN list; 18.16's default limit (256 KiB) would split them.
-        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase) + "&max_query_size=16777216", content, cancellationToken));
+        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase) + MaxQuerySize, content, cancellationToken));
     }
 
     /// <summary>

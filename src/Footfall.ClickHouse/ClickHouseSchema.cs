@@ -31,6 +31,8 @@ internal static class ClickHouseSchema
         ["actor_events"] = "cityHash64(actor)",
         // actor_hash is cityHash64(actor): a back-fill through the Distributed table puts each row on its events' shard.
         ["exposures"] = "actor_hash",
+        // The metric event's identifier hash: a derive through the Distributed table puts each row beside its event.
+        ["attributed"] = "actor_hash",
     };
 
     public static readonly ClickHouseMigration[] Migrations =
@@ -153,6 +155,20 @@ internal static class ClickHouseSchema
                 "project, assumeNotNull(experience) AS experience, ifNull(variant, '') AS variant, time_ms, cityHash64(actor) AS actor_hash",
                 $"action = {ClickHouseSql.Quote(BuiltInActions.Impression)} AND isNotNull(experience)"),
         ]),
+        new(6, "attributed conversions kept by the applier",
+        [
+            // One row per metric event and variant it converts for under an attribution window of `days`
+            // (ClickHouseEventStore.Attributed.cs). Append-only: a person's component only grows, so a pair once attributed
+            // stays attributed; a pair written twice (a replayed batch, two nodes, a re-derived definition) is one row
+            // after a merge and one count before it (results count distinct eid and persons). Keyed by the metric
+            // event's identifier hash, resolved to a person at read time like exposures, and erased by it.
+            new CreateTable("attributed", "project String, experience String, days UInt32, action String, variant String, time_ms Int64, eid String, actor_hash UInt64",
+                "ReplacingMergeTree", "ORDER BY (project, experience, days, action, time_ms, variant, eid)"),
+            // Which (experience, metric, window) the applier keeps in attributed: every row ever written here is kept from
+            // then on; ready = 1 once its derivation over the stored events finished, and only then do results read it.
+            new CreateTable("attributed_definitions", "project String, experience String, action String, days UInt32, ready UInt8",
+                "ReplacingMergeTree(ready)", "ORDER BY (project, experience, action, days)"),
+        ]),
     ];
 
     /// <summary>The schema version this binary writes.</summary>
@@ -179,10 +195,10 @@ internal static class ClickHouseSchema
     /// with its person resolved now as a 64-bit key: <c>person</c> is the hash of the person's identifier key, so links
     /// apply retroactively, and counting distinct keys counts persons (a collision of two persons' hashes, about
     /// 10^-9 at a million persons, would count them once). Joining and counting UInt64 keys instead of strings is what
-    /// makes results fast on 18.16. Yields <c>person</c> plus <paramref name="columns"/>.
+    /// makes results fast on 18.16. Yields <c>person</c>, <c>actor_hash</c> plus <paramref name="columns"/>.
     /// </summary>
     public static string PersonKeyRows(string table, string projectLiteral, string columns, string filter) => $"""
-        SELECT if(mapped = 0, actor_hash, mapped) AS person, {columns} FROM (
+        SELECT if(mapped = 0, actor_hash, mapped) AS person, actor_hash, {columns} FROM (
             SELECT actor_hash, {columns} FROM {table} WHERE project = {projectLiteral} AND {filter})
         ANY LEFT JOIN ({LinkedPersonHashes(projectLiteral)}) USING actor_hash
         """;
