@@ -73,7 +73,7 @@ public sealed partial class ClickHouseEventStore : ILogSink
             var wasUncertain = _uncertain;
             _uncertain = true;
             var present = wasUncertain ? await RowsAlreadyStoredAsync(writes, entryEnds, cancellationToken) : [];
-            var outcomes = await StoreEntriesAsync(writes, entryEnds, present, cancellationToken);
+            var outcomes = await StoreEntriesAsync(writes, entryEnds, present, wasUncertain, cancellationToken);
             await _http.InsertAsync("log_applied", "node, position", Row(Node, Num(entryEnds[^1])), cancellationToken);
             _appliedPosition = entryEnds[^1];
             _uncertain = false;
@@ -86,7 +86,7 @@ public sealed partial class ClickHouseEventStore : ILogSink
     }
 
     private async Task<WriteOutcome[]> StoreEntriesAsync(IReadOnlyList<ProjectWrite> writes, IReadOnlyList<long> ends,
-        HashSet<(string Table, long Position, int Seq)> present, CancellationToken cancellationToken)
+        HashSet<(string Table, long Position, int Seq)> present, bool replay, CancellationToken cancellationToken)
     {
         var outcomes = new WriteOutcome[writes.Count];
         var kept = new List<TrackedEvent>[writes.Count];
@@ -139,9 +139,10 @@ public sealed partial class ClickHouseEventStore : ILogSink
         await _http.InsertAsync("events", $"{EventColumns}, {MarkColumns}", events, cancellationToken, ApplyQueryId());
         await _http.InsertAsync("rejected", $"{RejectedColumns}, {MarkColumns}", rejected, cancellationToken, ApplyQueryId());
         // Every kept event, not only those this attempt inserted: an attempt that died after its events and before this
-        // left their pairs underived.
-        await KeepAttributedAsync(Enumerable.Range(0, writes.Count).SelectMany(w => kept[w].Select(e => (writes[w].ProjectId, e))), links.Links,
-            cancellationToken);
+        // left their pairs underived. For the same reason a batch that may be in part every identifier its links name:
+        // a link an earlier attempt stored is now already one person, and not among the links to store.
+        await KeepAttributedAsync(Enumerable.Range(0, writes.Count).SelectMany(w => kept[w].Select(e => (writes[w].ProjectId, e))),
+            replay ? links.Named : links.Joined, cancellationToken);
         return outcomes;
     }
 

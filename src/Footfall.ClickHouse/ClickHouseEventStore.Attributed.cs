@@ -24,12 +24,12 @@ public sealed partial class ClickHouseEventStore
     /// <summary>
     /// Derives the attributed pairs of the persons a batch touched under every kept definition of their projects,
     /// writing those not stored yet: the actors of its <paramref name="events"/> that are impressions or kept metrics,
-    /// and both identifiers of each of its new <paramref name="links"/>. Runs after the batch's persons and events are in.
+    /// and the identifiers its links joined (<paramref name="linkedIdents"/>). Runs after the batch's persons and events are in.
     /// </summary>
-    private async Task KeepAttributedAsync(IEnumerable<(string Project, TrackedEvent Event)> events, IEnumerable<(string Project, string A, string B)> links,
+    private async Task KeepAttributedAsync(IEnumerable<(string Project, TrackedEvent Event)> events, IEnumerable<(string Project, string Ident)> linkedIdents,
         CancellationToken cancellationToken)
     {
-        var linked = links.SelectMany(l => new[] { (l.Project, Ident: l.A), (l.Project, Ident: l.B) }).ToHashSet();
+        var linked = linkedIdents.ToHashSet();
         var byProject = events.Select(e => (e.Project, Ident: e.Event.Actor.Key, e.Event.Action, Time: EventTime.ToUnixMs(e.Event.Time)))
             .Concat(linked.Select(l => (l.Project, l.Ident, Action: "", Time: 0L)))
             .GroupBy(t => t.Project, StringComparer.Ordinal);

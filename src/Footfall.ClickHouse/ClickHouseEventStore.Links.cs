@@ -16,6 +16,12 @@ public sealed partial class ClickHouseEventStore
         /// <summary>Every identifier an applied link names (each needs a persons row).</summary>
         public HashSet<(string Project, string Ident)> Identifiers { get; } = [];
 
+        /// <summary>Every identifier a link of the commit names, applied or found already one person.</summary>
+        public HashSet<(string Project, string Ident)> Named { get; } = [];
+
+        /// <summary>Both identifiers of each link to store.</summary>
+        public IEnumerable<(string Project, string Ident)> Joined => Links.SelectMany(l => new[] { (l.Project, l.A), (l.Project, l.B) });
+
         /// <summary>Refused groups per write.</summary>
         public int[] Refused { get; } = new int[writes];
 
@@ -65,6 +71,7 @@ public sealed partial class ClickHouseEventStore
             if (!named.TryGetValue(writes[w].ProjectId, out var list))
                 named[writes[w].ProjectId] = list = [];
             list.AddRange(groups);
+            decisions.Named.UnionWith(groups.SelectMany(g => g).Select(i => (writes[w].ProjectId, i.Key)));
         }
         if (named.Count == 0)
             return decisions;

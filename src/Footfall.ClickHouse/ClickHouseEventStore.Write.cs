@@ -74,7 +74,7 @@ public sealed partial class ClickHouseEventStore : IEventCommitter
             if (keys.Length > 0)
                 await _http.InsertAsync("commits", "id", Row(commitId), cancellationToken);
             await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord, idents", rejected, cancellationToken);
-            await KeepAttributedAsync(touched, links.Links, cancellationToken);
+            await KeepAttributedAsync(touched, links.Joined, cancellationToken);
             return outcomes;
         }
         finally
