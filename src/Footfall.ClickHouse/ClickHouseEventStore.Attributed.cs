@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Footfall.Events;
 using Footfall.Experiences;
@@ -126,7 +127,7 @@ public sealed partial class ClickHouseEventStore
 
     private Task MarkKeptAsync(string projectId, ExperienceDefinition experience, List<string> metrics, bool ready, CancellationToken cancellationToken)
     {
-        var rows = new System.Text.StringBuilder();
+        var rows = new StringBuilder();
         foreach (var metric in metrics)
             AppendRow(rows, projectId, experience.ShortUid, metric, Num(experience.AttributionDays), ready ? "1" : "0");
         return _http.InsertAsync("attributed_definitions", "project, experience, action, days, ready", rows, cancellationToken);
