@@ -4,6 +4,8 @@
 # for it), every feed's p50 / p99 over distinct persons and items (each a store read for the models that read persons
 # on demand), the erasure of one person, and the server's RSS after the feeds (VmRSS) and at its peak (VmHWM).
 #   bench/models-ab.sh DATA_DIR SECRET_KEY USERS_FILE ITEMS_FILE ROUNDS DLL...
+# Each DLL argument may carry server options after the path ("A/footfall.dll --duckdb-memory 512MB"): it is split on
+# spaces, so a path must not hold one.
 # USERS_FILE / ITEMS_FILE: user ids / product ids with touches in the window, one a line (100 of each); the first user
 # is the one erased.
 set -euo pipefail
@@ -16,7 +18,8 @@ for round in $(seq 1 "$rounds"); do
   for dll in "$@"; do
     copy=$(mktemp -d /tmp/models-ab.XXXXXX); cp -r "$data/." "$copy/"; rm -f "$copy/footfall.lock"
     started=$(date +%s.%N)
-    dotnet "$dll" serve --urls $url --data "$copy" >"$copy/server.log" 2>&1 & server=$!
+    read -r -a build <<<"$dll"
+    dotnet "${build[0]}" serve --urls $url --data "$copy" "${build[@]:1}" >"$copy/server.log" 2>&1 & server=$!
     until curl -sf $url/healthz >/dev/null; do sleep 0.2; done
     healthz=$(echo "$(date +%s.%N) - $started" | bc)
     echo "== round $round $dll (load $(cut -d' ' -f1 /proc/loadavg)): healthz after ${healthz}s"

@@ -21,7 +21,7 @@ public sealed class FootfallOptions
     /// </summary>
     public string? ClickHouseCluster { get; set; }
 
-    /// <summary>DuckDB's buffer memory limit (<c>--duckdb-memory</c>, e.g. <c>2GB</c>); the file may be larger.</summary>
+    /// <summary>DuckDB's buffer memory limit (<c>--duckdb-memory</c>, default 512MB, e.g. <c>2GB</c>); the file may be larger.</summary>
     public string DuckDbMemory { get; set; } = Footfall.Storage.DuckDb.DuckDbEventStore.DefaultMemoryLimit;
 
     /// <summary>

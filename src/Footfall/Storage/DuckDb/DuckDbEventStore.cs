@@ -32,8 +32,11 @@ public sealed partial class DuckDbEventStore : IEventStore
     // index could not be written after one (WriteIdentityIndex).
     private volatile Exception? _broken;
 
-    /// <summary>DuckDB's memory limit when none is given: its own default is 80% of the machine's RAM.</summary>
-    public const string DefaultMemoryLimit = "2GB";
+    /// <summary>
+    /// DuckDB's memory limit when none is given (its own default is 80% of the machine's RAM): with it a 10M-event server
+    /// peaks under 1 GB, a model refresh included (docs/benchmarks.md §8); past it DuckDB spills to <c>footfall.duckdb.tmp</c>.
+    /// </summary>
+    public const string DefaultMemoryLimit = "512MB";
 
     private readonly string _memoryLimit;
 
