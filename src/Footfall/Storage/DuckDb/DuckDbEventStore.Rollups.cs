@@ -51,19 +51,23 @@ public sealed partial class DuckDbEventStore
             exposed.Add(absorbed);
             exposed.Add(_identities.PersonOf(kept));
         }
-        const string InTouched = "person IN (SELECT unnest($t))";
+        // The narrow rows of a person are those of its identifiers (indexed); the rollups are indexed by person.
         var totals = new TotalsChange();
         if (exposed.Count > 0)
         {
-            ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE {InTouched} {ReturningExposed}", ("t", exposed.ToList()));
-            ChangeRollup(totals, +1, $"{DeriveExposed} WHERE {InTouched} GROUP BY ALL {ReturningExposed}", ("t", exposed.ToList()));
+            ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE {In("person", exposed)} {ReturningExposed}");
+            ChangeRollup(totals, +1, $"{DeriveExposed} WHERE {In("ident", IdentifiersOf(exposed))} AND {In("person", exposed)} GROUP BY ALL {ReturningExposed}");
         }
         // A new impression may convert a person's earlier metric events (events arrive out of order), so its person counts too.
         converting.UnionWith(exposed);
         if (converting.Count > 0 && Scalar<long>(_writeConnection, "SELECT count(*) FROM rollup_definitions") > 0)
         {
-            ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {InTouched} {ReturningAttributed}", ("t", converting.ToList()));
-            ChangeRollup(totals, +1, $"{DeriveAttributed} WHERE m.{InTouched} AND x.{InTouched} {ReturningAttributed}", ("t", converting.ToList()));
+            var idents = IdentifiersOf(converting);
+            ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {In("person", converting)} {ReturningAttributed}");
+            ChangeRollup(totals, +1, $"""
+                {DeriveAttributed} WHERE {In("m.ident", idents)} AND {In("m.person", converting)} AND {In("x.ident", idents)} AND {In("x.person", converting)}
+                {ReturningAttributed}
+                """);
         }
         ApplyTotals(totals);
     }

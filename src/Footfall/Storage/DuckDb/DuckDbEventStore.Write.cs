@@ -209,16 +209,31 @@ public sealed partial class DuckDbEventStore : IEventCommitter
     // One statement per table for all of the commit's merges. Person numbers are identifier numbers, unique across
     // projects, and an absorbed person's own identifier now points at the final person, even through chains of merges
     // in the same commit; rows appended in this commit carry their final person already. The narrow tables carry the
-    // person too, so results never join the identity map.
+    // person too, so results never join the identity map. Each table's rows are found through its index: by the
+    // identifiers of the final persons (cached whole), or for product_touches, which feeds read by person, by person.
     private void UpdateMergedPersons(CommitPlan plan)
     {
         if (plan.Merges.Count == 0)
             return;
-        var pairs = string.Join(", ", plan.Merges.Select(m => m.Absorbed).Distinct()
-            .Select(absorbed => $"({absorbed}, {_identities.PersonOf(absorbed)})"));
-        foreach (var table in new[] { "idents", "exposures", "metric_events", "product_touches" })
-            Execute(_writeConnection, $"UPDATE {table} SET person = m.kept FROM (VALUES {pairs}) AS m(absorbed, kept) WHERE {table}.person = m.absorbed");
+        var absorbed = plan.Merges.Select(m => m.Absorbed).Distinct().ToList();
+        var pairs = string.Join(", ", absorbed.Select(a => $"({a}, {_identities.PersonOf(a)})"));
+        var idents = IdentifiersOf(absorbed);
+        foreach (var (table, found) in new[]
+        {
+            ("idents", In("idents.id", idents)), ("exposures", In("exposures.ident", idents)),
+            ("metric_events", In("metric_events.ident", idents)), ("product_touches", In("product_touches.person", absorbed)),
+        })
+        {
+            Execute(_writeConnection, $"""
+                UPDATE {table} SET person = m.kept FROM (VALUES {pairs}) AS m(absorbed, kept)
+                WHERE {table}.person = m.absorbed AND {found}
+                """);
+        }
     }
+
+    /// <summary>Every identifier of the persons <paramref name="persons"/> are now (absorbed ones included), from the cache. Caller holds the cache.</summary>
+    private List<long> IdentifiersOf(IEnumerable<long> persons) =>
+        persons.Select(_identities.PersonOf).Distinct().SelectMany(_identities.Members).ToList();
 
     private void AppendEvents(CommitPlan plan)
     {
