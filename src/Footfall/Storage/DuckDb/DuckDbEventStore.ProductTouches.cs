@@ -192,14 +192,14 @@ public sealed partial class DuckDbEventStore
     {
         var project = ProjectNumber(projectId);
         await using var connection = await OpenReadAsync(cancellationToken);
-        // The person first, then their touches by a constant: only a constant filter is answered from the person index.
+        // The person's identifiers first, then their touches through the identifier index.
         var touches = new List<PersonTouch>();
-        if (FindPerson(project, who) is not { } person)
+        if (ReadPerson(project, who) is not { } person)
             return touches;
-        using var reader = Query(connection, """
-            SELECT item, action, time FROM product_touches WHERE person = $person AND project = $p AND time >= $from
+        using var reader = Query(connection, $"""
+            SELECT item, action, time FROM product_touches WHERE {In("ident", person.Ids)} AND project = $p AND time >= $from
             ORDER BY time DESC, seq DESC
-            """, ("p", project), ("person", person), ("from", from));
+            """, ("p", project), ("from", from));
         while (reader.Read())
             touches.Add(new PersonTouch(reader.GetString(0), reader.GetString(1), Utc(reader.GetDateTime(2))));
         return touches;

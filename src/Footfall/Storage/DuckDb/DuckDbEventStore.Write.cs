@@ -209,8 +209,8 @@ public sealed partial class DuckDbEventStore : IEventCommitter
     // One statement per table for all of the commit's merges. Person numbers are identifier numbers, unique across
     // projects, and an absorbed person's own identifier now points at the final person, even through chains of merges
     // in the same commit; rows appended in this commit carry their final person already. The narrow tables carry the
-    // person too, so results never join the identity map. Each table's rows are found through its index: by the
-    // identifiers of the final persons (cached whole), or for product_touches, which feeds read by person, by person.
+    // person too, so results never join the identity map. Each table's rows are found through its index on the
+    // identifier, by the identifiers of the final persons (cached whole).
     private void UpdateMergedPersons(CommitPlan plan)
     {
         if (plan.Merges.Count == 0)
@@ -218,15 +218,11 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         var absorbed = plan.Merges.Select(m => m.Absorbed).Distinct().ToList();
         var pairs = string.Join(", ", absorbed.Select(a => $"({a}, {_identities.PersonOf(a)})"));
         var idents = IdentifiersOf(absorbed);
-        foreach (var (table, found) in new[]
-        {
-            ("idents", In("idents.id", idents)), ("exposures", In("exposures.ident", idents)),
-            ("metric_events", In("metric_events.ident", idents)), ("product_touches", In("product_touches.person", absorbed)),
-        })
+        foreach (var (table, ident) in new[] { ("idents", "id"), ("exposures", "ident"), ("metric_events", "ident"), ("product_touches", "ident") })
         {
             Execute(_writeConnection, $"""
                 UPDATE {table} SET person = m.kept FROM (VALUES {pairs}) AS m(absorbed, kept)
-                WHERE {table}.person = m.absorbed AND {found}
+                WHERE {table}.person = m.absorbed AND {In($"{table}.{ident}", idents)}
                 """);
         }
     }
