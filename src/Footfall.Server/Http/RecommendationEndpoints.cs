@@ -45,7 +45,7 @@ public static class RecommendationEndpoints
             {
                 var (hours, error) = PersonQuery.Number(query.Hours, "hours", WindowModel.DefaultTrendingHours, 1, options.MaxTrendingHours);
                 if (error is not null) return error;
-                items = await model.TrendingAsync(hours, string.IsNullOrEmpty(query.Category) ? null : query.Category, limit, context.RequestAborted);
+                items = model.Trending(hours, string.IsNullOrEmpty(query.Category) ? null : query.Category, limit);
                 break;
             }
             case FeedNames.RepeatPurchase:
@@ -68,7 +68,7 @@ public static class RecommendationEndpoints
                 var exclude = (query.Exclude ?? []).SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     .ToHashSet(StringComparer.Ordinal);
                 // Enough trending to fill the answer even after the person's purchases and exclusions are skipped.
-                var trending = await model.TrendingAsync(WindowModel.DefaultTrendingHours, null, Math.Min(200, limit + exclude.Count + 50), context.RequestAborted);
+                var trending = model.Trending(WindowModel.DefaultTrendingHours, null, Math.Min(200, limit + exclude.Count + 50));
                 (items, fallback) = await model.PersonalAsync(who, limit, exclude, trending, context.RequestAborted);
                 break;
             }

@@ -40,10 +40,24 @@ public static class InteractionAggregates
             .ToList();
     }
 
-    /// <summary>Every item's trending score at <paramref name="now"/> over <paramref name="hours"/> (see <see cref="TrendingIndex.Rank"/>).</summary>
-    public static IReadOnlyList<(string Item, double Score)> Trending(ProductInteractionSet set, DateTime now, int hours)
+    /// <summary>
+    /// Per person, item and action of weight > 0, the newest touch in (<paramref name="now"/> - <paramref name="hours"/>,
+    /// <paramref name="now"/>] and at or after <paramref name="from"/>. A trending score takes each person's strongest decayed
+    /// touch of an item, and of one action (one weight) the newest is the strongest in any window that holds it, so
+    /// every window up to <paramref name="hours"/> scores the same from these as from all touches.
+    /// </summary>
+    public static IReadOnlyList<RecentTouch> RecentTouches(ProductInteractionSet set, DateTime from, DateTime now, int hours)
     {
-        var w = InternedInteractions.From(set);
-        return new TrendingIndex(w.Touches).Scores(now, hours, include: null).Select(s => (w.Items[s.Key], s.Value)).ToList();
+        var start = now.AddHours(-hours);
+        var newest = new Dictionary<(long, string, string), DateTime>();
+        foreach (var i in set.Interactions)
+        {
+            if (i.Time <= start || i.Time > now || i.Time < from || RecommendationOptions.Weight(i.Action) <= 0)
+                continue;
+            var key = (i.Person, i.Item, i.Action);
+            if (!newest.TryGetValue(key, out var time) || i.Time > time)
+                newest[key] = i.Time;
+        }
+        return newest.Select(n => new RecentTouch(n.Key.Item1, n.Key.Item2, n.Key.Item3, n.Value)).ToList();
     }
 }

@@ -30,8 +30,15 @@ internal sealed class TrendingIndex(Touch[] byTime)
             if (value > slot)
                 slot = value;
         }
-        var byItem = new Dictionary<int, double>();
+        // Each item's terms are added smallest first, so the sum does not depend on the order the touches came in (a
+        // served model ranks from each person's newest touches, the definition from all of them).
+        var terms = new (int Item, double Value)[best.Count];
+        var n = 0;
         foreach (var ((_, item), value) in best)
+            terms[n++] = (item, value);
+        Array.Sort(terms);
+        var byItem = new Dictionary<int, double>();
+        foreach (var (item, value) in terms)
             byItem[item] = byItem.GetValueOrDefault(item) + value;
         return byItem;
     }

@@ -6,9 +6,10 @@ namespace Footfall.Recommendations;
 
 /// <summary>
 /// One project's recommendation models over the window as of a refresh, as served: what is kept per item (neighbours,
-/// reach, categories, repurchase intervals) is read from the store's aggregates, and persons' touches and trending
-/// scores are read from the store when a feed first needs them. Its memory is bounded by the catalogue and the
-/// options, never by events or persons. Every feed answers as <see cref="RecommendationModel"/> built over the same
+/// reach, categories, repurchase intervals) is read from the store's aggregates, trending from each person's newest
+/// touch per item and action over the longest trending window, and persons' touches when a feed first needs them. Its
+/// memory is bounded by the catalogue, the longest trending window's touches and the options, never by all events or
+/// persons. Every feed answers as <see cref="RecommendationModel"/> built over the same
 /// window does, with two differences: a person's touches are read when first asked for (so they may be newer than the
 /// refresh), and their touches of items the refresh did not see yet are left out until the next one.
 /// </summary>
@@ -23,16 +24,16 @@ public sealed class WindowModel
     private readonly ItemCatalogue _items;
     private readonly int[] _reach;
     private readonly PersonHistoryCache _histories;
-    /// <summary>The <c>hours</c> of trending when a request names none; a refresh reads its scores before it is served.</summary>
+    private readonly TrendingIndex _recent;
+    /// <summary>The <c>hours</c> of trending when a request names none.</summary>
     public const int DefaultTrendingHours = 24;
 
-    // Scores are read from the store once per hours value and model (one aggregate over the hours' touches); each
-    // category is a filter of them, ranked once.
-    private readonly ConcurrentDictionary<int, Task<KeyValuePair<int, double>[]>> _trendingScores = new();
+    // Scores are computed once per hours value and model from the recent touches; each category is a filter of them, ranked once.
+    private readonly ConcurrentDictionary<int, Dictionary<int, double>> _trendingScores = new();
     private readonly ConcurrentDictionary<(int Hours, string? Category), IReadOnlyList<ScoredItem>> _trending = new();
 
     private WindowModel(IInteractionSource store, string projectId, RecommendationOptions options, DateTime builtAt, DateTime from,
-        ItemCatalogue items, int[] reach, long interactions)
+        ItemCatalogue items, int[] reach, long interactions, TrendingIndex recent)
     {
         _store = store;
         _projectId = projectId;
@@ -42,6 +43,7 @@ public sealed class WindowModel
         _items = items;
         _reach = reach;
         InteractionCount = interactions;
+        _recent = recent;
         _histories = new PersonHistoryCache(options.PersonCacheSize);
     }
 
@@ -65,13 +67,32 @@ public sealed class WindowModel
         var window = await store.ReadItemWindowAsync(projectId, from, new ItemWindowShape(options.MaxItemsPerSession, options.NeighboursPerItem),
             cancellationToken);
         var items = new ItemCatalogue(window.Items, window.Categories, window.Neighbours, new long[window.Items.Count]);
-        var model = new WindowModel(store, projectId, options, now, from, items, window.Reach.ToArray(), window.Interactions);
-        // The default trending window is read beside the purchases, so the first trending or personal feed after a
-        // refresh (personal falls back on trending) answers from memory instead of waiting for the aggregate.
-        var trending = model.ReadTrendingScoresAsync(DefaultTrendingHours, cancellationToken);
-        var served = model.WithIntervals(await store.ReadPurchasesAsync(projectId, from, items: null, cancellationToken), items.Neighbours, model._reach);
-        served._trendingScores[DefaultTrendingHours] = Task.FromResult(await trending);
-        return served;
+        var recent = ReadRecentAsync(store, projectId, from, now, options, items, cancellationToken);
+        var purchases = await store.ReadPurchasesAsync(projectId, from, items: null, cancellationToken);
+        var reach = window.Reach.ToArray();
+        return new WindowModel(store, projectId, options, now, from, items, reach, window.Interactions, await recent)
+            .WithIntervals(purchases, items.Neighbours, reach);
+    }
+
+    // Every trending window is ranked from the newest touch per person, item and action over the longest one (see
+    // InteractionAggregates.RecentTouches), read once per model: any hours value then answers from memory.
+    private static async Task<TrendingIndex> ReadRecentAsync(IInteractionSource store, string projectId, DateTime from, DateTime now,
+        RecommendationOptions options, ItemCatalogue items, CancellationToken cancellationToken)
+    {
+        var read = await store.ReadRecentTouchesAsync(projectId, from, now, options.MaxTrendingHours, cancellationToken);
+        var persons = new Dictionary<long, int>();
+        var touches = new List<Touch>(read.Count);
+        foreach (var t in read)
+        {
+            // An item first touched after the window was read waits for the next refresh, as in every other feed.
+            if (!items.TryIndex(t.Item, out var item))
+                continue;
+            if (!persons.TryGetValue(t.Person, out var person))
+                persons[t.Person] = person = persons.Count;
+            touches.Add(InternedInteractions.ToTouch(person, item, t.Action, t.Time));
+        }
+        touches.Sort((a, b) => a.Ticks.CompareTo(b.Ticks));
+        return new TrendingIndex(touches.ToArray());
     }
 
     /// <summary>This model with new repurchase intervals for the items <paramref name="purchases"/> (by person, item, time) hold.</summary>
@@ -91,7 +112,7 @@ public sealed class WindowModel
         var intervals = _items.RepurchaseTicks.ToArray();
         foreach (var item in seen)
             intervals[item] = medians[item];
-        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount);
+        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, _recent);
     }
 
     /// <summary>
@@ -123,7 +144,8 @@ public sealed class WindowModel
         foreach (var item in bought)
             if (_items.TryIndex(item, out var index))
                 intervals[index] = 0;
-        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount)
+        var recent = await ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, cancellationToken);
+        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, recent)
             .WithIntervals(purchases, neighbours, reach);
     }
 
@@ -144,35 +166,15 @@ public sealed class WindowModel
         PersonFeeds.Personal(_items, _options.PersonalSeedItems, await HistoryAsync(who, cancellationToken), limit, exclude, fallback);
 
     /// <summary>
-    /// Trending over the last <paramref name="hours"/> before <see cref="BuiltAt"/>, optionally in one category: the
-    /// scores read from the store once per hours value and model, ranked once per category.
+    /// Trending over the last <paramref name="hours"/> (at most <see cref="RecommendationOptions.MaxTrendingHours"/>) before
+    /// <see cref="BuiltAt"/>, optionally in one category: scored once per hours value and model, ranked once per category.
     /// </summary>
-    public async Task<IReadOnlyList<ScoredItem>> TrendingAsync(int hours, string? category, int limit, CancellationToken cancellationToken = default)
+    public IReadOnlyList<ScoredItem> Trending(int hours, string? category, int limit)
     {
-        var task = _trendingScores.GetOrAdd(hours, h => ReadTrendingScoresAsync(h, CancellationToken.None));
-        KeyValuePair<int, double>[] scores;
-        try
-        {
-            scores = await task.WaitAsync(cancellationToken);
-        }
-        catch when (task.IsFaulted)
-        {
-            // A failed read is not kept: the next request asks the store again.
-            _trendingScores.TryRemove(new KeyValuePair<int, Task<KeyValuePair<int, double>[]>>(hours, task));
-            throw;
-        }
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(hours, _options.MaxTrendingHours);
+        var scores = _trendingScores.GetOrAdd(hours, h => _recent.Scores(BuiltAt, h, include: null));
         var ranked = _trending.GetOrAdd((hours, category), key => PersonFeeds.Trending(_items, scores, key.Category, TrendingKept));
         return ranked.Count <= limit ? ranked : ranked.Take(limit).ToList();
-    }
-
-    private async Task<KeyValuePair<int, double>[]> ReadTrendingScoresAsync(int hours, CancellationToken cancellationToken)
-    {
-        var scores = await _store.ReadTrendingAsync(_projectId, From, BuiltAt, hours, cancellationToken);
-        var known = new List<KeyValuePair<int, double>>(scores.Count);
-        foreach (var (item, score) in scores)
-            if (_items.TryIndex(item, out var index))
-                known.Add(new KeyValuePair<int, double>(index, score));
-        return known.ToArray();
     }
 
     private ValueTask<Touch[]> HistoryAsync(Identifier who, CancellationToken cancellationToken) =>

@@ -39,10 +39,11 @@ public interface IInteractionSource
         CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Per item, Σ over distinct people of their strongest decayed touch in (<paramref name="now"/> - <paramref name="hours"/>,
-    /// <paramref name="now"/>] and at or after <paramref name="from"/>, as <see cref="Recommendations.InteractionAggregates.Trending"/> defines it; unordered.
+    /// Per person, item and action that trending weighs, the newest touch in (<paramref name="now"/> - <paramref name="hours"/>,
+    /// <paramref name="now"/>] and at or after <paramref name="from"/>, as <see cref="Recommendations.InteractionAggregates.RecentTouches"/>
+    /// defines them; unordered. Every trending window up to <paramref name="hours"/> ranks the same from them as from all touches.
     /// </summary>
-    Task<IReadOnlyList<(string Item, double Score)>> ReadTrendingAsync(string projectId, DateTime from, DateTime now, int hours,
+    Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours,
         CancellationToken cancellationToken = default);
 
     /// <summary>The product interactions of <paramref name="who"/>'s person (links resolved) from <paramref name="from"/> on, newest first.</summary>

@@ -24,3 +24,6 @@ public readonly record struct ProductPurchase(long Person, string Item, DateTime
 
 /// <summary>One product interaction of a person.</summary>
 public readonly record struct PersonTouch(string Item, string Action, DateTime Time);
+
+/// <summary>A person's newest touch of an item with one action: an opaque person number (stable within one read), the item, the action, when.</summary>
+public readonly record struct RecentTouch(long Person, string Item, string Action, DateTime Time);

@@ -28,9 +28,9 @@ internal static class ModelAnswers
         IReadOnlyList<string?> trendingCategories = exactTies ? [null, .. categories] : [null];
         foreach (var hours in TrendingHours)
             foreach (var category in trendingCategories)
-                lines.Add($"trending {hours} {category}: " + Show(await TrendingAsync(model, hours, category, 50), exactTies));
+                lines.Add($"trending {hours} {category}: " + Show(Trending(model, hours, category, 50), exactTies));
         // After an erasure, which of tied trending items fill a personal answer may differ: personal is compared without them.
-        var fallback = exactTies ? await TrendingAsync(model, 24, null, 50) : [];
+        var fallback = exactTies ? Trending(model, 24, null, 50) : [];
         foreach (var who in identifiers)
         {
             var (recent, repeat, (personal, fromFallback)) = model switch
@@ -46,10 +46,10 @@ internal static class ModelAnswers
         return string.Join("\n", lines);
     }
 
-    private static async Task<IReadOnlyList<ScoredItem>> TrendingAsync(object model, int hours, string? category, int limit) => model switch
+    private static IReadOnlyList<ScoredItem> Trending(object model, int hours, string? category, int limit) => model switch
     {
         RecommendationModel m => m.Trending(hours, category, limit),
-        WindowModel w => await w.TrendingAsync(hours, category, limit),
+        WindowModel w => w.Trending(hours, category, limit),
         _ => throw new ArgumentException("a model", nameof(model)),
     };
 

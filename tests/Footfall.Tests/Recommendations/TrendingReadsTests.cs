@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Footfall.Tests.Recommendations;
 
 /// <summary>
-/// How often a served model reads trending from the store (a real DuckDB file): the default window once per refresh,
-/// before the model is served; any other hours value once, however many categories ask for it.
+/// How often a served model reads trending from the store (a real DuckDB file): once per refresh, before the model is
+/// served, however many hours values and categories ask for it.
 /// </summary>
 public sealed class TrendingReadsTests : IDisposable
 {
@@ -18,7 +18,7 @@ public sealed class TrendingReadsTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Fact]
-    public async Task Regression_FirstTrendingFeedAfterARefreshWaitedForTheAggregate_DefaultWindowReadByTheRefresh()
+    public async Task Regression_FirstTrendingFeedAfterARefreshWaitedForTheAggregate_EveryWindowRankedFromOneReadByTheRefresh()
     {
         await using var store = new DuckDbEventStore(Path.Combine(_folder.Path, "f.duckdb"), NullLogger<DuckDbEventStore>.Instance);
         await store.InitializeAsync();
@@ -35,13 +35,14 @@ public sealed class TrendingReadsTests : IDisposable
 
         var model = await WindowModel.LoadAsync(counted, project, RandomShopHistory.Now, Options);
         Assert.Equal(1, counted.TrendingReads);
-        var all = await model.TrendingAsync(WindowModel.DefaultTrendingHours, null, 10);
-        var inCategory = await model.TrendingAsync(WindowModel.DefaultTrendingHours, "c0", 10);
+        var all = model.Trending(WindowModel.DefaultTrendingHours, null, 10);
+        var inCategory = model.Trending(WindowModel.DefaultTrendingHours, "c0", 10);
         Assert.Equal(1, counted.TrendingReads);
 
-        var week = await model.TrendingAsync(168, null, 10);
-        var weekInCategory = await model.TrendingAsync(168, "c1", 10);
-        Assert.Equal(2, counted.TrendingReads);
+        var week = model.Trending(168, null, 10);
+        var weekInCategory = model.Trending(168, "c1", 10);
+        var hour = model.Trending(1, null, 10);
+        Assert.Equal(1, counted.TrendingReads);
 
         // The same answers as a model that reads each (hours, category) on its own.
         var definition = RecommendationModel.Build(
@@ -50,6 +51,7 @@ public sealed class TrendingReadsTests : IDisposable
         Assert.Equal(Render(definition.Trending(WindowModel.DefaultTrendingHours, "c0", 10)), Render(inCategory));
         Assert.Equal(Render(definition.Trending(168, null, 10)), Render(week));
         Assert.Equal(Render(definition.Trending(168, "c1", 10)), Render(weekInCategory));
+        Assert.Equal(Render(definition.Trending(1, null, 10)), Render(hour));
     }
 
     private static string Render(IReadOnlyList<ScoredItem> items) => string.Join(",", items.Select(i => $"{i.Id}:{i.Score}"));

@@ -33,6 +33,39 @@ public sealed class DuckDbRegressionTests
         Assert.Equal([new DailyVariantCounts(DateOnly.FromDateTime(t), "0", 1, 0)], days);
     }
 
+    /// <summary>
+    /// Bug: a person's touches (a feed's first read for them) were read with the window and the project beside the
+    /// person in the filter, and DuckDB then scans all of product_touches instead of its person index: 36 ms against
+    /// 1 ms per person at 10M events.
+    /// </summary>
+    [Fact]
+    public async Task Person_touches_scanned_the_whole_table_bug_reads_the_person_index()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "f.duckdb");
+        var t = new DateTime(2026, 11, 2, 12, 0, 0, DateTimeKind.Utc);
+        await using (var store = new DuckDbEventStore(path, NullLogger<DuckDbEventStore>.Instance))
+        {
+            await store.InitializeAsync();
+            await store.CreateProjectAsync(new Project("p1", "shop", "h", t));
+            await store.CommitAsync([new ProjectWrite("p1", Enumerable.Range(0, 200).Select(i => new TrackedEvent
+            {
+                Action = "product_view", Time = t.AddHours(-i), ReceivedAt = t, GuestId = "g" + (i % 20),
+                Target = new Dictionary<string, string> { ["product"] = "sku-" + i },
+            }).ToList(), [], [])]);
+            var touches = await store.ReadPersonTouchesAsync("p1", Identifier.Guest("g3"), t.AddHours(-100));
+            Assert.Equal(["sku-3", "sku-23", "sku-43", "sku-63", "sku-83"], touches.Select(x => x.Item));
+        }
+        using var connection = new DuckDBConnection($"Data Source={path}");
+        connection.Open();
+        // Analyzed when it runs: the scan's type is decided then.
+        using var reader = DuckDbEventStore.Query(connection, "EXPLAIN ANALYZE " + DuckDbEventStore.PersonTouchesSql([1]));
+        var plan = new System.Text.StringBuilder();
+        while (reader.Read())
+            plan.Append(reader.GetString(1));
+        Assert.True(plan.ToString().Contains("Index Scan"), plan.ToString());
+    }
+
     [Fact]
     public async Task Rejected_events_kept_before_their_identifiers_were_extracted_are_erased_by_their_body()
     {

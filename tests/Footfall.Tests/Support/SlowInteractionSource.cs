@@ -13,7 +13,7 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
     /// <summary>Set to hold (or, faulted, fail) every refresh read until it completes; null lets reads through.</summary>
     public Task? Gate { get; set; }
 
-    /// <summary>How many trending aggregates were read from the store.</summary>
+    /// <summary>How many times trending's recent touches were read from the store.</summary>
     public int TrendingReads => _trendingReads;
 
     private int _trendingReads;
@@ -43,11 +43,11 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
         inner.ReadPurchasesAsync(projectId, from, items, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<(string Item, double Score)>> ReadTrendingAsync(string projectId, DateTime from, DateTime now, int hours,
+    public Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours,
         CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _trendingReads);
-        return inner.ReadTrendingAsync(projectId, from, now, hours, cancellationToken);
+        return inner.ReadRecentTouchesAsync(projectId, from, now, hours, cancellationToken);
     }
 
     /// <inheritdoc />

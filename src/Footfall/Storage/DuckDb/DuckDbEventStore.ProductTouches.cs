@@ -12,11 +12,9 @@ namespace Footfall.Storage.DuckDb;
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
-    // The actions that take part in co-occurrence and trending (RecommendationOptions.Weight > 0), and their weights.
+    // The actions that take part in co-occurrence and trending (RecommendationOptions.Weight > 0).
     private static readonly string WeightedActions = string.Join(", ", BuiltInActions.ProductActions
         .Where(a => RecommendationOptions.Weight(a) > 0).Select(a => $"'{a}'"));
-    private static readonly string WeightOf = "CASE action " + string.Join(" ", BuiltInActions.ProductActions
-        .Select(a => $"WHEN '{a}' THEN {RecommendationOptions.Weight(a).ToString(System.Globalization.CultureInfo.InvariantCulture)}")) + " ELSE 0 END";
 
     // A visit is the session, or for events without one, the day (as .NET counts days: Ticks / TicksPerDay).
     private static readonly string VisitTouches = $"""
@@ -167,41 +165,44 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(string Item, double Score)>> ReadTrendingAsync(string projectId, DateTime from, DateTime now, int hours,
+    public async Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours,
         CancellationToken cancellationToken = default)
     {
-        // The age in .NET ticks (tenths of a microsecond), divided as TrendingIndex divides it, so the powers are the same.
         await using var connection = await OpenReadAsync(cancellationToken);
         using var reader = Query(connection, $"""
-            SELECT item, sum(best) FROM (
-                SELECT person, item, max(w * pow(0.5, CAST((epoch_us($now) - epoch_us(time)) * 10 AS DOUBLE) / $half)) AS best
-                FROM (SELECT person, item, time, {WeightOf} AS w FROM product_touches
-                      WHERE project = $p AND time >= $from AND time > $start AND time <= $now)
-                WHERE w > 0 GROUP BY person, item)
-            GROUP BY item
-            """, ("p", ProjectNumber(projectId)), ("from", from), ("start", now.AddHours(-hours)), ("now", now),
-            ("half", TrendingIndex.HalfLifeTicks(hours)));
-        var scores = new List<(string, double)>();
+            SELECT person, item, action, max(time) FROM product_touches
+            WHERE project = $p AND time >= $from AND time > $start AND time <= $now AND action IN ({WeightedActions})
+            GROUP BY person, item, action
+            """, ("p", ProjectNumber(projectId)), ("from", from), ("start", now.AddHours(-hours)), ("now", now));
+        var touches = new List<RecentTouch>();
+        var shared = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read())
-            scores.Add((reader.GetString(0), reader.GetDouble(1)));
-        return scores;
+            touches.Add(new RecentTouch(reader.GetInt64(0), Share(shared, reader.GetString(1)), Share(shared, reader.GetString(2)), Utc(reader.GetDateTime(3))));
+        return touches;
     }
+
+    // The person's identifiers alone in the filter: DuckDB answers a filter on an indexed column from the index, but scans
+    // the whole table once the filter names another column (the window or the project): 36 ms against 1 ms per person
+    // at 10M events (docs/benchmarks.md section 8). The window and the project are checked on the rows read.
+    internal static string PersonTouchesSql(IEnumerable<long> idents) =>
+        $"SELECT item, action, time, project FROM product_touches WHERE {In("ident", idents)} ORDER BY time DESC, seq DESC";
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default)
     {
         var project = ProjectNumber(projectId);
         await using var connection = await OpenReadAsync(cancellationToken);
-        // The person's identifiers first, then their touches through the identifier index.
+        // The person's identifiers first, so the touches are read by constants: a join is not answered from the index either.
         var touches = new List<PersonTouch>();
         if (ReadPerson(project, who) is not { } person)
             return touches;
-        using var reader = Query(connection, $"""
-            SELECT item, action, time FROM product_touches WHERE {In("ident", person.Ids)} AND project = $p AND time >= $from
-            ORDER BY time DESC, seq DESC
-            """, ("p", project), ("from", from));
+        using var reader = Query(connection, PersonTouchesSql(person.Ids));
         while (reader.Read())
-            touches.Add(new PersonTouch(reader.GetString(0), reader.GetString(1), Utc(reader.GetDateTime(2))));
+        {
+            var time = Utc(reader.GetDateTime(2));
+            if (time >= from && reader.GetInt32(3) == project)
+                touches.Add(new PersonTouch(reader.GetString(0), reader.GetString(1), time));
+        }
         return touches;
     }
 }
