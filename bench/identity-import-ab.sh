@@ -16,10 +16,14 @@ for build in a b; do
   echo "$build first open (upgrade): $( { /usr/bin/time -f "%U+%S cpu s, %e s wall" dotnet "$dll" import "$scratch/empty.ndjson" \
     --project "$project" --data "$scratch/base-$build" > /dev/null; } 2>&1 | tail -1)"
 done
+# An import that exits early (at a high load one apply can pass the applier's 2 s stall bound, and the import then
+# gives up) is marked FAILED and its CPU is not the import's; its stderr is kept beside the runs.
 measure() { # label dll data project
-  local out; out=$( { /usr/bin/time -f "%U %S %e %M" dotnet "$2" import "$events" --project "$4" --data "$3" > /dev/null; } 2>&1 | tail -1)
-  read -r user sys wall rss <<< "$out"
-  echo "$1 cpu=$(echo "$user + $sys" | bc) s wall=$wall s maxrss=$((rss / 1024)) MB load=$(cut -d' ' -f1-3 /proc/loadavg)"
+  local status=ok
+  /usr/bin/time -o "$scratch/time.txt" -f "%U %S %e %M" dotnet "$2" import "$events" --project "$4" --data "$3" \
+    > /dev/null 2> "$scratch/${1// /-}.err" || status=FAILED
+  read -r user sys wall rss < <(tail -1 "$scratch/time.txt")
+  echo "$1 cpu=$(echo "$user + $sys" | bc) s wall=$wall s maxrss=$((rss / 1024)) MB load=$(cut -d' ' -f1-3 /proc/loadavg) $status"
 }
 for round in $(seq "$rounds"); do
   for build in a b; do

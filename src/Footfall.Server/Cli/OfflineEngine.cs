@@ -35,7 +35,8 @@ public sealed class OfflineEngine : IAsyncDisposable
     public static async Task<OfflineEngine> OpenAsync(string dataFolder)
     {
         Hosting.DataFolder.Ensure(dataFolder);
-        var loggers = LoggerFactory.Create(_ => { });
+        // Warnings and errors go to stderr, so a failed import says what failed.
+        var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         var store = new DuckDbEventStore(Path.Combine(dataFolder, Hosting.StoreFactory.DuckDbFile), loggers.CreateLogger<DuckDbEventStore>());
         try
         {

@@ -157,16 +157,15 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     (string, object?)[] args = [("p", project), ("person", person)];
                     (string, object?)[] identArgs = [("p", project), ("ids", ids)];
                     erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
-                    Execute(_writeConnection, $"DELETE FROM exposures WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
-                    Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
-                    Execute(_writeConnection, "DELETE FROM product_touches WHERE project = $p AND person = $person", args);
+                    foreach (var table in new[] { "exposures", "metric_events", "product_touches" })
+                        Execute(_writeConnection, $"DELETE FROM {table} WHERE project = $p AND {In("ident", ids)}", args);
                     Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
                     var totals = new TotalsChange();
                     ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE project = $p AND person = $person {ReturningExposed}", args);
                     ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE project = $p AND person = $person {ReturningAttributed}", args);
                     ApplyTotals(totals);
                     RecountFirstImpressions(totals);
-                    Execute(_writeConnection, "DELETE FROM idents WHERE project = $p AND person = $person", args);
+                    Execute(_writeConnection, $"DELETE FROM idents WHERE project = $p AND {In("id", ids)}", args);
                     generation = LogIdentityChange([person.Value]);
                 }
                 // Rejected events go by the identifiers extracted when they were kept aside, matched exactly; they may

@@ -15,14 +15,14 @@ namespace Footfall.Storage.DuckDb;
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
-    // Conversions of the persons in $t (BIGINT[]) under every definition of their projects; the DISTINCT because a
-    // metric event converts once per variant however many impressions of it precede it.
-    private const string DeriveAttributed = """
+    // Conversions of the metric events in m by the impressions in x (tables or CTEs) under every definition of their
+    // projects; the DISTINCT because a metric event converts once per variant however many impressions of it precede it.
+    private static string DeriveAttributed(string metricEvents, string exposures) => $"""
         INSERT INTO attributed
         SELECT DISTINCT m.project, d.experience, x.variant, m.action, m.person, m.seq, m.time
-        FROM metric_events m
+        FROM {metricEvents} m
         JOIN rollup_definitions d ON d.project = m.project AND list_contains(d.metrics, m.action)
-        JOIN exposures x ON x.project = m.project AND x.experience = d.experience AND x.person = m.person
+        JOIN {exposures} x ON x.project = m.project AND x.experience = d.experience AND x.person = m.person
          AND x.time <= m.time AND x.time >= m.time - to_days(d.days)
         """;
 
@@ -51,19 +51,25 @@ public sealed partial class DuckDbEventStore
             exposed.Add(absorbed);
             exposed.Add(_identities.PersonOf(kept));
         }
-        const string InTouched = "person IN (SELECT unnest($t))";
+        // The rollups are indexed by person, the narrow rows by identifier: a person's rows are those of its identifiers
+        // (an absorbed person has none left). One filter a table, as DuckDB reads an index only for a filter on one column.
         var totals = new TotalsChange();
         if (exposed.Count > 0)
         {
-            ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE {InTouched} {ReturningExposed}", ("t", exposed.ToList()));
-            ChangeRollup(totals, +1, $"{DeriveExposed} WHERE {InTouched} GROUP BY ALL {ReturningExposed}", ("t", exposed.ToList()));
+            ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE {In("person", exposed)} {ReturningExposed}");
+            ChangeRollup(totals, +1, $"{DeriveExposed} WHERE {In("ident", IdentifiersOf(exposed))} GROUP BY ALL {ReturningExposed}");
         }
         // A new impression may convert a person's earlier metric events (events arrive out of order), so its person counts too.
         converting.UnionWith(exposed);
         if (converting.Count > 0 && Scalar<long>(_writeConnection, "SELECT count(*) FROM rollup_definitions") > 0)
         {
-            ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {InTouched} {ReturningAttributed}", ("t", converting.ToList()));
-            ChangeRollup(totals, +1, $"{DeriveAttributed} WHERE m.{InTouched} AND x.{InTouched} {ReturningAttributed}", ("t", converting.ToList()));
+            var idents = IdentifiersOf(converting);
+            ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {In("person", converting)} {ReturningAttributed}");
+            // Materialized, so the join's filters do not reach the scans, which then read the identifier index.
+            ChangeRollup(totals, +1, $"""
+                WITH m AS MATERIALIZED (FROM metric_events WHERE {In("ident", idents)}), x AS MATERIALIZED (FROM exposures WHERE {In("ident", idents)})
+                {DeriveAttributed("m", "x")} {ReturningAttributed}
+                """);
         }
         ApplyTotals(totals);
     }
@@ -88,7 +94,7 @@ public sealed partial class DuckDbEventStore
         Execute(_writeConnection, "INSERT INTO rollup_definitions VALUES ($p, $e, $m, $d)",
             [.. args, ("m", metrics.Order(StringComparer.Ordinal).ToList()), ("d", experience.AttributionDays)]);
         Execute(_writeConnection, "DELETE FROM attributed WHERE project = $p AND experience = $e", args);
-        Execute(_writeConnection, $"{DeriveAttributed} WHERE m.project = $p AND d.experience = $e", args);
+        Execute(_writeConnection, $"{DeriveAttributed("metric_events", "exposures")} WHERE m.project = $p AND d.experience = $e", args);
         RecountConversionTotals(project, experience.ShortUid);
         transaction.Commit();
     }

@@ -209,16 +209,23 @@ public sealed partial class DuckDbEventStore : IEventCommitter
     // One statement per table for all of the commit's merges. Person numbers are identifier numbers, unique across
     // projects, and an absorbed person's own identifier now points at the final person, even through chains of merges
     // in the same commit; rows appended in this commit carry their final person already. The narrow tables carry the
-    // person too, so results never join the identity map.
+    // person too, so results never join the identity map. Rows are found through the identifier index, by the
+    // identifiers of the final persons (cached whole); DuckDB reads an index only for a filter on one column, so
+    // the absorbed persons are picked out by the CASE, not by a second filter or a join.
     private void UpdateMergedPersons(CommitPlan plan)
     {
         if (plan.Merges.Count == 0)
             return;
-        var pairs = string.Join(", ", plan.Merges.Select(m => m.Absorbed).Distinct()
-            .Select(absorbed => $"({absorbed}, {_identities.PersonOf(absorbed)})"));
-        foreach (var table in new[] { "idents", "exposures", "metric_events", "product_touches" })
-            Execute(_writeConnection, $"UPDATE {table} SET person = m.kept FROM (VALUES {pairs}) AS m(absorbed, kept) WHERE {table}.person = m.absorbed");
+        var absorbed = plan.Merges.Select(m => m.Absorbed).Distinct().ToList();
+        var final = string.Join(" ", absorbed.Select(a => $"WHEN {a} THEN {_identities.PersonOf(a)}"));
+        var idents = IdentifiersOf(absorbed);
+        foreach (var (table, ident) in new[] { ("idents", "id"), ("exposures", "ident"), ("metric_events", "ident"), ("product_touches", "ident") })
+            Execute(_writeConnection, $"UPDATE {table} SET person = CASE person {final} ELSE person END WHERE {In(ident, idents)}");
     }
+
+    /// <summary>Every identifier of the persons <paramref name="persons"/> are now (absorbed ones included), from the cache. Caller holds the cache.</summary>
+    private List<long> IdentifiersOf(IEnumerable<long> persons) =>
+        persons.Select(_identities.PersonOf).Distinct().SelectMany(_identities.Members).ToList();
 
     private void AppendEvents(CommitPlan plan)
     {

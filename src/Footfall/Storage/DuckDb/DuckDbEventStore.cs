@@ -177,6 +177,16 @@ public sealed partial class DuckDbEventStore : IEventStore
         return connection;
     }
 
+    /// <summary>
+    /// <c>column IN (v1, v2, ...)</c> with the values written as constants: DuckDB finds constants through the column's
+    /// index, where a list parameter (<c>IN (SELECT unnest($list))</c>) becomes a join that reads the whole table.
+    /// </summary>
+    private static string In(string column, IEnumerable<long> values)
+    {
+        var list = string.Join(", ", values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return list.Length == 0 ? "false" : $"{column} IN ({list})";
+    }
+
     internal static DbDataReader Query(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);

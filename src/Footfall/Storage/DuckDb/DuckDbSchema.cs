@@ -115,6 +115,21 @@ internal static class DuckDbSchema
         new(8, "the identity index's change log: persons changed per generation, until the index is durable past them", """
             CREATE TABLE IF NOT EXISTS ident_log (gen BIGINT NOT NULL, person BIGINT NOT NULL);
             """),
+        // Each batch re-keys the persons its links merge and re-derives the rollup rows of the persons it touches; without
+        // an index each of those statements read its whole table, so a batch cost more the more was stored (1.8x the CPU
+        // at 10M events as into an empty folder, docs/benchmarks.md). Tables whose person a link rewrites are indexed by
+        // their identifier, which never changes: DuckDB updates an indexed column as a delete and an insert, and a
+        // checkpoint then rewrites the row groups the deletes marked. So product_touches trades its person index for
+        // one on the identifier (a feed reads a person's identifiers' touches). The rollups are deleted and inserted anyway.
+        new(10, "indexes for a batch's re-keys and rollup refreshes", """
+            CREATE INDEX IF NOT EXISTS idents_id ON idents (id);
+            CREATE INDEX IF NOT EXISTS exposures_ident ON exposures (ident);
+            CREATE INDEX IF NOT EXISTS metric_events_ident ON metric_events (ident);
+            DROP INDEX IF EXISTS product_touches_person;
+            CREATE INDEX IF NOT EXISTS product_touches_ident ON product_touches (ident);
+            CREATE INDEX IF NOT EXISTS exposed_person ON exposed (person);
+            CREATE INDEX IF NOT EXISTS attributed_person ON attributed (person);
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>
