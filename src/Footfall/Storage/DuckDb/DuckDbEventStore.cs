@@ -179,12 +179,14 @@ public sealed partial class DuckDbEventStore : IEventStore
 
     /// <summary>
     /// <c>column IN (v1, v2, ...)</c> with the values written as constants: DuckDB finds constants through the column's
-    /// index, where a list parameter (<c>IN (SELECT unnest($list))</c>) becomes a join that reads the whole table.
+    /// index, where a list parameter (<c>IN (SELECT unnest($list))</c>) becomes a join that reads the whole table. The
+    /// list ends with -1, a number no identifier or person has: DuckDB turns a list of consecutive numbers (a guest and
+    /// the user they became are often numbered n and n + 1) into a range filter, which it answers by a scan.
     /// </summary>
     private static string In(string column, IEnumerable<long> values)
     {
         var list = string.Join(", ", values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return list.Length == 0 ? "false" : $"{column} IN ({list})";
+        return list.Length == 0 ? "false" : $"{column} IN ({list}, -1)";
     }
 
     internal static DbDataReader Query(DuckDBConnection connection, string sql, params (string Name, object? Value)[] parameters)
