@@ -57,20 +57,10 @@ public sealed class OfflineEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the store holds every entry appended so far, telling <paramref name="bytesLeft"/> each second how much
-    /// of the log is still to apply: an import is done when its events can be queried, not only when they are durable.
-    /// False when the store fails meanwhile (the log keeps the rest for the next start).
+    /// Waits until the store holds every entry appended so far (see <see cref="LogApplier.WaitAllAppliedAsync"/>): an
+    /// import is done when its events can be queried, not only when they are durable.
     /// </summary>
-    public async Task<bool> WaitAppliedAsync(Action<long> bytesLeft)
-    {
-        while (!await Writer.WaitAppliedAsync(TimeSpan.FromSeconds(1)))
-        {
-            if (Writer.Applier.IsFailing)
-                return false;
-            bytesLeft(Writer.DurablePosition - Writer.Applier.AppliedPosition);
-        }
-        return true;
-    }
+    public Task<bool> WaitAppliedAsync(Action<long> bytesLeft) => Writer.Applier.WaitAllAppliedAsync(Writer.DurablePosition, bytesLeft);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -101,6 +101,22 @@ public sealed class LogApplier : IDisposable
         }
     });
 
+    /// <summary>
+    /// Waits, however long it takes, until the store holds <paramref name="position"/>, telling <paramref name="left"/>
+    /// each second how many bytes of the log are still to apply; false when an attempt fails (the log keeps the rest for
+    /// the next start). An attempt past <see cref="StallBound"/> is waited for: it is slow, not failed.
+    /// </summary>
+    public async Task<bool> WaitAllAppliedAsync(long position, Action<long> left)
+    {
+        while (!await WaitAppliedAsync(position, TimeSpan.FromSeconds(1)))
+        {
+            if (Volatile.Read(ref _failing))
+                return false;
+            left(position - AppliedPosition);
+        }
+        return true;
+    }
+
     /// <summary>Waits until the applied position reaches <paramref name="position"/>; false when the bound passed first.</summary>
     public async Task<bool> WaitAppliedAsync(long position, TimeSpan bound, CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,7 @@ namespace Footfall.Tests.Ingest;
 /// <summary>
 /// <see cref="LogApplier.LagSeconds"/> (the <c>footfall_apply_lag_seconds</c> gauge and the <c>Footfall-Applied-Lag</c>
 /// header) is the age of the oldest acknowledged entry the store lacks: it neither counts an idle log nor grows while a
-/// store keeps up with steady load.
+/// store keeps up with steady load. Waiting for everything to be applied waits through a slow apply.
 /// </summary>
 public sealed class LogApplierLagTests
 {
@@ -59,6 +59,30 @@ public sealed class LogApplierLagTests
         Assert.True(applier.LagSeconds > 0);
         sink.Release();
         Assert.True(await applier.DrainAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>
+    /// Bug: <c>footfall import</c> gave up ("the store failed", exit 1) as soon as one apply ran past the applier's stall
+    /// bound (2 s), which a loaded machine reaches; its events were durable, yet the import said they were not stored.
+    /// </summary>
+    [Fact]
+    public async Task Regression_ImportGaveUpOnAnApplyPastTheStallBound_WaitsForIt()
+    {
+        using var folder = new TempFolder();
+        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
+        var sink = new SlowSink(TimeSpan.Zero, feed: null);
+        using var applier = Start(log, sink);
+        sink.Hold();
+        var end = await log.AppendAsync(Entry());
+        await sink.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        var waiting = applier.WaitAllAppliedAsync(end, _ => { });
+
+        // Held until the applier counts as stalled: the bound is real time, so time passing is the point here.
+        while (!applier.IsFailing)
+            await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        sink.Release();
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     private static LogApplier Start(SegmentLog log, ILogSink sink)
