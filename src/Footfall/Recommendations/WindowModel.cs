@@ -125,11 +125,18 @@ public sealed class WindowModel
         CancellationToken cancellationToken = default)
     {
         var changed = touched.Select(i => _items.TryIndex(i, out var index) ? index : -1).Where(i => i >= 0).ToHashSet();
+        // The three reads are independent: at once, they share the cores instead of waiting on each other's serial steps.
+        var purchasesRead = bought.Count == 0 ? Task.FromResult<IReadOnlyList<ProductPurchase>>([]) : _store.ReadPurchasesAsync(_projectId, From, bought, cancellationToken);
+        // Only the scores of what they touched change: those items' touches are read again.
+        var recentRead = changed.Count == 0 ? Task.FromResult<Touch[]>([]) : ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, touched, cancellationToken);
+        var coVisitsRead = changed.Count == 0 ? Task.FromResult(new CoVisitCounts(new Dictionary<string, int>(), []))
+            : _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), cancellationToken);
+        await Task.WhenAll(purchasesRead, recentRead, coVisitsRead);
         var reach = _reach;
         var neighbours = _items.Neighbours;
         if (changed.Count > 0)
         {
-            var counts = await _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), cancellationToken);
+            var counts = await coVisitsRead;
             reach = _reach.ToArray();
             foreach (var item in changed)
                 reach[item] = counts.Reach.GetValueOrDefault(_items.Name(item));
@@ -139,13 +146,12 @@ public sealed class WindowModel
                     pairs[ItemSimilarity.PairKey(ia, ib)] = count;
             neighbours = ItemSimilarity.Without(neighbours, changed, reach, pairs, _options.NeighboursPerItem);
         }
-        var purchases = bought.Count == 0 ? [] : await _store.ReadPurchasesAsync(_projectId, From, bought, cancellationToken);
+        var purchases = await purchasesRead;
         var intervals = _items.RepurchaseTicks.ToArray();
         foreach (var item in bought)
             if (_items.TryIndex(item, out var index))
                 intervals[index] = 0;
-        // Only the scores of what they touched change: those items' touches are read again.
-        var recent = _recent.WithItems(changed, await ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, touched, cancellationToken));
+        var recent = changed.Count == 0 ? _recent : _recent.WithItems(changed, await recentRead);
         return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, recent)
             .WithIntervals(purchases, neighbours, reach);
     }
