@@ -183,25 +183,33 @@ internal static class ClickHouseSchema
         $"SELECT ident AS actor, argMax(person, size) AS mapped FROM linked_persons WHERE project = {projectLiteral} GROUP BY ident";
 
     /// <summary>
-    /// The person key of every identifier hash of a project that shares its person with another, as a subquery yielding
-    /// (actor_hash, mapped): the hash of the person's key. FINAL keeps the largest component's row per identifier, as
-    /// argMax by size does, and on 18.16 costs a fifth of grouping the table by identifier (measured at 185K rows).
+    /// The person key of each identifier hash that <paramref name="identifierHashes"/> (a subquery yielding one UInt64
+    /// column) names and that shares its person with another, as a subquery yielding (actor_hash, mapped): the hash of
+    /// the person's key. FINAL keeps the largest component's row per identifier, as argMax by size does, and on 18.16
+    /// costs a fifth of grouping the table by identifier (measured at 185K rows). Only the named identifiers are merged
+    /// and hashed into the join: the project's whole table was half the CPU of a results query at 10M events
+    /// (docs/benchmarks.md §14). The filter is a PREWHERE, which runs before FINAL merges the rows: that is right here
+    /// because ident_hash is a function of ident, the sort key, so it keeps or drops all the rows of an identifier at once.
     /// </summary>
-    public static string LinkedPersonHashes(string projectLiteral) =>
-        $"SELECT ident_hash AS actor_hash, cityHash64(person) AS mapped FROM linked_persons FINAL WHERE project = {projectLiteral}";
+    public static string LinkedPersonHashes(string projectLiteral, string identifierHashes) =>
+        $"SELECT ident_hash AS actor_hash, cityHash64(person) AS mapped FROM linked_persons FINAL PREWHERE ident_hash IN ({identifierHashes}) WHERE project = {projectLiteral}";
 
     /// <summary>
-    /// The rows of <paramref name="table"/> (events or exposures) of a project that match <paramref name="filter"/>, each
-    /// with its person resolved now as a 64-bit key: <c>person</c> is the hash of the person's identifier key, so links
+    /// The rows of <paramref name="table"/> (events, exposures or attributed) of a project that match <paramref name="filter"/>,
+    /// each with its person resolved now as a 64-bit key: <c>person</c> is the hash of the person's identifier key, so links
     /// apply retroactively, and counting distinct keys counts persons (a collision of two persons' hashes, about
     /// 10^-9 at a million persons, would count them once). Joining and counting UInt64 keys instead of strings is what
     /// makes results fast on 18.16. Yields <c>person</c>, <c>actor_hash</c> plus <paramref name="columns"/>.
     /// </summary>
-    public static string PersonKeyRows(string table, string projectLiteral, string columns, string filter) => $"""
-        SELECT if(mapped = 0, actor_hash, mapped) AS person, actor_hash, {columns} FROM (
-            SELECT actor_hash, {columns} FROM {table} WHERE project = {projectLiteral} AND {filter})
-        ANY LEFT JOIN ({LinkedPersonHashes(projectLiteral)}) USING actor_hash
-        """;
+    public static string PersonKeyRows(string table, string projectLiteral, string columns, string filter)
+    {
+        var rows = $"FROM {table} WHERE project = {projectLiteral} AND {filter}";
+        return $"""
+            SELECT if(mapped = 0, actor_hash, mapped) AS person, actor_hash, {columns} FROM (
+                SELECT actor_hash, {columns} {rows})
+            ANY LEFT JOIN ({LinkedPersonHashes(projectLiteral, $"SELECT actor_hash {rows}")}) USING actor_hash
+            """;
+    }
 
     /// <summary>
     /// The project's events that match <paramref name="filter"/>, each with its person resolved now (so links

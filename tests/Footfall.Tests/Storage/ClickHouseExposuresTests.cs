@@ -74,6 +74,30 @@ public sealed class ClickHouseExposuresTests(ClickHouseServer server)
         Assert.Equal((1L, new MetricCounts(2, 1), T0), (linked.Impressions, linked.Metrics[BuiltInActions.Purchase], linked.FirstImpression));
     }
 
+    [Fact]
+    public async Task Regression_ExperienceRows_ResolvedThroughEveryLinkedIdentifierOfTheProject()
+    {
+        var connection = server.ConnectionString();
+        await using var store = await OpenAsync(connection);
+        await store.SaveExperienceAsync(Project, Experience);
+        // Forty persons who linked a guest to a user and never saw the experience; one guest who saw it, signed in, bought.
+        var others = Enumerable.Range(0, 40).Select(i => Event("page_view", T0, user: $"u{i}", guest: $"g{i}"));
+        await store.CommitAsync([new ProjectWrite(Project, [.. others,
+            Event(BuiltInActions.Impression, T0, guest: "seen", variant: "1"), Event("page_view", T0.AddHours(1), user: "buyer", guest: "seen"),
+            Event(BuiltInActions.Purchase, T0.AddHours(2), user: "buyer")], [], [])]);
+
+        // ClickHouse refuses a join whose right side holds more rows than max_rows_in_join: the experience's rows name one
+        // linked identifier each (its person is keyed by g:seen, the smaller identifier), the project holds 82. Resolving the experience's rows must not cost the project's persons.
+        foreach (var (table, columns) in new[] { ("exposures", "variant, time_ms"), ("attributed", "variant, eid") })
+        {
+            var rows = ClickHouseSchema.PersonKeyRows(table, $"'{Project}'", columns, $"experience = '{Experience.ShortUid}'");
+            Assert.Equal("1\t1", await ClickHouseStoreTables.QueryAsync(server, connection,
+                $"SELECT count(), uniqExact(person) FROM ({rows}) WHERE person = cityHash64('g:seen')", "&max_rows_in_join=10"));
+        }
+        var variant = Assert.Single(await store.CountExperienceAsync(Project, Experience, default));
+        Assert.Equal((1L, new MetricCounts(1, 1)), (variant.Impressions, variant.Metrics[BuiltInActions.Purchase]));
+    }
+
     private async Task ExecuteAsync(string sql, string connection) => await QueryAsync(sql, connection);
 
     private Task<string> QueryAsync(string sql, string connection) => ClickHouseStoreTables.QueryAsync(server, connection, sql);

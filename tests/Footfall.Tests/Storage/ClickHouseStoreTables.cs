@@ -41,12 +41,15 @@ internal static class ClickHouseStoreTables
         Source = "native",
     };
 
-    /// <summary>Runs <paramref name="sql"/> on the connection's database over ClickHouse's HTTP port; returns the answer's text.</summary>
-    public static async Task<string> QueryAsync(ClickHouseServer server, string connection, string sql)
+    /// <summary>
+    /// Runs <paramref name="sql"/> on the connection's database over ClickHouse's HTTP port, with <paramref name="settings"/>
+    /// (<c>&amp;name=value</c>...) for the query; returns the answer's text.
+    /// </summary>
+    public static async Task<string> QueryAsync(ClickHouseServer server, string connection, string sql, string settings = "")
     {
         var database = connection.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
         using var http = new HttpClient();
-        var response = await http.PostAsync($"http://127.0.0.1:{server.HttpPort}/?database={database}", new StringContent(sql));
+        var response = await http.PostAsync($"http://127.0.0.1:{server.HttpPort}/?database={database}{settings}", new StringContent(sql));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadAsStringAsync()).Trim();
     }
