@@ -220,6 +220,9 @@ public sealed class DashboardTests(BrowserFixture fx)
                 (await ingest.PostAsJsonAsync("/v1/events", events)).EnsureSuccessStatusCode();
             }
         }
+        // The subject is paging, not read-your-writes: on a loaded box the page's first read could come before the
+        // applier stored 1,300 events (a read's own wait is bounded), and the page shows what it read.
+        await fx.Server.WaitAppliedAsync(fx.SecretKey);
 
         var (context, page) = await SignedInAsync();
         await using var _ = context;
