@@ -95,9 +95,9 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
         clock.Stop();
 
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
-        // A bound on a pathological slowdown across many bodies (seconds each), not on the machine's speed: the run took
-        // 15-20 s at load 15-30; a quiet box takes less.
-        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(5), $"the run took {clock.Elapsed}");
+        // A bound on a pathological slowdown across many bodies, not on the machine's speed (a request that hangs trips the
+        // client's timeout above): the test took 21 s at load 12-23 and 142 s at load 19-32, past the old 60 s.
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(10), $"the run took {clock.Elapsed}");
         var activity = await project.GetAsync("/v1/people/activity?userId=fuzz-good&limit=1000");
         Assert.Equal(Math.Min(goodStored, 1000), activity.GetProperty("events").GetArrayLength());
     }
