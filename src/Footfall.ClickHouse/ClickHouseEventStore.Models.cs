@@ -29,13 +29,13 @@ public sealed partial class ClickHouseEventStore
             cancellationToken), items);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours,
+    public async Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours, IReadOnlyCollection<string>? items,
         CancellationToken cancellationToken = default)
     {
         // Times are whole milliseconds, so (now - hours, now] is read as [now - hours, now + 1 ms) and the definition cuts the rest.
         var start = now.AddHours(-hours) > from ? now.AddHours(-hours) : from;
         var set = await ReadProductInteractionsAsync(projectId, new TimeRange(start, now.AddMilliseconds(1)), cancellationToken: cancellationToken);
-        return InteractionAggregates.RecentTouches(set, from, now, hours);
+        return InteractionAggregates.RecentTouches(set, from, now, hours, items);
     }
 
     /// <inheritdoc />

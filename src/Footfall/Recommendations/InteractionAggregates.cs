@@ -44,15 +44,17 @@ public static class InteractionAggregates
     /// Per person, item and action of weight > 0, the newest touch in (<paramref name="now"/> - <paramref name="hours"/>,
     /// <paramref name="now"/>] and at or after <paramref name="from"/>. A trending score takes each person's strongest decayed
     /// touch of an item, and of one action (one weight) the newest is the strongest in any window that holds it, so
-    /// every window up to <paramref name="hours"/> scores the same from these as from all touches.
+    /// every window up to <paramref name="hours"/> scores the same from these as from all touches. Of
+    /// <paramref name="items"/> only, when given.
     /// </summary>
-    public static IReadOnlyList<RecentTouch> RecentTouches(ProductInteractionSet set, DateTime from, DateTime now, int hours)
+    public static IReadOnlyList<RecentTouch> RecentTouches(ProductInteractionSet set, DateTime from, DateTime now, int hours, IReadOnlyCollection<string>? items)
     {
         var start = now.AddHours(-hours);
+        var only = items?.ToHashSet(StringComparer.Ordinal);
         var newest = new Dictionary<(long, string, string), DateTime>();
         foreach (var i in set.Interactions)
         {
-            if (i.Time <= start || i.Time > now || i.Time < from || RecommendationOptions.Weight(i.Action) <= 0)
+            if (i.Time <= start || i.Time > now || i.Time < from || RecommendationOptions.Weight(i.Action) <= 0 || only is not null && !only.Contains(i.Item))
                 continue;
             var key = (i.Person, i.Item, i.Action);
             if (!newest.TryGetValue(key, out var time) || i.Time > time)

@@ -37,7 +37,7 @@ public sealed class RecommendationModel
             ItemSimilarity.Build(interned.Touches, interned.Visits, itemCount, options.MaxItemsPerSession, options.NeighboursPerItem),
             RepurchaseIntervals.Build(_historyNewestFirst, itemCount, options.MinRepeatGaps));
         var trendingFrom = builtAt.Ticks - TimeSpan.FromHours(options.MaxTrendingHours).Ticks;
-        _trending = new TrendingIndex(RecentByTime(interned.Touches, trendingFrom));
+        _trending = new TrendingIndex(interned.Touches.Where(t => t.Ticks > trendingFrom).ToArray());
     }
 
     /// <summary>Builds every model from <paramref name="set"/> (oldest first) as of <paramref name="now"/>.</summary>
@@ -49,24 +49,6 @@ public sealed class RecommendationModel
             if (interned.PersonIndex.TryGetValue(person, out var index))
                 personOf[identifier] = index;
         return new RecommendationModel(options, now, interned, personOf);
-    }
-
-    /// <summary>The touches after <paramref name="fromTicks"/>, in time order (stable: equal times keep row order).</summary>
-    private static Touch[] RecentByTime(Touch[] touches, long fromTicks)
-    {
-        var sorted = true;
-        for (var i = 1; i < touches.Length && sorted; i++)
-            sorted = touches[i - 1].Ticks <= touches[i].Ticks;
-        if (!sorted)
-            return touches.Where(t => t.Ticks > fromTicks).OrderBy(t => t.Ticks).ToArray();
-        // Rows come oldest first (the store's contract), so the recent ones are a tail: no sort, no filter pass.
-        int lo = 0, hi = touches.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (touches[mid].Ticks <= fromTicks) lo = mid + 1; else hi = mid;
-        }
-        return touches[lo..];
     }
 
     private static Touch[][] GroupByPersonNewestFirst(Touch[] touches, int persons)

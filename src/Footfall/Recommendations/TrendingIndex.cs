@@ -4,8 +4,21 @@ namespace Footfall.Recommendations;
 /// Recent touches in time order, ranked on demand over any window that fits. Each person adds at most one term per
 /// item, their strongest decayed touch, so a bot that views one product a thousand times counts once.
 /// </summary>
-internal sealed class TrendingIndex(Touch[] byTime)
+internal sealed class TrendingIndex
 {
+    private readonly Touch[] _byTime;
+
+    /// <summary>An index of <paramref name="touches"/>, in any order (the array is sorted in place).</summary>
+    public TrendingIndex(Touch[] touches)
+    {
+        Array.Sort(touches, (a, b) => a.Ticks.CompareTo(b.Ticks));
+        _byTime = touches;
+    }
+
+    /// <summary>This index with the touches of <paramref name="items"/> replaced by <paramref name="touches"/> (of those items only).</summary>
+    public TrendingIndex WithItems(IReadOnlySet<int> items, Touch[] touches) =>
+        new([.. _byTime.Where(t => !items.Contains(t.Item)), .. touches]);
+
     /// <summary>
     /// Items by Σ over distinct people of max(weight x 0.5^(age / half-life)) over touches in (now - hours, now];
     /// the half-life is a quarter of the window, so the last quarter counts about twice the one before.
@@ -20,9 +33,9 @@ internal sealed class TrendingIndex(Touch[] byTime)
         var fromTicks = nowTicks - TimeSpan.FromHours(hours).Ticks;
         var halfLife = HalfLifeTicks(hours);
         var best = new Dictionary<(int Person, int Item), double>();
-        for (var i = FirstAtOrAfter(fromTicks + 1); i < byTime.Length && byTime[i].Ticks <= nowTicks; i++)
+        for (var i = FirstAtOrAfter(fromTicks + 1); i < _byTime.Length && _byTime[i].Ticks <= nowTicks; i++)
         {
-            var t = byTime[i];
+            var t = _byTime[i];
             if (t.Weight <= 0 || include is not null && !include(t.Item))
                 continue;
             var value = t.Weight * Math.Pow(0.5, (nowTicks - t.Ticks) / halfLife);
@@ -52,11 +65,11 @@ internal sealed class TrendingIndex(Touch[] byTime)
 
     private int FirstAtOrAfter(long ticks)
     {
-        int lo = 0, hi = byTime.Length;
+        int lo = 0, hi = _byTime.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (byTime[mid].Ticks < ticks) lo = mid + 1; else hi = mid;
+            if (_byTime[mid].Ticks < ticks) lo = mid + 1; else hi = mid;
         }
         return lo;
     }

@@ -67,19 +67,20 @@ public sealed class WindowModel
         var window = await store.ReadItemWindowAsync(projectId, from, new ItemWindowShape(options.MaxItemsPerSession, options.NeighboursPerItem),
             cancellationToken);
         var items = new ItemCatalogue(window.Items, window.Categories, window.Neighbours, new long[window.Items.Count]);
-        var recent = ReadRecentAsync(store, projectId, from, now, options, items, cancellationToken);
+        var recent = ReadRecentAsync(store, projectId, from, now, options, items, only: null, cancellationToken);
         var purchases = await store.ReadPurchasesAsync(projectId, from, items: null, cancellationToken);
         var reach = window.Reach.ToArray();
-        return new WindowModel(store, projectId, options, now, from, items, reach, window.Interactions, await recent)
+        return new WindowModel(store, projectId, options, now, from, items, reach, window.Interactions, new TrendingIndex(await recent))
             .WithIntervals(purchases, items.Neighbours, reach);
     }
 
     // Every trending window is ranked from the newest touch per person, item and action over the longest one (see
-    // InteractionAggregates.RecentTouches), read once per model: any hours value then answers from memory.
-    private static async Task<TrendingIndex> ReadRecentAsync(IInteractionSource store, string projectId, DateTime from, DateTime now,
-        RecommendationOptions options, ItemCatalogue items, CancellationToken cancellationToken)
+    // InteractionAggregates.RecentTouches), read once per model: any hours value then answers from memory. Persons are
+    // numbered per read: a score only compares one item's touches with each other.
+    private static async Task<Touch[]> ReadRecentAsync(IInteractionSource store, string projectId, DateTime from, DateTime now,
+        RecommendationOptions options, ItemCatalogue items, IReadOnlyCollection<string>? only, CancellationToken cancellationToken)
     {
-        var read = await store.ReadRecentTouchesAsync(projectId, from, now, options.MaxTrendingHours, cancellationToken);
+        var read = await store.ReadRecentTouchesAsync(projectId, from, now, options.MaxTrendingHours, only, cancellationToken);
         var persons = new Dictionary<long, int>();
         var touches = new List<Touch>(read.Count);
         foreach (var t in read)
@@ -91,8 +92,7 @@ public sealed class WindowModel
                 persons[t.Person] = person = persons.Count;
             touches.Add(InternedInteractions.ToTouch(person, item, t.Action, t.Time));
         }
-        touches.Sort((a, b) => a.Ticks.CompareTo(b.Ticks));
-        return new TrendingIndex(touches.ToArray());
+        return touches.ToArray();
     }
 
     /// <summary>This model with new repurchase intervals for the items <paramref name="purchases"/> (by person, item, time) hold.</summary>
@@ -118,18 +118,25 @@ public sealed class WindowModel
     /// <summary>
     /// This model once a person who touched <paramref name="touched"/> (with weight) and bought <paramref name="bought"/>
     /// is erased from the store: those items' co-visits and intervals are recounted from the store (see
-    /// <see cref="ItemSimilarity.Without"/>), trending and persons are read again. Item order and categories stay until
+    /// <see cref="ItemSimilarity.Without"/>), so are those items' trending touches, and persons are read again. Item order and categories stay until
     /// the next refresh.
     /// </summary>
     public async Task<WindowModel> WithoutAsync(IReadOnlyCollection<string> touched, IReadOnlyCollection<string> bought,
         CancellationToken cancellationToken = default)
     {
         var changed = touched.Select(i => _items.TryIndex(i, out var index) ? index : -1).Where(i => i >= 0).ToHashSet();
+        // The three reads are independent: at once, they share the cores instead of waiting on each other's serial steps.
+        var purchasesRead = bought.Count == 0 ? Task.FromResult<IReadOnlyList<ProductPurchase>>([]) : _store.ReadPurchasesAsync(_projectId, From, bought, cancellationToken);
+        // Only the scores of what they touched change: those items' touches are read again.
+        var recentRead = changed.Count == 0 ? Task.FromResult<Touch[]>([]) : ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, touched, cancellationToken);
+        var coVisitsRead = changed.Count == 0 ? Task.FromResult(new CoVisitCounts(new Dictionary<string, int>(), []))
+            : _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), cancellationToken);
+        await Task.WhenAll(purchasesRead, recentRead, coVisitsRead);
         var reach = _reach;
         var neighbours = _items.Neighbours;
         if (changed.Count > 0)
         {
-            var counts = await _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), cancellationToken);
+            var counts = await coVisitsRead;
             reach = _reach.ToArray();
             foreach (var item in changed)
                 reach[item] = counts.Reach.GetValueOrDefault(_items.Name(item));
@@ -139,12 +146,12 @@ public sealed class WindowModel
                     pairs[ItemSimilarity.PairKey(ia, ib)] = count;
             neighbours = ItemSimilarity.Without(neighbours, changed, reach, pairs, _options.NeighboursPerItem);
         }
-        var purchases = bought.Count == 0 ? [] : await _store.ReadPurchasesAsync(_projectId, From, bought, cancellationToken);
+        var purchases = await purchasesRead;
         var intervals = _items.RepurchaseTicks.ToArray();
         foreach (var item in bought)
             if (_items.TryIndex(item, out var index))
                 intervals[index] = 0;
-        var recent = await ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, cancellationToken);
+        var recent = changed.Count == 0 ? _recent : _recent.WithItems(changed, await recentRead);
         return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, recent)
             .WithIntervals(purchases, neighbours, reach);
     }

@@ -41,9 +41,10 @@ public interface IInteractionSource
     /// <summary>
     /// Per person, item and action that trending weighs, the newest touch in (<paramref name="now"/> - <paramref name="hours"/>,
     /// <paramref name="now"/>] and at or after <paramref name="from"/>, as <see cref="Recommendations.InteractionAggregates.RecentTouches"/>
-    /// defines them; unordered. Every trending window up to <paramref name="hours"/> ranks the same from them as from all touches.
+    /// defines them, of <paramref name="items"/> only when given; unordered. Every trending window up to
+    /// <paramref name="hours"/> ranks the same from them as from all touches.
     /// </summary>
-    Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours,
+    Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours, IReadOnlyCollection<string>? items,
         CancellationToken cancellationToken = default);
 
     /// <summary>The product interactions of <paramref name="who"/>'s person (links resolved) from <paramref name="from"/> on, newest first.</summary>

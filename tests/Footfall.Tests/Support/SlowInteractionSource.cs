@@ -43,11 +43,11 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
         inner.ReadPurchasesAsync(projectId, from, items, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours,
+    public Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours, IReadOnlyCollection<string>? items,
         CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _trendingReads);
-        return inner.ReadRecentTouchesAsync(projectId, from, now, hours, cancellationToken);
+        return inner.ReadRecentTouchesAsync(projectId, from, now, hours, items, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -24,9 +24,9 @@ public sealed class DeadlineInteractionSource(IInteractionSource inner, StoreDea
         deadline.ScanAsync(nameof(ReadPurchasesAsync), ct => inner.ReadPurchasesAsync(projectId, from, items, ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours,
+    public Task<IReadOnlyList<RecentTouch>> ReadRecentTouchesAsync(string projectId, DateTime from, DateTime now, int hours, IReadOnlyCollection<string>? items,
         CancellationToken cancellationToken = default) =>
-        deadline.ScanAsync(nameof(ReadRecentTouchesAsync), ct => inner.ReadRecentTouchesAsync(projectId, from, now, hours, ct), cancellationToken);
+        deadline.ScanAsync(nameof(ReadRecentTouchesAsync), ct => inner.ReadRecentTouchesAsync(projectId, from, now, hours, items, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default) =>
