@@ -37,7 +37,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var serverStart = ServerProcess.StartAsync(_data.Path, ["--demo"]);
+        // Expect polls until its condition holds; Playwright's 5 s default is a speed bound that a loaded CI box (the
+        // dashboard rendering 1,300 rows beside builds) can miss, while a wrong page still fails, only later.
+        Assertions.SetDefaultExpectTimeout(30_000);
+        // /healthz answers once the demo shop's 83,533 events are loaded: over the default 90 s at load 30, 183 s at
+        // load 35-46. The bound is only for a start that never ends.
+        var serverStart = ServerProcess.StartAsync(_data.Path, ["--demo"], timeout: TimeSpan.FromMinutes(10));
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -109,12 +114,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>
     /// Polls the read API until <paramref name="done"/> holds for the person's events, or fails after a deadline.
     /// This waits for an external effect (the browser sends asynchronously: beacons, retries), it orders nothing;
-    /// <paramref name="nudge"/> (e.g. <c>footfall.flush()</c>) runs before each look.
+    /// <paramref name="nudge"/> (e.g. <c>footfall.flush()</c>) runs before each look. The default deadline (60 s) only
+    /// bounds a delivery that never comes: a loaded box can take seconds per beacon.
     /// </summary>
     public async Task<IReadOnlyList<JsonElement>> WaitForActivityAsync(string kind, string id,
         Func<IReadOnlyList<JsonElement>, bool> done, Func<Task>? nudge = null, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             if (nudge is not null) await nudge();

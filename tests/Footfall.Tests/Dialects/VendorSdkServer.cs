@@ -32,10 +32,14 @@ public sealed class VendorSdkServer : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>GETs until <paramref name="done"/> holds (at most 30 s): for what the server learns in the background.</summary>
+    /// <summary>
+    /// GETs until <paramref name="done"/> holds (at most 120 s): for what the server learns in the background. The
+    /// refresher waits four times its last refresh between rounds, so a loaded box spaces them out; the deadline bounds
+    /// only a server that never learns it.
+    /// </summary>
     public async Task<JsonElement> EventuallyAsync(string path, Func<JsonElement, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             var body = await GetAsync(path);

@@ -120,6 +120,8 @@ public sealed class AdmissionTests
 
     private static async Task<int> StoredAsync(ServerProcess server, string secret, string user)
     {
+        // After a flood the applier can be seconds behind, past a read's own bounded wait.
+        await server.WaitAppliedAsync(secret);
         using var reader = server.Client();
         reader.DefaultRequestHeaders.Authorization = new("Bearer", secret);
         var activity = await reader.GetFromJsonAsync<JsonElement>($"/v1/people/activity?userId={user}&limit=1000");

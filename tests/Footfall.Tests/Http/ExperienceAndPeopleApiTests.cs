@@ -166,6 +166,8 @@ public sealed class ExperienceAndPeopleApiTests : IClassFixture<FootfallFactory>
             {
                 action = "page_view", guestId = "busy", target = new { page = $"p{batch * 1000 + i}" }, time = T0.AddSeconds(batch * 1000 + i).ToString("O"),
             }).ToArray());
+        // The subject is paging, not read-your-writes: 3,000 events can take a loaded box past a read's own bounded wait.
+        await _factory.WaitAppliedAsync();
         var pages = new List<string>();
         string? next = null;
         do

@@ -67,7 +67,8 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
         }).ToList();
 
         using var http = factory.CreateClient();
-        http.Timeout = TimeSpan.FromSeconds(10);
+        // Past Log:ReadWait (above) a link answers 503, which is reported with its text; only a hang reaches this.
+        http.Timeout = TimeSpan.FromMinutes(2);
         var clock = Stopwatch.StartNew();
         var goodStored = 0;
         var failures = new List<string>();
@@ -94,7 +95,9 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
         clock.Stop();
 
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the run took {clock.Elapsed}");
+        // A bound on a pathological slowdown across many bodies, not on the machine's speed (a request that hangs trips the
+        // client's timeout above): the test took 21 s at load 12-23 and 142 s at load 19-32, past the old 60 s.
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(10), $"the run took {clock.Elapsed}");
         var activity = await project.GetAsync("/v1/people/activity?userId=fuzz-good&limit=1000");
         Assert.Equal(Math.Min(goodStored, 1000), activity.GetProperty("events").GetArrayLength());
     }

@@ -74,6 +74,7 @@ public sealed class LogFirstIngestTests
             while (pending.TryDequeue(out var batch))
                 Assert.True(await TrySendAsync(http, batch));
         }
+        await last.WaitAppliedAsync(secret!);
         using var reader = last.Client();
         reader.DefaultRequestHeaders.Authorization = new("Bearer", secret);
         var stored = new List<string>();

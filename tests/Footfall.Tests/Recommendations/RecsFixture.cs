@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Footfall.Ingest;
 using Footfall.Recommendations;
 using Footfall.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,8 +17,7 @@ public sealed class RecsFixture : IDisposable
     // acknowledgement first waits for the applier, as a read under /v1 does.
     public async Task RefreshAsync(TestProject project)
     {
-        if (Factory.Services.GetRequiredService<IIngestWriter>() is LogIngest ingest)
-            Assert.True(await ingest.WaitAppliedAsync(TimeSpan.FromSeconds(30)));
+        await Factory.WaitAppliedAsync();
         await Factory.Services.GetRequiredService<RecommendationModels>().RefreshAsync(project.Id);
     }
 

@@ -199,10 +199,14 @@ public abstract class TwoNodeScenarios
     private static JsonElement Feed(JsonElement report, string feed) =>
         report.GetProperty("feeds").EnumerateArray().Single(f => f.GetProperty("feed").GetString() == feed);
 
-    /// <summary>GETs until <paramref name="done"/> holds (at most 30 s): for what a node learns in the background.</summary>
+    /// <summary>
+    /// GETs until <paramref name="done"/> holds (at most 120 s): for what a node learns in the background. The refresher
+    /// waits four times its last refresh between rounds, so a loaded box spaces them out; the deadline bounds only a
+    /// node that never learns it.
+    /// </summary>
     private static async Task<JsonElement> EventuallyAsync(ServerProcess node, string secret, string path, Func<JsonElement, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             var body = await GetAsync(node, secret, path);

@@ -113,7 +113,9 @@ public sealed class ClickHouseServer : IAsyncLifetime
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitForPingAsync(TimeSpan.FromSeconds(30));
+        // Only bounds a server that never comes up: three start at once for the cluster, a restart after kill -9 loads
+        // its parts, and a loaded CI box stretches both.
+        await WaitForPingAsync(TimeSpan.FromSeconds(120));
     }
 
     private static (string File, string[] Args) Executable()

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Footfall.Ingest;
 using Footfall.Server.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -38,6 +39,17 @@ public sealed class FootfallFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => TestServices?.Invoke(services));
+    }
+
+    /// <summary>
+    /// Waits until the store holds everything acknowledged so far. What reads the store without a request (a model
+    /// refresh called directly) needs it; a read's own wait is bounded (<c>Log:ReadWait</c>, and none while an apply runs
+    /// past the applier's stall bound), which a loaded box passes after a burst.
+    /// </summary>
+    public async Task WaitAppliedAsync()
+    {
+        if (Services.GetRequiredService<IIngestWriter>() is LogIngest ingest)
+            Assert.True(await ingest.WaitAppliedAsync(TimeSpan.FromMinutes(2)), "the applier did not store what was acknowledged in 2 min");
     }
 
     /// <summary>Creates a new project through the admin API.</summary>

@@ -79,6 +79,31 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>An HTTP client for this server.</summary>
     public HttpClient Client() => new() { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
 
+    /// <summary>
+    /// Reads until one waited for everything this node acknowledged before it (no <c>Footfall-Applied-Lag</c> header).
+    /// A read's own wait is bounded (<c>Log:ReadWait</c>, and none while an apply runs past the applier's stall bound),
+    /// which a loaded box passes: a test that counts what is stored after a burst or a restart waits here first.
+    /// </summary>
+    public async Task WaitAppliedAsync(string secretKey)
+    {
+        var timeout = TimeSpan.FromSeconds(120);
+        using var reader = Client();
+        reader.DefaultRequestHeaders.Authorization = new("Bearer", secretKey);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using (var read = await reader.GetAsync("/v1/people/activity?userId=nobody"))
+            {
+                if (read.StatusCode == HttpStatusCode.OK && !read.Headers.Contains("Footfall-Applied-Lag"))
+                    return;
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the server did not apply what it acknowledged in {timeout}:\n{Output}");
+            // Polling the server's own report; each read already waits (bounded) for the applier.
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>kill -9: no drain, no checkpoint.</summary>
     public void Kill()
     {
