@@ -30,12 +30,26 @@ internal sealed class InternedInteractions
     /// <summary>Per touch, its visit: the person and session, or, for events without a session, the person and day.</summary>
     public (int Person, long Visit)[] Visits { get; }
 
-    public static InternedInteractions From(ProductInteractionSet set)
+    /// <summary>
+    /// Interns <paramref name="set"/>: items are numbered in the order of their first interaction, or, for those in
+    /// <paramref name="itemOrder"/>, in its order before every other (ties between items go to the smaller number).
+    /// </summary>
+    public static InternedInteractions From(ProductInteractionSet set, IReadOnlyList<string>? itemOrder = null)
     {
         var rows = set.Interactions;
         var itemIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var items = new List<string>();
         var categories = new List<string?>();
+        if (itemOrder is not null)
+        {
+            var present = rows.Select(r => r.Item).ToHashSet(StringComparer.Ordinal);
+            foreach (var item in itemOrder.Where(present.Contains))
+            {
+                itemIndex[item] = items.Count;
+                items.Add(item);
+                categories.Add(null);
+            }
+        }
         var personIndex = new Dictionary<long, int>();
         var touches = new Touch[rows.Count];
         var visits = new (int, long)[rows.Count];

@@ -25,6 +25,9 @@ public sealed class RecommendationModel
     /// <summary>How many interactions it learned from.</summary>
     public int InteractionCount { get; }
 
+    /// <summary>The items in the order ties between them are broken.</summary>
+    internal IReadOnlyList<string> ItemOrder => Enumerable.Range(0, _items.Count).Select(_items.Name).ToList();
+
     private RecommendationModel(RecommendationOptions options, DateTime builtAt, InternedInteractions interned, Dictionary<string, int> personOf)
     {
         _options = options;
@@ -40,10 +43,14 @@ public sealed class RecommendationModel
         _trending = new TrendingIndex(interned.Touches.Where(t => t.Ticks > trendingFrom).ToArray());
     }
 
-    /// <summary>Builds every model from <paramref name="set"/> (oldest first) as of <paramref name="now"/>.</summary>
-    public static RecommendationModel Build(ProductInteractionSet set, DateTime now, RecommendationOptions options)
+    /// <summary>
+    /// Builds every model from <paramref name="set"/> (oldest first) as of <paramref name="now"/>. Ties between items go
+    /// to the earlier first interaction, or to the earlier in <paramref name="itemOrder"/> when given: a served model
+    /// keeps its refresh's order through an erasure, so the definition it is held to after one keeps it too.
+    /// </summary>
+    public static RecommendationModel Build(ProductInteractionSet set, DateTime now, RecommendationOptions options, IReadOnlyList<string>? itemOrder = null)
     {
-        var interned = InternedInteractions.From(set);
+        var interned = InternedInteractions.From(set, itemOrder);
         var personOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (identifier, person) in set.PersonOfIdentifier)
             if (interned.PersonIndex.TryGetValue(person, out var index))

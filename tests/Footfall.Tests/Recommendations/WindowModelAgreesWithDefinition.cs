@@ -54,20 +54,24 @@ public abstract class WindowModelAgreesWithDefinition : IAsyncLifetime
             await store.CommitAsync([commit with { ProjectId = project }]);
 
         var model = await WindowModel.LoadAsync(store, project, RandomShopHistory.Now, Options);
-        Assert.Equal(await Answers(await DefinitionAsync(store, project), exactTies: true), await Answers(model, exactTies: true));
+        var definition = await DefinitionAsync(store, project, itemOrder: null);
+        Assert.Equal(await Answers(definition, exactTies: true), await Answers(model, exactTies: true));
 
         var touches = await store.ReadPersonTouchesAsync(project, history.Erased, model.From);
         await store.ErasePersonAsync(project, history.Erased);
         var without = await model.WithoutAsync(
             touches.Where(t => RecommendationOptions.Weight(t.Action) > 0).Select(t => t.Item).ToHashSet(StringComparer.Ordinal),
             touches.Where(t => t.Action == BuiltInActions.Purchase).Select(t => t.Item).ToHashSet(StringComparer.Ordinal));
-        Assert.Equal(await Answers(await DefinitionAsync(store, project), exactTies: false), await Answers(without, exactTies: false));
+        // The erasure keeps the refresh's item order, which breaks ties: so does the definition it is held to. Without
+        // that, a tie at a neighbour list's cut-off went the other way once the erased person had been an item's first
+        // toucher, and a personal feed summing that list differed (seed 1BMLATwucJel).
+        Assert.Equal(await Answers(await DefinitionAsync(store, project, definition.ItemOrder), exactTies: false), await Answers(without, exactTies: false));
     }
 
     private static Task<string> Answers(object model, bool exactTies) =>
         ModelAnswers.RenderAsync(model, RandomShopHistory.Now, RandomShopHistory.Identifiers, RandomShopHistory.Items, ["c0", "c1"], exactTies);
 
-    private static async Task<RecommendationModel> DefinitionAsync(IEventStore store, string project) =>
+    private static async Task<RecommendationModel> DefinitionAsync(IEventStore store, string project, IReadOnlyList<string>? itemOrder) =>
         RecommendationModel.Build(await store.ReadProductInteractionsAsync(project, new TimeRange(RandomShopHistory.Now.AddDays(-Options.HistoryDays), null)),
-            RandomShopHistory.Now, Options);
+            RandomShopHistory.Now, Options, itemOrder);
 }
