@@ -118,17 +118,19 @@ public sealed class WindowModel
     /// <summary>
     /// This model once a person who touched <paramref name="touched"/> (with weight) and bought <paramref name="bought"/>
     /// is erased from the store: those items' co-visits and intervals are recounted from the store (see
-    /// <see cref="ItemSimilarity.Without"/>), so are those items' trending touches, and persons are read again. Item order and categories stay until
-    /// the next refresh.
+    /// <see cref="ItemSimilarity.Without"/>), their trending touches and persons are read again. Item order and
+    /// categories stay until the next refresh.
     /// </summary>
     public async Task<WindowModel> WithoutAsync(IReadOnlyCollection<string> touched, IReadOnlyCollection<string> bought,
         CancellationToken cancellationToken = default)
     {
         var changed = touched.Select(i => _items.TryIndex(i, out var index) ? index : -1).Where(i => i >= 0).ToHashSet();
         // The three reads are independent: at once, they share the cores instead of waiting on each other's serial steps.
-        var purchasesRead = bought.Count == 0 ? Task.FromResult<IReadOnlyList<ProductPurchase>>([]) : _store.ReadPurchasesAsync(_projectId, From, bought, cancellationToken);
+        var purchasesRead = bought.Count == 0 ? Task.FromResult<IReadOnlyList<ProductPurchase>>([])
+            : _store.ReadPurchasesAsync(_projectId, From, bought, cancellationToken);
         // Only the scores of what they touched change: those items' touches are read again.
-        var recentRead = changed.Count == 0 ? Task.FromResult<Touch[]>([]) : ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, touched, cancellationToken);
+        var recentRead = changed.Count == 0 ? Task.FromResult<Touch[]>([])
+            : ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, touched, cancellationToken);
         var coVisitsRead = changed.Count == 0 ? Task.FromResult(new CoVisitCounts(new Dictionary<string, int>(), []))
             : _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), cancellationToken);
         await Task.WhenAll(purchasesRead, recentRead, coVisitsRead);
