@@ -155,11 +155,9 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                 if (person is not null)
                 {
                     (string, object?)[] args = [("p", project), ("person", person)];
-                    (string, object?)[] identArgs = [("p", project), ("ids", ids)];
-                    erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
-                    foreach (var table in new[] { "exposures", "metric_events", "product_touches" })
+                    erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND {In("ident", ids)}", args);
+                    foreach (var table in new[] { "exposures", "metric_events", "product_touches", "attributes" })
                         Execute(_writeConnection, $"DELETE FROM {table} WHERE project = $p AND {In("ident", ids)}", args);
-                    Execute(_writeConnection, $"DELETE FROM attributes WHERE project = $p AND ident IN ({PersonIdents})", identArgs);
                     var totals = new TotalsChange();
                     ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE project = $p AND person = $person {ReturningExposed}", args);
                     ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE project = $p AND person = $person {ReturningAttributed}", args);
