@@ -49,7 +49,7 @@ public sealed partial class DuckDbEventStore
     }
 
     private static void DropRankingTables(DuckDBConnection connection) => Execute(connection,
-        "DROP TABLE IF EXISTS rec_vt; DROP TABLE IF EXISTS rec_big; DROP TABLE IF EXISTS rec_vi; DROP TABLE IF EXISTS rec_pairs");
+        "DROP TABLE IF EXISTS rec_v; DROP TABLE IF EXISTS rec_vt; DROP TABLE IF EXISTS rec_big; DROP TABLE IF EXISTS rec_vi; DROP TABLE IF EXISTS rec_pairs");
 
     /// <summary>Copies the commit's product events into product_touches, with the persons they have now. Inside the commit's transaction.</summary>
     private void AppendProductTouches(CommitPlan plan)
@@ -148,22 +148,26 @@ public sealed partial class DuckDbEventStore
         var reach = new Dictionary<string, int>(StringComparer.Ordinal);
         var pairs = new List<(string, string, int)>();
         // Only the visits that hold an asked item are ranked: an erasure costs the visits of what the person touched.
+        // Those visits are found first, so the window is scanned once for them and once joined to them (a CTE read
+        // twice was 1.8x the time at 10M), and pairs are counted from the asked items' rows, not from a self-join of
+        // every visit item filtered afterwards (3x).
         try
         {
+            (string, object?)[] args = [("p", ProjectNumber(projectId)), ("from", from), ("items", items.ToList())];
+            Execute(connection, $"CREATE OR REPLACE TEMP TABLE rec_v AS SELECT DISTINCT person, visit FROM ({VisitTouches}) WHERE list_contains($items, item)", args);
             Execute(connection, $"""
                 CREATE OR REPLACE TEMP TABLE rec_vt AS
-                WITH all_t AS ({VisitTouches})
-                SELECT person, visit, item, max({NewestKey}) AS newest
-                FROM all_t SEMI JOIN (SELECT DISTINCT person, visit FROM all_t WHERE list_contains($items, item)) v USING (person, visit)
+                SELECT person, visit, item, max({NewestKey}) AS newest FROM ({VisitTouches}) SEMI JOIN rec_v USING (person, visit)
                 GROUP BY ALL
-                """, ("p", ProjectNumber(projectId)), ("from", from), ("items", items.ToList()));
+                """, args);
             RankVisitItems(connection, maxItemsPerVisit);
+            // A pair of two asked items is counted once, from its smaller item's row.
             using var reader = Query(connection, """
-                WITH asked AS (SELECT unnest($items) AS item)
-                SELECT item, NULL, count(*) FROM rec_vi WHERE item IN (SELECT item FROM asked) GROUP BY item
+                SELECT item, NULL, count(*) FROM rec_vi WHERE list_contains($items, item) GROUP BY item
                 UNION ALL
-                SELECT a.item, b.item, count(*) FROM rec_vi a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
-                WHERE a.item IN (SELECT item FROM asked) OR b.item IN (SELECT item FROM asked) GROUP BY ALL
+                SELECT least(a.item, b.item), greatest(a.item, b.item), count(*)
+                FROM (FROM rec_vi WHERE list_contains($items, item)) a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item <> b.item
+                WHERE NOT list_contains($items, b.item) OR a.item < b.item GROUP BY ALL
                 """, ("items", items.ToList()));
             while (reader.Read())
             {
