@@ -37,17 +37,8 @@ public sealed class VendorSdkServer : IAsyncLifetime
     /// refresher waits four times its last refresh between rounds, so a loaded box spaces them out; the deadline bounds
     /// only a server that never learns it.
     /// </summary>
-    public async Task<JsonElement> EventuallyAsync(string path, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            var body = await GetAsync(path);
-            if (done(body)) return body;
-            Assert.True(DateTime.UtcNow < deadline, $"GET {path} never satisfied the condition; last: {body.GetRawText()}");
-            await Task.Delay(200);
-        }
-    }
+    public Task<JsonElement> EventuallyAsync(string path, Func<JsonElement, bool> done) =>
+        Poll.UntilAsync(() => GetAsync(path), done, TimeSpan.FromSeconds(120), body => $"GET {path} never satisfied the condition; last: {body.GetRawText()}");
 
     /// <summary>PUTs JSON with the secret key; fails the test on a non-200.</summary>
     public async Task PutAsync(string path, object body)

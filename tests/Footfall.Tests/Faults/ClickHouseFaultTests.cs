@@ -261,16 +261,9 @@ public sealed class ClickHouseFaultTests : IAsyncLifetime
 
     private static object[] Event(string id) => [new { id, action = "signup", userId = "u" }];
 
-    private static async Task EventuallyAsync(Func<Task<bool>> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the server did not get there within 60 s");
-            // Polling the server's own report; each read already waits (bounded) for the applier.
-            await Task.Delay(100);
-        }
-    }
+    // Polling the server's own report; each read already waits (bounded) for the applier.
+    private static Task EventuallyAsync(Func<Task<bool>> done) =>
+        Poll.UntilAsync(done, TimeSpan.FromSeconds(60), "the server did not get there within 60 s", everyMs: 100);
 
     private async Task<Dictionary<string, int>> CountByIdAsync(string projectId)
     {

@@ -60,17 +60,11 @@ public sealed class ErrorAnswerTests
         Assert.DoesNotContain("secret detail", body.ToString());
     }
 
-    private static async Task WaitForLogAsync(ServerProcess server, string requestId, string description)
-    {
-        // The log line is written as the answer completes; the process's output reaches us a moment later (on a loaded
-        // box, seconds later: the deadline only bounds a line that never comes).
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!server.Output.Contains(requestId, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{description}: request id {requestId} is in no log line within 60 s");
-            await Task.Delay(20);
-        }
-    }
+    // The log line is written as the answer completes; the process's output reaches us a moment later (on a loaded
+    // box, seconds later: the deadline only bounds a line that never comes).
+    private static Task WaitForLogAsync(ServerProcess server, string requestId, string description) =>
+        Poll.UntilAsync(() => Task.FromResult(server.Output.Contains(requestId, StringComparison.Ordinal)), TimeSpan.FromSeconds(60),
+            $"{description}: request id {requestId} is in no log line within 60 s", everyMs: 20);
 
     /// <summary>The real server with one extra route that fails the way a bug would.</summary>
     private sealed class ThrowingFactory : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>

@@ -204,17 +204,9 @@ public abstract class TwoNodeScenarios
     /// waits four times its last refresh between rounds, so a loaded box spaces them out; the deadline bounds only a
     /// node that never learns it.
     /// </summary>
-    private static async Task<JsonElement> EventuallyAsync(ServerProcess node, string secret, string path, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            var body = await GetAsync(node, secret, path);
-            if (done(body)) return body;
-            Assert.True(DateTime.UtcNow < deadline, $"GET {path} on {node.Url} never satisfied the condition; last: {body.GetRawText()}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task<JsonElement> EventuallyAsync(ServerProcess node, string secret, string path, Func<JsonElement, bool> done) =>
+        Poll.UntilAsync(() => GetAsync(node, secret, path), done, TimeSpan.FromSeconds(120),
+            body => $"GET {path} on {node.Url} never satisfied the condition; last: {body.GetRawText()}");
 
     private static async Task<(string Id, string Secret)> CreateProjectAsync(ServerProcess node)
     {
