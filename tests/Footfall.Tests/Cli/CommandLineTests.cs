@@ -18,7 +18,16 @@ public sealed class CommandLineTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A command that hangs must not outlive its test holding the data folder.
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"footfall {string.Join(' ', args)} did not exit within 2 minutes");
+        }
         return (process.ExitCode, await stdout + await stderr);
     }
 
