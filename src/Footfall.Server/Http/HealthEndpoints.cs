@@ -39,7 +39,9 @@ public static class HealthEndpoints
         if (ingest.LogBytes >= ingest.Options.MaxBytes - margin)
             return ApiError.Unavailable(context, $"the ingest log is at its disk budget ({ingest.LogBytes} bytes); {(store.IsUp ? "the store is catching up" : unavailable)}");
         if (store.IsUp)
-            return TypedResults.Ok(new Healthy("ok", "up"));
+            return TypedResults.Ok(new Healthy("ok", ingest.Applier.Problem is { } problem
+                ? $"up, but it refuses the log's entries ({problem}); events are acknowledged into the log ({ingest.LogBytes} bytes) and applied once it takes them"
+                : "up"));
         return TypedResults.Ok(new Healthy("ok", FormattableString.Invariant(
             $"{unavailable}; events are acknowledged into the log ({ingest.LogBytes} bytes) and applied when it returns")));
     }

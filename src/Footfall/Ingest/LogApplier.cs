@@ -26,6 +26,7 @@ public sealed class LogApplier : IDisposable
     private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static readonly TimeSpan StallBound = TimeSpan.FromSeconds(2);
     private bool _failing;
+    private string? _problem;
     private long _applyStarted;
     private long _applied = -1;
     // (durable log position, when) sampled at each publish. A sample the applier has passed says everything acknowledged
@@ -72,6 +73,14 @@ public sealed class LogApplier : IDisposable
             return Volatile.Read(ref _failing) || started != 0 && Stopwatch.GetElapsedTime(started) > StallBound;
         }
     }
+
+    /// <summary>
+    /// Why the store refused the entries the applier is trying now (the last attempt's error, with how many attempts
+    /// failed), or null once an attempt succeeds. A store that answers can still refuse every batch (DuckDB out of
+    /// memory refused each apply of a 32M-event file, under a 512 MB limit, while its probe passed), so this, not
+    /// only the store's probe, says whether acknowledged events reach it.
+    /// </summary>
+    public string? Problem => Volatile.Read(ref _problem);
 
     /// <summary>
     /// How long ago the oldest acknowledged entry the store does not have yet was acknowledged, in seconds (to within one
@@ -253,6 +262,7 @@ public sealed class LogApplier : IDisposable
                         _refusedLinks[ends[i]] = outcomes[i].RefusedLinks;
                 }
                 Volatile.Write(ref _failing, false);
+                Volatile.Write(ref _problem, null);
                 break;
             }
             catch (Exception ex) when (ex.InnerException is StoreBrokenException || ex is StoreBrokenException)
@@ -271,6 +281,7 @@ public sealed class LogApplier : IDisposable
             {
                 // The store is away or refused the batch: the entries stay in the log and are retried in order.
                 Volatile.Write(ref _failing, true);
+                Volatile.Write(ref _problem, $"{attempt} attempts failed, the last: {ex.Message.Split('\n')[0].Trim()}");
                 _logger.LogError(ex, "Applying log entries {From} to {To} failed (attempt {Attempt}); retrying", position, next, attempt);
                 try
                 {

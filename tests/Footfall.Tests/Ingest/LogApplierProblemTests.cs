@@ -1,0 +1,64 @@
+using Footfall.Events;
+using Footfall.Ingest;
+using Footfall.Log;
+using Footfall.Storage;
+using Footfall.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.Tests.Ingest;
+
+/// <summary>
+/// <see cref="LogApplier.Problem"/>, which <c>/healthz</c> reports: a store that answers its probe but refuses every
+/// batch is named, not hidden behind "up".
+/// </summary>
+public sealed class LogApplierProblemTests
+{
+    private static readonly DateTime Time = new(2026, 12, 4, 6, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task Regression_StoreRefusingEveryApplyLookedHealthy_TheErrorIsReportedUntilAnApplySucceeds()
+    {
+        // Measured at 32M events: DuckDB's 512 MB limit failed each apply with "Out of Memory Error" while /healthz
+        // answered ok/up and the log grew by 3 GB.
+        using var folder = new TempFolder();
+        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
+        var sink = new RefusingSink("Out of Memory Error: could not allocate block of size 256.0 KiB (488.1 MiB/488.2 MiB used)\n\nPossible solutions: ...");
+        using var applier = new LogApplier(log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
+        applier.Start();
+        var end = await log.AppendAsync(new LogEntry("p1", EventSources.Native,
+            [new TrackedEvent { Action = BuiltInActions.ProductView, Time = Time, ReceivedAt = Time, GuestId = "g1" }], [], []));
+
+        var problem = await Poll.UntilAsync(() => Task.FromResult(applier.Problem), p => p is not null, TimeSpan.FromSeconds(60),
+            _ => "the applier never reported the store's refusal");
+        Assert.Contains("Out of Memory Error: could not allocate block", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("Possible solutions", problem, StringComparison.Ordinal);
+        Assert.True(applier.AppliedPosition < end, "an entry the store refused counts as applied");
+
+        sink.Accept();
+        Assert.True(await applier.WaitAppliedAsync(end, TimeSpan.FromSeconds(60)), "the entry was not applied once the store took it");
+        Assert.Null(applier.Problem);
+    }
+
+    private sealed class RefusingSink(string error) : ILogSink
+    {
+        private volatile bool _accepting;
+        private long _applied = -1;
+
+        public TimeSpan ApplyInterval => TimeSpan.Zero;
+
+        public void Accept() => _accepting = true;
+
+        public Task<long> AppliedPositionAsync(CancellationToken cancellationToken = default) => Task.FromResult(_applied);
+
+        public Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, IReadOnlyList<long> entryEnds,
+            CancellationToken cancellationToken = default)
+        {
+            if (!_accepting)
+                throw new InvalidOperationException(error);
+            _applied = entryEnds[^1];
+            return Task.FromResult<IReadOnlyList<WriteOutcome>>(writes.Select(w => new WriteOutcome(w.Events.Count, 0, 0)).ToList());
+        }
+
+        public IEnumerable<(string ProjectId, string Key)> StoredKeys() => [];
+    }
+}
