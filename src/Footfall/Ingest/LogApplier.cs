@@ -25,7 +25,7 @@ public sealed class LogApplier : IDisposable
     // Completed when a reader starts waiting: the applier stops waiting out the store's apply interval.
     private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static readonly TimeSpan StallBound = TimeSpan.FromSeconds(2);
-    private bool _failing;
+    // Why the last attempt failed; null once one succeeds (the applier is failing while it is set).
     private string? _problem;
     private long _applyStarted;
     private long _applied = -1;
@@ -70,7 +70,7 @@ public sealed class LogApplier : IDisposable
         get
         {
             var started = Interlocked.Read(ref _applyStarted);
-            return Volatile.Read(ref _failing) || started != 0 && Stopwatch.GetElapsedTime(started) > StallBound;
+            return Volatile.Read(ref _problem) is not null || started != 0 && Stopwatch.GetElapsedTime(started) > StallBound;
         }
     }
 
@@ -119,7 +119,7 @@ public sealed class LogApplier : IDisposable
     {
         while (!await WaitAppliedAsync(position, TimeSpan.FromSeconds(1)))
         {
-            if (Volatile.Read(ref _failing))
+            if (Volatile.Read(ref _problem) is not null)
                 return false;
             left(position - AppliedPosition);
         }
@@ -261,7 +261,6 @@ public sealed class LogApplier : IDisposable
                     if (outcomes[i].RefusedLinks > 0)
                         _refusedLinks[ends[i]] = outcomes[i].RefusedLinks;
                 }
-                Volatile.Write(ref _failing, false);
                 Volatile.Write(ref _problem, null);
                 break;
             }
@@ -280,7 +279,6 @@ public sealed class LogApplier : IDisposable
             catch (Exception ex)
             {
                 // The store is away or refused the batch: the entries stay in the log and are retried in order.
-                Volatile.Write(ref _failing, true);
                 Volatile.Write(ref _problem, $"{attempt} attempts failed, the last: {ex.Message.Split('\n')[0].Trim()}");
                 _logger.LogError(ex, "Applying log entries {From} to {To} failed (attempt {Attempt}); retrying", position, next, attempt);
                 try

@@ -153,7 +153,8 @@ public sealed partial class DuckDbEventStore
         // every visit item filtered afterwards (3x).
         try
         {
-            (string, object?)[] args = [("p", ProjectNumber(projectId)), ("from", from), ("items", items.ToList())];
+            var asked = items.ToList();
+            (string, object?)[] args = [("p", ProjectNumber(projectId)), ("from", from), ("items", asked)];
             Execute(connection, $"CREATE OR REPLACE TEMP TABLE rec_v AS SELECT DISTINCT person, visit FROM ({VisitTouches}) WHERE list_contains($items, item)", args);
             Execute(connection, $"""
                 CREATE OR REPLACE TEMP TABLE rec_vt AS
@@ -168,7 +169,7 @@ public sealed partial class DuckDbEventStore
                 SELECT least(a.item, b.item), greatest(a.item, b.item), count(*)
                 FROM (FROM rec_vi WHERE list_contains($items, item)) a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item <> b.item
                 WHERE NOT list_contains($items, b.item) OR a.item < b.item GROUP BY ALL
-                """, ("items", items.ToList()));
+                """, ("items", asked));
             while (reader.Read())
             {
                 if (reader.IsDBNull(1))
