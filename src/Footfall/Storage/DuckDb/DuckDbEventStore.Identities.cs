@@ -56,16 +56,28 @@ public sealed partial class DuckDbEventStore
             .Concat(plan.Merges.SelectMany(m => new[] { _identities.PersonOf(m.Kept), m.Absorbed }))
             .Distinct().ToList();
 
-    /// <summary>Writes a committed plan's identifiers to the index: new ones, and every identifier of a merged person under its final person.</summary>
-    private void IndexCommitted(CommitPlan plan) => IndexCommitted(plan.IdentityGeneration, batch => IndexPlan(plan, batch));
+    /// <summary>
+    /// Writes a committed plan to the index: its new identifiers, every identifier of a merged person under its final
+    /// person, and its product touches.
+    /// </summary>
+    private void IndexCommitted(CommitPlan plan)
+    {
+        var touches = ProductTouches(plan);
+        IndexCommitted(plan.IdentityGeneration, touches.Count == 0 ? null : touches[^1].Seq, batch =>
+        {
+            IndexPlan(plan, batch);
+            foreach (var (e, _, ident, seq) in touches)
+                IdentityIndex.PutTouch(batch, ident, seq, e.Time, e.Action, e.Product!);
+        });
+    }
 
-    /// <summary>Brings the index to a commit's generation, when it changed the identity map, then trims the cache.</summary>
-    private void IndexCommitted(long? generation, Action<WriteBatch> change)
+    /// <summary>Brings the index to a commit's generation and touches, where it changed them, then trims the cache.</summary>
+    private void IndexCommitted(long? generation, long? touchedUpTo, Action<WriteBatch> change)
     {
         lock (_identities)
         {
-            if (generation is { } committed)
-                WriteIdentityIndex(committed, change);
+            if (generation is not null || touchedUpTo is not null)
+                WriteIdentityIndex(generation, touchedUpTo, change);
             TrimIdentityCache();
         }
     }

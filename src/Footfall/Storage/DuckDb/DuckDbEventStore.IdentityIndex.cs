@@ -39,6 +39,7 @@ public sealed partial class DuckDbEventStore
         else
             RebuildIdentityIndex(generation);
         _identityGeneration = generation;
+        CatchUpTouches();
         FlushIdentityIndex();
         _logger.LogInformation("Identity index ready in {Ms} ms", (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
@@ -52,8 +53,18 @@ public sealed partial class DuckDbEventStore
                 persons.Add(reader.GetInt64(0));
         }
         using var batch = new WriteBatch();
+        // An identifier the index lists that idents no longer holds was erased: its touches go with it. A merged
+        // person's identifiers are all still there, under the person they joined, and keep their touches.
+        var listed = Index.Members(persons).SelectMany(m => m).Select(m => m.Id).ToList();
+        var kept = new HashSet<long>();
+        using (var reader = Query(_writeConnection, "SELECT id FROM idents WHERE id IN (SELECT unnest($ids))", ("ids", listed)))
+        {
+            while (reader.Read())
+                kept.Add(reader.GetInt64(0));
+        }
         foreach (var person in persons)
-            Index.Forget(batch, person);
+            Index.Forget(batch, person, touches: false);
+        Index.ForgetTouches(batch, listed.Where(id => !kept.Contains(id)));
         using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents WHERE person IN (SELECT unnest($persons)) ORDER BY person",
             ("persons", persons)))
         {
@@ -87,6 +98,37 @@ public sealed partial class DuckDbEventStore
         Index.Write(batch, generation);
         batch.Dispose();
         _logger.LogInformation("Built the identity index from {Identifiers} identifiers", identifiers);
+    }
+
+    /// <summary>
+    /// Puts into the index every touch of product_touches past its touch position (all of them for an index that has
+    /// none: a new index, or a folder written before touches were indexed). After the identity catch-up, which removed
+    /// the touches of identifiers erased since. Caller holds the gate.
+    /// </summary>
+    private void CatchUpTouches()
+    {
+        var last = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), -1) FROM product_touches");
+        var position = Index.TouchPosition ?? -1;
+        if (last <= position)
+            return;
+        var batch = new WriteBatch();
+        var touches = 0L;
+        using (var reader = Query(_writeConnection, "SELECT ident, seq, time, action, item FROM product_touches WHERE seq > $s", ("s", position)))
+        {
+            while (reader.Read())
+            {
+                IdentityIndex.PutTouch(batch, reader.GetInt64(0), reader.GetInt64(1), Utc(reader.GetDateTime(2)), reader.GetString(3), reader.GetString(4));
+                if (++touches % 100_000 != 0)
+                    continue;
+                // Without the position: flushes keep the order of writes, so an index holding the position holds all of these.
+                Index.Load(batch);
+                batch.Dispose();
+                batch = new WriteBatch();
+            }
+        }
+        Index.Write(batch, generation: null, touchedUpTo: last);
+        batch.Dispose();
+        _logger.LogInformation("Put {Touches} product touches past seq {Position} into the identity index", touches, position);
     }
 
     /// <summary>The rows (id, project, key, person) of a reader ordered by person, a person at a time.</summary>
@@ -135,14 +177,14 @@ public sealed partial class DuckDbEventStore
     /// Brings the index to a committed generation. A failure leaves the index behind what the writer's next batch
     /// would read, so the store refuses every call until a restart catches the index up. Caller holds the gate.
     /// </summary>
-    private void WriteIdentityIndex(long generation, Action<WriteBatch> change)
+    private void WriteIdentityIndex(long? generation, long? touchedUpTo, Action<WriteBatch> change)
     {
         try
         {
             using var batch = new WriteBatch();
             change(batch);
-            Index.Write(batch, generation);
-            _identityGeneration = generation;
+            Index.Write(batch, generation, touchedUpTo);
+            _identityGeneration = generation ?? _identityGeneration;
             if (_personsLoggedSinceFlush >= IdentityIndexFlushEvery)
                 FlushIdentityIndex();
         }

@@ -123,7 +123,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     ("p", project), ("id", id), ("n", name), ("v", value), ("t", now));
             }
             transaction.Commit();
-            IndexCommitted(generation, batch => Put(batch, id, [(id, project, identifier.Key)]));
+            IndexCommitted(generation, touchedUpTo: null, batch => Put(batch, id, [(id, project, identifier.Key)]));
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -180,7 +180,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             {
                 lock (_identities)
                 {
-                    WriteIdentityIndex(committed, batch => Index.Forget(batch, erasedPerson));
+                    WriteIdentityIndex(committed, touchedUpTo: null, batch => Index.Forget(batch, erasedPerson, touches: true));
                     _identities.Remove(erasedPerson);
                 }
             }

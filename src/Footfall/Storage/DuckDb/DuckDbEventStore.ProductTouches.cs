@@ -6,10 +6,12 @@ using Footfall.Recommendations;
 namespace Footfall.Storage.DuckDb;
 
 /// <summary>
-/// What recommendation models read, from <c>product_touches</c>: the product interactions, narrow and carrying their
-/// person (re-keyed on a link, deleted with an erasure), kept by the writer in the commit's transaction. Each read is
-/// the SQL form of its definition in <see cref="InteractionAggregates"/>, and a refresh reads rows per item, never
-/// per interaction.
+/// What recommendation models read, from <c>product_touches</c>: the product interactions, narrow and keyed by
+/// identifier (appended by the writer in the commit's transaction, deleted with an erasure, never updated); a read
+/// takes each touch's person from <c>idents</c>, so a link needs no change here. A person's own touches are read
+/// from the identity index instead (<see cref="IdentityIndex.Touches"/>), which the writer fills after each commit.
+/// Each read is the SQL form of its definition in <see cref="InteractionAggregates"/>, and a refresh reads rows per
+/// item, never per interaction.
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
@@ -19,13 +21,16 @@ public sealed partial class DuckDbEventStore
 
     // A visit is the session, or for events without one, the day (as .NET counts days: Ticks / TicksPerDay).
     private static readonly string VisitTouches = $"""
-        SELECT person, item, time, seq, coalesce(session, epoch_us(time) // 86400000000 + 719162) AS visit
-        FROM product_touches WHERE project = $p AND time >= $from AND action IN ({WeightedActions})
+        SELECT i.person, t.item, t.time, t.seq, coalesce(t.session, epoch_us(t.time) // 86400000000 + 719162) AS visit
+        {TouchesWithPersons} WHERE t.project = $p AND t.time >= $from AND t.action IN ({WeightedActions})
         """;
+
+    // A touch's person is its identifier's now: a link before or after the touch counts it for the person it joined.
+    private const string TouchesWithPersons = "FROM product_touches t JOIN idents i ON i.id = t.ident";
 
     // A filter on the scan, where IN (SELECT unnest($items)) is a join the whole window goes through (0.4-0.6 s against
     // 0.2-0.5 s at 10M events, docs/benchmarks.md section 8).
-    private static string ItemsFilter(IReadOnlyCollection<string>? items) => items is null ? "" : "AND list_contains($items, item)";
+    private static string ItemsFilter(IReadOnlyCollection<string>? items) => items is null ? "" : "AND list_contains($items, t.item)";
 
     // A touch's place in (time, seq) order as one 128-bit integer: min/max over it keep a fixed-size state, where over
     // a {time, seq} struct they compare sort keys (2-3x the time, and 2.3 GB for the visit items at 10M).
@@ -51,21 +56,23 @@ public sealed partial class DuckDbEventStore
     private static void DropRankingTables(DuckDBConnection connection) => Execute(connection,
         "DROP TABLE IF EXISTS rec_v; DROP TABLE IF EXISTS rec_vt; DROP TABLE IF EXISTS rec_big; DROP TABLE IF EXISTS rec_vi; DROP TABLE IF EXISTS rec_pairs");
 
-    /// <summary>Copies the commit's product events into product_touches, with the persons they have now. Inside the commit's transaction.</summary>
+    /// <summary>The commit's events that are product touches, in seq order.</summary>
+    private static List<(TrackedEvent Event, int Project, long Ident, long Seq)> ProductTouches(CommitPlan plan) =>
+        plan.Events.Where(e => e.Event.Product is not null && BuiltInActions.ProductActions.Contains(e.Event.Action)).ToList();
+
+    /// <summary>Copies the commit's product events into product_touches. Inside the commit's transaction.</summary>
     private void AppendProductTouches(CommitPlan plan)
     {
-        var products = plan.Events.Where(e => e.Event.Product is not null && BuiltInActions.ProductActions.Contains(e.Event.Action)).ToList();
+        var products = ProductTouches(plan);
         if (products.Count == 0)
             return;
-        var idents = products.Select(e => e.Ident).Distinct().ToList();
         // The expressions of ReadProductInteractionsAsync, over this commit's rows (seq is contiguous per commit).
         Execute(_writeConnection, $"""
             INSERT INTO product_touches
-            SELECT e.project, e.ident, m.person, e.seq, e.time, e.item, e.action, {SessionOfEvent}, {CategoryOfEvent}
-            FROM events e JOIN (SELECT unnest($idents) AS id, unnest($persons) AS person) m ON m.id = e.ident
+            SELECT e.project, e.ident, e.seq, e.time, e.item, e.action, {SessionOfEvent}, {CategoryOfEvent}
+            FROM events e
             WHERE e.seq >= $first AND e.seq <= $last AND e.item IS NOT NULL AND e.action IN ({ProductActionList})
-            """, ("idents", idents), ("persons", idents.Select(_identities.PersonOf).ToList()),
-            ("first", products[0].Seq), ("last", products[^1].Seq));
+            """, ("first", products[0].Seq), ("last", products[^1].Seq));
     }
 
     /// <inheritdoc />
@@ -194,9 +201,9 @@ public sealed partial class DuckDbEventStore
             args.Add(("items", items.ToList()));
         await using var connection = await OpenReadAsync(cancellationToken);
         using var reader = Query(connection, $"""
-            SELECT person, item, time FROM product_touches
-            WHERE project = $p AND time >= $from AND action = '{BuiltInActions.Purchase}' {ItemsFilter(items)}
-            ORDER BY person, item, time, seq
+            SELECT i.person, t.item, t.time {TouchesWithPersons}
+            WHERE t.project = $p AND t.time >= $from AND t.action = '{BuiltInActions.Purchase}' {ItemsFilter(items)}
+            ORDER BY i.person, t.item, t.time, t.seq
             """, args.ToArray());
         var purchases = new List<ProductPurchase>();
         var shared = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -214,9 +221,9 @@ public sealed partial class DuckDbEventStore
             args.Add(("items", items.ToList()));
         await using var connection = await OpenReadAsync(cancellationToken);
         using var reader = Query(connection, $"""
-            SELECT person, item, action, max(time) FROM product_touches
-            WHERE project = $p AND time >= $from AND time > $start AND time <= $now AND action IN ({WeightedActions}) {ItemsFilter(items)}
-            GROUP BY person, item, action
+            SELECT i.person, t.item, t.action, max(t.time) {TouchesWithPersons}
+            WHERE t.project = $p AND t.time >= $from AND t.time > $start AND t.time <= $now AND t.action IN ({WeightedActions}) {ItemsFilter(items)}
+            GROUP BY ALL
             """, args.ToArray());
         var touches = new List<RecentTouch>();
         var shared = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -225,28 +232,13 @@ public sealed partial class DuckDbEventStore
         return touches;
     }
 
-    // The person's identifiers alone in the filter: DuckDB answers a filter on an indexed column from the index, but scans
-    // the whole table once the filter names another column (the window or the project): 36 ms against 1 ms per person
-    // at 10M events (docs/benchmarks.md section 8). The window and the project are checked on the rows read.
-    internal static string PersonTouchesSql(IEnumerable<long> idents) =>
-        $"SELECT item, action, time, project FROM product_touches WHERE {In("ident", idents)} ORDER BY time DESC, seq DESC";
-
     /// <inheritdoc />
-    public async Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PersonTouch>> ReadPersonTouchesAsync(string projectId, Identifier who, DateTime from, CancellationToken cancellationToken = default)
     {
-        var project = ProjectNumber(projectId);
-        await using var connection = await OpenReadAsync(cancellationToken);
-        // The person's identifiers first, so the touches are read by constants: a join is not answered from the index either.
-        var touches = new List<PersonTouch>();
-        if (ReadPerson(project, who) is not { } person)
-            return touches;
-        using var reader = Query(connection, PersonTouchesSql(person.Ids));
-        while (reader.Read())
-        {
-            var time = Utc(reader.GetDateTime(2));
-            if (time >= from && reader.GetInt32(3) == project)
-                touches.Add(new PersonTouch(reader.GetString(0), reader.GetString(1), time));
-        }
-        return touches;
+        // The identity index holds the person's identifiers and their touches: no DuckDB read, so no connection.
+        IReadOnlyList<PersonTouch> touches = ReadPerson(ProjectNumber(projectId), who) is { } person
+            ? Index.Touches(person.Ids).Where(t => t.Time >= from).Select(t => new PersonTouch(t.Item, t.Action, t.Time)).ToList()
+            : [];
+        return Task.FromResult(touches);
     }
 }

@@ -219,7 +219,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         var absorbed = plan.Merges.Select(m => m.Absorbed).Distinct().ToList();
         var final = string.Join(" ", absorbed.Select(a => $"WHEN {a} THEN {_identities.PersonOf(a)}"));
         var idents = IdentifiersOf(absorbed);
-        foreach (var (table, ident) in new[] { ("idents", "id"), ("exposures", "ident"), ("metric_events", "ident"), ("product_touches", "ident") })
+        foreach (var (table, ident) in new[] { ("idents", "id"), ("exposures", "ident"), ("metric_events", "ident") })
             Execute(_writeConnection, $"UPDATE {table} SET person = CASE person {final} ELSE person END WHERE {In(ident, idents)}");
     }
 

@@ -130,6 +130,15 @@ internal static class DuckDbSchema
             CREATE INDEX IF NOT EXISTS exposed_person ON exposed (person);
             CREATE INDEX IF NOT EXISTS attributed_person ON attributed (person);
             """),
+        // An index on product_touches is read at random by every batch (each insert, each re-key), so DuckDB keeps all of
+        // it in its buffer, where it grew with the table until a 512MB buffer failed every apply at ~32M events, and each
+        // checkpoint after a change rewrote it (200-240 ms at 6.7M rows). The table is now only appended, scanned and
+        // deleted from: a person's touches are read from the identity index by identifier (IdentityIndex), and the
+        // person of a touch is joined from idents when a refresh reads the window, so a link re-keys nothing here.
+        new(11, "product touches keyed by identifier alone, without an index", """
+            DROP INDEX IF EXISTS product_touches_ident;
+            ALTER TABLE product_touches DROP COLUMN IF EXISTS person;
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>

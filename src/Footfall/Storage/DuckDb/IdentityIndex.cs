@@ -23,6 +23,15 @@ namespace Footfall.Storage.DuckDb;
 /// compaction every erasure leads to (at shutdown or the next start) rewrites the index's files with the database file.
 /// A write that fails after a commit stops the store until a restart has caught the index up.
 /// </para>
+/// <para>
+/// It also holds every product touch by identifier ((identifier, seq) -> time, action, item): the rows of
+/// <c>product_touches</c> a feed reads for one person. DuckDB's own index on that table stays in its buffer once read
+/// and grows with the table (a 512MB buffer failed every apply at ~32M events, docs/benchmarks.md section 8); here a
+/// person's touches are one key range behind the same bounded cache. They are written in the same batches, after the
+/// commit, with the last seq they reach (<see cref="TouchPosition"/>), so a crash leaves them as of an earlier commit
+/// and the store puts again every touch of <c>product_touches</c> past it. A link moves none (touches are kept by
+/// identifier); an erasure deletes the erased identifiers' touches with their entries.
+/// </para>
 /// </summary>
 internal sealed class IdentityIndex : IDisposable
 {
@@ -31,8 +40,9 @@ internal sealed class IdentityIndex : IDisposable
     private const long WriteBufferBytes = 16L << 20;
     private const int BloomBitsPerKey = 10;
 
-    private const byte PositionTag = 0, KeyTag = 1, PersonTag = 2;
+    private const byte PositionTag = 0, KeyTag = 1, PersonTag = 2, TouchTag = 3, TouchPositionTag = 4;
     private static readonly byte[] PositionKey = [PositionTag];
+    private static readonly byte[] TouchPositionKey = [TouchPositionTag];
 
     private readonly string _folder;
     private readonly WriteOptions _noWal = new WriteOptions().DisableWal(1);
@@ -53,6 +63,9 @@ internal sealed class IdentityIndex : IDisposable
 
     /// <summary>The generation of <c>ident_log</c> the index reflects; null for an index never written (a new folder).</summary>
     public long? Position { get; private set; }
+
+    /// <summary>The last <c>seq</c> of <c>product_touches</c> the index holds the touches up to; null when it holds none.</summary>
+    public long? TouchPosition { get; private set; }
 
     /// <summary>The identifier number and person of each key, or null where the key is not stored.</summary>
     public (long Id, long Person)?[] Find(int project, IReadOnlyList<string> keys)
@@ -113,22 +126,87 @@ internal sealed class IdentityIndex : IDisposable
     /// <summary>Removes a person's list in a batch (it was absorbed by a link; its identifiers moved to another person).</summary>
     public static void RemovePerson(WriteBatch batch, long person) => batch.Delete(PersonEntry(person));
 
-    /// <summary>Removes a person and every identifier the index holds for it, in a batch (erasure, or re-derivation).</summary>
-    public void Forget(WriteBatch batch, long person)
+    /// <summary>
+    /// Removes a person and every identifier the index holds for it, in a batch (erasure, or re-derivation). With
+    /// <paramref name="touches"/>, their touches go too (erasure: a link moves no touch, as touches are kept by identifier).
+    /// </summary>
+    public void Forget(WriteBatch batch, long person, bool touches)
     {
-        foreach (var (_, project, key) in Members(person))
+        var members = Members(person);
+        foreach (var (_, project, key) in members)
             batch.Delete(KeyEntry(project, key));
+        if (touches)
+            ForgetTouches(batch, members.Select(m => m.Id));
         RemovePerson(batch, person);
     }
 
-    /// <summary>Writes a batch that brings the index to <paramref name="generation"/> of <c>ident_log</c>.</summary>
-    public void Write(WriteBatch batch, long generation)
+    /// <summary>Removes every touch of the identifiers, in a batch.</summary>
+    public void ForgetTouches(WriteBatch batch, IEnumerable<long> idents)
     {
-        var position = new byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(position, generation);
-        batch.Put(PositionKey, position);
+        foreach (var ident in idents)
+            foreach (var (entry, _) in TouchRange(ident))
+                batch.Delete(entry);
+    }
+
+    /// <summary>Adds a product touch of an identifier in a batch, under its <c>seq</c> (so a re-derived touch overwrites itself).</summary>
+    public static void PutTouch(WriteBatch batch, long ident, long seq, DateTime time, string action, string item)
+    {
+        var actionBytes = Encoding.UTF8.GetBytes(action);
+        var value = new byte[9 + actionBytes.Length + Encoding.UTF8.GetByteCount(item)];
+        BinaryPrimitives.WriteInt64LittleEndian(value, time.Ticks);
+        value[8] = checked((byte)actionBytes.Length);
+        actionBytes.CopyTo(value, 9);
+        Encoding.UTF8.GetBytes(item, value.AsSpan(9 + actionBytes.Length));
+        batch.Put(TouchEntry(ident, seq), value);
+    }
+
+    /// <summary>Every touch of the identifiers, newest first ((time, seq) descending), as <c>product_touches</c> orders them.</summary>
+    public List<(string Item, string Action, DateTime Time)> Touches(IEnumerable<long> idents)
+    {
+        var touches = new List<(long Seq, string Item, string Action, DateTime Time)>();
+        foreach (var ident in idents)
+        {
+            foreach (var (key, value) in TouchRange(ident))
+            {
+                var actionLength = value[8];
+                touches.Add((BinaryPrimitives.ReadInt64BigEndian(key.AsSpan(9)), Encoding.UTF8.GetString(value, 9 + actionLength, value.Length - 9 - actionLength),
+                    Encoding.UTF8.GetString(value, 9, actionLength), new DateTime(BinaryPrimitives.ReadInt64LittleEndian(value), DateTimeKind.Utc)));
+            }
+        }
+        return touches.OrderByDescending(t => t.Time).ThenByDescending(t => t.Seq).Select(t => (t.Item, t.Action, t.Time)).ToList();
+    }
+
+    /// <summary>An identifier's touch entries, in seq order: one key range.</summary>
+    private List<(byte[] Key, byte[] Value)> TouchRange(long ident)
+    {
+        var prefix = TouchEntry(ident, 0).AsSpan(0, 9).ToArray();
+        var entries = new List<(byte[], byte[])>();
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
+            entries.Add((iterator.Key(), iterator.Value()));
+        return entries;
+    }
+
+    /// <summary>
+    /// Writes a batch that brings the index to <paramref name="generation"/> of <c>ident_log</c> and its touches up to
+    /// <c>seq</c> <paramref name="touchedUpTo"/>, each where given.
+    /// </summary>
+    public void Write(WriteBatch batch, long? generation, long? touchedUpTo = null)
+    {
+        if (generation is { } g)
+            batch.Put(PositionKey, Number(g));
+        if (touchedUpTo is { } t)
+            batch.Put(TouchPositionKey, Number(t));
         _db.Write(batch, _noWal);
-        Position = generation;
+        Position = generation ?? Position;
+        TouchPosition = touchedUpTo ?? TouchPosition;
+    }
+
+    private static byte[] Number(long value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+        return bytes;
     }
 
     /// <summary>Writes a batch without moving <see cref="Position"/> (part of a rebuild).</summary>
@@ -184,8 +262,8 @@ internal sealed class IdentityIndex : IDisposable
             .SetKeepLogFileNum(2)
             .SetBlockBasedTableFactory(table);
         var db = RocksDb.Open(options, folder);
-        var stored = db.Get(PositionKey);
-        Position = stored is null ? null : BinaryPrimitives.ReadInt64LittleEndian(stored);
+        Position = db.Get(PositionKey) is { } stored ? BinaryPrimitives.ReadInt64LittleEndian(stored) : null;
+        TouchPosition = db.Get(TouchPositionKey) is { } touched ? BinaryPrimitives.ReadInt64LittleEndian(touched) : null;
         return (db, options, cache);
     }
 
@@ -203,6 +281,16 @@ internal sealed class IdentityIndex : IDisposable
         var entry = new byte[9];
         entry[0] = PersonTag;
         BinaryPrimitives.WriteInt64BigEndian(entry.AsSpan(1), person);
+        return entry;
+    }
+
+    // Big-endian numbers: an identifier's touches are one key range, in seq order.
+    private static byte[] TouchEntry(long ident, long seq)
+    {
+        var entry = new byte[17];
+        entry[0] = TouchTag;
+        BinaryPrimitives.WriteInt64BigEndian(entry.AsSpan(1), ident);
+        BinaryPrimitives.WriteInt64BigEndian(entry.AsSpan(9), seq);
         return entry;
     }
 
