@@ -12,7 +12,8 @@ namespace Footfall.Tests.Storage;
 
 /// <summary>
 /// The identity map's RocksDB index beside the DuckDB file (<see cref="IdentityIndex"/>): derived from idents, re-keyed
-/// by links, emptied by erasure down to its files, and built for a folder written before it existed.
+/// by links, emptied by erasure down to its files, and built for a folder written before it existed; with each
+/// identifier's product touches, which a feed reads for one person.
 /// </summary>
 public sealed class DuckDbIdentityIndexTests
 {
@@ -48,8 +49,8 @@ public sealed class DuckDbIdentityIndexTests
         var path = Path.Combine(folder.Path, "f.duckdb");
         const string victim = "victim-7d41e";
         await using (var store = await OpenAsync(path, createProject: true))
-            await store.CommitAsync([Write(Event(user: victim), Event(guest: "g-" + victim, user: victim), Event(user: "other-2c9"))]);
-        // Flushed at shutdown: the person's identifiers are in the index's files (so the scan below can tell).
+            await store.CommitAsync([Write(Event(user: victim), Event(guest: "g-" + victim, user: victim, product: "sku-of-" + victim), Event(user: "other-2c9"))]);
+        // Flushed at shutdown: the person's identifiers and touches are in the index's files (so the scan below can tell).
         Assert.NotEmpty(FilesHolding(path + ".identities", victim));
 
         await using (var store = await OpenAsync(path))
@@ -135,6 +136,48 @@ public sealed class DuckDbIdentityIndexTests
         await AssertEventCountAsync(read, "userId=u-k9", 4);
     }
 
+    [Fact]
+    public async Task A_kill_9_right_after_an_erasure_leaves_none_of_the_erased_touches_in_the_index_files()
+    {
+        using var data = new TempFolder();
+        const string gone = "gone-8f3a1";
+        await using (var server = await ServerProcess.StartAsync(data.Path))
+        {
+            var (projectId, secret) = server.DefaultProject();
+            using var http = server.Client();
+            http.DefaultRequestHeaders.Add("X-Project-Id", projectId);
+            (await http.PostAsync("/v1/events", Json($$$"""
+                [{"action":"product_view","guestId":"g-{{{gone}}}","target":{"product":"sku-of-{{{gone}}}"}},
+                 {"action":"product_view","guestId":"g-kept","target":{"product":"sku-kept"}}]
+                """))).EnsureSuccessStatusCode();
+            using var reader = Reader(server, secret);
+            await AssertEventCountAsync(reader, "guestId=g-kept", 1);
+            Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromMinutes(1)));
+        }
+        // The clean shutdown flushed the touches into the index's files.
+        Assert.NotEmpty(FilesHolding(Path.Combine(data.Path, "footfall.duckdb.identities"), gone));
+
+        var restarted = await ServerProcess.StartAsync(data.Path);
+        var secretKey = restarted.DefaultProject().SecretKey;
+        using (var reader = Reader(restarted, secretKey))
+            (await reader.DeleteAsync($"/v1/people?guestId=g-{gone}")).EnsureSuccessStatusCode();
+        // The erasure's deletes in the index are not flushed yet (no WAL): killed now, the files still hold the touches.
+        restarted.Kill();
+        await restarted.DisposeAsync();
+
+        // The next start finds the erased person in ident_log, deletes its identifiers' touches, and compacts the files.
+        await using (var again = await ServerProcess.StartAsync(data.Path))
+        {
+            using var reader = Reader(again, secretKey);
+            await AssertEventCountAsync(reader, "guestId=g-kept", 1);
+            Assert.Equal(0, await again.TerminateAsync(TimeSpan.FromMinutes(1)));
+        }
+        Assert.Empty(FilesHolding(Path.Combine(data.Path, "footfall.duckdb.identities"), gone));
+        using var index = IdentityIndex.Open(Path.Combine(data.Path, "footfall.duckdb.identities"));
+        var kept = index.Find(1, ["g:g-kept"])[0]!.Value;
+        Assert.Equal(["sku-kept"], index.Touches([kept.Id]).Select(t => t.Item));
+    }
+
     private static async Task<DuckDbEventStore> OpenAsync(string path, bool createProject = false)
     {
         var store = new DuckDbEventStore(path, NullLogger<DuckDbEventStore>.Instance);
@@ -144,8 +187,12 @@ public sealed class DuckDbIdentityIndexTests
         return store;
     }
 
-    private static TrackedEvent Event(string? guest = null, string? user = null) =>
-        new() { Action = "product_view", Time = T, ReceivedAt = T, GuestId = guest, UserId = user };
+    private static TrackedEvent Event(string? guest = null, string? user = null, string? product = null) =>
+        new()
+        {
+            Action = "product_view", Time = T, ReceivedAt = T, GuestId = guest, UserId = user,
+            Target = product is null ? null : new Dictionary<string, string> { ["product"] = product },
+        };
 
     private static ProjectWrite Write(params TrackedEvent[] events) => new("p1", events, [], []);
 
