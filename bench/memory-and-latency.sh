@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Steady RSS, experience results, every feed, model build and one erasure of a server over an imported data folder
 # (docs/benchmarks.md §8). Import first: footfall import shop-1m.ndjson --project ID --data DIR.
-#   bench/memory-and-latency.sh SERVER_DIR DATA_DIR SECRET_KEY [PORT]
+#   bench/memory-and-latency.sh SERVER_DIR DATA_DIR SECRET_KEY [PORT] [USERS_FILE]
+# USERS_FILE: user ids, one a line (e.g. grep -o '"userId":"u[0-9]*"' shop.ndjson | cut -d'"' -f4 | sort -u | shuf -n 300);
+# each is asked for once, so every request reads that person's touches from the store, not the model's cache.
 # SERVER_DIR holds footfall.dll (a Release build of src/Footfall.Server, of any commit, for before/after runs).
 set -euo pipefail
-server_dir=$1; data=$2; key=$3; port=${4:-27193}; url=http://127.0.0.1:$port; auth="Authorization: Bearer $key"
+server_dir=$1; data=$2; key=$3; port=${4:-27193}; users=${5:-}; url=http://127.0.0.1:$port; auth="Authorization: Bearer $key"
 dotnet "$server_dir/footfall.dll" serve --urls $url --data "$data" >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
@@ -28,6 +30,10 @@ echo "repeat-purchase: $(time_it "$url/v1/recommendations/repeat-purchase?userId
 echo "also-viewed: $(time_it "$url/v1/recommendations/also-viewed?item=sku-877" 100)"
 echo "personal: $(time_it "$url/v1/recommendations/personal?userId=u4137905" 100)"
 echo "person look-up: $(time_it "$url/v1/people?userId=u4137905" 30)"
+if [ -n "$users" ]; then
+  echo "recently-viewed, first read of each person: $(while read -r u; do curl -s -o /dev/null -w '%{time_total}\n' -H "$auth" "$url/v1/recommendations/recently-viewed?userId=$u"; done <"$users" | sort -n |
+    awk '{t[NR]=$1*1000} END {printf "p50 %.1f ms, p99 %.1f ms (%d persons)\n", t[int(NR/2)+1], t[int(NR*0.99)], NR}')"
+fi
 # The feeds' user: a person the model holds (DataGen's first visitor, g1379514, has no touch in the 90-day window at 1M,
 # so erasing them left the model as it was and timed nothing of it).
 echo "erase one person: $(curl -s -o /dev/null -w '%{time_total}' -X DELETE -H "$auth" "$url/v1/people?userId=u4137905") s"
