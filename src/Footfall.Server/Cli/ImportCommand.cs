@@ -17,6 +17,11 @@ public static class ImportCommand
     {
         if (args.Positional is not [var path])
             throw new CliException("import needs one FILE.ndjson");
+        var duckDbMemory = args.Get("duckdb-memory");
+        if (duckDbMemory is not null && !Footfall.Storage.DuckDb.DuckDbEventStore.IsMemoryLimit(duckDbMemory))
+            throw new CliException($"--duckdb-memory must look like 512MB or 2GB, not '{duckDbMemory}'");
+        if (args.Get("server") is not null && duckDbMemory is not null)
+            throw new CliException("--duckdb-memory sizes the data folder's store opened by import; with --server, the server's own setting applies");
         if (!File.Exists(path))
             throw new CliException($"no file {path}");
         var projectId = args.Require("project");
@@ -24,7 +29,7 @@ public static class ImportCommand
         var progress = new ProgressBar(new FileInfo(path).Length);
         await using var sink = args.Get("server") is { } server
             ? (IImportSink)new ServerSink(server, projectId)
-            : await OfflineSink.OpenAsync(args.Get("data") ?? "data", projectId);
+            : await OfflineSink.OpenAsync(args.Get("data") ?? "data", projectId, duckDbMemory);
         using var reader = new StreamReader(path, Encoding.UTF8);
         var batch = new List<(int Line, string Text)>(EventLimits.MaxBatchEvents);
         var lineNumber = 0;
@@ -87,9 +92,14 @@ public static class ImportCommand
 
     private sealed class OfflineSink(OfflineEngine engine, string projectId) : IImportSink
     {
-        public static async Task<OfflineSink> OpenAsync(string data, string projectId)
+        // A store that refuses the same batch this many times in a row (about 6 s of retries) will not take the rest
+        // either: the import stops instead of filling the log (a 100M-event import under a 512MB DuckDB buffer kept
+        // appending for minutes, 3.6 GB of log, while every apply failed, and said so only at its end).
+        private const int RefusalsToStop = 10;
+
+        public static async Task<OfflineSink> OpenAsync(string data, string projectId, string? duckDbMemory)
         {
-            var engine = await OfflineEngine.OpenAsync(data);
+            var engine = await OfflineEngine.OpenAsync(data, duckDbMemory);
             if (await engine.Projects.FindAsync(projectId) is null)
             {
                 await engine.DisposeAsync();
@@ -123,6 +133,16 @@ public static class ImportCommand
             foreach (var r in result.Rejected)
                 totals.Reject(batch[r.Index].Line, r.Error);
             documents.ForEach(d => d.Dispose());
+            // While the store refuses a batch the import reads no further (the log would only grow), and it stops once
+            // the refusals persist. A poll: this is the command's own pace, not a test's synchronisation.
+            while (engine.Applier.FailedAttempts > 0)
+            {
+                if (engine.Applier.FailedAttempts >= RefusalsToStop)
+                    throw new CliException($"the store refuses the imported events ({engine.Applier.Problem}); stopped after line {batch[^1].Line}. " +
+                        "The events accepted so far are kept in the data folder's log and stored at the next start that can take them; " +
+                        "for DuckDB's Out of Memory, give it more with --duckdb-memory (here, and to serve)");
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
         }
 
         public async Task<bool> FinishAsync()

@@ -31,13 +31,14 @@ public sealed class OfflineEngine : IAsyncDisposable
 
     private LogIngest Writer { get; }
 
-    /// <summary>Opens the data folder's store.</summary>
-    public static async Task<OfflineEngine> OpenAsync(string dataFolder)
+    /// <summary>Opens the data folder's store, with DuckDB's buffer <paramref name="duckDbMemory"/> (its default when null).</summary>
+    public static async Task<OfflineEngine> OpenAsync(string dataFolder, string? duckDbMemory = null)
     {
         Hosting.DataFolder.Ensure(dataFolder);
         // Warnings and errors go to stderr, so a failed import says what failed.
         var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-        var store = new DuckDbEventStore(Path.Combine(dataFolder, Hosting.StoreFactory.DuckDbFile), loggers.CreateLogger<DuckDbEventStore>());
+        var store = new DuckDbEventStore(Path.Combine(dataFolder, Hosting.StoreFactory.DuckDbFile), loggers.CreateLogger<DuckDbEventStore>(),
+            memoryLimit: duckDbMemory);
         try
         {
             await store.InitializeAsync();
@@ -61,6 +62,9 @@ public sealed class OfflineEngine : IAsyncDisposable
     /// import is done when its events can be queried, not only when they are durable.
     /// </summary>
     public Task<bool> WaitAppliedAsync(Action<long> bytesLeft) => Writer.Applier.WaitAllAppliedAsync(Writer.DurablePosition, bytesLeft);
+
+    /// <summary>What applies the log to the store (whether it is refused, and why).</summary>
+    public LogApplier Applier => Writer.Applier;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

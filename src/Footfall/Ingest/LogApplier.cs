@@ -26,7 +26,8 @@ public sealed class LogApplier : IDisposable
     private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static readonly TimeSpan StallBound = TimeSpan.FromSeconds(2);
     // Why the last attempt failed; null once one succeeds (the applier is failing while it is set).
-    private string? _problem;
+    // The current batch's failed attempts and the last one's error; null once an attempt succeeds.
+    private ApplyProblem? _problem;
     private long _applyStarted;
     private long _applied = -1;
     // (durable log position, when) sampled at each publish. A sample the applier has passed says everything acknowledged
@@ -80,7 +81,12 @@ public sealed class LogApplier : IDisposable
     /// memory refused each apply of a 32M-event file, under a 512 MB limit, while its probe passed), so this, not
     /// only the store's probe, says whether acknowledged events reach it.
     /// </summary>
-    public string? Problem => Volatile.Read(ref _problem);
+    public string? Problem => Volatile.Read(ref _problem) is { } problem ? $"{problem.Attempts} attempts failed, the last: {problem.Error}" : null;
+
+    /// <summary>How many attempts at the current batch failed in a row (0 when the last one succeeded).</summary>
+    public int FailedAttempts => Volatile.Read(ref _problem)?.Attempts ?? 0;
+
+    private sealed record ApplyProblem(int Attempts, string Error);
 
     /// <summary>
     /// How long ago the oldest acknowledged entry the store does not have yet was acknowledged, in seconds (to within one
@@ -279,7 +285,7 @@ public sealed class LogApplier : IDisposable
             catch (Exception ex)
             {
                 // The store is away or refused the batch: the entries stay in the log and are retried in order.
-                Volatile.Write(ref _problem, $"{attempt} attempts failed, the last: {ex.Message.Split('\n')[0].Trim()}");
+                Volatile.Write(ref _problem, new ApplyProblem(attempt, ex.Message.Split('\n')[0].Trim()));
                 _logger.LogError(ex, "Applying log entries {From} to {To} failed (attempt {Attempt}); retrying", position, next, attempt);
                 try
                 {

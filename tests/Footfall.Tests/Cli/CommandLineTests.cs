@@ -89,6 +89,41 @@ public sealed class CommandLineTests
         Assert.Contains("accepted 0, duplicates 2, rejected 2", viaServerOutput);
     }
 
+    /// <summary>
+    /// Bug: a 100M-event import under DuckDB's 512MB default kept reading the file while every apply failed with
+    /// "Out of Memory" (69 attempts, the log grew to 3.6 GB) and said so only at its end; and import had no way to give
+    /// the store more memory (--duckdb-memory was ignored). It now stops once the store refuses the same batch ten
+    /// times, names the error, and keeps what it accepted in the log, stored by the next run that can take it.
+    /// </summary>
+    [Fact]
+    public async Task Regression_ImportKeptAppendingWhileTheStoreRefusedEveryBatch_ItStopsNamingTheErrorAndKeepsWhatItAccepted()
+    {
+        using var data = new TempFolder();
+        var (_, createdOutput) = await RunAsync("projects", "create", "--name", "big", "--data", data.Path);
+        var projectId = JsonDocument.Parse(createdOutput.Trim()).RootElement.GetProperty("id").GetString()!;
+        var file = Path.Combine(data.Path, "big.ndjson");
+        const int lines = 60_000;
+        await File.WriteAllLinesAsync(file, Enumerable.Range(0, lines).Select(i =>
+            $$"""{"id":"b{{i}}","action":"product_view","guestId":"g{{i % 5000}}","target":{"product":"sku-{{i % 700}}"},"time":"2026-01-02T10:00:00Z"}"""));
+
+        // A 1MB buffer cannot hold one apply's blocks: DuckDB refuses every batch, out of memory.
+        var (refused, refusedOutput) = await RunAsync("import", file, "--project", projectId, "--data", data.Path, "--duckdb-memory", "1MB");
+        Assert.Equal(2, refused);
+        Assert.Contains("the store refuses the imported events (10 attempts failed, the last: ", refusedOutput);
+        Assert.Contains("could not allocate block", refusedOutput);
+        var stoppedAfter = int.Parse(System.Text.RegularExpressions.Regex.Match(refusedOutput, "stopped after line ([0-9]+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(stoppedAfter, 1, lines - 1);
+
+        // The default buffer takes everything: what the first run accepted is in the log already, so it is a duplicate.
+        var (stored, storedOutput) = await RunAsync("import", file, "--project", projectId, "--data", data.Path);
+        Assert.Equal(0, stored);
+        var counts = System.Text.RegularExpressions.Regex.Match(storedOutput, "accepted ([0-9]+), duplicates ([0-9]+), rejected 0");
+        Assert.True(counts.Success, storedOutput);
+        Assert.Equal(stoppedAfter, long.Parse(counts.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(lines, await CountStoredEventsAsync(data.Path));
+    }
+
     [Fact]
     public async Task A_bad_option_is_refused_at_start_with_a_message_naming_it()
     {
@@ -99,5 +134,8 @@ public sealed class CommandLineTests
         var (memoryCode, memoryOutput) = await RunAsync("serve", "--urls", "http://127.0.0.1:0", "--data", data.Path, "--duckdb-memory", "lots");
         Assert.NotEqual(0, memoryCode);
         Assert.Contains("--duckdb-memory must look like 512MB or 2GB, not 'lots'", memoryOutput);
+        var (importCode, importOutput) = await RunAsync("import", "x.ndjson", "--project", "p", "--data", data.Path, "--duckdb-memory", "lots");
+        Assert.Equal(2, importCode);
+        Assert.Contains("--duckdb-memory must look like 512MB or 2GB, not 'lots'", importOutput);
     }
 }
