@@ -25,8 +25,8 @@ public sealed class LogApplier : IDisposable
     // Completed when a reader starts waiting: the applier stops waiting out the store's apply interval.
     private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static readonly TimeSpan StallBound = TimeSpan.FromSeconds(2);
-    // Why the last attempt failed; null once one succeeds (the applier is failing while it is set).
-    // The current batch's failed attempts and the last one's error; null once an attempt succeeds.
+    // The current batch's failed attempts and the last one's error; null once an attempt succeeds (the applier is
+    // failing while it is set).
     private ApplyProblem? _problem;
     private long _applyStarted;
     private long _applied = -1;
