@@ -134,6 +134,13 @@ public sealed class DuckDbIdentityIndexTests
             (await http.PostAsync("/v1/events", Json("""[{"action":"product_view","guestId":"g-k9","target":{"product":"sku-3"}}]"""))).EnsureSuccessStatusCode();
         }
         await AssertEventCountAsync(read, "userId=u-k9", 4);
+
+        // The product touches written with those commits were lost too, and put again from product_touches at the restart.
+        Assert.Contains("product touches past seq", restarted.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await restarted.TerminateAsync(TimeSpan.FromMinutes(1)));
+        using var index = IdentityIndex.Open(Path.Combine(data.Path, "footfall.duckdb.identities"));
+        var members = index.Members(index.Find(1, ["u:u-k9"])[0]!.Value.Person);
+        Assert.Equal(["sku-1", "sku-2", "sku-3"], index.Touches(members.Select(m => m.Id)).Select(t => t.Item).Order());
     }
 
     [Fact]
