@@ -40,9 +40,9 @@ public sealed partial class DuckDbEventStore
             foreach (var action in untracked)
             {
                 Execute(_writeConnection, "INSERT INTO tracked_metrics VALUES ($p, $a)", ("p", project), ("a", action));
-                Execute(_writeConnection, """
-                    INSERT INTO metric_events SELECT e.project, e.action, e.ident, e.time, e.seq, i.person
-                    FROM events e JOIN idents i ON i.id = e.ident WHERE e.project = $p AND e.action = $a
+                Execute(_writeConnection, $"""
+                    INSERT INTO metric_events SELECT e.project, e.action, e.ident, e.time, e.seq, coalesce(m.person, e.ident)
+                    FROM events e LEFT JOIN {MovedIdents} m ON m.id = e.ident WHERE e.project = $p AND e.action = $a
                     """,
                     ("p", project), ("a", action));
             }

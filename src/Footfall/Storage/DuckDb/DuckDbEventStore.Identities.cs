@@ -15,6 +15,11 @@ public sealed partial class DuckDbEventStore
 
     private IdentityIndex Index => _identityIndex ?? throw new InvalidOperationException("the store is not initialised");
 
+    // The identifiers whose person is not their own number. A person's number is its first identifier's, so an
+    // identifier's person is coalesce(m.person, identifier) over a left join to these: only the identifiers that joined
+    // another person (a link, or a second identifier of one event) are looked up, a few of idents' rows.
+    private const string MovedIdents = "(FROM idents WHERE person <> id)";
+
     /// <summary>Reads into the cache the persons of every identifier the writes name. Caller holds the gate and the cache.</summary>
     private void CacheIdentities(IReadOnlyList<ProjectWrite> writes)
     {
