@@ -67,7 +67,7 @@ public sealed partial class DuckDbEventStore
     /// </summary>
     private void IndexCommitted(CommitPlan plan)
     {
-        var touches = ProductTouches(plan);
+        var touches = plan.ProductTouches;
         IndexCommitted(plan.IdentityGeneration, touches.Count == 0 ? null : touches[^1].Seq, batch =>
         {
             IndexPlan(plan, batch);

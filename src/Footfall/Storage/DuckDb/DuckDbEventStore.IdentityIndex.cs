@@ -63,7 +63,7 @@ public sealed partial class DuckDbEventStore
                 kept.Add(reader.GetInt64(0));
         }
         foreach (var person in persons)
-            Index.Forget(batch, person, touches: false);
+            Index.Forget(batch, person);
         Index.ForgetTouches(batch, listed.Where(id => !kept.Contains(id)));
         using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents WHERE person IN (SELECT unnest($persons)) ORDER BY person",
             ("persons", persons)))

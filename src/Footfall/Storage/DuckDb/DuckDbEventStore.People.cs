@@ -180,7 +180,11 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             {
                 lock (_identities)
                 {
-                    WriteIdentityIndex(committed, touchedUpTo: null, batch => Index.Forget(batch, erasedPerson, touches: true));
+                    WriteIdentityIndex(committed, touchedUpTo: null, batch =>
+                    {
+                        Index.Forget(batch, erasedPerson);
+                        Index.ForgetTouches(batch, ids);
+                    });
                     _identities.Remove(erasedPerson);
                 }
             }

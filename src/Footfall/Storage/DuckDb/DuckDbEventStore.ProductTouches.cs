@@ -58,14 +58,10 @@ public sealed partial class DuckDbEventStore
     private static void DropRankingTables(DuckDBConnection connection) => Execute(connection,
         "DROP TABLE IF EXISTS rec_v; DROP TABLE IF EXISTS rec_vt; DROP TABLE IF EXISTS rec_big; DROP TABLE IF EXISTS rec_vi; DROP TABLE IF EXISTS rec_pairs");
 
-    /// <summary>The commit's events that are product touches, in seq order.</summary>
-    private static List<(TrackedEvent Event, int Project, long Ident, long Seq)> ProductTouches(CommitPlan plan) =>
-        plan.Events.Where(e => e.Event.Product is not null && BuiltInActions.ProductActions.Contains(e.Event.Action)).ToList();
-
     /// <summary>Copies the commit's product events into product_touches. Inside the commit's transaction.</summary>
     private void AppendProductTouches(CommitPlan plan)
     {
-        var products = ProductTouches(plan);
+        var products = plan.ProductTouches;
         if (products.Count == 0)
             return;
         // The expressions of ReadProductInteractionsAsync, over this commit's rows (seq is contiguous per commit).

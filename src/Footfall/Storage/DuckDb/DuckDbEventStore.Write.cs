@@ -54,6 +54,12 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         public List<long> KeyHashes { get; } = [];
         /// <summary>The ident_log generation the commit writes, when it changes the identity map.</summary>
         public long? IdentityGeneration { get; set; }
+
+        /// <summary>The events that are product touches, in seq order; taken once the plan is complete (the commit and the index write read them).</summary>
+        public List<(TrackedEvent Event, int Project, long Ident, long Seq)> ProductTouches =>
+            _productTouches ??= Events.Where(e => e.Event.Product is not null && BuiltInActions.ProductActions.Contains(e.Event.Action)).ToList();
+
+        private List<(TrackedEvent Event, int Project, long Ident, long Seq)>? _productTouches;
     }
 
     private CommitPlan PlanCommit(IReadOnlyList<ProjectWrite> writes, bool checkKeys)

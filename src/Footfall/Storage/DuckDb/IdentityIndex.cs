@@ -127,16 +127,13 @@ internal sealed class IdentityIndex : IDisposable
     public static void RemovePerson(WriteBatch batch, long person) => batch.Delete(PersonEntry(person));
 
     /// <summary>
-    /// Removes a person and every identifier the index holds for it, in a batch (erasure, or re-derivation). With
-    /// <paramref name="touches"/>, their touches go too (erasure: a link moves no touch, as touches are kept by identifier).
+    /// Removes a person and every identifier the index holds for it, in a batch (erasure, or re-derivation). Their
+    /// touches stay: touches are kept by identifier, so a link moves none; an erasure removes them with <see cref="ForgetTouches"/>.
     /// </summary>
-    public void Forget(WriteBatch batch, long person, bool touches)
+    public void Forget(WriteBatch batch, long person)
     {
-        var members = Members(person);
-        foreach (var (_, project, key) in members)
+        foreach (var (_, project, key) in Members(person))
             batch.Delete(KeyEntry(project, key));
-        if (touches)
-            ForgetTouches(batch, members.Select(m => m.Id));
         RemovePerson(batch, person);
     }
 
