@@ -26,7 +26,8 @@ public sealed partial class DuckDbEventStore
         """;
 
     // A touch's person is its identifier's now, so a link before or after the touch counts it for the person it joined
-    // (the refresh's window read 1.6x the time of a scan alone when it joined all of idents, 1.25x with MovedIdents).
+    // (an erasure's two window reads took 1.9x the time of the person-carrying table when they joined every identifier,
+    // 1.27x with MovedIdents, at 10M events: docs/benchmarks.md section 8).
     private const string TouchesWithPersons = $"FROM product_touches t LEFT JOIN {MovedIdents} m ON m.id = t.ident";
     private const string TouchPerson = "coalesce(m.person, t.ident)";
 
