@@ -9,6 +9,8 @@ namespace Footfall.Server.Cli;
 /// <summary>
 /// <c>footfall import FILE.ndjson</c>: loads history, one native event per line, through the same validation
 /// and deduplication as live ingest (so importing a file twice stores it once), with progress and a summary.
+/// <c>-</c> reads standard input, so history can be piped in (<c>zcat history.ndjson.gz | footfall import -</c>)
+/// without a second copy on disk.
 /// </summary>
 public static class ImportCommand
 {
@@ -16,21 +18,22 @@ public static class ImportCommand
     public static async Task<int> RunAsync(CliArgs args)
     {
         if (args.Positional is not [var path])
-            throw new CliException("import needs one FILE.ndjson");
+            throw new CliException("import needs one FILE.ndjson, or - for standard input");
+        var fromStdin = path == "-";
         var duckDbMemory = args.Get("duckdb-memory");
         if (duckDbMemory is not null && !Footfall.Storage.DuckDb.DuckDbEventStore.IsMemoryLimit(duckDbMemory))
             throw new CliException($"--duckdb-memory must look like 512MB or 2GB, not '{duckDbMemory}'");
         if (args.Get("server") is not null && duckDbMemory is not null)
             throw new CliException("--duckdb-memory sizes the data folder's store opened by import; with --server, the server's own setting applies");
-        if (!File.Exists(path))
+        if (!fromStdin && !File.Exists(path))
             throw new CliException($"no file {path}");
         var projectId = args.Require("project");
         var totals = new ImportTotals();
-        var progress = new ProgressBar(new FileInfo(path).Length);
+        var progress = new ProgressBar(fromStdin ? null : new FileInfo(path).Length);
         await using var sink = args.Get("server") is { } server
             ? (IImportSink)new ServerSink(server, projectId)
             : await OfflineSink.OpenAsync(args.Get("data") ?? "data", projectId, duckDbMemory);
-        using var reader = new StreamReader(path, Encoding.UTF8);
+        using var reader = fromStdin ? new StreamReader(Console.OpenStandardInput(), Encoding.UTF8) : new StreamReader(path, Encoding.UTF8);
         var batch = new List<(int Line, string Text)>(EventLimits.MaxBatchEvents);
         var lineNumber = 0;
         long bytes = 0;
@@ -49,14 +52,14 @@ public static class ImportCommand
         }
         if (batch.Count > 0)
             await sink.SendAsync(batch, totals);
-        progress.Report(new FileInfo(path).Length, totals);
+        progress.Report(bytes, totals, final: true);
         progress.Done();
         if (!await sink.FinishAsync())
         {
             Console.Error.WriteLine("the store failed before it took every imported event; they are kept in the data folder's log and stored at the next start");
             return 1;
         }
-        Console.WriteLine($"imported {path}: accepted {totals.Accepted}, duplicates {totals.Duplicates}, rejected {totals.Rejected}");
+        Console.WriteLine($"imported {(fromStdin ? "standard input" : path)}: accepted {totals.Accepted}, duplicates {totals.Duplicates}, rejected {totals.Rejected}");
         foreach (var example in totals.Examples)
             Console.WriteLine($"  {example}");
         return totals.Rejected == 0 ? 0 : 1;

@@ -9,12 +9,22 @@ namespace Footfall.Tests.Cli;
 /// <summary>The <c>footfall</c> command as an operator runs it: a real process on a real data folder.</summary>
 public sealed class CommandLineTests
 {
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    private static async Task<(int ExitCode, string Output)> RunWithInputAsync(string? input, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false,
+        };
         info.ArgumentList.Add(ServerProcess.ServerAssembly);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         using var process = Process.Start(info)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -87,6 +97,23 @@ public sealed class CommandLineTests
         var (viaServer, viaServerOutput) = await RunAsync("import", file, "--project", projectId, "--server", server.Url);
         Assert.Equal(1, viaServer);
         Assert.Contains("accepted 0, duplicates 2, rejected 2", viaServerOutput);
+    }
+
+    [Fact]
+    public async Task Import_reads_standard_input_when_the_file_is_a_dash()
+    {
+        using var data = new TempFolder();
+        var (_, createdOutput) = await RunAsync("projects", "create", "--name", "piped", "--data", data.Path);
+        var projectId = JsonDocument.Parse(createdOutput.Trim()).RootElement.GetProperty("id").GetString()!;
+        var input = string.Join('\n', Enumerable.Range(0, 1200).Select(i =>
+            $$"""{"id":"p{{i}}","action":"product_view","guestId":"g{{i % 40}}","target":{"product":"sku-{{i % 9}}"},"time":"2026-01-02T10:00:00Z"}"""))
+            + "\nnot json\n";
+
+        var (exit, output) = await RunWithInputAsync(input, "import", "-", "--project", projectId, "--data", data.Path);
+        Assert.Equal(1, exit); // the last line is not JSON
+        Assert.Contains("imported standard input: accepted 1200, duplicates 0, rejected 1", output);
+        Assert.Contains("line 1201: not valid JSON", output);
+        Assert.Equal(1200L, await CountStoredEventsAsync(data.Path));
     }
 
     /// <summary>
