@@ -95,11 +95,6 @@ public static class ImportCommand
 
     private sealed class OfflineSink(OfflineEngine engine, string projectId) : IImportSink
     {
-        // A store that refuses the same batch this many times in a row (about 6 s of retries) will not take the rest
-        // either: the import stops instead of filling the log (a 100M-event import under a 512MB DuckDB buffer kept
-        // appending for minutes, 3.6 GB of log, while every apply failed, and said so only at its end).
-        private const int RefusalsToStop = 10;
-
         public static async Task<OfflineSink> OpenAsync(string data, string projectId, string? duckDbMemory)
         {
             var engine = await OfflineEngine.OpenAsync(data, duckDbMemory);
@@ -137,10 +132,11 @@ public static class ImportCommand
                 totals.Reject(batch[r.Index].Line, r.Error);
             documents.ForEach(d => d.Dispose());
             // While the store refuses a batch the import reads no further (the log would only grow), and it stops once
-            // the refusals persist. A poll: this is the command's own pace, not a test's synchronisation.
+            // the store keeps refusing (a 100M-event import under a 512MB DuckDB buffer kept appending for minutes, 3.6 GB
+            // of log, while every apply failed). A poll: this is the command's own pace, not a test's synchronisation.
             while (engine.Applier.FailedAttempts > 0)
             {
-                if (engine.Applier.FailedAttempts >= RefusalsToStop)
+                if (engine.Applier.IsRefusing)
                     throw new CliException($"the store refuses the imported events ({engine.Applier.Problem}); stopped after line {batch[^1].Line}. " +
                         "The events accepted so far are kept in the data folder's log and stored at the next start that can take them; " +
                         "for DuckDB's Out of Memory, give it more with --duckdb-memory (here, and to serve)");

@@ -86,6 +86,16 @@ public sealed class LogApplier : IDisposable
     /// <summary>How many attempts at the current batch failed in a row (0 when the last one succeeded).</summary>
     public int FailedAttempts => Volatile.Read(ref _problem)?.Attempts ?? 0;
 
+    /// <summary>
+    /// A store that refused the same batch this many times in a row (about 6 s of retries) will not take it soon: what
+    /// waits for all of the log (an import's end, a drain) stops waiting; the applier itself keeps retrying. Fewer is a
+    /// hiccup (a DuckDB checkpoint out of memory once, a ClickHouse restart) that a wait rides out.
+    /// </summary>
+    public const int RefusalsToGiveUp = 10;
+
+    /// <summary>Whether the store refused the current batch <see cref="RefusalsToGiveUp"/> times in a row.</summary>
+    public bool IsRefusing => FailedAttempts >= RefusalsToGiveUp;
+
     private sealed record ApplyProblem(int Attempts, string Error);
 
     /// <summary>
@@ -118,14 +128,14 @@ public sealed class LogApplier : IDisposable
 
     /// <summary>
     /// Waits, however long it takes, until the store holds <paramref name="position"/>, telling <paramref name="left"/>
-    /// each second how many bytes of the log are still to apply; false when an attempt fails (the log keeps the rest for
-    /// the next start). An attempt past <see cref="StallBound"/> is waited for: it is slow, not failed.
+    /// each second how many bytes of the log are still to apply; false once the store <see cref="IsRefusing"/> (the log
+    /// keeps the rest for the next start). An attempt past <see cref="StallBound"/> is waited for: it is slow, not failed.
     /// </summary>
     public async Task<bool> WaitAllAppliedAsync(long position, Action<long> left)
     {
         while (!await WaitAppliedAsync(position, TimeSpan.FromSeconds(1)))
         {
-            if (Volatile.Read(ref _problem) is not null)
+            if (IsRefusing || _loop.IsCompleted)
                 return false;
             left(position - AppliedPosition);
         }
@@ -342,10 +352,17 @@ public sealed class LogApplier : IDisposable
     /// <summary>Waits until everything durable is applied (bounded), then stops the loop; true when it got there.</summary>
     public async Task<bool> DrainAsync(TimeSpan bound)
     {
-        // A loop that stopped (a broken store) will not get there: do not wait for the bound.
-        var applied = WaitAppliedAsync(_log.DurablePosition, bound);
-        await Task.WhenAny(applied, _loop);
-        var drained = applied.IsCompletedSuccessfully && applied.Result;
+        // A loop that stopped (a broken store) or a store that keeps refusing will not get there: do not wait out the bound.
+        var deadline = Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency);
+        bool drained;
+        do
+        {
+            var step = TimeSpan.FromSeconds(Math.Min(1, (double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency));
+            var applied = WaitAppliedAsync(_log.DurablePosition, step);
+            await Task.WhenAny(applied, _loop);
+            drained = applied.IsCompletedSuccessfully && applied.Result;
+        }
+        while (!drained && !_loop.IsCompleted && !IsRefusing && Stopwatch.GetTimestamp() < deadline);
         await _stop.CancelAsync();
         await _loop;
         return drained;

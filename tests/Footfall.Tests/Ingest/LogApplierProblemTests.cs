@@ -25,8 +25,7 @@ public sealed class LogApplierProblemTests
         var sink = new RefusingSink("Out of Memory Error: could not allocate block of size 256.0 KiB (488.1 MiB/488.2 MiB used)\n\nPossible solutions: ...");
         using var applier = new LogApplier(log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
         applier.Start();
-        var end = await log.AppendAsync(new LogEntry("p1", EventSources.Native,
-            [new TrackedEvent { Action = BuiltInActions.ProductView, Time = Time, ReceivedAt = Time, GuestId = "g1" }], [], []));
+        var end = await log.AppendAsync(Entry("g1"));
 
         var problem = await Poll.UntilAsync(() => Task.FromResult(applier.Problem), p => p is not null, TimeSpan.FromSeconds(60),
             _ => "the applier never reported the store's refusal");
@@ -39,12 +38,57 @@ public sealed class LogApplierProblemTests
         Assert.Null(applier.Problem);
     }
 
-    private sealed class RefusingSink(string error) : ILogSink
+    /// <summary>
+    /// Bug: <c>footfall import</c>'s last wait gave up at the first failed attempt (exit 1, "the store failed") while its
+    /// reading rode out nine; a store that refuses a batch a few times and then takes it is waited for.
+    /// </summary>
+    [Fact]
+    public async Task Regression_ImportsLastWaitGaveUpAtTheFirstRefusal_AFewRefusalsAreWaitedOut()
+    {
+        using var folder = new TempFolder();
+        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
+        var sink = new RefusingSink("Out of Memory Error: could not allocate block", refusals: 6); // 2.1 s of back-off: the wait sees the refusals
+
+        using var applier = new LogApplier(log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
+        applier.Start();
+        var end = await log.AppendAsync(Entry("g1"));
+
+        Assert.True(await applier.WaitAllAppliedAsync(end, _ => { }), "the wait gave up while the store refused fewer times than the rule");
+        Assert.Equal(7, sink.Attempts);
+    }
+
+    [Fact]
+    public async Task A_store_that_keeps_refusing_ends_the_waits_for_all_of_the_log_but_not_the_applier()
+    {
+        using var folder = new TempFolder();
+        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
+        var sink = new RefusingSink("Out of Memory Error: could not allocate block");
+        using var applier = new LogApplier(log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
+        applier.Start();
+        var end = await log.AppendAsync(Entry("g1"));
+
+        Assert.False(await applier.WaitAllAppliedAsync(end, _ => { }));
+        Assert.True(applier.IsRefusing);
+        Assert.Equal(LogApplier.RefusalsToGiveUp, sink.Attempts);
+        // The drain's bound is an hour: it returns because the store refuses, not because the bound passed.
+        var drain = applier.DrainAsync(TimeSpan.FromHours(1));
+        Assert.Same(drain, await Task.WhenAny(drain, Task.Delay(TimeSpan.FromMinutes(2))));
+        Assert.False(await drain);
+        Assert.True(applier.AppliedPosition < end);
+    }
+
+    private static LogEntry Entry(string guest) => new("p1", EventSources.Native,
+        [new TrackedEvent { Action = BuiltInActions.ProductView, Time = Time, ReceivedAt = Time, GuestId = guest }], [], []);
+
+    private sealed class RefusingSink(string error, int refusals = int.MaxValue) : ILogSink
     {
         private volatile bool _accepting;
         private long _applied = -1;
+        private int _attempts;
 
         public TimeSpan ApplyInterval => TimeSpan.Zero;
+
+        public int Attempts => Volatile.Read(ref _attempts);
 
         public void Accept() => _accepting = true;
 
@@ -53,7 +97,7 @@ public sealed class LogApplierProblemTests
         public Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<ProjectWrite> writes, IReadOnlyList<long> entryEnds,
             CancellationToken cancellationToken = default)
         {
-            if (!_accepting)
+            if (!_accepting && Interlocked.Increment(ref _attempts) <= refusals)
                 throw new InvalidOperationException(error);
             _applied = entryEnds[^1];
             return Task.FromResult<IReadOnlyList<WriteOutcome>>(writes.Select(w => new WriteOutcome(w.Events.Count, 0, 0)).ToList());
