@@ -13,7 +13,7 @@ public static class FootfallCommand
                          [--store duckdb|clickhouse] [--clickhouse "Host=...;Port=8123;Database=footfall"]
                          [--clickhouse-cluster NAME] [--duckdb-memory SIZE] [--identity-cache N]
           footfall projects create --name NAME [--data DIR | --server URL --admin-token TOKEN]
-          footfall import FILE.ndjson --project ID [--data DIR [--duckdb-memory SIZE] | --server URL]
+          footfall import FILE.ndjson|- --project ID [--data DIR [--duckdb-memory SIZE] | --server URL]
 
         The embedded store (DuckDB) allows one process: while a server runs on DIR, use --server.
         """;
