@@ -31,20 +31,33 @@ public sealed partial class DuckDbEventStore
     /// <summary>Adds a batch's change to <c>variant_totals</c>, in the caller's transaction. Caller holds the gate.</summary>
     private void ApplyTotals(TotalsChange change)
     {
-        foreach (var ((project, experience, variant, metric), c) in change.Changes)
-        {
-            if (c.Persons == 0 && c.Events == 0 && c.FirstTime is null)
-                continue;
-            (string, object?)[] args = [("p", project), ("e", experience), ("v", variant), ("m", metric), ("persons", c.Persons), ("events", c.Events),
-                ("first", c.FirstTime)];
-            // The first impression only ever moves earlier here: a link re-keys persons but keeps every impression.
-            var updated = Execute(_writeConnection, """
-                UPDATE variant_totals SET persons = persons + $persons, events = events + $events, first_time = least(first_time, $first)
-                WHERE project = $p AND experience = $e AND variant = $v AND metric = $m
-                """, args);
-            if (updated == 0)
-                Execute(_writeConnection, "INSERT INTO variant_totals VALUES ($p, $e, $v, $m, $persons, $events, $first)", args);
-        }
+        var changed = change.Changes.Where(c => c.Value.Persons != 0 || c.Value.Events != 0 || c.Value.FirstTime is not null).ToList();
+        if (changed.Count == 0)
+            return;
+        // Two statements for the batch's every key (a statement a key was 17% of a 10M-event import's apply time, each one
+        // prepared on its own). The first impression only ever moves earlier here: a link re-keys persons but keeps every
+        // impression. The insert runs after the update, so it adds only the keys no row held.
+        (string, object?)[] args =
+        [
+            ("p", changed.Select(c => c.Key.Project).ToList()), ("e", changed.Select(c => c.Key.Experience).ToList()),
+            ("v", changed.Select(c => c.Key.Variant).ToList()), ("m", changed.Select(c => c.Key.Metric).ToList()),
+            ("persons", changed.Select(c => c.Value.Persons).ToList()), ("events", changed.Select(c => c.Value.Events).ToList()),
+            ("first", changed.Select(c => c.Value.FirstTime).ToList()),
+        ];
+        const string Changed = """
+            (SELECT unnest($p) AS project, unnest($e) AS experience, unnest($v) AS variant, unnest($m) AS metric,
+                    unnest($persons) AS persons, unnest($events) AS events, unnest($first) AS first_time)
+            """;
+        Execute(_writeConnection, $"""
+            UPDATE variant_totals t SET persons = t.persons + c.persons, events = t.events + c.events, first_time = least(t.first_time, c.first_time)
+            FROM {Changed} c
+            WHERE t.project = c.project AND t.experience = c.experience AND t.variant = c.variant AND t.metric = c.metric
+            """, args);
+        Execute(_writeConnection, $"""
+            INSERT INTO variant_totals
+            SELECT * FROM {Changed} c
+            ANTI JOIN variant_totals t ON t.project = c.project AND t.experience = c.experience AND t.variant = c.variant AND t.metric = c.metric
+            """, args);
     }
 
     /// <summary>After an erasure took impressions away, the first impression of each variant it touched is found again.</summary>
