@@ -20,12 +20,9 @@ public sealed class LogApplierProblemTests
     {
         // Measured at 32M events: DuckDB's 512 MB limit failed each apply with "Out of Memory Error" while /healthz
         // answered ok/up and the log grew by 3 GB.
-        using var folder = new TempFolder();
-        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
         var sink = new RefusingSink("Out of Memory Error: could not allocate block of size 256.0 KiB (488.1 MiB/488.2 MiB used)\n\nPossible solutions: ...");
-        using var applier = new LogApplier(log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
-        applier.Start();
-        var end = await log.AppendAsync(Entry("g1"));
+        await using var rig = await Rig.StartAsync(sink);
+        var (applier, end) = (rig.Applier, rig.End);
 
         var problem = await Poll.UntilAsync(() => Task.FromResult(applier.Problem), p => p is not null, TimeSpan.FromSeconds(60),
             _ => "the applier never reported the store's refusal");
@@ -45,13 +42,9 @@ public sealed class LogApplierProblemTests
     [Fact]
     public async Task Regression_ImportsLastWaitGaveUpAtTheFirstRefusal_AFewRefusalsAreWaitedOut()
     {
-        using var folder = new TempFolder();
-        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
         var sink = new RefusingSink("Out of Memory Error: could not allocate block", refusals: 6); // 2.1 s of back-off: the wait sees the refusals
-
-        using var applier = new LogApplier(log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
-        applier.Start();
-        var end = await log.AppendAsync(Entry("g1"));
+        await using var rig = await Rig.StartAsync(sink);
+        var (applier, end) = (rig.Applier, rig.End);
 
         Assert.True(await applier.WaitAllAppliedAsync(end, _ => { }), "the wait gave up while the store refused fewer times than the rule");
         Assert.Equal(7, sink.Attempts);
@@ -60,12 +53,9 @@ public sealed class LogApplierProblemTests
     [Fact]
     public async Task A_store_that_keeps_refusing_ends_the_waits_for_all_of_the_log_but_not_the_applier()
     {
-        using var folder = new TempFolder();
-        await using var log = SegmentLog.Open(new SegmentLogOptions { Folder = folder.Path });
         var sink = new RefusingSink("Out of Memory Error: could not allocate block");
-        using var applier = new LogApplier(log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
-        applier.Start();
-        var end = await log.AppendAsync(Entry("g1"));
+        await using var rig = await Rig.StartAsync(sink);
+        var (applier, end) = (rig.Applier, rig.End);
 
         Assert.False(await applier.WaitAllAppliedAsync(end, _ => { }));
         Assert.True(applier.IsRefusing);
@@ -77,8 +67,35 @@ public sealed class LogApplierProblemTests
         Assert.True(applier.AppliedPosition < end);
     }
 
-    private static LogEntry Entry(string guest) => new("p1", EventSources.Native,
-        [new TrackedEvent { Action = BuiltInActions.ProductView, Time = Time, ReceivedAt = Time, GuestId = guest }], [], []);
+    /// <summary>A log holding one entry and an applier over <paramref name="sink"/>, started.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly TempFolder _folder = new();
+        private SegmentLog _log = null!;
+
+        public LogApplier Applier { get; private set; } = null!;
+
+        /// <summary>The position after the entry.</summary>
+        public long End { get; private set; }
+
+        public static async Task<Rig> StartAsync(ILogSink sink)
+        {
+            var rig = new Rig();
+            rig._log = SegmentLog.Open(new SegmentLogOptions { Folder = rig._folder.Path });
+            rig.Applier = new LogApplier(rig._log, sink, () => 0, new LogIngestOptions(), NullLogger<LogApplier>.Instance);
+            rig.Applier.Start();
+            rig.End = await rig._log.AppendAsync(new LogEntry("p1", EventSources.Native,
+                [new TrackedEvent { Action = BuiltInActions.ProductView, Time = Time, ReceivedAt = Time, GuestId = "g1" }], [], []));
+            return rig;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Applier.Dispose();
+            await _log.DisposeAsync();
+            _folder.Dispose();
+        }
+    }
 
     private sealed class RefusingSink(string error, int refusals = int.MaxValue) : ILogSink
     {
