@@ -131,15 +131,23 @@ public sealed class LogApplier : IDisposable
     /// each second how many bytes of the log are still to apply; false once the store <see cref="IsRefusing"/> (the log
     /// keeps the rest for the next start). An attempt past <see cref="StallBound"/> is waited for: it is slow, not failed.
     /// </summary>
-    public async Task<bool> WaitAllAppliedAsync(long position, Action<long> left)
+    public Task<bool> WaitAllAppliedAsync(long position, Action<long> left) => WaitAppliedWhileHopefulAsync(position, long.MaxValue, left);
+
+    // Waits a second at a time until the store holds the position; false once it keeps refusing, the loop stopped (a broken
+    // store) or the deadline (a Stopwatch timestamp) passed: none of those gets there by waiting longer.
+    private async Task<bool> WaitAppliedWhileHopefulAsync(long position, long deadline, Action<long>? left)
     {
-        while (!await WaitAppliedAsync(position, TimeSpan.FromSeconds(1)))
+        while (true)
         {
-            if (IsRefusing || _loop.IsCompleted)
+            var step = Math.Min(1, (double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+            var applied = WaitAppliedAsync(position, TimeSpan.FromSeconds(step));
+            await Task.WhenAny(applied, _loop);
+            if (applied.IsCompletedSuccessfully && applied.Result)
+                return true;
+            if (IsRefusing || _loop.IsCompleted || Stopwatch.GetTimestamp() >= deadline)
                 return false;
-            left(position - AppliedPosition);
+            left?.Invoke(position - AppliedPosition);
         }
-        return true;
     }
 
     /// <summary>Waits until the applied position reaches <paramref name="position"/>; false when the bound passed first.</summary>
@@ -352,17 +360,8 @@ public sealed class LogApplier : IDisposable
     /// <summary>Waits until everything durable is applied (bounded), then stops the loop; true when it got there.</summary>
     public async Task<bool> DrainAsync(TimeSpan bound)
     {
-        // A loop that stopped (a broken store) or a store that keeps refusing will not get there: do not wait out the bound.
-        var deadline = Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency);
-        bool drained;
-        do
-        {
-            var step = TimeSpan.FromSeconds(Math.Min(1, (double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency));
-            var applied = WaitAppliedAsync(_log.DurablePosition, step);
-            await Task.WhenAny(applied, _loop);
-            drained = applied.IsCompletedSuccessfully && applied.Result;
-        }
-        while (!drained && !_loop.IsCompleted && !IsRefusing && Stopwatch.GetTimestamp() < deadline);
+        var drained = await WaitAppliedWhileHopefulAsync(_log.DurablePosition,
+            Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency), left: null);
         await _stop.CancelAsync();
         await _loop;
         return drained;
