@@ -89,7 +89,7 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
     /// <summary>
     /// The CTEs <c>first_exposed</c> (variant, person, t: the person's first impression in the range) and <c>attributed</c>
     /// (variant, action, seq, person, time: conversions in the range). Without a lower bound, the first impressions are
-    /// the <c>exposed</c> rollup's; with one, they come from the exposures of the range, which carry their person. The
+    /// the <c>exposed</c> rollup's; with one, they come from the exposures of the range, with their identifiers' persons. The
     /// conversions are the <c>attributed</c> rollup's, unless it was derived under another definition: then they are
     /// computed from the narrow tables with the same rule (<see cref="DeriveAttributed(string, string)"/>).
     /// </summary>
@@ -98,7 +98,7 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
         var actions = string.Join(", ", experience.Metrics.Select((_, i) => $"$m{i}"));
         var firstExposed = range.From is null
             ? $"SELECT variant, person, first_time AS t FROM exposed WHERE project = $p AND experience = $e AND {RangeFilter("first_time", range)}"
-            : $"SELECT variant, person, min(time) AS t FROM exposures WHERE project = $p AND experience = $e AND {RangeFilter("time", range)} GROUP BY variant, person";
+            : $"SELECT variant, person, min(time) AS t FROM {ExposuresWithPersons} WHERE project = $p AND experience = $e AND {RangeFilter("time", range)} GROUP BY variant, person";
         if (fromRollup)
         {
             return $"""
@@ -110,9 +110,9 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
         }
         return $"""
             WITH first_exposed AS ({firstExposed}),
-            imp AS (SELECT person, variant, time FROM exposures WHERE project = $p AND experience = $e),
+            imp AS (SELECT person, variant, time FROM {ExposuresWithPersons} WHERE project = $p AND experience = $e),
             conv AS (
-                SELECT person, action, time, seq FROM metric_events
+                SELECT person, action, time, seq FROM {MetricEventsWithPersons}
                 WHERE project = $p AND action IN ({actions}) AND {RangeFilter("time", range)} AND person IN (SELECT person FROM imp)),
             attributed AS (
                 SELECT DISTINCT imp.variant, conv.action, conv.seq, conv.person, conv.time

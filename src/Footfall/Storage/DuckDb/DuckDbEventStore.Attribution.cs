@@ -1,5 +1,6 @@
 using Footfall.Events;
 using Footfall.Experiences;
+using RocksDbSharp;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -28,7 +29,10 @@ public sealed partial class DuckDbEventStore
 
     /// <summary>
     /// Starts copying the actions' events into metric_events, back-filling the ones stored already, in one
-    /// transaction so a crash leaves an action either wholly tracked or not at all. Caller holds the gate.
+    /// transaction so a crash leaves an action either wholly tracked or not at all. The back-filled rows are put into
+    /// the identity index and flushed before that commit (they lie below its result position, so no catch-up would
+    /// find them): a crash in between leaves rows of an action not tracked yet, which no rollup reads and the next
+    /// try puts again. Caller holds the gate.
     /// </summary>
     private void TrackMetrics(int project, IEnumerable<string> actions)
     {
@@ -37,33 +41,61 @@ public sealed partial class DuckDbEventStore
             return;
         using (var transaction = _writeConnection.BeginTransaction())
         {
+            var batch = new WriteBatch();
+            var rows = 0;
             foreach (var action in untracked)
             {
                 Execute(_writeConnection, "INSERT INTO tracked_metrics VALUES ($p, $a)", ("p", project), ("a", action));
-                Execute(_writeConnection, $"""
-                    INSERT INTO metric_events SELECT e.project, e.action, e.ident, e.time, e.seq, coalesce(m.person, e.ident)
-                    FROM events e LEFT JOIN {MovedIdents} m ON m.id = e.ident WHERE e.project = $p AND e.action = $a
-                    """,
-                    ("p", project), ("a", action));
+                using var reader = Query(_writeConnection, """
+                    INSERT INTO metric_events SELECT project, action, ident, time, seq FROM events WHERE project = $p AND action = $a
+                    RETURNING ident, seq, time
+                    """, ("p", project), ("a", action));
+                while (reader.Read())
+                {
+                    IdentityIndex.PutMetricEvent(batch, reader.GetInt64(0), reader.GetInt64(1), new(project, action, Utc(reader.GetDateTime(2))));
+                    if (++rows % 100_000 != 0)
+                        continue;
+                    Index.Load(batch);
+                    batch.Dispose();
+                    batch = new WriteBatch();
+                }
             }
+            Index.Load(batch);
+            batch.Dispose();
+            Index.Checkpoint();
             transaction.Commit();
         }
         lock (_trackedMetrics)
             _trackedMetrics.UnionWith(untracked.Select(a => (project, a)));
     }
 
-    /// <summary>The committed events of tracked metrics, appended in the commit's transaction.</summary>
-    private void AppendMetricEvents(CommitPlan plan)
+    /// <summary>Picks the commit's impressions and events of tracked metrics, once its events are planned. Caller holds the gate.</summary>
+    private void PlanResultRows(CommitPlan plan)
     {
-        using var appender = _writeConnection.CreateAppender("metric_events");
         lock (_trackedMetrics)
         {
             foreach (var (e, project, ident, seq) in plan.Events)
             {
-                if (_trackedMetrics.Contains((project, e.Action)))
-                    appender.CreateRow().AppendValue(project).AppendValue(e.Action).AppendValue(ident).AppendValue(e.Time).AppendValue(seq)
-                        .AppendValue(_identities.PersonOf(ident)).EndRow();
+                if (e.Action == BuiltInActions.Impression)
+                    plan.Exposures.Add((ident, seq, new(project, e.Experience!, e.Variant!, e.Time)));
+                else if (_trackedMetrics.Contains((project, e.Action)))
+                    plan.MetricEvents.Add((ident, seq, new(project, e.Action, e.Time)));
             }
+        }
+    }
+
+    /// <summary>The commit's impressions and events of tracked metrics, appended to their narrow tables in the commit's transaction.</summary>
+    private void AppendResultRows(CommitPlan plan)
+    {
+        using (var appender = _writeConnection.CreateAppender("exposures"))
+        {
+            foreach (var (ident, _, x) in plan.Exposures)
+                appender.CreateRow().AppendValue(x.Project).AppendValue(x.Experience).AppendValue(x.Variant).AppendValue(ident).AppendValue(x.Time).EndRow();
+        }
+        using (var appender = _writeConnection.CreateAppender("metric_events"))
+        {
+            foreach (var (ident, seq, m) in plan.MetricEvents)
+                appender.CreateRow().AppendValue(m.Project).AppendValue(m.Action).AppendValue(ident).AppendValue(m.Time).AppendValue(seq).EndRow();
         }
     }
 

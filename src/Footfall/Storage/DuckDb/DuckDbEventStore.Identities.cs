@@ -63,26 +63,27 @@ public sealed partial class DuckDbEventStore
 
     /// <summary>
     /// Writes a committed plan to the index: its new identifiers, every identifier of a merged person under its final
-    /// person, and its product touches.
+    /// person, and its product touches, impressions and metric events.
     /// </summary>
-    private void IndexCommitted(CommitPlan plan)
-    {
-        var touches = plan.ProductTouches;
-        IndexCommitted(plan.IdentityGeneration, touches.Count == 0 ? null : touches[^1].Seq, batch =>
+    private void IndexCommitted(CommitPlan plan) =>
+        IndexCommitted(plan.IdentityGeneration, plan.Events.Count == 0 ? null : plan.Events[^1].Seq, batch =>
         {
             IndexPlan(plan, batch);
-            foreach (var (e, _, ident, seq) in touches)
+            foreach (var (e, _, ident, seq) in plan.ProductTouches)
                 IdentityIndex.PutTouch(batch, ident, seq, e.Time, e.Action, e.Product!);
+            foreach (var (ident, seq, row) in plan.Exposures)
+                IdentityIndex.PutExposure(batch, ident, seq, row);
+            foreach (var (ident, seq, row) in plan.MetricEvents)
+                IdentityIndex.PutMetricEvent(batch, ident, seq, row);
         });
-    }
 
-    /// <summary>Brings the index to a commit's generation and touches, where it changed them, then trims the cache.</summary>
-    private void IndexCommitted(long? generation, long? touchedUpTo, Action<WriteBatch> change)
+    /// <summary>Brings the index to a commit's generation and rows (up to <paramref name="rowsUpTo"/>), where it changed them, then trims the cache.</summary>
+    private void IndexCommitted(long? generation, long? rowsUpTo, Action<WriteBatch> change)
     {
         lock (_identities)
         {
-            if (generation is not null || touchedUpTo is not null)
-                WriteIdentityIndex(generation, touchedUpTo, change);
+            if (generation is not null || rowsUpTo is not null)
+                WriteIdentityIndex(generation, rowsUpTo, change);
             TrimIdentityCache();
         }
     }

@@ -1,3 +1,4 @@
+using Footfall.Events;
 using Microsoft.Extensions.Logging;
 using RocksDbSharp;
 
@@ -40,6 +41,7 @@ public sealed partial class DuckDbEventStore
             RebuildIdentityIndex(generation);
         _identityGeneration = generation;
         CatchUpTouches();
+        CatchUpResultRows();
         FlushIdentityIndex();
         _logger.LogInformation("Identity index ready in {Ms} ms", (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
@@ -53,8 +55,8 @@ public sealed partial class DuckDbEventStore
                 persons.Add(reader.GetInt64(0));
         }
         using var batch = new WriteBatch();
-        // An identifier the index lists that idents no longer holds was erased: its touches go with it. A merged
-        // person's identifiers are all still there, under the person they joined, and keep their touches.
+        // An identifier the index lists that idents no longer holds was erased: its rows go with it. A merged
+        // person's identifiers are all still there, under the person they joined, and keep their rows.
         var listed = Index.Members(persons).SelectMany(m => m).Select(m => m.Id).ToList();
         var kept = new HashSet<long>();
         using (var reader = Query(_writeConnection, "SELECT id FROM idents WHERE id IN (SELECT unnest($ids))", ("ids", listed)))
@@ -64,7 +66,7 @@ public sealed partial class DuckDbEventStore
         }
         foreach (var person in persons)
             Index.Forget(batch, person);
-        Index.ForgetTouches(batch, listed.Where(id => !kept.Contains(id)));
+        Index.ForgetRows(batch, listed.Where(id => !kept.Contains(id)));
         using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents WHERE person IN (SELECT unnest($persons)) ORDER BY person",
             ("persons", persons)))
         {
@@ -131,6 +133,54 @@ public sealed partial class DuckDbEventStore
         _logger.LogInformation("Put {Touches} product touches past seq {Position} into the identity index", touches, position);
     }
 
+    /// <summary>
+    /// Puts into the index every impression and metric event past its result position (all of them for an index that
+    /// has none: a new index, or a folder written before they were indexed). Impressions are read from the events (the
+    /// exposures table keeps no seq); events are appended in seq order, so a recent position skips all but the newest
+    /// row groups. A tracked metric's back-fill lies below the position: it is put before its commit (TrackMetrics).
+    /// Caller holds the gate.
+    /// </summary>
+    private void CatchUpResultRows()
+    {
+        var position = Index.ResultPosition ?? -1;
+        var last = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), -1) FROM events WHERE seq > $s", ("s", position));
+        if (last <= position)
+            return;
+        var batch = new WriteBatch();
+        var rows = 0L;
+        void Next()
+        {
+            if (++rows % 100_000 != 0)
+                return;
+            // Without the position: flushes keep the order of writes, so an index holding the position holds all of these.
+            Index.Load(batch);
+            batch.Dispose();
+            batch = new WriteBatch();
+        }
+        using (var reader = Query(_writeConnection, $"""
+            SELECT ident, seq, project, experience, variant, time FROM events WHERE seq > $s AND action = '{BuiltInActions.Impression}'
+            """, ("s", position)))
+        {
+            while (reader.Read())
+            {
+                IdentityIndex.PutExposure(batch, reader.GetInt64(0), reader.GetInt64(1),
+                    new(reader.GetInt32(2), reader.GetString(3), reader.GetString(4), Utc(reader.GetDateTime(5))));
+                Next();
+            }
+        }
+        using (var reader = Query(_writeConnection, "SELECT ident, seq, project, action, time FROM metric_events WHERE seq > $s", ("s", position)))
+        {
+            while (reader.Read())
+            {
+                IdentityIndex.PutMetricEvent(batch, reader.GetInt64(0), reader.GetInt64(1), new(reader.GetInt32(2), reader.GetString(3), Utc(reader.GetDateTime(4))));
+                Next();
+            }
+        }
+        Index.Write(batch, generation: null, resultsUpTo: last);
+        batch.Dispose();
+        _logger.LogInformation("Put {Rows} impressions and metric events past seq {Position} into the identity index", rows, position);
+    }
+
     /// <summary>The rows (id, project, key, person) of a reader ordered by person, a person at a time.</summary>
     private static IEnumerable<(long Person, List<(long Id, int Project, string Key)> Members)> Persons(System.Data.Common.DbDataReader reader)
     {
@@ -177,13 +227,13 @@ public sealed partial class DuckDbEventStore
     /// Brings the index to a committed generation. A failure leaves the index behind what the writer's next batch
     /// would read, so the store refuses every call until a restart catches the index up. Caller holds the gate.
     /// </summary>
-    private void WriteIdentityIndex(long? generation, long? touchedUpTo, Action<WriteBatch> change)
+    private void WriteIdentityIndex(long? generation, long? rowsUpTo, Action<WriteBatch> change)
     {
         try
         {
             using var batch = new WriteBatch();
             change(batch);
-            Index.Write(batch, generation, touchedUpTo);
+            Index.Write(batch, generation, rowsUpTo, rowsUpTo);
             _identityGeneration = generation ?? _identityGeneration;
             if (_personsLoggedSinceFlush >= IdentityIndexFlushEvery)
                 FlushIdentityIndex();

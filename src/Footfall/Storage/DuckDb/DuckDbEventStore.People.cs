@@ -123,7 +123,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     ("p", project), ("id", id), ("n", name), ("v", value), ("t", now));
             }
             transaction.Commit();
-            IndexCommitted(generation, touchedUpTo: null, batch => Put(batch, id, [(id, project, identifier.Key)]));
+            IndexCommitted(generation, rowsUpTo: null, batch => Put(batch, id, [(id, project, identifier.Key)]));
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -180,10 +180,10 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             {
                 lock (_identities)
                 {
-                    WriteIdentityIndex(committed, touchedUpTo: null, batch =>
+                    WriteIdentityIndex(committed, rowsUpTo: null, batch =>
                     {
                         Index.Forget(batch, erasedPerson);
-                        Index.ForgetTouches(batch, ids);
+                        Index.ForgetRows(batch, ids);
                     });
                     _identities.Remove(erasedPerson);
                 }

@@ -26,50 +26,70 @@ public sealed partial class DuckDbEventStore
          AND x.time <= m.time AND x.time >= m.time - to_days(d.days)
         """;
 
-    private const string DeriveExposed = """
-        INSERT INTO exposed SELECT project, experience, variant, person, min(time) FROM exposures
+    // The narrow tables keep identifiers, not persons: a row's person is its identifier's now, so a link re-keys none of
+    // them (as product touches, DuckDbEventStore.ProductTouches.cs).
+    private const string ExposuresWithPersons = $"""
+        (SELECT x.project, x.experience, x.variant, coalesce(i.person, x.ident) AS person, x.time FROM exposures x LEFT JOIN {MovedIdents} i ON i.id = x.ident)
+        """;
+
+    private const string MetricEventsWithPersons = $"""
+        (SELECT m.project, m.action, coalesce(i.person, m.ident) AS person, m.seq, m.time FROM metric_events m LEFT JOIN {MovedIdents} i ON i.id = m.ident)
         """;
 
     /// <summary>Re-derives the rollup rows of every person the commit touched. Runs inside the commit's transaction, after its rows.</summary>
     private void RefreshRollups(CommitPlan plan)
     {
-        var exposed = new HashSet<long>();
-        var converting = new HashSet<long>();
-        lock (_trackedMetrics)
-        {
-            foreach (var (e, project, ident, _) in plan.Events)
-            {
-                if (e.Action == BuiltInActions.Impression)
-                    exposed.Add(_identities.PersonOf(ident));
-                else if (_trackedMetrics.Contains((project, e.Action)))
-                    converting.Add(_identities.PersonOf(ident));
-            }
-        }
-        // An absorbed person's rows are gone from the narrow tables (re-keyed): its rollup rows must go too.
+        var exposed = plan.Exposures.Select(x => _identities.PersonOf(x.Ident)).ToHashSet();
+        // An absorbed person's rows are now the kept person's: its rollup rows must go, and the kept person's be derived again.
         foreach (var (kept, absorbed) in plan.Merges)
         {
             exposed.Add(absorbed);
             exposed.Add(_identities.PersonOf(kept));
         }
-        // The rollups are indexed by person, the narrow rows by identifier: a person's rows are those of its identifiers
-        // (an absorbed person has none left). One filter a table, as DuckDB reads an index only for a filter on one column.
+        // A new impression may convert a person's earlier metric events (events arrive out of order), so its person counts too.
+        var converting = plan.MetricEvents.Select(m => _identities.PersonOf(m.Ident)).ToHashSet();
+        converting.UnionWith(exposed);
+        if (converting.Count == 0)
+            return;
+        var attributing = Scalar<long>(_writeConnection, "SELECT count(*) FROM rollup_definitions") > 0;
+        if (!attributing)
+            converting = exposed;
+        // A person's rows are those of its identifiers, kept in the identity index by identifier up to the last commit,
+        // plus this commit's; each takes its identifier's person as it stands after this commit's links.
+        var (exposures, metricEvents) = Index.ResultRows(IdentifiersOf(converting));
+        foreach (var (ident, seq, row) in plan.Exposures)
+            exposures[(ident, seq)] = row;
+        foreach (var (ident, seq, row) in plan.MetricEvents)
+            metricEvents[(ident, seq)] = row;
+        var x = exposures.Select(r => (Person: _identities.PersonOf(r.Key.Ident), r.Value)).ToList();
+        var m = metricEvents.Select(r => (Person: _identities.PersonOf(r.Key.Ident), r.Key.Seq, r.Value)).ToList();
+        (string, object?)[] args =
+        [
+            ("xp", x.Select(r => r.Value.Project).ToList()), ("xe", x.Select(r => r.Value.Experience).ToList()),
+            ("xv", x.Select(r => r.Value.Variant).ToList()), ("xperson", x.Select(r => r.Person).ToList()), ("xt", x.Select(r => r.Value.Time).ToList()),
+        ];
+        const string Exposures = """
+            (SELECT unnest($xp) AS project, unnest($xe) AS experience, unnest($xv) AS variant, unnest($xperson) AS person, unnest($xt) AS time)
+            """;
         var totals = new TotalsChange();
         if (exposed.Count > 0)
         {
             ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE {In("person", exposed)} {ReturningExposed}");
-            ChangeRollup(totals, +1, $"{DeriveExposed} WHERE {In("ident", IdentifiersOf(exposed))} GROUP BY ALL {ReturningExposed}");
-        }
-        // A new impression may convert a person's earlier metric events (events arrive out of order), so its person counts too.
-        converting.UnionWith(exposed);
-        if (converting.Count > 0 && Scalar<long>(_writeConnection, "SELECT count(*) FROM rollup_definitions") > 0)
-        {
-            var idents = IdentifiersOf(converting);
-            ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {In("person", converting)} {ReturningAttributed}");
-            // Materialized, so the join's filters do not reach the scans, which then read the identifier index.
             ChangeRollup(totals, +1, $"""
-                WITH m AS MATERIALIZED (FROM metric_events WHERE {In("ident", idents)}), x AS MATERIALIZED (FROM exposures WHERE {In("ident", idents)})
-                {DeriveAttributed("m", "x")} {ReturningAttributed}
-                """);
+                INSERT INTO exposed SELECT project, experience, variant, person, min(time) FROM {Exposures} x
+                WHERE {In("person", exposed)} GROUP BY ALL {ReturningExposed}
+                """, args);
+        }
+        if (attributing)
+        {
+            ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {In("person", converting)} {ReturningAttributed}");
+            ChangeRollup(totals, +1, $"""
+                {DeriveAttributed(
+                    "(SELECT unnest($mp) AS project, unnest($ma) AS action, unnest($mperson) AS person, unnest($ms) AS seq, unnest($mt) AS time)",
+                    Exposures)} {ReturningAttributed}
+                """,
+                [.. args, ("mp", m.Select(r => r.Value.Project).ToList()), ("ma", m.Select(r => r.Value.Action).ToList()),
+                    ("mperson", m.Select(r => r.Person).ToList()), ("ms", m.Select(r => r.Seq).ToList()), ("mt", m.Select(r => r.Value.Time).ToList())]);
         }
         ApplyTotals(totals);
     }
@@ -94,7 +114,7 @@ public sealed partial class DuckDbEventStore
         Execute(_writeConnection, "INSERT INTO rollup_definitions VALUES ($p, $e, $m, $d)",
             [.. args, ("m", metrics.Order(StringComparer.Ordinal).ToList()), ("d", experience.AttributionDays)]);
         Execute(_writeConnection, "DELETE FROM attributed WHERE project = $p AND experience = $e", args);
-        Execute(_writeConnection, $"{DeriveAttributed("metric_events", "exposures")} WHERE m.project = $p AND d.experience = $e", args);
+        Execute(_writeConnection, $"{DeriveAttributed(MetricEventsWithPersons, ExposuresWithPersons)} WHERE m.project = $p AND d.experience = $e", args);
         RecountConversionTotals(project, experience.ShortUid);
         transaction.Commit();
     }

@@ -55,6 +55,12 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         /// <summary>The ident_log generation the commit writes, when it changes the identity map.</summary>
         public long? IdentityGeneration { get; set; }
 
+        /// <summary>The commit's impressions, which results count.</summary>
+        public List<(long Ident, long Seq, IdentityIndex.Exposure Row)> Exposures { get; } = [];
+
+        /// <summary>The commit's events of tracked metrics, which results count for the experiences that name them.</summary>
+        public List<(long Ident, long Seq, IdentityIndex.MetricEvent Row)> MetricEvents { get; } = [];
+
         /// <summary>The events that are product touches, in seq order; taken once the plan is complete (the commit and the index write read them).</summary>
         public List<(TrackedEvent Event, int Project, long Ident, long Seq)> ProductTouches =>
             _productTouches ??= Events.Where(e => e.Event.Product is not null && BuiltInActions.ProductActions.Contains(e.Event.Action)).ToList();
@@ -200,8 +206,9 @@ public sealed partial class DuckDbEventStore : IEventCommitter
             }
         }
         UpdateMergedPersons(plan);
+        PlanResultRows(plan);
         AppendEvents(plan);
-        AppendMetricEvents(plan);
+        AppendResultRows(plan);
         AppendProductTouches(plan);
         RefreshRollups(plan);
         using (var appender = _writeConnection.CreateAppender("rejected"))
@@ -212,21 +219,19 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         }
     }
 
-    // One statement per table for all of the commit's merges. Person numbers are identifier numbers, unique across
-    // projects, and an absorbed person's own identifier now points at the final person, even through chains of merges
-    // in the same commit; rows appended in this commit carry their final person already. The narrow tables carry the
-    // person too, so results never join the identity map. Rows are found through the identifier index, by the
-    // identifiers of the final persons (cached whole); DuckDB reads an index only for a filter on one column, so
-    // the absorbed persons are picked out by the CASE, not by a second filter or a join.
+    // One statement for all of the commit's merges. Person numbers are identifier numbers, unique across projects, and an
+    // absorbed person's own identifier now points at the final person, even through chains of merges in the same
+    // commit; identifiers appended in this commit carry their final person already. Rows are found through the
+    // identifier index, by the identifiers of the final persons (cached whole); DuckDB reads an index only for a filter
+    // on one column, so the absorbed persons are picked out by the CASE, not by a second filter or a join. No other
+    // table carries a person: they are joined to idents when read, so a link re-keys nothing else.
     private void UpdateMergedPersons(CommitPlan plan)
     {
         if (plan.Merges.Count == 0)
             return;
         var absorbed = plan.Merges.Select(m => m.Absorbed).Distinct().ToList();
         var final = string.Join(" ", absorbed.Select(a => $"WHEN {a} THEN {_identities.PersonOf(a)}"));
-        var idents = IdentifiersOf(absorbed);
-        foreach (var (table, ident) in new[] { ("idents", "id"), ("exposures", "ident"), ("metric_events", "ident") })
-            Execute(_writeConnection, $"UPDATE {table} SET person = CASE person {final} ELSE person END WHERE {In(ident, idents)}");
+        Execute(_writeConnection, $"UPDATE idents SET person = CASE person {final} ELSE person END WHERE {In("id", IdentifiersOf(absorbed))}");
     }
 
     /// <summary>Every identifier of the persons <paramref name="persons"/> are now (absorbed ones included), from the cache. Caller holds the cache.</summary>
@@ -246,17 +251,6 @@ public sealed partial class DuckDbEventStore : IEventCommitter
                     .AppendValue(e.SessionId).AppendValue(TargetJson.Write(e.Target))
                     .AppendValue(e.SourceId).AppendValue(e.Label).AppendValue(e.ParamsJson).AppendValue(e.Source)
                     .EndRow();
-            }
-        }
-        using (var appender = _writeConnection.CreateAppender("exposures"))
-        {
-            foreach (var (e, project, ident, _) in plan.Events)
-            {
-                if (e.Action == BuiltInActions.Impression)
-                    {
-                    appender.CreateRow().AppendValue(project).AppendValue(e.Experience).AppendValue(e.Variant).AppendValue(ident).AppendValue(e.Time)
-                        .AppendValue(_identities.PersonOf(ident)).EndRow();
-                }
             }
         }
     }

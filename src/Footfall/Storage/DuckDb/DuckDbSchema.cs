@@ -139,6 +139,17 @@ internal static class DuckDbSchema
             DROP INDEX IF EXISTS product_touches_ident;
             ALTER TABLE product_touches DROP COLUMN IF EXISTS person;
             """),
+        // The same for impressions and metric events: their ART indexes were read at random by every batch's rollup
+        // refresh (a person's rows found by identifier) and each link re-keyed their person, so a batch's rollup work grew
+        // 4.9x from 1M to 100M events and a 512MB buffer could not rebuild them when compacting at 100M
+        // (docs/benchmarks.md section 8). A batch now reads a person's rows from the identity index by identifier, a
+        // read of the tables takes each row's person from idents, and the tables are only appended, scanned and deleted from.
+        new(12, "impressions and metric events keyed by identifier alone, without indexes", """
+            DROP INDEX IF EXISTS exposures_ident;
+            DROP INDEX IF EXISTS metric_events_ident;
+            ALTER TABLE exposures DROP COLUMN IF EXISTS person;
+            ALTER TABLE metric_events DROP COLUMN IF EXISTS person;
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>

@@ -40,9 +40,13 @@ internal sealed class IdentityIndex : IDisposable
     private const long WriteBufferBytes = 16L << 20;
     private const int BloomBitsPerKey = 10;
 
-    private const byte PositionTag = 0, KeyTag = 1, PersonTag = 2, TouchTag = 3, TouchPositionTag = 4;
+    private const byte PositionTag = 0, KeyTag = 1, PersonTag = 2, TouchTag = 3, TouchPositionTag = 4, ResultPositionTag = 5, ExposureTag = 6,
+        MetricEventTag = 7;
     private static readonly byte[] PositionKey = [PositionTag];
     private static readonly byte[] TouchPositionKey = [TouchPositionTag];
+    private static readonly byte[] ResultPositionKey = [ResultPositionTag];
+    // Everything kept per identifier, each an (identifier, seq) range of its tag: what an erasure deletes.
+    private static readonly byte[] RowTags = [TouchTag, ExposureTag, MetricEventTag];
 
     private readonly string _folder;
     private readonly WriteOptions _noWal = new WriteOptions().DisableWal(1);
@@ -66,6 +70,9 @@ internal sealed class IdentityIndex : IDisposable
 
     /// <summary>The last <c>seq</c> of <c>product_touches</c> the index holds the touches up to; null when it holds none.</summary>
     public long? TouchPosition { get; private set; }
+
+    /// <summary>The last event <c>seq</c> the index holds the impressions and metric events up to; null when it holds none.</summary>
+    public long? ResultPosition { get; private set; }
 
     /// <summary>The identifier number and person of each key, or null where the key is not stored.</summary>
     public (long Id, long Person)?[] Find(int project, IReadOnlyList<string> keys)
@@ -128,7 +135,7 @@ internal sealed class IdentityIndex : IDisposable
 
     /// <summary>
     /// Removes a person and every identifier the index holds for it, in a batch (erasure, or re-derivation). Their
-    /// touches stay: touches are kept by identifier, so a link moves none; an erasure removes them with <see cref="ForgetTouches"/>.
+    /// rows stay: rows are kept by identifier, so a link moves none; an erasure removes them with <see cref="ForgetRows"/>.
     /// </summary>
     public void Forget(WriteBatch batch, long person)
     {
@@ -137,12 +144,13 @@ internal sealed class IdentityIndex : IDisposable
         RemovePerson(batch, person);
     }
 
-    /// <summary>Removes every touch of the identifiers, in a batch.</summary>
-    public void ForgetTouches(WriteBatch batch, IEnumerable<long> idents)
+    /// <summary>Removes every touch, impression and metric event of the identifiers, in a batch.</summary>
+    public void ForgetRows(WriteBatch batch, IEnumerable<long> idents)
     {
         foreach (var ident in idents)
-            foreach (var (entry, _) in TouchRange(ident))
-                batch.Delete(entry);
+            foreach (var tag in RowTags)
+                foreach (var (entry, _) in Range(tag, ident))
+                    batch.Delete(entry);
     }
 
     /// <summary>Adds a product touch of an identifier in a batch, under its <c>seq</c> (so a re-derived touch overwrites itself).</summary>
@@ -154,8 +162,74 @@ internal sealed class IdentityIndex : IDisposable
         value[8] = checked((byte)actionBytes.Length);
         actionBytes.CopyTo(value, 9);
         Encoding.UTF8.GetBytes(item, value.AsSpan(9 + actionBytes.Length));
-        batch.Put(TouchEntry(ident, seq), value);
+        batch.Put(RowEntry(TouchTag, ident, seq), value);
     }
+
+    /// <summary>Adds an impression of an identifier in a batch, under its event's <c>seq</c>.</summary>
+    public static void PutExposure(WriteBatch batch, long ident, long seq, Exposure exposure) =>
+        batch.Put(RowEntry(ExposureTag, ident, seq), Encode(exposure.Time, exposure.Project, exposure.Experience, exposure.Variant));
+
+    /// <summary>Adds an event of a tracked metric of an identifier in a batch, under its <c>seq</c>.</summary>
+    public static void PutMetricEvent(WriteBatch batch, long ident, long seq, MetricEvent metricEvent) =>
+        batch.Put(RowEntry(MetricEventTag, ident, seq), Encode(metricEvent.Time, metricEvent.Project, metricEvent.Action));
+
+    /// <summary>Every impression and metric event of the identifiers, by (identifier, seq).</summary>
+    public (Dictionary<(long Ident, long Seq), Exposure> Exposures, Dictionary<(long Ident, long Seq), MetricEvent> MetricEvents) ResultRows(IEnumerable<long> idents)
+    {
+        var exposures = new Dictionary<(long, long), Exposure>();
+        var metricEvents = new Dictionary<(long, long), MetricEvent>();
+        foreach (var ident in idents)
+        {
+            foreach (var (key, value) in Range(ExposureTag, ident))
+            {
+                var (time, project, texts) = Decode(value, 2);
+                exposures[(ident, SeqOf(key))] = new Exposure(project, texts[0], texts[1], time);
+            }
+            foreach (var (key, value) in Range(MetricEventTag, ident))
+            {
+                var (time, project, texts) = Decode(value, 1);
+                metricEvents[(ident, SeqOf(key))] = new MetricEvent(project, texts[0], time);
+            }
+        }
+        return (exposures, metricEvents);
+    }
+
+    /// <summary>An impression as results count it.</summary>
+    public readonly record struct Exposure(int Project, string Experience, string Variant, DateTime Time);
+
+    /// <summary>An event of an action some experience counts as a metric.</summary>
+    public readonly record struct MetricEvent(int Project, string Action, DateTime Time);
+
+    // Ticks, project, then each text with its byte length.
+    private static byte[] Encode(DateTime time, int project, params string[] texts)
+    {
+        var value = new byte[12 + texts.Sum(t => 4 + Encoding.UTF8.GetByteCount(t))];
+        BinaryPrimitives.WriteInt64LittleEndian(value, time.Ticks);
+        BinaryPrimitives.WriteInt32LittleEndian(value.AsSpan(8), project);
+        var at = 12;
+        foreach (var text in texts)
+        {
+            var length = Encoding.UTF8.GetBytes(text, value.AsSpan(at + 4));
+            BinaryPrimitives.WriteInt32LittleEndian(value.AsSpan(at), length);
+            at += 4 + length;
+        }
+        return value;
+    }
+
+    private static (DateTime Time, int Project, string[] Texts) Decode(byte[] value, int count)
+    {
+        var texts = new string[count];
+        var at = 12;
+        for (var i = 0; i < count; i++)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at));
+            texts[i] = Encoding.UTF8.GetString(value, at + 4, length);
+            at += 4 + length;
+        }
+        return (new DateTime(BinaryPrimitives.ReadInt64LittleEndian(value), DateTimeKind.Utc), BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(8)), texts);
+    }
+
+    private static long SeqOf(byte[] key) => BinaryPrimitives.ReadInt64BigEndian(key.AsSpan(9));
 
     /// <summary>Every touch of the identifiers, newest first ((time, seq) descending), as <c>product_touches</c> orders them.</summary>
     public List<(string Item, string Action, DateTime Time)> Touches(IEnumerable<long> idents)
@@ -163,20 +237,20 @@ internal sealed class IdentityIndex : IDisposable
         var touches = new List<(long Seq, string Item, string Action, DateTime Time)>();
         foreach (var ident in idents)
         {
-            foreach (var (key, value) in TouchRange(ident))
+            foreach (var (key, value) in Range(TouchTag, ident))
             {
                 var actionLength = value[8];
-                touches.Add((BinaryPrimitives.ReadInt64BigEndian(key.AsSpan(9)), Encoding.UTF8.GetString(value, 9 + actionLength, value.Length - 9 - actionLength),
+                touches.Add((SeqOf(key), Encoding.UTF8.GetString(value, 9 + actionLength, value.Length - 9 - actionLength),
                     Encoding.UTF8.GetString(value, 9, actionLength), new DateTime(BinaryPrimitives.ReadInt64LittleEndian(value), DateTimeKind.Utc)));
             }
         }
         return touches.OrderByDescending(t => t.Time).ThenByDescending(t => t.Seq).Select(t => (t.Item, t.Action, t.Time)).ToList();
     }
 
-    /// <summary>An identifier's touch entries, in seq order: one key range.</summary>
-    private List<(byte[] Key, byte[] Value)> TouchRange(long ident)
+    /// <summary>An identifier's entries of one tag, in seq order: one key range.</summary>
+    private List<(byte[] Key, byte[] Value)> Range(byte tag, long ident)
     {
-        var prefix = TouchEntry(ident, 0).AsSpan(0, 9).ToArray();
+        var prefix = RowEntry(tag, ident, 0).AsSpan(0, 9).ToArray();
         var entries = new List<(byte[], byte[])>();
         using var iterator = _db.NewIterator();
         for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
@@ -185,18 +259,22 @@ internal sealed class IdentityIndex : IDisposable
     }
 
     /// <summary>
-    /// Writes a batch that brings the index to <paramref name="generation"/> of <c>ident_log</c> and its touches up to
-    /// <c>seq</c> <paramref name="touchedUpTo"/>, each where given.
+    /// Writes a batch that brings the index to <paramref name="generation"/> of <c>ident_log</c>, its touches up to
+    /// <c>seq</c> <paramref name="touchedUpTo"/> and its impressions and metric events up to <paramref name="resultsUpTo"/>,
+    /// each where given.
     /// </summary>
-    public void Write(WriteBatch batch, long? generation, long? touchedUpTo = null)
+    public void Write(WriteBatch batch, long? generation, long? touchedUpTo = null, long? resultsUpTo = null)
     {
         if (generation is { } g)
             batch.Put(PositionKey, Number(g));
         if (touchedUpTo is { } t)
             batch.Put(TouchPositionKey, Number(t));
+        if (resultsUpTo is { } r)
+            batch.Put(ResultPositionKey, Number(r));
         _db.Write(batch, _noWal);
         Position = generation ?? Position;
         TouchPosition = touchedUpTo ?? TouchPosition;
+        ResultPosition = resultsUpTo ?? ResultPosition;
     }
 
     private static byte[] Number(long value)
@@ -261,6 +339,7 @@ internal sealed class IdentityIndex : IDisposable
         var db = RocksDb.Open(options, folder);
         Position = db.Get(PositionKey) is { } stored ? BinaryPrimitives.ReadInt64LittleEndian(stored) : null;
         TouchPosition = db.Get(TouchPositionKey) is { } touched ? BinaryPrimitives.ReadInt64LittleEndian(touched) : null;
+        ResultPosition = db.Get(ResultPositionKey) is { } results ? BinaryPrimitives.ReadInt64LittleEndian(results) : null;
         return (db, options, cache);
     }
 
@@ -281,11 +360,11 @@ internal sealed class IdentityIndex : IDisposable
         return entry;
     }
 
-    // Big-endian numbers: an identifier's touches are one key range, in seq order.
-    private static byte[] TouchEntry(long ident, long seq)
+    // Big-endian numbers: an identifier's rows of a tag are one key range, in seq order.
+    private static byte[] RowEntry(byte tag, long ident, long seq)
     {
         var entry = new byte[17];
-        entry[0] = TouchTag;
+        entry[0] = tag;
         BinaryPrimitives.WriteInt64BigEndian(entry.AsSpan(1), ident);
         BinaryPrimitives.WriteInt64BigEndian(entry.AsSpan(9), seq);
         return entry;
