@@ -144,7 +144,7 @@ public sealed class DuckDbIdentityIndexTests
     }
 
     [Fact]
-    public async Task A_kill_9_right_after_an_erasure_leaves_none_of_the_erased_touches_in_the_index_files()
+    public async Task A_kill_9_right_after_an_erasure_leaves_none_of_the_erased_rows_in_the_index_files()
     {
         using var data = new TempFolder();
         const string gone = "gone-8f3a1";
@@ -155,14 +155,21 @@ public sealed class DuckDbIdentityIndexTests
             http.DefaultRequestHeaders.Add("X-Project-Id", projectId);
             (await http.PostAsync("/v1/events", Json($$$"""
                 [{"action":"product_view","guestId":"g-{{{gone}}}","target":{"product":"sku-of-{{{gone}}}"}},
+                 {"action":"impression","guestId":"g-{{{gone}}}","experience":"exp1","variant":"0"},
                  {"action":"product_view","guestId":"g-kept","target":{"product":"sku-kept"}}]
                 """))).EnsureSuccessStatusCode();
             using var reader = Reader(server, secret);
             await AssertEventCountAsync(reader, "guestId=g-kept", 1);
             Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromMinutes(1)));
         }
-        // The clean shutdown flushed the touches into the index's files.
+        // The clean shutdown flushed the touches and the impression into the index's files.
         Assert.NotEmpty(FilesHolding(Path.Combine(data.Path, "footfall.duckdb.identities"), gone));
+        long goneId;
+        using (var index = IdentityIndex.Open(Path.Combine(data.Path, "footfall.duckdb.identities")))
+        {
+            goneId = index.Find(1, [$"g:g-{gone}"])[0]!.Value.Id;
+            Assert.Single(index.ResultRows([goneId]).Exposures);
+        }
 
         var restarted = await ServerProcess.StartAsync(data.Path);
         var secretKey = restarted.DefaultProject().SecretKey;
@@ -180,9 +187,81 @@ public sealed class DuckDbIdentityIndexTests
             Assert.Equal(0, await again.TerminateAsync(TimeSpan.FromMinutes(1)));
         }
         Assert.Empty(FilesHolding(Path.Combine(data.Path, "footfall.duckdb.identities"), gone));
-        using var index = IdentityIndex.Open(Path.Combine(data.Path, "footfall.duckdb.identities"));
-        var kept = index.Find(1, ["g:g-kept"])[0]!.Value;
-        Assert.Equal(["sku-kept"], index.Touches([kept.Id]).Select(t => t.Item));
+        using var reopened = IdentityIndex.Open(Path.Combine(data.Path, "footfall.duckdb.identities"));
+        var kept = reopened.Find(1, ["g:g-kept"])[0]!.Value;
+        Assert.Equal(["sku-kept"], reopened.Touches([kept.Id]).Select(t => t.Item));
+        Assert.Empty(reopened.ResultRows([goneId]).Exposures);
+    }
+
+    [Fact]
+    public async Task Regression_ImpressionsLostFromTheIndexAtKill9_AreCaughtUpSoALaterPurchaseIsAttributed()
+    {
+        using var data = new TempFolder();
+        var server = await ServerProcess.StartAsync(data.Path);
+        var (projectId, secret) = server.DefaultProject();
+        using (var reader = Reader(server, secret))
+        {
+            await DefineExperienceAsync(reader);
+            await TrackAsync(server, projectId, """[{"action":"impression","guestId":"g-seen","experience":"exp1","variant":"1","time":"2026-11-01T10:00:00Z"}]""");
+            Assert.Equal(1, (await VariantAsync(reader, "1")).GetProperty("impressions").GetInt64());
+        }
+        // Not flushed yet: the index's files lack the impression, as a crash right after its commit leaves them.
+        server.Kill();
+        await server.DisposeAsync();
+
+        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        Assert.Contains("impressions and metric events past seq", restarted.Output, StringComparison.Ordinal);
+        // The purchase's rollup refresh reads the person's impressions from the index: it must hold the one before the crash.
+        await TrackAsync(restarted, projectId, """[{"action":"purchase","guestId":"g-seen","time":"2026-11-02T10:00:00Z"}]""");
+        using var read = Reader(restarted, secret);
+        Assert.Equal(1, (await VariantAsync(read, "1")).GetProperty("metrics").GetProperty("purchase").GetProperty("conversions").GetInt64());
+    }
+
+    [Fact]
+    public async Task Regression_AMetricsBackFillLostFromTheIndexAtKill9_ItsEventsStillConvertALaterImpression()
+    {
+        using var data = new TempFolder();
+        string projectId, secret;
+        // A purchase stored before any experience counts purchases; the clean shutdown makes the index durable past it.
+        await using (var server = await ServerProcess.StartAsync(data.Path))
+        {
+            (projectId, secret) = server.DefaultProject();
+            await TrackAsync(server, projectId, """[{"action":"purchase","guestId":"g-early","time":"2026-11-02T10:00:00Z"}]""");
+            using var reader = Reader(server, secret);
+            await AssertEventCountAsync(reader, "guestId=g-early", 1);
+            Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromMinutes(1)));
+        }
+        // Saving the experience back-fills the stored purchases below the index's position, where no catch-up looks.
+        var again = await ServerProcess.StartAsync(data.Path);
+        using (var reader = Reader(again, secret))
+            await DefineExperienceAsync(reader);
+        again.Kill();
+        await again.DisposeAsync();
+
+        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        // An impression before the purchase, arriving late: its refresh finds the purchase in the index.
+        await TrackAsync(restarted, projectId, """[{"action":"impression","guestId":"g-early","experience":"exp1","variant":"0","time":"2026-11-01T10:00:00Z"}]""");
+        using var read = Reader(restarted, secret);
+        Assert.Equal(1, (await VariantAsync(read, "0")).GetProperty("metrics").GetProperty("purchase").GetProperty("conversions").GetInt64());
+    }
+
+    private static async Task DefineExperienceAsync(HttpClient reader) =>
+        (await reader.PutAsync("/v1/experiences/exp1", Json("""
+            {"name":"Button","variants":[{"shortUid":"0","weight":50},{"shortUid":"1","weight":50}],"metrics":["purchase"],"attributionDays":7}
+            """))).EnsureSuccessStatusCode();
+
+    private static async Task TrackAsync(ServerProcess server, string projectId, string body)
+    {
+        using var http = server.Client();
+        http.DefaultRequestHeaders.Add("X-Project-Id", projectId);
+        (await http.PostAsync("/v1/events", Json(body))).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<System.Text.Json.JsonElement> VariantAsync(HttpClient reader, string variant)
+    {
+        var answer = (await reader.GetAsync("/v1/experiences/exp1/results")).EnsureSuccessStatusCode();
+        var results = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(answer.Content);
+        return results.GetProperty("variants").EnumerateArray().Single(v => v.GetProperty("variant").GetString() == variant);
     }
 
     private static async Task<DuckDbEventStore> OpenAsync(string path, bool createProject = false)
