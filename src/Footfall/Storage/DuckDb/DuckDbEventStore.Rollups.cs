@@ -36,37 +36,43 @@ public sealed partial class DuckDbEventStore
         (SELECT m.project, m.action, coalesce(i.person, m.ident) AS person, m.seq, m.time FROM metric_events m LEFT JOIN {MovedIdents} i ON i.id = m.ident)
         """;
 
-    /// <summary>Re-derives the rollup rows of every person the commit touched. Runs inside the commit's transaction, after its rows.</summary>
+    /// <summary>
+    /// Re-derives the rollup rows of every person the commit changed. Runs inside the commit's transaction, after its rows.
+    /// A person's rows are those of its identifiers: the identity index holds them up to the last commit, the plan this
+    /// commit's. Most impressions repeat one a person had and most metric events convert nothing, so a person the commit
+    /// did not link is re-derived only where <see cref="PersonRollup"/> finds its rows differ with the commit's rows and
+    /// without: the rollups are the derivation of the rows before this commit, and the statements below, which delete
+    /// and insert through the rollups' person indexes, are what grew with the store (docs/benchmarks.md section 8).
+    /// </summary>
     private void RefreshRollups(CommitPlan plan)
     {
-        var exposed = plan.Exposures.Select(x => _identities.PersonOf(x.Ident)).ToHashSet();
-        // An absorbed person's rows are now the kept person's: its rollup rows must go, and the kept person's be derived again.
-        foreach (var (kept, absorbed) in plan.Merges)
-        {
-            exposed.Add(absorbed);
-            exposed.Add(_identities.PersonOf(kept));
-        }
+        var merged = plan.Merges.SelectMany(m => new[] { m.Absorbed, _identities.PersonOf(m.Kept) }).ToHashSet();
+        var exposed = plan.Exposures.Select(x => _identities.PersonOf(x.Ident)).Concat(merged).ToHashSet();
         // A new impression may convert a person's earlier metric events (events arrive out of order), so its person counts too.
-        var converting = plan.MetricEvents.Select(m => _identities.PersonOf(m.Ident)).ToHashSet();
-        converting.UnionWith(exposed);
+        var converting = plan.MetricEvents.Select(m => _identities.PersonOf(m.Ident)).Concat(exposed).ToHashSet();
         if (converting.Count == 0)
             return;
-        var attributing = Scalar<long>(_writeConnection, "SELECT count(*) FROM rollup_definitions") > 0;
-        if (!attributing)
+        var definitions = ReadRollupDefinitions();
+        if (definitions.Count == 0)
             converting = exposed;
-        // A person's rows are those of its identifiers, kept in the identity index by identifier up to the last commit,
-        // plus this commit's; each takes its identifier's person as it stands after this commit's links.
         var (exposures, metricEvents) = Index.ResultRows(IdentifiersOf(converting));
+        var before = PersonRollup.Group(exposures, metricEvents, _identities.PersonOf);
         foreach (var (ident, seq, row) in plan.Exposures)
             exposures[(ident, seq)] = row;
         foreach (var (ident, seq, row) in plan.MetricEvents)
             metricEvents[(ident, seq)] = row;
-        var x = exposures.Select(r => (Person: _identities.PersonOf(r.Key.Ident), r.Value)).ToList();
-        var m = metricEvents.Select(r => (Person: _identities.PersonOf(r.Key.Ident), r.Key.Seq, r.Value)).ToList();
+        var after = PersonRollup.Group(exposures, metricEvents, _identities.PersonOf);
+        // A linked person's rows were another person's before: derived again whatever they hold.
+        exposed.RemoveWhere(p => !merged.Contains(p) && PersonRollup.SameExposed(before.GetValueOrDefault(p), after.GetValueOrDefault(p)));
+        if (definitions.Count > 0)
+            converting.RemoveWhere(p => !merged.Contains(p) && PersonRollup.SameAttributed(before.GetValueOrDefault(p), after.GetValueOrDefault(p), definitions));
+        else
+            converting = [];
+        var x = exposed.Concat(converting).Distinct().SelectMany(p => after.GetValueOrDefault(p)?.Exposures.Select(r => (Person: p, Row: r)) ?? []).ToList();
         (string, object?)[] args =
         [
-            ("xp", x.Select(r => r.Value.Project).ToList()), ("xe", x.Select(r => r.Value.Experience).ToList()),
-            ("xv", x.Select(r => r.Value.Variant).ToList()), ("xperson", x.Select(r => r.Person).ToList()), ("xt", x.Select(r => r.Value.Time).ToList()),
+            ("xp", x.Select(r => r.Row.Project).ToList()), ("xe", x.Select(r => r.Row.Experience).ToList()),
+            ("xv", x.Select(r => r.Row.Variant).ToList()), ("xperson", x.Select(r => r.Person).ToList()), ("xt", x.Select(r => r.Row.Time).ToList()),
         ];
         const string Exposures = """
             (SELECT unnest($xp) AS project, unnest($xe) AS experience, unnest($xv) AS variant, unnest($xperson) AS person, unnest($xt) AS time)
@@ -80,18 +86,29 @@ public sealed partial class DuckDbEventStore
                 WHERE {In("person", exposed)} GROUP BY ALL {ReturningExposed}
                 """, args);
         }
-        if (attributing)
+        if (converting.Count > 0)
         {
+            var m = converting.SelectMany(p => after.GetValueOrDefault(p)?.MetricEvents.Select(r => (Person: p, r.Seq, r.Row)) ?? []).ToList();
             ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {In("person", converting)} {ReturningAttributed}");
             ChangeRollup(totals, +1, $"""
                 {DeriveAttributed(
                     "(SELECT unnest($mp) AS project, unnest($ma) AS action, unnest($mperson) AS person, unnest($ms) AS seq, unnest($mt) AS time)",
                     Exposures)} {ReturningAttributed}
                 """,
-                [.. args, ("mp", m.Select(r => r.Value.Project).ToList()), ("ma", m.Select(r => r.Value.Action).ToList()),
-                    ("mperson", m.Select(r => r.Person).ToList()), ("ms", m.Select(r => r.Seq).ToList()), ("mt", m.Select(r => r.Value.Time).ToList())]);
+                [.. args, ("mp", m.Select(r => r.Row.Project).ToList()), ("ma", m.Select(r => r.Row.Action).ToList()),
+                    ("mperson", m.Select(r => r.Person).ToList()), ("ms", m.Select(r => r.Seq).ToList()), ("mt", m.Select(r => r.Row.Time).ToList())]);
         }
         ApplyTotals(totals);
+    }
+
+    /// <summary>The definitions the <c>attributed</c> rollup is derived under (a handful of rows). Caller holds the gate.</summary>
+    private List<PersonRollup.Definition> ReadRollupDefinitions()
+    {
+        var definitions = new List<PersonRollup.Definition>();
+        using var reader = Query(_writeConnection, "SELECT project, experience, metrics, days FROM rollup_definitions");
+        while (reader.Read())
+            definitions.Add(new(reader.GetInt32(0), reader.GetString(1), reader.GetFieldValue<List<string>>(2), reader.GetInt32(3)));
+        return definitions;
     }
 
     /// <summary>
