@@ -91,7 +91,7 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
     /// (variant, action, seq, person, time: conversions in the range). Without a lower bound, the first impressions are
     /// the <c>exposed</c> rollup's; with one, they come from the exposures of the range, with their identifiers' persons. The
     /// conversions are the <c>attributed</c> rollup's, unless it was derived under another definition: then they are
-    /// computed from the narrow tables with the same rule (<see cref="DeriveAttributed(string, string)"/>).
+    /// computed from the narrow tables with the same rule (<see cref="DeriveAttributed"/>).
     /// </summary>
     private static string Counted(ExperienceDefinition experience, TimeRange range, bool fromRollup)
     {

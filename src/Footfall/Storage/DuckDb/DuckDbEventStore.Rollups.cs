@@ -9,23 +9,12 @@ namespace Footfall.Storage.DuckDb;
 /// The results rollups, kept by the writer in the transaction of the rows they derive from: <c>exposed</c> (one row per
 /// experience, variant and person: the first impression) and <c>attributed</c> (one row per metric event and variant
 /// it converts for, under the definition in <c>rollup_definitions</c>). Both are keyed by person, so a link changes
-/// only the rows of the persons it joins, and both are re-derived, never adjusted: whatever a batch touches (a person's
-/// impression, tracked metric event or link) is deleted and derived again from that person's narrow rows, which
-/// carry their person. The attribution join is the SQL form of <see cref="ExperienceCounting.Attributes"/>.
+/// only the rows of the persons it joins. A batch's persons are derived in memory (<see cref="PersonRollup"/>) from
+/// their rows in the identity index; a whole experience, when its definition is saved, in SQL from the narrow tables,
+/// whose attribution join is the SQL form of <see cref="ExperienceCounting.Attributes"/>.
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
-    // Conversions of the metric events in m by the impressions in x (tables or CTEs) under every definition of their
-    // projects; the DISTINCT because a metric event converts once per variant however many impressions of it precede it.
-    private static string DeriveAttributed(string metricEvents, string exposures) => $"""
-        INSERT INTO attributed
-        SELECT DISTINCT m.project, d.experience, x.variant, m.action, m.person, m.seq, m.time
-        FROM {metricEvents} m
-        JOIN rollup_definitions d ON d.project = m.project AND list_contains(d.metrics, m.action)
-        JOIN {exposures} x ON x.project = m.project AND x.experience = d.experience AND x.person = m.person
-         AND x.time <= m.time AND x.time >= m.time - to_days(d.days)
-        """;
-
     // The narrow tables keep identifiers, not persons: a row's person is its identifier's now, so a link re-keys none of
     // them (as product touches, DuckDbEventStore.ProductTouches.cs).
     private const string ExposuresWithPersons = $"""
@@ -36,69 +25,103 @@ public sealed partial class DuckDbEventStore
         (SELECT m.project, m.action, coalesce(i.person, m.ident) AS person, m.seq, m.time FROM metric_events m LEFT JOIN {MovedIdents} i ON i.id = m.ident)
         """;
 
+    // Conversions of the metric events by the impressions under every definition of their projects; the DISTINCT because
+    // a metric event converts once per variant however many impressions of it precede it.
+    private const string DeriveAttributed = $"""
+        INSERT INTO attributed
+        SELECT DISTINCT m.project, d.experience, x.variant, m.action, m.person, m.seq, m.time
+        FROM {MetricEventsWithPersons} m
+        JOIN rollup_definitions d ON d.project = m.project AND list_contains(d.metrics, m.action)
+        JOIN {ExposuresWithPersons} x ON x.project = m.project AND x.experience = d.experience AND x.person = m.person
+         AND x.time <= m.time AND x.time >= m.time - to_days(d.days)
+        """;
+
     /// <summary>
-    /// Re-derives the rollup rows of every person the commit changed. Runs inside the commit's transaction, after its rows.
-    /// A person's rows are those of its identifiers: the identity index holds them up to the last commit, the plan this
-    /// commit's. Most impressions repeat one a person had and most metric events convert nothing, so a person the commit
-    /// did not link is re-derived only where <see cref="PersonRollup"/> finds its rows differ with the commit's rows and
-    /// without: the rollups are the derivation of the rows before this commit, and the statements below, which delete
-    /// and insert through the rollups' person indexes, are what grew with the store (docs/benchmarks.md section 8).
+    /// Brings the rollup rows of every person the commit changed up to date. Runs inside the commit's transaction, after
+    /// its rows. A person's rows are those of its identifiers: the identity index holds them up to the last commit, the
+    /// plan this commit's, and each takes its identifier's person as it stands after this commit's links. The rollups
+    /// hold what <see cref="PersonRollup"/> derives from the rows before this commit, so for a person the commit did not
+    /// link only the rows its own rows add are inserted: most impressions repeat one the person had and most metric
+    /// events convert nothing, which then writes nothing. A linked person (its rows were another person's before), or one
+    /// whose first impression moved earlier, has its rows deleted and all of them inserted again. The deletes go through
+    /// the rollups' person indexes, whose cost grew with the store (docs/benchmarks.md section 8).
     /// </summary>
     private void RefreshRollups(CommitPlan plan)
     {
         var merged = plan.Merges.SelectMany(m => new[] { m.Absorbed, _identities.PersonOf(m.Kept) }).ToHashSet();
-        var exposed = plan.Exposures.Select(x => _identities.PersonOf(x.Ident)).Concat(merged).ToHashSet();
+        var exposing = plan.Exposures.Select(x => _identities.PersonOf(x.Ident)).Concat(merged).ToHashSet();
         // A new impression may convert a person's earlier metric events (events arrive out of order), so its person counts too.
-        var converting = plan.MetricEvents.Select(m => _identities.PersonOf(m.Ident)).Concat(exposed).ToHashSet();
+        var converting = plan.MetricEvents.Select(m => _identities.PersonOf(m.Ident)).Concat(exposing).ToHashSet();
         if (converting.Count == 0)
             return;
         var definitions = ReadRollupDefinitions();
-        if (definitions.Count == 0)
-            converting = exposed;
-        var (exposures, metricEvents) = Index.ResultRows(IdentifiersOf(converting));
+        var (exposures, metricEvents) = Index.ResultRows(IdentifiersOf(definitions.Count > 0 ? converting : exposing));
         var before = PersonRollup.Group(exposures, metricEvents, _identities.PersonOf);
         foreach (var (ident, seq, row) in plan.Exposures)
             exposures[(ident, seq)] = row;
         foreach (var (ident, seq, row) in plan.MetricEvents)
             metricEvents[(ident, seq)] = row;
         var after = PersonRollup.Group(exposures, metricEvents, _identities.PersonOf);
-        // A linked person's rows were another person's before: derived again whatever they hold.
-        exposed.RemoveWhere(p => !merged.Contains(p) && PersonRollup.SameExposed(before.GetValueOrDefault(p), after.GetValueOrDefault(p)));
-        if (definitions.Count > 0)
-            converting.RemoveWhere(p => !merged.Contains(p) && PersonRollup.SameAttributed(before.GetValueOrDefault(p), after.GetValueOrDefault(p), definitions));
-        else
-            converting = [];
-        var x = exposed.Concat(converting).Distinct().SelectMany(p => after.GetValueOrDefault(p)?.Exposures.Select(r => (Person: p, Row: r)) ?? []).ToList();
-        (string, object?)[] args =
-        [
-            ("xp", x.Select(r => r.Row.Project).ToList()), ("xe", x.Select(r => r.Row.Experience).ToList()),
-            ("xv", x.Select(r => r.Row.Variant).ToList()), ("xperson", x.Select(r => r.Person).ToList()), ("xt", x.Select(r => r.Row.Time).ToList()),
-        ];
-        const string Exposures = """
-            (SELECT unnest($xp) AS project, unnest($xe) AS experience, unnest($xv) AS variant, unnest($xperson) AS person, unnest($xt) AS time)
-            """;
         var totals = new TotalsChange();
-        if (exposed.Count > 0)
+        var exposed = Difference(exposing, merged, p => PersonRollup.Exposed(before.GetValueOrDefault(p)), p => PersonRollup.Exposed(after.GetValueOrDefault(p)),
+            r => (r.Project, r.Experience, r.Variant, Impressions), totals);
+        if (exposed.Redo.Count > 0)
+            ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE {In("person", exposed.Redo)} {ReturningExposed}");
+        if (exposed.Insert.Count > 0)
         {
-            ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE {In("person", exposed)} {ReturningExposed}");
+            var rows = exposed.Insert;
             ChangeRollup(totals, +1, $"""
-                INSERT INTO exposed SELECT project, experience, variant, person, min(time) FROM {Exposures} x
-                WHERE {In("person", exposed)} GROUP BY ALL {ReturningExposed}
-                """, args);
+                INSERT INTO exposed SELECT unnest($p), unnest($e), unnest($v), unnest($person), unnest($t) {ReturningExposed}
+                """, ("p", rows.Select(r => r.Row.Project).ToList()), ("e", rows.Select(r => r.Row.Experience).ToList()),
+                ("v", rows.Select(r => r.Row.Variant).ToList()), ("person", rows.Select(r => r.Person).ToList()), ("t", rows.Select(r => r.Row.FirstTime).ToList()));
         }
-        if (converting.Count > 0)
+        if (definitions.Count > 0)
         {
-            var m = converting.SelectMany(p => after.GetValueOrDefault(p)?.MetricEvents.Select(r => (Person: p, r.Seq, r.Row)) ?? []).ToList();
-            ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {In("person", converting)} {ReturningAttributed}");
-            ChangeRollup(totals, +1, $"""
-                {DeriveAttributed(
-                    "(SELECT unnest($mp) AS project, unnest($ma) AS action, unnest($mperson) AS person, unnest($ms) AS seq, unnest($mt) AS time)",
-                    Exposures)} {ReturningAttributed}
-                """,
-                [.. args, ("mp", m.Select(r => r.Row.Project).ToList()), ("ma", m.Select(r => r.Row.Action).ToList()),
-                    ("mperson", m.Select(r => r.Person).ToList()), ("ms", m.Select(r => r.Seq).ToList()), ("mt", m.Select(r => r.Row.Time).ToList())]);
+            var attributed = Difference(converting, merged, p => PersonRollup.Attributed(before.GetValueOrDefault(p), definitions),
+                p => PersonRollup.Attributed(after.GetValueOrDefault(p), definitions), r => (r.Project, r.Experience, r.Variant, r.Metric), totals);
+            if (attributed.Redo.Count > 0)
+                ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE {In("person", attributed.Redo)} {ReturningAttributed}");
+            if (attributed.Insert.Count > 0)
+            {
+                var rows = attributed.Insert;
+                ChangeRollup(totals, +1, $"""
+                    INSERT INTO attributed SELECT unnest($p), unnest($e), unnest($v), unnest($m), unnest($person), unnest($seq), unnest($t) {ReturningAttributed}
+                    """, ("p", rows.Select(r => r.Row.Project).ToList()), ("e", rows.Select(r => r.Row.Experience).ToList()),
+                    ("v", rows.Select(r => r.Row.Variant).ToList()), ("m", rows.Select(r => r.Row.Metric).ToList()), ("person", rows.Select(r => r.Person).ToList()),
+                    ("seq", rows.Select(r => r.Row.Seq).ToList()), ("t", rows.Select(r => r.Row.Time).ToList()));
+            }
         }
         ApplyTotals(totals);
+    }
+
+    /// <summary>
+    /// What a rollup needs for <paramref name="persons"/>: the persons whose rows are deleted and inserted whole (the
+    /// linked ones, and those whose rows lost one), and the rows to insert (theirs, and every other person's new rows).
+    /// A person who keeps its rows and already had one of a key it gains a row of is noted in <paramref name="totals"/>,
+    /// which counts each person once per key.
+    /// </summary>
+    private static (HashSet<long> Redo, List<(long Person, T Row)> Insert) Difference<T>(IEnumerable<long> persons, HashSet<long> merged,
+        Func<long, HashSet<T>> before, Func<long, HashSet<T>> after, Func<T, (int, string, string, string)> keyOf, TotalsChange totals)
+    {
+        var redo = new HashSet<long>();
+        var insert = new List<(long, T)>();
+        foreach (var person in persons)
+        {
+            var now = after(person);
+            if (!merged.Contains(person) && before(person) is var was && was.IsSubsetOf(now))
+            {
+                now.ExceptWith(was);
+                var keys = was.Select(keyOf).ToHashSet();
+                foreach (var key in now.Select(keyOf).Where(keys.Contains).Distinct())
+                    totals.Keep(key, person);
+            }
+            else
+            {
+                redo.Add(person);
+            }
+            insert.AddRange(now.Select(row => (person, row)));
+        }
+        return (redo, insert);
     }
 
     /// <summary>The definitions the <c>attributed</c> rollup is derived under (a handful of rows). Caller holds the gate.</summary>
@@ -131,7 +154,7 @@ public sealed partial class DuckDbEventStore
         Execute(_writeConnection, "INSERT INTO rollup_definitions VALUES ($p, $e, $m, $d)",
             [.. args, ("m", metrics.Order(StringComparer.Ordinal).ToList()), ("d", experience.AttributionDays)]);
         Execute(_writeConnection, "DELETE FROM attributed WHERE project = $p AND experience = $e", args);
-        Execute(_writeConnection, $"{DeriveAttributed(MetricEventsWithPersons, ExposuresWithPersons)} WHERE m.project = $p AND d.experience = $e", args);
+        Execute(_writeConnection, $"{DeriveAttributed} WHERE m.project = $p AND d.experience = $e", args);
         RecountConversionTotals(project, experience.ShortUid);
         transaction.Commit();
     }

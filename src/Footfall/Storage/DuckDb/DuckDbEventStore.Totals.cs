@@ -127,6 +127,15 @@ public sealed partial class DuckDbEventStore
                 }
             }
         }
+
+        /// <summary>Notes a person who has rows of the key before and after the batch, none of them returned by a statement.</summary>
+        public void Keep((int Project, string Experience, string Variant, string Metric) key, long person)
+        {
+            if (!_changes.TryGetValue(key, out var change))
+                _changes[key] = change = new Change();
+            change.Removed.Add(person);
+            change.Added.Add(person);
+        }
     }
 
     /// <summary>One key's change: rows are per person, so persons with a row before and after give the distinct count.</summary>

@@ -4,7 +4,8 @@ namespace Footfall.Storage.DuckDb;
 /// The embedded store's tables, as the ordered migrations that build them. Projects and identifiers are interned to
 /// integers because per-row string marshalling is what bounds DuckDB's appender. <c>exposures</c> (impressions) and
 /// <c>metric_events</c> (events of the actions in <c>tracked_metrics</c>, the metrics some experience counts) are
-/// narrow copies kept by the applier in the commit's transaction, so results never scan the wide event table.
+/// narrow copies kept by the applier in the commit's transaction, so results never scan the wide event table; a person's
+/// rows of them are read by identifier from the identity index beside the file (<see cref="IdentityIndex"/>).
 /// </summary>
 /// <remarks>
 /// To change the schema, append a migration with the next version: it runs once per database, in one transaction

@@ -32,6 +32,12 @@ namespace Footfall.Storage.DuckDb;
 /// and the store puts again every touch of <c>product_touches</c> past it. A link moves none (touches are kept by
 /// identifier); an erasure deletes the erased identifiers' touches with their entries.
 /// </para>
+/// <para>
+/// The same holds each impression and event of a tracked metric by identifier ((identifier, seq) -> time, project and
+/// experience and variant, or action): what the writer re-derives a person's results rollups from. Their position is
+/// <see cref="ResultPosition"/>; the store puts again the impressions of <c>events</c> and the rows of
+/// <c>metric_events</c> past it at start, and a metric's back-fill is put and flushed before its commit.
+/// </para>
 /// </summary>
 internal sealed class IdentityIndex : IDisposable
 {

@@ -3,10 +3,10 @@ using Footfall.Analytics.Definitions;
 namespace Footfall.Storage.DuckDb;
 
 /// <summary>
-/// The rollup rows of one person's impressions and metric events, in memory: what <c>exposed</c> and <c>attributed</c>
-/// hold for them (<see cref="DuckDbEventStore"/>'s DeriveAttributed is the SQL form, both by
-/// <see cref="ExperienceCounting.Attributes"/>). The writer compares a person's rows with and without a commit's to
-/// skip the persons whose rollup rows the commit does not change.
+/// The rollup rows of one person's impressions and metric events, derived in memory: what <c>exposed</c> and
+/// <c>attributed</c> hold for them, by <see cref="ExperienceCounting.Attributes"/> (the store's <c>DeriveAttributed</c> is the
+/// SQL form, used when a whole experience is derived). The writer derives a person's rows with and without a
+/// commit's own rows, and writes only the difference.
 /// </summary>
 internal static class PersonRollup
 {
@@ -40,19 +40,16 @@ internal static class PersonRollup
         return persons;
     }
 
-    /// <summary>Whether both sets of rows give the same <c>exposed</c> rows: the first impression per experience and variant.</summary>
-    public static bool SameExposed(Rows? a, Rows? b) => Exposed(a).SetEquals(Exposed(b));
+    /// <summary>The person's <c>exposed</c> rows: the first impression per experience and variant.</summary>
+    public static HashSet<(int Project, string Experience, string Variant, DateTime FirstTime)> Exposed(Rows? rows) =>
+        (rows?.Exposures ?? []).GroupBy(x => (x.Project, x.Experience, x.Variant))
+            .Select(g => (g.Key.Project, g.Key.Experience, g.Key.Variant, g.Min(x => x.Time))).ToHashSet();
 
-    /// <summary>Whether both sets of rows give the same <c>attributed</c> rows under the definitions.</summary>
-    public static bool SameAttributed(Rows? a, Rows? b, IReadOnlyList<Definition> definitions) =>
-        Attributed(a, definitions).SetEquals(Attributed(b, definitions));
-
-    private static HashSet<(int, string, string, DateTime)> Exposed(Rows? rows) =>
-        (rows?.Exposures ?? []).GroupBy(x => (x.Project, x.Experience, x.Variant)).Select(g => (g.Key.Project, g.Key.Experience, g.Key.Variant, g.Min(x => x.Time))).ToHashSet();
-
-    private static HashSet<(int, string, string, string, long)> Attributed(Rows? rows, IReadOnlyList<Definition> definitions)
+    /// <summary>The person's <c>attributed</c> rows: each metric event once per variant an impression in its window converts it for.</summary>
+    public static HashSet<(int Project, string Experience, string Variant, string Metric, long Seq, DateTime Time)> Attributed(Rows? rows,
+        IReadOnlyList<Definition> definitions)
     {
-        var attributed = new HashSet<(int, string, string, string, long)>();
+        var attributed = new HashSet<(int, string, string, string, long, DateTime)>();
         if (rows is null)
             return attributed;
         foreach (var (seq, m) in rows.MetricEvents)
@@ -64,7 +61,7 @@ internal static class PersonRollup
                 foreach (var x in rows.Exposures)
                 {
                     if (x.Project == m.Project && x.Experience == d.Experience && ExperienceCounting.Attributes(x.Time, m.Time, d.Days))
-                        attributed.Add((m.Project, d.Experience, x.Variant, m.Action, seq));
+                        attributed.Add((m.Project, d.Experience, x.Variant, m.Action, seq, m.Time));
                 }
             }
         }
