@@ -1,6 +1,5 @@
 using Footfall.Events;
 using Footfall.Experiences;
-using RocksDbSharp;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -41,8 +40,7 @@ public sealed partial class DuckDbEventStore
             return;
         using (var transaction = _writeConnection.BeginTransaction())
         {
-            var batch = new WriteBatch();
-            var rows = 0;
+            using var loader = new IdentityIndex.Loader(Index);
             foreach (var action in untracked)
             {
                 Execute(_writeConnection, "INSERT INTO tracked_metrics VALUES ($p, $a)", ("p", project), ("a", action));
@@ -50,18 +48,10 @@ public sealed partial class DuckDbEventStore
                     INSERT INTO metric_events SELECT project, action, ident, time, seq FROM events WHERE project = $p AND action = $a
                     RETURNING ident, seq, time
                     """, ("p", project), ("a", action));
-                while (reader.Read())
-                {
-                    IdentityIndex.PutMetricEvent(batch, reader.GetInt64(0), reader.GetInt64(1), new(project, action, Utc(reader.GetDateTime(2))));
-                    if (++rows % 100_000 != 0)
-                        continue;
-                    Index.Load(batch);
-                    batch.Dispose();
-                    batch = new WriteBatch();
-                }
+                for (; reader.Read(); loader.Added())
+                    IdentityIndex.PutMetricEvent(loader.Batch, reader.GetInt64(0), reader.GetInt64(1), new(project, action, Utc(reader.GetDateTime(2))));
             }
-            Index.Load(batch);
-            batch.Dispose();
+            loader.Finish();
             Index.Checkpoint();
             transaction.Commit();
         }

@@ -81,24 +81,18 @@ public sealed partial class DuckDbEventStore
     private void RebuildIdentityIndex(long generation)
     {
         Index.Clear();
-        var batch = new WriteBatch();
+        using var loader = new IdentityIndex.Loader(Index);
         var identifiers = 0L;
         using (var reader = Query(_writeConnection, "SELECT id, project, key, person FROM idents ORDER BY person"))
         {
             foreach (var (person, members) in Persons(reader))
             {
-                Put(batch, person, members);
+                Put(loader.Batch, person, members);
                 identifiers += members.Count;
-                if (identifiers % 100_000 >= members.Count)
-                    continue;
-                // No position yet: flushes keep the order of writes, so an index holding its position holds all of these.
-                Index.Load(batch);
-                batch.Dispose();
-                batch = new WriteBatch();
+                loader.Added(members.Count + 1);
             }
         }
-        Index.Write(batch, generation);
-        batch.Dispose();
+        loader.Finish(generation);
         _logger.LogInformation("Built the identity index from {Identifiers} identifiers", identifiers);
     }
 
@@ -113,23 +107,18 @@ public sealed partial class DuckDbEventStore
         var position = Index.TouchPosition ?? -1;
         if (last <= position)
             return;
-        var batch = new WriteBatch();
+        using var loader = new IdentityIndex.Loader(Index);
         var touches = 0L;
         using (var reader = Query(_writeConnection, "SELECT ident, seq, time, action, item FROM product_touches WHERE seq > $s", ("s", position)))
         {
             while (reader.Read())
             {
-                IdentityIndex.PutTouch(batch, reader.GetInt64(0), reader.GetInt64(1), Utc(reader.GetDateTime(2)), reader.GetString(3), reader.GetString(4));
-                if (++touches % 100_000 != 0)
-                    continue;
-                // Without the position: flushes keep the order of writes, so an index holding the position holds all of these.
-                Index.Load(batch);
-                batch.Dispose();
-                batch = new WriteBatch();
+                IdentityIndex.PutTouch(loader.Batch, reader.GetInt64(0), reader.GetInt64(1), Utc(reader.GetDateTime(2)), reader.GetString(3), reader.GetString(4));
+                touches++;
+                loader.Added();
             }
         }
-        Index.Write(batch, generation: null, touchedUpTo: last);
-        batch.Dispose();
+        loader.Finish(touchedUpTo: last);
         _logger.LogInformation("Put {Touches} product touches past seq {Position} into the identity index", touches, position);
     }
 
@@ -146,38 +135,24 @@ public sealed partial class DuckDbEventStore
         var last = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), -1) FROM events WHERE seq > $s", ("s", position));
         if (last <= position)
             return;
-        var batch = new WriteBatch();
+        using var loader = new IdentityIndex.Loader(Index);
         var rows = 0L;
-        void Next()
-        {
-            if (++rows % 100_000 != 0)
-                return;
-            // Without the position: flushes keep the order of writes, so an index holding the position holds all of these.
-            Index.Load(batch);
-            batch.Dispose();
-            batch = new WriteBatch();
-        }
         using (var reader = Query(_writeConnection, $"""
             SELECT ident, seq, project, experience, variant, time FROM events WHERE seq > $s AND action = '{BuiltInActions.Impression}'
             """, ("s", position)))
         {
-            while (reader.Read())
+            for (; reader.Read(); rows++, loader.Added())
             {
-                IdentityIndex.PutExposure(batch, reader.GetInt64(0), reader.GetInt64(1),
+                IdentityIndex.PutExposure(loader.Batch, reader.GetInt64(0), reader.GetInt64(1),
                     new(reader.GetInt32(2), reader.GetString(3), reader.GetString(4), Utc(reader.GetDateTime(5))));
-                Next();
             }
         }
         using (var reader = Query(_writeConnection, "SELECT ident, seq, project, action, time FROM metric_events WHERE seq > $s", ("s", position)))
         {
-            while (reader.Read())
-            {
-                IdentityIndex.PutMetricEvent(batch, reader.GetInt64(0), reader.GetInt64(1), new(reader.GetInt32(2), reader.GetString(3), Utc(reader.GetDateTime(4))));
-                Next();
-            }
+            for (; reader.Read(); rows++, loader.Added())
+                IdentityIndex.PutMetricEvent(loader.Batch, reader.GetInt64(0), reader.GetInt64(1), new(reader.GetInt32(2), reader.GetString(3), Utc(reader.GetDateTime(4))));
         }
-        Index.Write(batch, generation: null, resultsUpTo: last);
-        batch.Dispose();
+        loader.Finish(resultsUpTo: last);
         _logger.LogInformation("Put {Rows} impressions and metric events past seq {Position} into the identity index", rows, position);
     }
 

@@ -290,8 +290,38 @@ internal sealed class IdentityIndex : IDisposable
         return bytes;
     }
 
-    /// <summary>Writes a batch without moving <see cref="Position"/> (part of a rebuild).</summary>
-    public void Load(WriteBatch batch) => _db.Write(batch, _noWal);
+    /// <summary>
+    /// A long load (a rebuild, a catch-up, a metric's back-fill) written in batches of 100,000 entries without moving a
+    /// position: flushes keep the order of writes, so an index that holds the position written with the last batch
+    /// (<see cref="Finish"/>) holds all of them.
+    /// </summary>
+    public sealed class Loader(IdentityIndex index) : IDisposable
+    {
+        private const int EntriesPerBatch = 100_000;
+        private int _entries;
+
+        /// <summary>The batch to put entries in; a new one after each <see cref="Added"/> that wrote it.</summary>
+        public WriteBatch Batch { get; private set; } = new();
+
+        /// <summary>Counts entries put in <see cref="Batch"/>, and writes it once it holds enough.</summary>
+        public void Added(int entries = 1)
+        {
+            _entries += entries;
+            if (_entries < EntriesPerBatch)
+                return;
+            index._db.Write(Batch, index._noWal);
+            Batch.Dispose();
+            Batch = new WriteBatch();
+            _entries = 0;
+        }
+
+        /// <summary>Writes the rest with the positions the load brings the index to, where given.</summary>
+        public void Finish(long? generation = null, long? touchedUpTo = null, long? resultsUpTo = null) =>
+            index.Write(Batch, generation, touchedUpTo, resultsUpTo);
+
+        /// <inheritdoc />
+        public void Dispose() => Batch.Dispose();
+    }
 
     /// <summary>Writes what is buffered to disk and returns the generation now durable: <c>ident_log</c> may be trimmed below it.</summary>
     public long Checkpoint()
