@@ -23,7 +23,11 @@ metric() { curl -s $url/metrics | awk -v m="$1" '$1 ~ "^"m {s+=$2} END {printf "
 for round in $(seq 1 "$rounds"); do
   for pair in "$@"; do
     data=${pair%=*}; project=${pair##*=}
-    rm -rf "$scratch/data"; cp -a "$data" "$scratch/data"; rm -f "$scratch/data/server.log"
+    rm -rf "$scratch/data"
+    # The copy grows under the load (WAL, spills): a full disk would stall the run (and the machine) instead of timing it.
+    need=$(du -sk "$data" | cut -f1); free=$(df -k --output=avail "$scratch" | tail -1)
+    if [ $((need * 3 / 2)) -gt "$free" ]; then echo "not enough free space in $scratch for a copy of $data" >&2; exit 2; fi
+    cp -a "$data" "$scratch/data"; rm -f "$scratch/data/server.log"
     t0=$(now); serve; t1=$(now)
     applied0=$(metric footfall_apply_events_total)
     load=$(dotnet "$loadgen" $url "$project" --seconds "$seconds" --batch 50 --connections 32 --path /v1/events)
