@@ -1,6 +1,5 @@
 using DuckDB.NET.Data;
 using Footfall.Analytics.Definitions;
-using Footfall.Events;
 using Footfall.Experiences;
 
 namespace Footfall.Storage.DuckDb;
@@ -17,13 +16,12 @@ public sealed partial class DuckDbEventStore
 {
     // The narrow tables keep identifiers, not persons: a row's person is its identifier's now, so a link re-keys none of
     // them (as product touches, DuckDbEventStore.ProductTouches.cs).
-    private const string ExposuresWithPersons = $"""
-        (SELECT x.project, x.experience, x.variant, coalesce(i.person, x.ident) AS person, x.time FROM exposures x LEFT JOIN {MovedIdents} i ON i.id = x.ident)
-        """;
+    private const string ExposuresWithPersons = $"(SELECT r.project, r.experience, r.variant, r.time, {RowPerson} FROM exposures {RowsWithPersons})";
 
-    private const string MetricEventsWithPersons = $"""
-        (SELECT m.project, m.action, coalesce(i.person, m.ident) AS person, m.seq, m.time FROM metric_events m LEFT JOIN {MovedIdents} i ON i.id = m.ident)
-        """;
+    private const string MetricEventsWithPersons = $"(SELECT r.project, r.action, r.seq, r.time, {RowPerson} FROM metric_events {RowsWithPersons})";
+
+    private const string RowsWithPersons = $"r LEFT JOIN {MovedIdents} i ON i.id = r.ident";
+    private const string RowPerson = "coalesce(i.person, r.ident) AS person";
 
     // Conversions of the metric events by the impressions under every definition of their projects; the DISTINCT because
     // a metric event converts once per variant however many impressions of it precede it.
