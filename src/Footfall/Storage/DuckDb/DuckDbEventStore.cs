@@ -123,7 +123,10 @@ public sealed partial class DuckDbEventStore : IEventStore
         _identities.Clear(Scalar<long>(_writeConnection, "SELECT coalesce(max(id), 0) + 1 FROM idents"));
         _identityGeneration = Scalar<long>(_writeConnection, "SELECT coalesce(max(gen), 0) FROM ident_log");
         _keysLoaded = false;
-        _nextSeq = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
+        // From the identity index's result position when the newest events are still there (a hint for the zone maps:
+        // a max over every seq read 100M of them at start); an erasure may have taken them, then from all.
+        var next = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), -1) + 1 FROM events WHERE seq >= $s", ("s", Index.ResultPosition ?? 0));
+        _nextSeq = next > 0 ? next : Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), 0) + 1 FROM events");
         LoadTrackedMetrics();
         _logger.LogInformation("Next event {Seq}", _nextSeq);
     }
