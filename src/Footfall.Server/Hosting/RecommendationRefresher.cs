@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Footfall.Ingest;
 using Footfall.Recommendations;
 using Footfall.Storage;
 
@@ -7,20 +8,38 @@ namespace Footfall.Server.Hosting;
 /// <summary>
 /// Keeps every project's recommendation models fresh and writes served responses: each second it flushes the
 /// response log, and every <see cref="RecommendationOptions.RefreshSeconds"/> (at least four times the last
-/// refresh's duration) it rebuilds each project's models. A store failure never ends this loop (nor the process):
+/// refresh's duration) it rebuilds each project's models. Ingest comes first: while the log's applier works off a
+/// backlog, a round waits (see <see cref="Due"/>). A store failure never ends this loop (nor the process):
 /// the previous models keep serving and the next round waits longer, doubling up to <see cref="MaxBackoff"/>.
 /// </summary>
 public sealed class RecommendationRefresher(IProjectCatalog store, RecommendationModels models, ServedResponseLog log, StartupWork startup,
-    RecommendationOptions options, FatalStop fatal, ILogger<RecommendationRefresher> logger) : BackgroundService
+    IIngestWriter writer, RecommendationOptions options, FatalStop fatal, ILogger<RecommendationRefresher> logger) : BackgroundService
 {
     /// <summary>The longest wait between rounds while the store keeps failing.</summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
+    /// <summary>How far the applier may be behind (the age of its oldest unapplied entry) before a round waits for it.</summary>
+    public static readonly TimeSpan Backlog = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest a round waits for the applier's backlog after the last round (or the start).</summary>
+    public static readonly TimeSpan MaxDeferral = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Whether a round that is due by its schedule runs now. A round at 100M events holds both cores for over a minute
+    /// and halved the applier's rate beside it (docs/benchmarks.md section 8), so while the applier is more than
+    /// <see cref="Backlog"/> behind the round waits, up to <see cref="MaxDeferral"/> since the last one: a flood or a
+    /// bulk load gets the cores, and models are never older than that bound plus a round.
+    /// </summary>
+    public static bool Due(TimeSpan applierBehind, TimeSpan sinceLastRound) => applierBehind <= Backlog || sinceLastRound >= MaxDeferral;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        var nextRefresh = 0L;
+        // The first round waits one interval too, so a load that starts with the server is seen as a backlog before it
+        // (a feed asked for earlier builds its model itself).
+        var nextRefresh = Stopwatch.GetTimestamp() + (long)(options.RefreshSeconds * Stopwatch.Frequency);
+        var lastRound = Stopwatch.GetTimestamp();
         var backoff = TimeSpan.Zero;
         try
         {
@@ -28,6 +47,9 @@ public sealed class RecommendationRefresher(IProjectCatalog store, Recommendatio
             {
                 await log.FlushAsync(stoppingToken);
                 if (options.RefreshSeconds <= 0 || !startup.Ready || Stopwatch.GetTimestamp() < nextRefresh)
+                    continue;
+                var behind = TimeSpan.FromSeconds(writer is LogIngest ingest ? ingest.Applier.LagSeconds : 0);
+                if (!Due(behind, Stopwatch.GetElapsedTime(lastRound)))
                     continue;
                 var started = Stopwatch.GetTimestamp();
                 TimeSpan wait;
@@ -43,7 +65,8 @@ public sealed class RecommendationRefresher(IProjectCatalog store, Recommendatio
                     wait = backoff;
                     logger.LogError("Refreshing recommendation models failed, retrying in {Backoff}: {Problem}", backoff, ex.Message);
                 }
-                nextRefresh = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+                lastRound = Stopwatch.GetTimestamp();
+                nextRefresh = lastRound + (long)(wait.TotalSeconds * Stopwatch.Frequency);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
