@@ -46,6 +46,8 @@ public sealed partial class DuckDbEventStore
         // after a crash the first commit checkpoints the WAL DuckDB replayed (up to checkpoint_threshold, ~2 s at
         // 100M events), which is the applier's to pay, not the start's (docs/benchmarks.md section 8).
         Index.Checkpoint();
+        // What ident_log still holds counts toward the next flush, so it stays within IdentityIndexFlushEvery.
+        _personsLoggedSinceFlush = (int)Scalar<long>(_writeConnection, "SELECT count(*) FROM ident_log");
         _logger.LogInformation("Identity index ready in {Ms} ms", (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
