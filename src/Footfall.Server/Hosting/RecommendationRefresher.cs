@@ -38,8 +38,8 @@ public sealed class RecommendationRefresher(IProjectCatalog store, Recommendatio
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         // The first round waits one interval too, so a load that starts with the server is seen as a backlog before it
         // (a feed asked for earlier builds its model itself).
-        var nextRefresh = Stopwatch.GetTimestamp() + (long)(options.RefreshSeconds * Stopwatch.Frequency);
         var lastRound = Stopwatch.GetTimestamp();
+        var nextRefresh = lastRound + (long)(options.RefreshSeconds * Stopwatch.Frequency);
         var backoff = TimeSpan.Zero;
         try
         {
