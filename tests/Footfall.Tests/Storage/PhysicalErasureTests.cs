@@ -55,6 +55,29 @@ public sealed class PhysicalErasureTests
     }
 
     [Fact]
+    public async Task Regression_SpillFilesOfAKilledRunStayedForGood_TheNextStartRemovesThem()
+    {
+        using var data = new TempFolder();
+        var server = await ServerProcess.StartAsync(data.Path);
+        var (projectId, secret) = server.DefaultProject();
+        await ErasureScenario.SeedAsync(server, projectId);
+        server.Kill();
+        await server.DisposeAsync();
+        // What DuckDB leaves in its temp directory when the process dies mid-spill (here: a model refresh's visit
+        // rows, which name persons), written as a file of the same name because a spill cannot be timed from a test.
+        var spill = Path.Combine(data.Path, "footfall.duckdb.tmp", "duckdb_temp_storage_DEFAULT-0.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(spill)!);
+        await File.WriteAllTextAsync(spill, string.Join('\0', ErasureScenario.VictimStrings));
+
+        server = await ServerProcess.StartAsync(data.Path);
+        Assert.False(File.Exists(spill));
+        await ErasureScenario.EraseAsync(server, secret);
+        Assert.Equal(0, await server.TerminateAsync(Shutdown));
+        await server.DisposeAsync();
+        Assert.Empty(ErasureScenario.FindVictimBytes(data.Path));
+    }
+
+    [Fact]
     public async Task A_file_from_before_physical_erasure_loses_what_was_erased_then_at_its_first_clean_shutdown()
     {
         using var data = new TempFolder();

@@ -69,6 +69,8 @@ public sealed partial class DuckDbEventStore : IEventStore
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        await _writeConnection.OpenAsync(cancellationToken);
+        RemoveSpillFilesOfEarlierRuns();
         await OpenWriteConnectionAsync(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
@@ -99,9 +101,25 @@ public sealed partial class DuckDbEventStore : IEventStore
 
     private async Task OpenWriteConnectionAsync(CancellationToken cancellationToken)
     {
-        await _writeConnection.OpenAsync(cancellationToken);
+        if (_writeConnection.State != System.Data.ConnectionState.Open)
+            await _writeConnection.OpenAsync(cancellationToken);
         Execute(_writeConnection, $"SET memory_limit = '{_memoryLimit}'");
         DuckDbMigrator.Migrate(_writeConnection, DuckDbSchema.Migrations, _logger);
+    }
+
+    // DuckDB removes what it spilled to its temp directory when it closes; a process killed mid-spill leaves its files
+    // there for good (6.2 GB after a 100M model refresh was killed), holding rows an erasure may remove since. Called
+    // once the file is open, so DuckDB's lock keeps any other process off the folder, and before this process can spill.
+    private void RemoveSpillFilesOfEarlierRuns()
+    {
+        using var reader = Query(_writeConnection, "SELECT current_setting('temp_directory')");
+        if (!reader.Read() || reader.IsDBNull(0) || reader.GetString(0) is not { Length: > 0 } directory || !Directory.Exists(directory))
+            return;
+        foreach (var file in Directory.EnumerateFiles(directory, "duckdb_temp_*"))
+        {
+            _logger.LogInformation("Removing {File}, spilled by a run that did not shut down cleanly", file);
+            File.Delete(file);
+        }
     }
 
     private void LoadState()
