@@ -204,11 +204,18 @@ public sealed partial class DuckDbEventStore : IEventStore
         {
             // Cancelling any command of a connection interrupts the statement it runs; an idle connection runs its
             // next statement as usual.
-            var interrupt = cancellationToken.Register(() =>
+            var interrupt = cancellationToken.Register(static state =>
             {
-                using var command = connection.CreateCommand();
-                command.Cancel();
-            });
+                try
+                {
+                    using var command = ((DuckDBConnection)state!).CreateCommand();
+                    command.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The read ended while the token was being cancelled: nothing left to interrupt.
+                }
+            }, connection);
             connection.Disposed += (_, _) => interrupt.Dispose();
         }
         return connection;
