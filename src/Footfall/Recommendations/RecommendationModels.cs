@@ -83,12 +83,24 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
         var result = await erase();
         var touched = touches.Where(t => RecommendationOptions.Weight(t.Action) > 0).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
         var bought = touches.Where(t => t.Action == BuiltInActions.Purchase).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
-        await _erasures.GetOrAdd(projectId, _ => new ErasureLog()).RecordAsync(touched, bought, async () =>
+        try
         {
-            // Even with nothing touched, a new model drops every cached history and trending answer.
-            if (_models.TryGetValue(projectId, out var model))
-                _models[projectId] = await model.WithoutAsync(touched, bought, cancellationToken);
-        }, cancellationToken);
+            await _erasures.GetOrAdd(projectId, _ => new ErasureLog()).RecordAsync(touched, bought, async () =>
+            {
+                // Even with nothing touched, a new model drops every cached history and trending answer.
+                if (_models.TryGetValue(projectId, out var model))
+                    _models[projectId] = await model.WithoutAsync(touched, bought, cancellationToken);
+            });
+        }
+        catch (Exception ex)
+        {
+            // The store no longer holds the person, and a model that was not recounted would serve their share of the
+            // co-visits until the next refresh (a recount at 100M events can outlast the client, which cancels it). Without
+            // a model, the next feed request builds one from the store; a refresh in flight recounts them as it publishes.
+            _models.TryRemove(projectId, out _);
+            logger.LogWarning(ex, "Could not take an erased person out of the recommendation model of {Project}: the model is dropped and built again from the store on the next feed request",
+                projectId);
+        }
         return result;
     }
 
@@ -143,10 +155,10 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             }
         }
 
-        public async Task RecordAsync(IReadOnlyCollection<string> touched, IReadOnlyCollection<string> bought, Func<Task> apply,
-            CancellationToken cancellationToken)
+        // Not cancellable: once the store erased the person, a refresh in flight must learn of it whatever the caller does.
+        public async Task RecordAsync(IReadOnlyCollection<string> touched, IReadOnlyCollection<string> bought, Func<Task> apply)
         {
-            await _lock.WaitAsync(cancellationToken);
+            await _lock.WaitAsync();
             try
             {
                 _version++;

@@ -64,6 +64,20 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         await AssertErasedPersonNotServedAsync(project);
     }
 
+    [Fact]
+    public async Task Regression_AFailedRecountKeptTheErasedPersonsCoVisitsUntilTheNextRefresh_TheModelIsBuiltAgain()
+    {
+        var project = await SeedAsync();
+        // The store erases the person, then the model's recount of what they touched fails (at 100M events it can
+        // outlast the client, whose disconnect cancels it): the answer was a 5xx and the model kept their co-visits.
+        _control.CoVisitsGate = Task.FromException(new TimeoutException("the recount's store read timed out"));
+
+        using var http = project.Reader();
+        (await http.DeleteAsync("/v1/people?userId=erased-user").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        _control.CoVisitsGate = null;
+        await AssertErasedPersonNotServedAsync(project);
+    }
+
     private async Task<TestProject> SeedAsync()
     {
         var project = await _factory.CreateProjectAsync();

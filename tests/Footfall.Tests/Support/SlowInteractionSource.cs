@@ -4,14 +4,17 @@ using Footfall.Storage;
 namespace Footfall.Tests.Support;
 
 /// <summary>
-/// The server's real product interactions, with the read that recommendation refreshes make held at a gate the test
-/// controls: the read itself runs (so a held refresh carries data from before whatever the test does meanwhile), then
-/// waits. Every other read goes straight through. Only this role is replaced; the rest of the store is the server's own.
+/// The server's real product interactions, with the read that recommendation refreshes make (and an erasure's co-visit
+/// recount) held at a gate the test controls: the read itself runs (so a held refresh carries data from before whatever
+/// the test does meanwhile), then waits. Every other read goes straight through. Only this role is replaced; the rest of the store is the server's own.
 /// </summary>
 public sealed class SlowInteractionSource(IInteractionSource inner) : IInteractionSource
 {
     /// <summary>Set to hold (or, faulted, fail) every refresh read until it completes; null lets reads through.</summary>
     public Task? Gate { get; set; }
+
+    /// <summary>Set to hold (or, faulted, fail) every co-visit recount (an erasure's model update) after its read.</summary>
+    public Task? CoVisitsGate { get; set; }
 
     /// <summary>How many times trending's recent touches were read from the store.</summary>
     public int TrendingReads => _trendingReads;
@@ -33,9 +36,14 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
         inner.ReadProductInteractionsAsync(projectId, range, sourcedOnly, cancellationToken);
 
     /// <inheritdoc />
-    public Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
-        CancellationToken cancellationToken = default) =>
-        inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cancellationToken);
+    public async Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
+        CancellationToken cancellationToken = default)
+    {
+        var counts = await inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cancellationToken);
+        if (CoVisitsGate is { } gate)
+            await gate;
+        return counts;
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ProductPurchase>> ReadPurchasesAsync(string projectId, DateTime from, IReadOnlyCollection<string>? items,
