@@ -83,24 +83,27 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
         var result = await erase();
         var touched = touches.Where(t => RecommendationOptions.Weight(t.Action) > 0).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
         var bought = touches.Where(t => t.Action == BuiltInActions.Purchase).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
-        try
+        // Under the erasure log's lock, as every other change of the model is, so no other erasure or refresh swaps in a
+        // model between a failed recount and the drop below.
+        await _erasures.GetOrAdd(projectId, _ => new ErasureLog()).RecordAsync(touched, bought, async () =>
         {
-            await _erasures.GetOrAdd(projectId, _ => new ErasureLog()).RecordAsync(touched, bought, async () =>
+            if (!_models.TryGetValue(projectId, out var model))
+                return;
+            try
             {
                 // Even with nothing touched, a new model drops every cached history and trending answer.
-                if (_models.TryGetValue(projectId, out var model))
-                    _models[projectId] = await model.WithoutAsync(touched, bought, cancellationToken);
-            });
-        }
-        catch (Exception ex)
-        {
-            // The store no longer holds the person, and a model that was not recounted would serve their share of the
-            // co-visits until the next refresh (a recount at 100M events can outlast the client, which cancels it). Without
-            // a model, the next feed request builds one from the store; a refresh in flight recounts them as it publishes.
-            _models.TryRemove(projectId, out _);
-            logger.LogWarning(ex, "Could not take an erased person out of the recommendation model of {Project}: the model is dropped and built again from the store on the next feed request",
-                projectId);
-        }
+                _models[projectId] = await model.WithoutAsync(touched, bought, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // The store no longer holds the person, and a model that was not recounted would serve their share of the
+                // co-visits until the next refresh (a recount at 100M events can outlast the client, which cancels it).
+                // Without a model, the next feed request builds one from the store.
+                _models.TryRemove(projectId, out _);
+                logger.LogWarning(ex, "Could not take an erased person out of the recommendation model of {Project}: the model is dropped and built again from the store on the next feed request",
+                    projectId);
+            }
+        });
         return result;
     }
 
