@@ -35,6 +35,12 @@ public sealed partial class ClickHouseEventStore : IInteractionSource, IServedRe
         // purchases (price, quantity) and when they may hold a category (a \u escape could spell the key).
         var filter = $"action IN {actionList} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
             (sourcedOnly ? " AND source_id IS NOT NULL" : "");
+        // Counted first: past the bound, the rows, their parse and the aggregates would take gigabytes (6.1M interactions
+        // of a 90-day window at 10M events passed 11 GB and 600 s), and a background refresh would retry that forever.
+        var count = Long((await _http.QueryAsync($"SELECT count() FROM events WHERE project = {p} AND {filter}", cancellationToken))[0][0]);
+        if (count > MaxInteractionsRead)
+            throw new StoreLimitException($"the time range holds {count} product interactions, more than the {MaxInteractionsRead} a node reads " +
+                "into memory for recommendations on ClickHouse: shorten Recommendations:HistoryDays or raise Footfall:ClickHouseMaxInteractions");
         var events = PersonEvents(p, "action, time_ms, ord, eid, target, source_id, session_id, params", filter);
         // LIMIT 1 BY eid drops a keyed event's second copy, should two nodes have raced to store it.
         var rows = await _http.QueryAsync($"""

@@ -26,6 +26,16 @@ public sealed partial class ClickHouseEventStore : IEventStore
     private readonly string? _nodeId;
     private long _lastOrd;
 
+    /// <summary>The default of <see cref="MaxInteractionsRead"/>.</summary>
+    public const int DefaultMaxInteractionsRead = 500_000;
+
+    /// <summary>
+    /// The most product interactions one read brings into this process (a model refresh reads its whole window): the
+    /// recommendation aggregates are computed in .NET on this store, at about 1.5 KB and 20 us per interaction
+    /// (docs/deploy.md, "Sizing"). A read past it throws <see cref="StoreLimitException"/> instead.
+    /// </summary>
+    public int MaxInteractionsRead { get; init; } = DefaultMaxInteractionsRead;
+
     /// <summary>A store on the ClickHouse a connection string names (<c>Host=..;Port=8123;Username=..;Database=..</c>).</summary>
     /// <param name="connectionString">Where ClickHouse listens and which database holds the store.</param>
     /// <param name="logger">Where start-up is logged.</param>

@@ -10,6 +10,9 @@ public static class ClickHouseStoreFactory
     /// The store for a ClickHouse.Driver style connection string, on one server or on a named cluster, fed by node
     /// <paramref name="nodeId"/>'s log.
     /// </summary>
-    public static IEventStore Create(string connectionString, string? cluster, string nodeId, ILoggerFactory loggers) =>
-        new ClickHouseEventStore(connectionString, loggers.CreateLogger<ClickHouseEventStore>(), cluster: cluster, nodeId: nodeId);
+    public static IEventStore Create(string connectionString, string? cluster, string nodeId, int maxInteractions, ILoggerFactory loggers) =>
+        new ClickHouseEventStore(connectionString, loggers.CreateLogger<ClickHouseEventStore>(), cluster: cluster, nodeId: nodeId)
+        {
+            MaxInteractionsRead = maxInteractions,
+        };
 }

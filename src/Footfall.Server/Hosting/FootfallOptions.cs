@@ -21,6 +21,12 @@ public sealed class FootfallOptions
     /// </summary>
     public string? ClickHouseCluster { get; set; }
 
+    /// <summary>
+    /// The most product interactions a ClickHouse node reads into memory at once for recommendations (configuration
+    /// only, default 500,000): a larger model window answers 503 naming this bound instead of exhausting memory.
+    /// </summary>
+    public int ClickHouseMaxInteractions { get; set; } = Footfall.ClickHouse.ClickHouseEventStore.DefaultMaxInteractionsRead;
+
     /// <summary>DuckDB's buffer memory limit (<c>--duckdb-memory</c>, default 512MB, e.g. <c>2GB</c>); the file may be larger.</summary>
     public string DuckDbMemory { get; set; } = Footfall.Storage.DuckDb.DuckDbEventStore.DefaultMemoryLimit;
 
@@ -47,6 +53,8 @@ public sealed class FootfallOptions
             throw new ArgumentException("--clickhouse-cluster needs --store clickhouse");
         if (!Footfall.Storage.DuckDb.DuckDbEventStore.IsMemoryLimit(DuckDbMemory))
             throw new ArgumentException($"--duckdb-memory must look like 512MB or 2GB, not '{DuckDbMemory}'");
+        if (ClickHouseMaxInteractions < 1)
+            throw new ArgumentException($"Footfall:ClickHouseMaxInteractions must be at least 1, not {ClickHouseMaxInteractions}");
         if (IdentityCache < 1)
             throw new ArgumentException($"--identity-cache must be at least 1, not {IdentityCache}");
         if (string.IsNullOrWhiteSpace(Data))

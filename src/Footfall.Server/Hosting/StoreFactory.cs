@@ -14,7 +14,8 @@ public static class StoreFactory
     {
         DataFolder.Ensure(options.Data);
         if (options.Store == "clickhouse")
-            return ClickHouseStoreFactory.Create(options.ClickHouse!, options.ClickHouseCluster, NodeId.LoadOrCreate(options.Data), loggers);
+            return ClickHouseStoreFactory.Create(options.ClickHouse!, options.ClickHouseCluster, NodeId.LoadOrCreate(options.Data),
+                options.ClickHouseMaxInteractions, loggers);
         return new DuckDbEventStore(Path.Combine(options.Data, DuckDbFile), loggers.CreateLogger<DuckDbEventStore>(), memoryLimit: options.DuckDbMemory,
             identityCacheSize: options.IdentityCache);
     }

@@ -44,7 +44,7 @@ public static class ErrorAnswers
 
     private static int StatusOf(Exception exception) => exception switch
     {
-        StoreUnavailableException => StatusCodes.Status503ServiceUnavailable,
+        StoreUnavailableException or StoreLimitException => StatusCodes.Status503ServiceUnavailable,
         BadHttpRequestException bad => bad.StatusCode,
         _ => StatusCodes.Status500InternalServerError,
     };
@@ -63,6 +63,12 @@ public static class ErrorAnswers
                 // The store's own message can quote people's data: the type says enough (the store logs its failures).
                 logger.LogWarning("{Method} {Path} answered 503, request {RequestId}: {Problem} ({Cause})", context.Request.Method,
                     context.Request.Path, context.TraceIdentifier, unavailable.Message, unavailable.InnerException?.GetType().Name);
+                break;
+            case StoreLimitException limit:
+                // Names a configured bound and how to change it: no people's data, and no point retrying.
+                message = limit.Message;
+                logger.LogWarning("{Method} {Path} answered 503, request {RequestId}: {Problem}", context.Request.Method,
+                    context.Request.Path, context.TraceIdentifier, limit.Message);
                 break;
             case BadHttpRequestException bad:
                 message = bad.Message;
