@@ -56,12 +56,9 @@ public sealed class StoreDeadline(StoreOptions options, StoreHealth health)
             health.Broke(ex.Message);
             throw new StoreUnavailableException("the store is unavailable; retry shortly", ex);
         }
-        catch (StoreLimitException)
-        {
-            // A bound the store was configured with, not a failure: the store answered, and its health stays as it is.
-            throw;
-        }
-        catch (Exception ex) when (ex is not (StoreUnavailableException or StoreVersionException))
+        // A StoreLimitException is a bound the store was configured with, not a failure: it passes through, and the
+        // store's health stays as it is.
+        catch (Exception ex) when (ex is not (StoreUnavailableException or StoreVersionException or StoreLimitException))
         {
             // Neither the client nor /healthz sees the store's message: it can quote SQL and the rows it names.
             health.Failed($"{operation} failed with {ex.GetType().Name}{(ex.InnerException is { } inner ? " (" + inner.GetType().Name + ")" : "")}");
