@@ -31,7 +31,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
 
     /// <summary>
     /// The most product interactions one read brings into this process (a model refresh reads its whole window): the
-    /// recommendation aggregates are computed in .NET on this store, at about 1.5 KB and 20 us per interaction
+    /// recommendation aggregates are computed in .NET on this store, at about 2 KB and 20 us per interaction
     /// (docs/deploy.md, "Sizing"). A read past it throws <see cref="StoreLimitException"/> instead.
     /// </summary>
     public int MaxInteractionsRead { get; init; } = DefaultMaxInteractionsRead;
