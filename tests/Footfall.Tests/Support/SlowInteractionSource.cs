@@ -22,13 +22,8 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
     private int _trendingReads;
 
     /// <inheritdoc />
-    public async Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default)
-    {
-        var window = await inner.ReadItemWindowAsync(projectId, from, shape, cancellationToken);
-        if (Gate is { } gate)
-            await gate;
-        return window;
-    }
+    public Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default) =>
+        HeldAsync(inner.ReadItemWindowAsync(projectId, from, shape, cancellationToken), Gate);
 
     /// <inheritdoc />
     public Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
@@ -36,13 +31,17 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
         inner.ReadProductInteractionsAsync(projectId, range, sourcedOnly, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
-        CancellationToken cancellationToken = default)
+    public Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
+        CancellationToken cancellationToken = default) =>
+        HeldAsync(inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cancellationToken), CoVisitsGate);
+
+    // The read runs to its end, then waits at the gate (or fails with it).
+    private static async Task<T> HeldAsync<T>(Task<T> read, Task? gate)
     {
-        var counts = await inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cancellationToken);
-        if (CoVisitsGate is { } gate)
+        var result = await read;
+        if (gate is not null)
             await gate;
-        return counts;
+        return result;
     }
 
     /// <inheritdoc />
