@@ -137,6 +137,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
                 ("actor_events", $"project = {p} AND actor_hash IN {h}"),
                 ("exposures", $"project = {p} AND actor_hash IN {h}"),
                 ("attributed", $"project = {p} AND actor_hash IN {h}"),
+                ("product_touches", $"project = {p} AND actor_hash IN {h}"),
                 ("event_keys", $"project = {p} AND actor_hash IN {h}"),
                 ("attributes", $"project = {p} AND ident_hash IN {h}"),
                 ("rejected", $"project = {p} AND hasAny(ident_hashes, [{string.Join(", ", hashes)}])"),

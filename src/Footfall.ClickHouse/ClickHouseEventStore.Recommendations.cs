@@ -16,31 +16,26 @@ public sealed partial class ClickHouseEventStore : IInteractionSource, IServedRe
 {
     private static readonly string ProductActionList = List(BuiltInActions.ProductActions.Order(StringComparer.Ordinal));
     private static readonly string SourcedActionList = List(BuiltInActions.SourcedActions.Order(StringComparer.Ordinal));
-    private static readonly string PurchaseActionList = List([BuiltInActions.Purchase]);
 
     // One shared string per action instead of one per row: a model holds a million of these.
     private static readonly Dictionary<string, string> SharedActions = BuiltInActions.SourcedActions.ToDictionary(a => a, StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
-        CancellationToken cancellationToken = default) =>
-        ReadInteractionsAsync(projectId, range, sourcedOnly ? SourcedActionList : ProductActionList, sourcedOnly, cancellationToken);
-
-    /// <summary>The product interactions of the actions in <paramref name="actionList"/> (an SQL list).</summary>
-    private async Task<ProductInteractionSet> ReadInteractionsAsync(string projectId, TimeRange range, string actionList, bool sourcedOnly,
-        CancellationToken cancellationToken)
+    public async Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
+        CancellationToken cancellationToken = default)
     {
         var p = Quote(projectId);
         // position(target, '"product"') is only a pre-filter: the target is parsed below. Params are sent only for
         // purchases (price, quantity) and when they may hold a category (a \u escape could spell the key).
-        var filter = $"action IN {actionList} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
+        var filter = $"action IN {(sourcedOnly ? SourcedActionList : ProductActionList)} AND target IS NOT NULL AND position(target, '\"product\"') > 0 AND {RangeFilter(range)}" +
             (sourcedOnly ? " AND source_id IS NOT NULL" : "");
-        // Counted first: past the bound, the rows, their parse and the aggregates would take gigabytes (6.1M interactions
-        // of a 90-day window at 10M events passed 11 GB and 600 s), and a background refresh would retry that forever.
+        // Counted first: past the bound, the rows and their parse would take gigabytes (6.1M interactions read for a
+        // model's 90-day window at 10M events passed 11 GB and 600 s, before models were computed in SQL).
         var count = Long((await _http.QueryAsync($"SELECT count() FROM events WHERE project = {p} AND {filter}", cancellationToken))[0][0]);
         if (count > MaxInteractionsRead)
             throw new StoreLimitException($"the time range holds {count} product interactions, more than the {MaxInteractionsRead} a node reads " +
-                "into memory for recommendations on ClickHouse: shorten Recommendations:HistoryDays or raise Footfall:ClickHouseMaxInteractions");
+                "into memory on ClickHouse (the feed performance report reads its range's sourced interactions): shorten the range or raise " +
+                "Footfall:ClickHouseMaxInteractions");
         var events = PersonEvents(p, "action, time_ms, ord, eid, target, source_id, session_id, params", filter);
         // LIMIT 1 BY eid drops a keyed event's second copy, should two nodes have raced to store it.
         var rows = await _http.QueryAsync($"""

@@ -30,9 +30,9 @@ public sealed partial class ClickHouseEventStore : IEventStore
     public const int DefaultMaxInteractionsRead = 500_000;
 
     /// <summary>
-    /// The most product interactions one read brings into this process (a model refresh reads its whole window): the
-    /// recommendation aggregates are computed in .NET on this store, at about 2 KB and 20 us per interaction
-    /// (docs/deploy.md, "Sizing"). A read past it throws <see cref="StoreLimitException"/> instead.
+    /// The most product interactions one <see cref="ReadProductInteractionsAsync"/> brings into this process (the feed
+    /// performance report reads its range's sourced interactions; models read aggregates computed in SQL). A read past
+    /// it throws <see cref="StoreLimitException"/> instead.
     /// </summary>
     public int MaxInteractionsRead { get; init; } = DefaultMaxInteractionsRead;
 

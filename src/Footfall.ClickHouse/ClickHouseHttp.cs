@@ -27,39 +27,51 @@ internal sealed class ClickHouseHttp : IDisposable
 
     /// <summary>
     /// Runs a statement in the store's database (or none, for CREATE DATABASE); an <c>INSERT ... SELECT</c> names its
-    /// table in <paramref name="insertInto"/>, for the cluster's insert settings.
+    /// table in <paramref name="insertInto"/>, for the cluster's insert settings. Statements of one
+    /// <paramref name="session"/> (<see cref="NewSession"/>) share its temporary tables.
     /// </summary>
-    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? insertInto = null)
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? insertInto = null, string? session = null)
     {
         using var content = new StringContent(sql, Encoding.UTF8);
         // An INSERT ... SELECT may name a batch's identifiers (ClickHouseEventStore.Attributed.cs): the same limit as queries.
-        await SendAsync(Url(null, inDatabase) + MaxQuerySize + (insertInto is null ? "" : _ddl.InsertSettings(insertInto)), content, cancellationToken);
+        await SendAsync(Url(null, inDatabase, session) + MaxQuerySize + (insertInto is null ? "" : _ddl.InsertSettings(insertInto)), content, cancellationToken);
     }
 
     /// <summary>Runs a query and returns its rows (TabSeparated, unescaped).</summary>
-    public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true)
+    public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? session = null)
     {
         using var content = new StringContent(sql + "\nFORMAT TabSeparated", Encoding.UTF8);
         // Key look-ups send a batch's keys in one IN list; 18.16's default limit (256 KiB) would split them.
-        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase) + MaxQuerySize, content, cancellationToken));
+        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase, session) + MaxQuerySize, content, cancellationToken));
     }
+
+    /// <summary>
+    /// A new session id: the statements sent with it run one at a time and share temporary tables (Memory tables of
+    /// the ClickHouse server the store talks to), which ClickHouse drops when the session has been idle for
+    /// <see cref="SessionTimeoutSeconds"/>, so a node that dies mid-read leaves nothing behind.
+    /// </summary>
+    public static string NewSession() => "footfall-" + Guid.NewGuid().ToString("N");
+
+    private const int SessionTimeoutSeconds = 300;
 
     /// <summary>
     /// Inserts TabSeparated rows into <paramref name="table"/>'s listed columns; returns when ClickHouse has them.
     /// A <paramref name="queryId"/> names the insert in ClickHouse, so that it can be found (and killed) while it runs.
     /// </summary>
-    public async Task InsertAsync(string table, string columns, StringBuilder rows, CancellationToken cancellationToken, string? queryId = null)
+    public async Task InsertAsync(string table, string columns, StringBuilder rows, CancellationToken cancellationToken, string? queryId = null,
+        string? session = null)
     {
         if (rows.Length == 0) return;
         using var content = new StringContent(rows.ToString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/tab-separated-values");
-        var url = Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated") + _ddl.InsertSettings(table);
+        var url = Url($"INSERT INTO {table} ({columns}) FORMAT TabSeparated", session: session) + _ddl.InsertSettings(table);
         await SendAsync(queryId is null ? url : url + "&query_id=" + Uri.EscapeDataString(queryId), content, cancellationToken);
     }
 
     // Without the database, for statements that run before it exists.
-    private string Url(string? query, bool inDatabase = true) =>
+    private string Url(string? query, bool inDatabase = true, string? session = null) =>
         "/?database=" + (inDatabase ? Uri.EscapeDataString(_settings.Database) : "default") + _ddl.QuerySettings +
+        (session is null ? "" : $"&session_id={session}&session_timeout={SessionTimeoutSeconds}") +
         (query is null ? "" : "&query=" + Uri.EscapeDataString(query));
 
     private async Task<string> SendAsync(string url, HttpContent content, CancellationToken cancellationToken)

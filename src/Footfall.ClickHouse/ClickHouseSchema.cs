@@ -33,7 +33,19 @@ internal static class ClickHouseSchema
         ["exposures"] = "actor_hash",
         // The metric event's identifier hash: a derive through the Distributed table puts each row beside its event.
         ["attributed"] = "actor_hash",
+        ["product_touches"] = "actor_hash",
     };
+
+    /// <summary>
+    /// The <c>product</c> of an event's target (the JSON object TargetJson writes, one string per kind) in SQL, as
+    /// TargetJson.Read reads it; '' when it has none. 18.16 has no JSONExtract, and visitParamExtractString alone takes
+    /// the first <c>"product":</c> anywhere, which a kind with an escaped quote in it (<c>x\"product</c>) spells too. So
+    /// the regular expression finds the key where a key starts (after <c>{</c> or a comma outside a string: inside a
+    /// string every quote is escaped) and captures its escaped value, and visitParamExtractString unescapes it
+    /// (<c>\uXXXX</c> and surrogate pairs included).
+    /// </summary>
+    private static readonly string ProductOfTarget =
+        $"visitParamExtractString(concat('{{\"product\":\"', extract(assumeNotNull(target), {ClickHouseSql.Quote(@"[{,]""product"":""((?:[^""\\]|\\.)*)""")}), '\"}}'), 'product')";
 
     public static readonly ClickHouseMigration[] Migrations =
     [
@@ -168,6 +180,28 @@ internal static class ClickHouseSchema
             // then on; ready = 1 once its derivation over the stored events finished, and only then do results read it.
             new CreateTable("attributed_definitions", "project String, experience String, action String, days UInt32, ready UInt8",
                 "ReplacingMergeTree(ready)", "ORDER BY (project, experience, action, days)"),
+        ]),
+        new(7, "product interactions for the recommendation models",
+        [
+            // Every product interaction with what the models' aggregates read, narrow and sorted by time, so a refresh
+            // reads its window here and computes items, visits and pair counts in SQL (ClickHouseEventStore.Models.cs)
+            // instead of bringing every interaction into the node. Keyed by identifier hash like exposures: persons are
+            // resolved at read time, and an erasure deletes by the hash. category_params is the event's params when they
+            // may name a category (a parse decides, in .NET); visit is the session's hash, or for events without one the
+            // day as .NET counts days (the definition's visit, InternedInteractions).
+            new CreateDerivedTable(
+                new CreateTable("product_touches", """
+                    project String, item String, action String, time_ms Int64, time DateTime, ord UInt64, eid String,
+                    visit Int64, actor_hash UInt64, category_params Nullable(String)
+                    """, "MergeTree", "PARTITION BY toYYYYMM(time) ORDER BY (project, time_ms)"),
+                "product_touches_mv", "events",
+                $"""
+                project, {ProductOfTarget} AS item, action, time_ms, time, ord, eid,
+                if(isNull(session_id), toInt64(intDiv(time_ms, 86400000) + 719162), toInt64(intDiv(cityHash64(assumeNotNull(session_id)), 2))) AS visit,
+                cityHash64(actor) AS actor_hash,
+                if(position(params, 'category') > 0 OR position(params, '\\u') > 0, params, NULL) AS category_params
+                """,
+                $"action IN {ClickHouseSql.List(BuiltInActions.ProductActions.Order(StringComparer.Ordinal))} AND isNotNull(target) AND item != ''"),
         ]),
     ];
 

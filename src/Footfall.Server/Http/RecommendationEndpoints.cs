@@ -16,12 +16,13 @@ public static class RecommendationEndpoints
     {
         // The literal route wins over {feed}, so "performance" is never taken for a feed.
         v1.MapGet("/recommendations/performance", PerformanceAsync).WithTags("Recommendations")
-            .WithSummary("Per feed: responses served, clicks, add-to-carts, purchases and revenue attributed by sourceId")
+            .WithSummary("Per feed: responses served, clicks, add-to-carts, purchases and revenue attributed by sourceId; 503 while the " +
+                "store is unavailable, or on ClickHouse when the range holds more than Footfall:ClickHouseMaxInteractions sourced interactions")
             .Produces<Wire.RecommendationPerformance>().Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
         v1.MapGet("/recommendations/{feed}", FeedAsync).WithTags("Recommendations")
             .WithSummary("recently-viewed, trending, repeat-purchase, also-viewed or personal; every answer has a responseId; " +
-                "503 while the store is unavailable, or on ClickHouse when the model's window holds more than Footfall:ClickHouseMaxInteractions interactions")
+                "503 while the store is unavailable")
             .Produces<Wire.Recommendations>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
     }

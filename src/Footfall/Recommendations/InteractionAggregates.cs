@@ -18,6 +18,9 @@ public static class InteractionAggregates
         return new ItemWindow(w.Items, w.Categories, reach, neighbours, w.Touches.Length);
     }
 
+    /// <summary>The similarity of two items seen together in <paramref name="both"/> visits (<see cref="ItemSimilarity.Cosine"/>).</summary>
+    public static float Cosine(int both, int reachA, int reachB) => ItemSimilarity.Cosine(both, reachA, reachB);
+
     /// <summary>The reach of <paramref name="items"/> and their co-visit counts with every item they share a visit with.</summary>
     public static CoVisitCounts CoVisits(ProductInteractionSet set, int maxItemsPerVisit, IReadOnlyCollection<string> items)
     {

@@ -21,8 +21,11 @@ public sealed record RandomShopHistory(IReadOnlyList<ProjectWrite> Commits, Iden
         [.. Enumerable.Range(0, 5).SelectMany(p => new[] { Identifier.Guest($"g{p}a"), Identifier.Guest($"g{p}b") }),
          .. Enumerable.Range(0, 5).Where(p => p % 2 == 0).Select(p => Identifier.User($"u{p}"))];
 
-    /// <summary>Every item an event can name, and one never named.</summary>
-    public static readonly IReadOnlyList<string> Items = [.. Enumerable.Range(0, 7).Select(i => $"sku-{i}"), "never"];
+    /// <summary>
+    /// Every item an event can name, and one never named. Two are text a store has to unescape: a quote, a backslash,
+    /// a non-ASCII letter and a character outside the BMP (ClickHouse reads the item from the stored JSON in SQL).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Items = [.. Enumerable.Range(0, 5).Select(i => $"sku-{i}"), "sku-\"5\\ü", "sku-6\U0001F600", "never"];
 
     /// <summary>A readable form for a failing case.</summary>
     public override string ToString() => $"erase {Erased.Key}\n" + string.Join("\n", Commits.Select((c, i) => $"commit {i}: " +
@@ -64,11 +67,22 @@ public static class RandomShopHistories
             {
                 var time = RandomShopHistory.Now.AddHours(-Ages[s.Age]).AddMinutes(s.Session * 7);
                 var action = Actions[s.Action];
-                var param = action == BuiltInActions.Purchase ? """{"price":2.5}""" : s.Category < 2 ? $$"""{"category":"c{{s.Category}}"}""" : null;
+                // Category 2 names one only in a nested object, which is no category: an older event's category stands.
+                var param = action == BuiltInActions.Purchase ? """{"price":2.5}""" : s.Category switch
+                {
+                    < 2 => $$"""{"category":"c{{s.Category}}"}""",
+                    2 => """{"meta":{"category":"c0"}}""",
+                    _ => null,
+                };
+                var item = RandomShopHistory.Items[s.Item];
+                // Some targets name a kind that spells "product" after an escaped quote, before the product itself.
+                var target = (s.Age + s.Item) % 3 == 0
+                    ? new Dictionary<string, string> { ["x\"product"] = "spoof", ["product"] = item }
+                    : new Dictionary<string, string> { ["product"] = item };
                 events.Add(new TrackedEvent
                 {
                     Action = action, Time = time, ReceivedAt = time, UserId = user, GuestId = guest,
-                    SessionId = s.Session < 3 ? $"s{s.Session}" : null, Target = new Dictionary<string, string> { ["product"] = $"sku-{s.Item}" },
+                    SessionId = s.Session < 3 ? $"s{s.Session}" : null, Target = target,
                     ParamsJson = param,
                 });
             }
