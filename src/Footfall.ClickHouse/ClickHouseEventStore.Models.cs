@@ -108,21 +108,25 @@ public sealed partial class ClickHouseEventStore
         // 400 items at 10M events, docs/benchmarks.md §14).
         var asked = List(items);
         // Only the visits that hold an asked item; from each, (item, '') for its asked items and every pair with one.
-        foreach (var r in await _http.QueryAsync($"""
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        await _http.QueryEachAsync($"""
             SELECT pair.1, pair.2, count() FROM (
                 SELECT arrayJoin(arrayConcat(arrayFilter(x -> x.1 IN {asked}, [(it, '')]),
                     arrayMap(o -> if(it < o, (it, o), (o, it)), arrayFilter(o -> it IN {asked} OR o IN {asked}, arraySlice(its, i + 1))))) AS pair
                 FROM (SELECT its, arrayJoin(arrayEnumerate(its)) AS i, its[i] AS it
                       FROM ({VisitItems(Quote(projectId), $"time_ms >= {Num(FromMs(from))}", "item", maxItemsPerVisit, "")}) WHERE arrayExists(x -> x IN {asked}, its)))
             GROUP BY pair.1, pair.2
-            """, cancellationToken))
+            """, r =>
         {
             if (r[1]!.Length == 0)
                 reach[r[0]!] = int.Parse(r[2]!, CultureInfo.InvariantCulture);
             else
-                pairs.Add((r[0]!, r[1]!, int.Parse(r[2]!, CultureInfo.InvariantCulture)));
-        }
+                pairs.Add((Shared(r[0]!), Shared(r[1]!), int.Parse(r[2]!, CultureInfo.InvariantCulture)));
+        }, cancellationToken);
         return new CoVisitCounts(reach, pairs);
+
+        // An item's name once, however many pairs name it.
+        string Shared(string item) => names.TryGetValue(item, out var shared) ? shared : names[item] = item;
     }
 
     /// <inheritdoc />

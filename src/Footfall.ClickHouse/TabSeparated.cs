@@ -37,10 +37,13 @@ internal static class TabSeparated
         foreach (var line in text.Split('\n'))
         {
             if (line.Length == 0) continue;
-            rows.Add(line.Split('\t').Select(f => f == Null ? null : Unescape(f)).ToArray());
+            rows.Add(Row(line));
         }
         return rows;
     }
+
+    /// <summary>One line's unescaped fields; <c>\N</c> becomes null.</summary>
+    public static string?[] Row(string line) => line.Split('\t').Select(f => f == Null ? null : Unescape(f)).ToArray();
 
     private static string Unescape(string field)
     {
