@@ -22,8 +22,9 @@ public sealed class FootfallOptions
     public string? ClickHouseCluster { get; set; }
 
     /// <summary>
-    /// The most product interactions a ClickHouse node reads into memory at once for recommendations (configuration
-    /// only, default 500,000): a larger model window answers 503 naming this bound instead of exhausting memory.
+    /// The most product interactions a ClickHouse node reads into memory at once (configuration only, default 500,000):
+    /// the feed performance report over a range holding more answers 503 naming this bound instead of exhausting
+    /// memory. Models are computed in ClickHouse and do not read interactions.
     /// </summary>
     public int ClickHouseMaxInteractions { get; set; } = Footfall.ClickHouse.ClickHouseEventStore.DefaultMaxInteractionsRead;
 
