@@ -12,9 +12,9 @@ namespace Footfall.ClickHouse;
 // The aggregates recommendation models read, in SQL over product_touches, each the SQL form of its definition in
 // InteractionAggregates (the property tests hold them to it): ClickHouse sends back rows per item, never per
 // interaction, so a node's memory does not grow with the window. 18.16 has no window functions: a visit's newest
-// items are a sorted groupArray, pairs come from arrayJoin, and an item's top neighbours from LIMIT n BY. Persons are
-// 64-bit keys resolved at read time (PersonKeyRows), so links apply retroactively. A person's touches are read by
-// their identifiers.
+// items are a sorted groupArray, pairs come from arrayJoin, and an item's neighbours are cut at its n-th best score.
+// Persons are 64-bit keys resolved at read time (PersonKeyRows), so links apply retroactively. A person's touches are
+// read by their identifiers.
 public sealed partial class ClickHouseEventStore
 {
     // The actions that take part in co-occurrence and trending (RecommendationOptions.Weight > 0).
