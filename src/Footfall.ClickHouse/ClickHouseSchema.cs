@@ -33,6 +33,7 @@ internal static class ClickHouseSchema
         ["exposures"] = "actor_hash",
         // The metric event's identifier hash: a derive through the Distributed table puts each row beside its event.
         ["attributed"] = "actor_hash",
+        // Like exposures: the view on each shard's events writes into that shard's part, beside the events.
         ["product_touches"] = "actor_hash",
     };
 
