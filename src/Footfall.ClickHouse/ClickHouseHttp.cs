@@ -47,7 +47,8 @@ internal sealed class ClickHouseHttp : IDisposable
 
     /// <summary>
     /// Runs a query and hands each row to <paramref name="onRow"/> as it arrives, for answers too large to hold as one
-    /// text (an erasure's co-visit counts: 1.5M rows at 10M events).
+    /// text (an erasure's co-visit counts: 1.5M rows at 10M events). HttpClient's timeout ends at the headers here:
+    /// callers pass a deadline (the store's reads run under StoreDeadline).
     /// </summary>
     public async Task QueryEachAsync(string sql, Action<string?[]> onRow, CancellationToken cancellationToken)
     {
@@ -55,7 +56,7 @@ internal sealed class ClickHouseHttp : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, Url(null) + MaxQuerySize) { Content = content };
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new ClickHouseException($"ClickHouse answered {(int)response.StatusCode}: {(await response.Content.ReadAsStringAsync(cancellationToken)).Trim()}");
+            throw Refused(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -98,9 +99,12 @@ internal sealed class ClickHouseHttp : IDisposable
         using var response = await _http.PostAsync(url, content, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new ClickHouseException($"ClickHouse answered {(int)response.StatusCode}: {text.Trim()}");
+            throw Refused(response.StatusCode, text);
         return text;
     }
+
+    private static ClickHouseException Refused(System.Net.HttpStatusCode status, string text) =>
+        new($"ClickHouse answered {(int)status}: {text.Trim()}");
 
     public void Dispose() => _http.Dispose();
 }

@@ -15,9 +15,6 @@ namespace Footfall.Server.Hosting;
 public sealed class RecommendationRefresher(IProjectCatalog store, RecommendationModels models, ServedResponseLog log, StartupWork startup,
     IIngestWriter writer, RecommendationOptions options, FatalStop fatal, ILogger<RecommendationRefresher> logger) : BackgroundService
 {
-    // Projects whose last refresh a store bound refused: logged once as a warning, not every round, until one succeeds.
-    private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
-
     /// <summary>The longest wait between rounds while the store keeps failing.</summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
 
@@ -91,13 +88,6 @@ public sealed class RecommendationRefresher(IProjectCatalog store, Recommendatio
             try
             {
                 await models.RefreshAsync(project.Id, stoppingToken);
-                _refused.Remove(project.Id);
-            }
-            catch (StoreLimitException ex)
-            {
-                // Its message names the bound and how to change it; the previous model, if any, keeps serving.
-                logger.Log(_refused.Add(project.Id) ? LogLevel.Warning : LogLevel.Debug,
-                    "Refreshing the recommendation models of {Project} was refused: {Problem}", project.Id, ex.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
