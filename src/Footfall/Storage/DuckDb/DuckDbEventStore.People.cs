@@ -164,6 +164,8 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     ApplyTotals(totals);
                     RecountFirstImpressions(totals);
                     Execute(_writeConnection, $"DELETE FROM idents WHERE project = $p AND {In("id", ids)}", args);
+                    // Counted visits are filed under a person as of the last refresh: any of the identifiers.
+                    QueueModelChanges(ids.Select(id => (project, id)));
                     generation = LogIdentityChange([person.Value]);
                 }
                 // Rejected events go by the identifiers extracted when they were kept aside, matched exactly; they may

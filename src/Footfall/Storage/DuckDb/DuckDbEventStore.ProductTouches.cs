@@ -56,9 +56,6 @@ public sealed partial class DuckDbEventStore
         Execute(connection, "DROP TABLE rec_vt; DROP TABLE rec_big");
     }
 
-    private static void DropRankingTables(DuckDBConnection connection) => Execute(connection,
-        "DROP TABLE IF EXISTS rec_v; DROP TABLE IF EXISTS rec_vt; DROP TABLE IF EXISTS rec_big; DROP TABLE IF EXISTS rec_vi; DROP TABLE IF EXISTS rec_pairs");
-
     /// <summary>Copies the commit's product events into product_touches. Inside the commit's transaction.</summary>
     private void AppendProductTouches(CommitPlan plan)
     {
@@ -77,118 +74,118 @@ public sealed partial class DuckDbEventStore
     /// <inheritdoc />
     public async Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default)
     {
-        (string, object?)[] args = [("p", ProjectNumber(projectId)), ("from", from)];
-        await using var connection = await OpenReadAsync(cancellationToken);
-        var items = new List<string>();
-        var categories = new List<string?>();
-        long interactions = 0;
-        using (var reader = Query(connection, $"""
-            SELECT item, arg_max(category, {NewestKey}) FILTER (WHERE category IS NOT NULL), count(*)
-            FROM product_touches WHERE project = $p AND time >= $from
-            GROUP BY item ORDER BY min({NewestKey})
-            """, args))
-        {
-            while (reader.Read())
-            {
-                items.Add(reader.GetString(0));
-                categories.Add(NullableString(reader, 1));
-                interactions += reader.GetInt64(2);
-            }
-        }
-        var reach = new int[items.Count];
-        var neighbours = new List<(int Item, float Score)>[items.Count];
-        for (var i = 0; i < neighbours.Length; i++)
-            neighbours[i] = [];
-        // Items are counted as their number in $order (first-interaction order, from 1): integer keys keep the pair
-        // counts' hash tables small, and ordering by the number breaks ties as the definition does. One step per temp
-        // table, each an aggregate, join or sort DuckDB spills past its memory limit: as one query, every step's hash
-        // tables were alive at once and 10M events did not fit in 2 GB.
+        var project = ProjectNumber(projectId);
+        (string, object?)[] args = [("p", project), ("from", from)];
+        await _counting.WaitAsync(cancellationToken);
         try
         {
-            Execute(connection, $"""
-                CREATE OR REPLACE TEMP TABLE rec_vt AS
-                SELECT w.person, w.visit, o.no AS item, max({NewestKey}) AS newest FROM ({VisitTouches}) w
-                JOIN (SELECT unnest($order) AS item, generate_subscripts($order, 1) AS no) o ON o.item = w.item
-                GROUP BY ALL
-                """, [.. args, ("order", items)]);
-            RankVisitItems(connection, shape.MaxItemsPerVisit);
-            Execute(connection, """
-                CREATE OR REPLACE TEMP TABLE rec_pairs AS
-                SELECT a.item AS a, b.item AS b, count(*) AS n FROM rec_vi a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
-                GROUP BY ALL
-                """);
-            // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first.
-            using var reader = Query(connection, """
-                WITH reach AS (SELECT item, count(*) AS n FROM rec_vi GROUP BY item),
-                scored AS (SELECT p.a, p.b, CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) AS s
-                           FROM rec_pairs p JOIN reach ra ON ra.item = p.a JOIN reach rb ON rb.item = p.b),
-                ranked AS (
-                    SELECT item, other, s, row_number() OVER (PARTITION BY item ORDER BY s DESC, other) AS r
-                    FROM (SELECT a AS item, b AS other, s FROM scored UNION ALL SELECT b, a, s FROM scored)
-                    QUALIFY r <= $n)
-                SELECT item, NULL, n, 0 FROM reach
-                UNION ALL SELECT item, other, s, r FROM ranked
-                ORDER BY 1, 4
-                """, ("n", shape.Neighbours));
-            while (reader.Read())
+            await using var connection = await OpenReadAsync(cancellationToken);
+            using var transaction = connection.BeginTransaction();
+            var items = new List<string>();
+            var categories = new List<string?>();
+            long interactions = 0;
+            using (var reader = Query(connection, $"""
+                SELECT item, arg_max(category, {NewestKey}) FILTER (WHERE category IS NOT NULL), count(*)
+                FROM product_touches WHERE project = $p AND time >= $from
+                GROUP BY item ORDER BY min({NewestKey})
+                """, args))
             {
-                var item = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;
-                if (reader.IsDBNull(1))
-                    reach[item] = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
-                else
-                    neighbours[item].Add((Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - 1, reader.GetFloat(2)));
+                while (reader.Read())
+                {
+                    items.Add(reader.GetString(0));
+                    categories.Add(NullableString(reader, 1));
+                    interactions += reader.GetInt64(2);
+                }
             }
+            var reach = new int[items.Count];
+            var neighbours = new List<(int Item, float Score)>[items.Count];
+            for (var i = 0; i < neighbours.Length; i++)
+                neighbours[i] = [];
+            if (items.Count > 0)
+            {
+                CountCoVisits(connection, project, from, shape.MaxItemsPerVisit);
+                // Each counted item's place in the window's order (from 1), which breaks ties as the definition does.
+                Execute(connection, """
+                    CREATE OR REPLACE TEMP TABLE rec_order AS
+                    SELECT i.no, o.pos FROM (SELECT unnest($order) AS item, generate_subscripts($order, 1) AS pos) o
+                    JOIN model_items i ON i.project = $p AND i.item = o.item
+                    """, ("p", project), ("order", items));
+                // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first.
+                using var reader = Query(connection, """
+                    WITH reach AS (SELECT o.pos AS item, r.n FROM (SELECT item, count(*) AS n FROM model_visits WHERE project = $p GROUP BY item) r
+                                   JOIN rec_order o ON o.no = r.item),
+                    scored AS (SELECT oa.pos AS a, ob.pos AS b, CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) AS s
+                               FROM model_pairs p JOIN rec_order oa ON oa.no = p.a JOIN rec_order ob ON ob.no = p.b
+                               JOIN reach ra ON ra.item = oa.pos JOIN reach rb ON rb.item = ob.pos
+                               WHERE p.project = $p),
+                    ranked AS (
+                        SELECT item, other, s, row_number() OVER (PARTITION BY item ORDER BY s DESC, other) AS r
+                        FROM (SELECT a AS item, b AS other, s FROM scored UNION ALL SELECT b, a, s FROM scored)
+                        QUALIFY r <= $n)
+                    SELECT item, NULL, n, 0 FROM reach
+                    UNION ALL SELECT item, other, s, r FROM ranked
+                    ORDER BY 1, 4
+                    """, ("p", project), ("n", shape.Neighbours));
+                while (reader.Read())
+                {
+                    var item = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;
+                    if (reader.IsDBNull(1))
+                        reach[item] = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
+                    else
+                        neighbours[item].Add((Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - 1, reader.GetFloat(2)));
+                }
+            }
+            transaction.Commit();
+            return new ItemWindow(items, categories, reach, neighbours, interactions);
         }
         finally
         {
-            DropRankingTables(connection);
+            _counting.Release();
         }
-        return new ItemWindow(items, categories, reach, neighbours, interactions);
     }
 
     /// <inheritdoc />
     public async Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
         CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenReadAsync(cancellationToken);
+        var project = ProjectNumber(projectId);
         var reach = new Dictionary<string, int>(StringComparer.Ordinal);
         var pairs = new List<(string, string, int)>();
-        // Only the visits that hold an asked item are ranked: an erasure costs the visits of what the person touched.
-        // Those visits are found first, so the window is scanned once for them and once joined to them (a CTE read
-        // twice was 1.8x the time at 10M), and pairs are counted from the asked items' rows, not from a self-join of
-        // every visit item filtered afterwards (3x).
+        if (project < 0)
+            return new CoVisitCounts(reach, pairs);
+        // An erasure reads the counts of what the person touched: the count takes them out (they were queued), then the
+        // asked items' rows are read from the kept counts.
+        await _counting.WaitAsync(cancellationToken);
         try
         {
-            var asked = items.ToList();
-            (string, object?)[] args = [("p", ProjectNumber(projectId)), ("from", from), ("items", asked)];
-            Execute(connection, $"CREATE OR REPLACE TEMP TABLE rec_v AS SELECT DISTINCT person, visit FROM ({VisitTouches}) WHERE list_contains($items, item)", args);
-            Execute(connection, $"""
-                CREATE OR REPLACE TEMP TABLE rec_vt AS
-                SELECT person, visit, item, max({NewestKey}) AS newest FROM ({VisitTouches}) SEMI JOIN rec_v USING (person, visit)
-                GROUP BY ALL
-                """, args);
-            RankVisitItems(connection, maxItemsPerVisit);
-            // A pair of two asked items is counted once, from its smaller item's row.
-            using var reader = Query(connection, """
-                SELECT item, NULL, count(*) FROM rec_vi WHERE list_contains($items, item) GROUP BY item
+            await using var connection = await OpenReadAsync(cancellationToken);
+            using var transaction = connection.BeginTransaction();
+            CountCoVisits(connection, project, from, maxItemsPerVisit);
+            using (var reader = Query(connection, """
+                WITH asked AS (SELECT no, item FROM model_items WHERE project = $p AND list_contains($items, item))
+                SELECT a.item, NULL, count(*) FROM model_visits v JOIN asked a ON a.no = v.item WHERE v.project = $p GROUP BY a.item
                 UNION ALL
-                SELECT least(a.item, b.item), greatest(a.item, b.item), count(*)
-                FROM (FROM rec_vi WHERE list_contains($items, item)) a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item <> b.item
-                WHERE NOT list_contains($items, b.item) OR a.item < b.item GROUP BY ALL
-                """, ("items", asked));
-            while (reader.Read())
+                SELECT ia.item, ib.item, p.n FROM model_pairs p
+                JOIN model_items ia ON ia.project = $p AND ia.no = p.a JOIN model_items ib ON ib.project = $p AND ib.no = p.b
+                WHERE p.project = $p AND (p.a IN (SELECT no FROM asked) OR p.b IN (SELECT no FROM asked))
+                """, ("p", project), ("items", items.ToList())))
             {
-                if (reader.IsDBNull(1))
-                    reach[reader.GetString(0)] = (int)reader.GetInt64(2);
-                else
-                    pairs.Add((reader.GetString(0), reader.GetString(1), (int)reader.GetInt64(2)));
+                var shared = new Dictionary<string, string>(StringComparer.Ordinal);
+                while (reader.Read())
+                {
+                    if (reader.IsDBNull(1))
+                        reach[reader.GetString(0)] = (int)reader.GetInt64(2);
+                    else
+                        pairs.Add((Share(shared, reader.GetString(0)), Share(shared, reader.GetString(1)), reader.GetInt32(2)));
+                }
             }
+            transaction.Commit();
+            return new CoVisitCounts(reach, pairs);
         }
         finally
         {
-            DropRankingTables(connection);
+            _counting.Release();
         }
-        return new CoVisitCounts(reach, pairs);
     }
 
     /// <inheritdoc />

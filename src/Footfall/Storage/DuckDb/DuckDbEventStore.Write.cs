@@ -232,6 +232,9 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         var absorbed = plan.Merges.Select(m => m.Absorbed).Distinct().ToList();
         var final = string.Join(" ", absorbed.Select(a => $"WHEN {a} THEN {_identities.PersonOf(a)}"));
         Execute(_writeConnection, $"UPDATE idents SET person = CASE person {final} ELSE person END WHERE {In("id", IdentifiersOf(absorbed))}");
+        // Both persons' counted visits are now someone else's (or more): the next model refresh recounts them.
+        QueueModelChanges(plan.Merges.SelectMany(m => new[] { m.Absorbed, _identities.PersonOf(m.Kept) }).Distinct()
+            .Select(person => (_identities.ProjectOf(person), person)));
     }
 
     /// <summary>Every identifier of the persons <paramref name="persons"/> are now (absorbed ones included), from the cache. Caller holds the cache.</summary>

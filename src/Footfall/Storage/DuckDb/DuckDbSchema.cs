@@ -151,6 +151,19 @@ internal static class DuckDbSchema
             ALTER TABLE exposures DROP COLUMN IF EXISTS person;
             ALTER TABLE metric_events DROP COLUMN IF EXISTS person;
             """),
+        // Co-visit counts kept between model refreshes (DuckDbEventStore.CoVisits.cs): each counted visit's items, the
+        // pair counts they add up to, and what the counts are as of. A refresh recounts only the persons whose visits
+        // changed since (new touches, touches leaving the window, links and erasures, queued in model_changes by the
+        // writer), where it counted the whole window each time (73-95 s at 100M events, docs/benchmarks.md section 8).
+        // Empty after the upgrade: the first refresh counts the window.
+        new(13, "co-visit counts kept between model refreshes", """
+            CREATE TABLE IF NOT EXISTS model_items (project INTEGER NOT NULL, no INTEGER NOT NULL, item VARCHAR NOT NULL);
+            CREATE TABLE IF NOT EXISTS model_visits (project INTEGER NOT NULL, person BIGINT NOT NULL, visit BIGINT NOT NULL, item INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS model_pairs (project INTEGER NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS model_state (
+                project INTEGER PRIMARY KEY, seq BIGINT NOT NULL, window_from TIMESTAMP NOT NULL, items_per_visit INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS model_changes (project INTEGER NOT NULL, person BIGINT NOT NULL);
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>

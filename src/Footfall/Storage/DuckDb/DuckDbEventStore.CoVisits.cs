@@ -1,0 +1,116 @@
+using DuckDB.NET.Data;
+
+namespace Footfall.Storage.DuckDb;
+
+/// <summary>
+/// Co-visit counts kept between model refreshes. <c>model_visits</c> holds each counted visit's newest N distinct items
+/// (filed under its person as of the count), <c>model_pairs</c> the visits each pair of items shares, both over the
+/// window and the touches <c>model_state</c> names. A count brings them up to date by recounting only the persons whose
+/// visits may have changed since: those with a new touch, with a touch that left the window, and those the writer
+/// queued in <c>model_changes</c> (both persons of a link, every identifier of an erased person). A person's visits
+/// depend on nothing else, so the kept counts equal a count of the whole window (the property tests hold them to
+/// <see cref="Recommendations.InteractionAggregates"/>). Only the counting connection writes these tables, one count
+/// at a time, in one transaction: the writer only appends to <c>model_changes</c>, and a count deletes only the
+/// queued rows its snapshot saw.
+/// </summary>
+public sealed partial class DuckDbEventStore
+{
+    // One count at a time: two would recount the same persons and conflict on their rows.
+    private readonly SemaphoreSlim _counting = new(1, 1);
+
+    /// <summary>Queues persons whose counted visits changed for the next count. Inside the writer's transaction.</summary>
+    private void QueueModelChanges(IEnumerable<(int Project, long Person)> persons)
+    {
+        using var appender = _writeConnection.CreateAppender("model_changes");
+        foreach (var (project, person) in persons)
+            appender.CreateRow().AppendValue(project).AppendValue(person).EndRow();
+    }
+
+    /// <summary>
+    /// Brings the project's kept counts to the window from <paramref name="from"/> as the connection's transaction sees
+    /// the touches. A window that starts earlier than the kept one, or another visit size, is counted whole.
+    /// Caller holds <see cref="_counting"/> and a transaction on <paramref name="connection"/>.
+    /// </summary>
+    private static void CountCoVisits(DuckDBConnection connection, int project, DateTime from, int maxItemsPerVisit)
+    {
+        long? seq = null;
+        var keptFrom = from;
+        using (var reader = Query(connection, "SELECT seq, window_from, items_per_visit FROM model_state WHERE project = $p", ("p", project)))
+        {
+            if (reader.Read() && reader.GetInt32(2) == maxItemsPerVisit && Utc(reader.GetDateTime(1)) <= from)
+            {
+                seq = reader.GetInt64(0);
+                keptFrom = Utc(reader.GetDateTime(1));
+            }
+        }
+        (string, object?)[] args = [("p", project), ("from", from), ("seq", seq ?? -1), ("kept", keptFrom)];
+        var upTo = Scalar<long>(connection, "SELECT coalesce(max(seq), $seq) FROM product_touches WHERE project = $p AND seq > $seq", args);
+        // Items are counted by number: integer keys keep the pair counts small. Numbers are never reused.
+        Execute(connection, $"""
+            INSERT INTO model_items
+            SELECT $p, (SELECT coalesce(max(no), 0) FROM model_items WHERE project = $p) + row_number() OVER (ORDER BY item), item
+            FROM (SELECT DISTINCT item FROM product_touches WHERE project = $p AND seq > $seq AND time >= $from AND action IN ({WeightedActions}))
+            WHERE item NOT IN (SELECT item FROM model_items WHERE project = $p)
+            """, args);
+        if (seq is null)
+        {
+            Execute(connection, "DELETE FROM model_visits WHERE project = $p; DELETE FROM model_pairs WHERE project = $p; DELETE FROM model_changes WHERE project = $p",
+                ("p", project));
+            Execute(connection, $"""
+                CREATE OR REPLACE TEMP TABLE rec_vt AS
+                SELECT w.person, w.visit, i.no AS item, max({NewestKey}) AS newest FROM ({VisitTouches}) w
+                JOIN model_items i ON i.project = $p AND i.item = w.item
+                GROUP BY ALL
+                """, args);
+            RankVisitItems(connection, maxItemsPerVisit);
+            Execute(connection, """
+                INSERT INTO model_pairs
+                SELECT $p, a.item, b.item, count(*) FROM rec_vi a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
+                GROUP BY ALL
+                """, ("p", project));
+        }
+        else
+        {
+            // The persons to recount, as they are now: a new touch's, a leaving touch's, and the queued ones (under their
+            // numbers then and now: an absorbed person's visits are filed under its old number).
+            Execute(connection, $"""
+                CREATE OR REPLACE TEMP TABLE rec_persons AS
+                SELECT coalesce(m.person, t.ident) AS person FROM product_touches t LEFT JOIN {MovedIdents} m ON m.id = t.ident
+                WHERE t.project = $p AND t.action IN ({WeightedActions})
+                  AND (t.seq > $seq AND t.time >= $from OR t.time >= $kept AND t.time < $from)
+                UNION SELECT person FROM model_changes WHERE project = $p
+                """, args);
+            Execute(connection, """
+                CREATE OR REPLACE TEMP TABLE rec_old AS SELECT person, visit, item FROM model_visits WHERE project = $p AND person IN (FROM rec_persons);
+                DELETE FROM model_visits WHERE project = $p AND person IN (FROM rec_persons);
+                DELETE FROM model_changes WHERE project = $p;
+                """, ("p", project));
+            Execute(connection, $"""
+                CREATE OR REPLACE TEMP TABLE rec_vt AS
+                SELECT s.person, coalesce(t.session, epoch_us(t.time) // 86400000000 + 719162) AS visit, i.no AS item, max({NewestKey}) AS newest
+                FROM product_touches t JOIN (SELECT id, person FROM idents WHERE project = $p AND person IN (FROM rec_persons)) s ON s.id = t.ident
+                JOIN model_items i ON i.project = $p AND i.item = t.item
+                WHERE t.project = $p AND t.time >= $from AND t.action IN ({WeightedActions})
+                GROUP BY ALL
+                """, args);
+            RankVisitItems(connection, maxItemsPerVisit);
+            // The recounted visits' pairs added, their old ones taken away; a pair no visit holds any more is deleted.
+            Execute(connection, """
+                MERGE INTO model_pairs p
+                USING (SELECT a, b, sum(d) AS n FROM (
+                           SELECT x.item AS a, y.item AS b, 1 AS d FROM rec_vi x JOIN rec_vi y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item
+                           UNION ALL
+                           SELECT x.item, y.item, -1 FROM rec_old x JOIN rec_old y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item)
+                       GROUP BY ALL HAVING sum(d) <> 0) d
+                ON p.project = $p AND p.a = d.a AND p.b = d.b
+                WHEN MATCHED AND p.n + d.n = 0 THEN DELETE
+                WHEN MATCHED THEN UPDATE SET n = p.n + d.n
+                WHEN NOT MATCHED THEN INSERT VALUES ($p, d.a, d.b, d.n)
+                """, ("p", project));
+            Execute(connection, "DROP TABLE rec_persons; DROP TABLE rec_old");
+        }
+        Execute(connection, "INSERT INTO model_visits SELECT $p, person, visit, item FROM rec_vi; DROP TABLE rec_vi", ("p", project));
+        Execute(connection, "INSERT OR REPLACE INTO model_state VALUES ($p, $seq, $from, $k)",
+            ("p", project), ("seq", upTo), ("from", from), ("k", maxItemsPerVisit));
+    }
+}

@@ -1,0 +1,133 @@
+using CsCheck;
+using DuckDB.NET.Data;
+using Footfall.Events;
+using Footfall.Identity;
+using Footfall.Projects;
+using Footfall.Recommendations;
+using Footfall.Storage;
+using Footfall.Storage.DuckDb;
+using Footfall.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.Tests.Recommendations;
+
+/// <summary>
+/// DuckDB keeps co-visit counts between refreshes and recounts only the persons whose visits changed
+/// (DuckDbEventStore.CoVisits.cs). Held to the definition (<see cref="InteractionAggregates"/>) after every commit of
+/// random histories (links merge persons, touches arrive late), with windows that move forward (touches leave) and back
+/// (counted whole), and after an erasure.
+/// </summary>
+public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
+{
+    private static readonly ItemWindowShape Shape = new(MaxItemsPerVisit: 3, Neighbours: 2);
+
+    // Window starts, in hours after Now - 30 days: on the oldest touches' edges, and past some of them.
+    private static readonly double[] Starts = [0, 0.5, 1, 12, 13, 24 * 30 - 200, 24 * 30 - 167, 24 * 30 - 100];
+
+    private readonly TempFolder _folder = new();
+    private DuckDbEventStore? _store;
+
+    private string DatabasePath => Path.Combine(_folder.Path, "f.duckdb");
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        _store = new DuckDbEventStore(DatabasePath, NullLogger<DuckDbEventStore>.Instance);
+        await _store.InitializeAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+            await _store.DisposeAsync();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public Task Kept_counts_equal_the_definition_after_every_commit_link_window_move_and_erasure() =>
+        Gen.Select(RandomShopHistories.Any, Gen.Int[0, Starts.Length - 1].Array[40])
+            .SampleAsync(t => CheckAsync(t.Item1, t.Item2), iter: 60, threads: 1, print: t => $"{t.Item1}\nstarts {string.Join(", ", t.Item2)}");
+
+    private async Task CheckAsync(RandomShopHistory history, int[] picks)
+    {
+        var store = _store!;
+        var project = ProjectKeys.NewProjectId();
+        await store.CreateProjectAsync(new Project(project, "shop", "hash", RandomShopHistory.Now.AddYears(-1)));
+        var starts = picks.Take(history.Commits.Count).Order().Select(p => RandomShopHistory.Now.AddDays(-30).AddHours(Starts[p])).ToList();
+        for (var i = 0; i < history.Commits.Count; i++)
+        {
+            await store.CommitAsync([history.Commits[i] with { ProjectId = project }]);
+            await AssertWindowAsync(store, project, starts[i], $"after commit {i}");
+        }
+        var last = starts[^1];
+
+        await store.ErasePersonAsync(project, history.Erased);
+
+        var set = await store.ReadProductInteractionsAsync(project, new TimeRange(last, null));
+        var expected = InteractionAggregates.CoVisits(set, Shape.MaxItemsPerVisit, RandomShopHistory.Items);
+        var actual = await store.ReadCoVisitsAsync(project, last, Shape.MaxItemsPerVisit, RandomShopHistory.Items);
+        Assert.Equal(expected.Reach.OrderBy(r => r.Key, StringComparer.Ordinal), actual.Reach.OrderBy(r => r.Key, StringComparer.Ordinal));
+        Assert.Equal(Pairs(expected), Pairs(actual));
+        await AssertWindowAsync(store, project, last, "after the erasure");
+        // A window that starts earlier than the kept one is counted whole.
+        await AssertWindowAsync(store, project, RandomShopHistory.Now.AddDays(-31), "an earlier window");
+    }
+
+    [Fact]
+    public async Task An_erased_persons_counted_visits_leave_the_file_with_the_next_count_or_the_compaction()
+    {
+        var store = _store!;
+        var project = ProjectKeys.NewProjectId();
+        await store.CreateProjectAsync(new Project(project, "shop", "hash", RandomShopHistory.Now.AddYears(-1)));
+        var from = RandomShopHistory.Now.AddDays(-30);
+        await store.CommitAsync([new ProjectWrite(project, [View("g1", "a"), View("g1", "b"), View("g2", "a"), View("g2", "b")], [], [])]);
+        await store.ReadItemWindowAsync(project, from, Shape);
+        Assert.Equal(4, await KeptVisitItemsAsync(store, project));
+
+        await store.ErasePersonAsync(project, Identifier.Guest("g1"));
+        await store.ReadCoVisitsAsync(project, from, Shape.MaxItemsPerVisit, ["a"]);
+        Assert.Equal(2, await KeptVisitItemsAsync(store, project));
+
+        // Erased with no count after: the compaction at shutdown takes the visits out, and the next count is whole.
+        await store.ErasePersonAsync(project, Identifier.Guest("g2"));
+        await store.DisposeAsync();
+        _store = new DuckDbEventStore(DatabasePath, NullLogger<DuckDbEventStore>.Instance);
+        await _store.InitializeAsync();
+        Assert.Equal(0, await KeptVisitItemsAsync(_store, project));
+        var window = await _store.ReadItemWindowAsync(project, from, Shape);
+        Assert.Empty(window.Items);
+    }
+
+    private static async Task<long> KeptVisitItemsAsync(DuckDbEventStore store, string project)
+    {
+        await using var connection = await store.OpenReadAsync(CancellationToken.None);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM model_visits v JOIN projects p ON p.no = v.project WHERE p.id = $id";
+        command.Parameters.Add(new DuckDBParameter("id", project));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static TrackedEvent View(string guest, string item) => new()
+    {
+        Action = BuiltInActions.ProductView, Time = RandomShopHistory.Now.AddHours(-1), ReceivedAt = RandomShopHistory.Now, GuestId = guest,
+        Target = new Dictionary<string, string> { ["product"] = item },
+    };
+
+    private static async Task AssertWindowAsync(DuckDbEventStore store, string project, DateTime from, string when)
+    {
+        var expected = InteractionAggregates.ItemWindow(await store.ReadProductInteractionsAsync(project, new TimeRange(from, null)), Shape);
+        var actual = await store.ReadItemWindowAsync(project, from, Shape);
+        Assert.True(Render(expected) == Render(actual), $"{when}, from {from:O}:\nexpected {Render(expected)}\nactual   {Render(actual)}");
+    }
+
+    private static string Render(ItemWindow w) =>
+        $"items {string.Join(",", w.Items)} | categories {string.Join(",", w.Categories)} | reach {string.Join(",", w.Reach)} | " +
+        $"neighbours {string.Join(" ", w.Neighbours.Select(n => string.Join(",", n.Select(x => $"{x.Item}:{x.Score:R}"))))} | {w.Interactions}";
+
+    private static List<string> Pairs(CoVisitCounts counts) => counts.Pairs
+        .Select(p => string.CompareOrdinal(p.A, p.B) < 0 ? $"{p.A}|{p.B}|{p.Count}" : $"{p.B}|{p.A}|{p.Count}")
+        .Order(StringComparer.Ordinal).ToList();
+}
