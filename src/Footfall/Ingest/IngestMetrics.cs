@@ -31,6 +31,9 @@ public static class IngestMetrics
     /// <summary>Events (and rejected events) the applier moved from the log into the store.</summary>
     public static readonly Counter<long> AppliedEvents = Meter.CreateCounter<long>("footfall.apply.events", "{event}");
 
+    /// <summary>How long one project's recommendation model refresh took (the server's meter: not an ingest figure).</summary>
+    public static readonly Histogram<double> ModelRefresh = Meter.CreateHistogram<double>("footfall.recommendations.refresh.duration", "s");
+
     internal static void ObserveLog(Func<long> bytesOnDisk, Func<long> lagBytes, Func<double> lagSeconds)
     {
         Meter.CreateObservableGauge("footfall.log.bytes", bytesOnDisk, "By", "Bytes the ingest log holds on disk");

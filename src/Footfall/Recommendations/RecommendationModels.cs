@@ -58,6 +58,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
                 erasures.End();
             }
             LastRefreshDuration = Stopwatch.GetElapsedTime(started);
+            Ingest.IngestMetrics.ModelRefresh.Record(LastRefreshDuration.TotalSeconds);
             logger.LogDebug("Refreshed recommendations of {Project}: {Interactions} interactions, {Items} items in {Ms} ms",
                 projectId, model.InteractionCount, model.ItemCount, LastRefreshDuration.TotalMilliseconds);
             return model;
