@@ -22,7 +22,7 @@ for round in $(seq 1 "$rounds"); do
     echo "first feed request (the first model build): $(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "$auth" $url/v1/recommendations/trending) s"
     dotnet "$loadgen" $url "$project" --seconds "$seconds" --rate "$rate" --batch 10 --connections 4 --path /v1/events | tail -1
     # Refreshes after the first build: each one's duration, in the order they ran.
-    refreshes=$(grep -o 'items in [0-9.]* ms' "$scratch/server.log" | awk '{print $3}' | tail -n +2)
+    refreshes=$(grep "recommendations of \"*$project" "$scratch/server.log" | grep -o 'items in [0-9.]* ms' | awk '{print $3}' | tail -n +2)
     echo "refreshes during the load (ms): $(echo $refreshes | tr ' ' ',') median $(echo "$refreshes" | sort -n | awk '{t[NR]=$1} END {if (NR) print t[int((NR+1)/2)]; else print "-"}')"
     echo "erase $user: $(curl -s -w '%{http_code} %{time_total} s' -X DELETE -H "$auth" "$url/v1/people?userId=$user")"
     echo "server: $(grep VmRSS /proc/$server/status | tr -s ' ') $(grep VmHWM /proc/$server/status | tr -s ' '); load $(cut -d' ' -f1 /proc/loadavg)"

@@ -110,22 +110,15 @@ public sealed partial class DuckDbEventStore
                     SELECT i.no, o.pos FROM (SELECT unnest($order) AS item, generate_subscripts($order, 1) AS pos) o
                     JOIN model_items i ON i.project = $p AND i.item = o.item
                     """, ("p", project), ("order", items));
+                RankNeighbours(connection, project, shape.Neighbours);
                 // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first.
                 using var reader = Query(connection, """
-                    WITH reach AS (SELECT o.pos AS item, r.n FROM (SELECT item, count(*) AS n FROM model_visits WHERE project = $p GROUP BY item) r
-                                   JOIN rec_order o ON o.no = r.item),
-                    scored AS (SELECT oa.pos AS a, ob.pos AS b, CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) AS s
-                               FROM model_pairs p JOIN rec_order oa ON oa.no = p.a JOIN rec_order ob ON ob.no = p.b
-                               JOIN reach ra ON ra.item = oa.pos JOIN reach rb ON rb.item = ob.pos
-                               WHERE p.project = $p),
-                    ranked AS (
-                        SELECT item, other, s, row_number() OVER (PARTITION BY item ORDER BY s DESC, other) AS r
-                        FROM (SELECT a AS item, b AS other, s FROM scored UNION ALL SELECT b, a, s FROM scored)
-                        QUALIFY r <= $n)
-                    SELECT item, NULL, n, 0 FROM reach
-                    UNION ALL SELECT item, other, s, r FROM ranked
+                    SELECT o.pos, NULL, r.n, 0 FROM rec_reach r JOIN rec_order o ON o.no = r.item
+                    UNION ALL
+                    SELECT oi.pos, oo.pos, r.s, row_number() OVER (PARTITION BY r.item ORDER BY r.s DESC, oo.pos)
+                    FROM rec_ranked r JOIN rec_order oi ON oi.no = r.item JOIN rec_order oo ON oo.no = r.other
                     ORDER BY 1, 4
-                    """, ("p", project), ("n", shape.Neighbours));
+                    """);
                 while (reader.Read())
                 {
                     var item = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;

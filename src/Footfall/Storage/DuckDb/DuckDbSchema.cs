@@ -152,7 +152,7 @@ internal static class DuckDbSchema
             ALTER TABLE metric_events DROP COLUMN IF EXISTS person;
             """),
         // Co-visit counts kept between model refreshes (DuckDbEventStore.CoVisits.cs): each counted visit's items, the
-        // pair counts they add up to, and what the counts are as of. A refresh recounts only the persons whose visits
+        // pair counts they add up to, what the counts are as of, and the last refresh's neighbour lists. A refresh recounts only the persons whose visits
         // changed since (new touches, touches leaving the window, links and erasures, queued in model_changes by the
         // writer), where it counted the whole window each time (73-95 s at 100M events, docs/benchmarks.md section 8).
         // Empty after the upgrade: the first refresh counts the window.
@@ -163,6 +163,7 @@ internal static class DuckDbSchema
             CREATE TABLE IF NOT EXISTS model_state (
                 project INTEGER PRIMARY KEY, seq BIGINT NOT NULL, window_from TIMESTAMP NOT NULL, items_per_visit INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS model_changes (project INTEGER NOT NULL, person BIGINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS model_neighbours (project INTEGER NOT NULL, item INTEGER NOT NULL, other INTEGER NOT NULL);
             """),
     ];
 

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Footfall.Storage;
+using Footfall.Storage.DuckDb;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Footfall.StoreBench;
+
+/// <summary>
+/// The reads of a model refresh on an imported DuckDB data folder, each timed in process (no HTTP), with the shape of
+/// the default options (90 days, 20 items a visit, 50 neighbours): the item window counted whole (the kept co-visit
+/// counts built), then <c>runs</c> times again with nothing new (the part of a refresh that does not shrink with what
+/// changed), then the purchases and trending touches the refresh also reads. Give it a copy of the folder: the store
+/// migrates the file it opens and keeps counts in it.
+/// </summary>
+internal static class ModelReadsBench
+{
+    public static async Task RunAsync(string databaseFile, string projectId, int runs)
+    {
+        await using var store = new DuckDbEventStore(databaseFile, NullLogger<DuckDbEventStore>.Instance);
+        await store.InitializeAsync();
+        var now = DateTime.UtcNow;
+        var from = now.AddDays(-90);
+        var shape = new ItemWindowShape(20, 50);
+        var window = await Time("item window, counted whole", () => store.ReadItemWindowAsync(projectId, from, shape));
+        Console.WriteLine($"  {window.Items.Count:N0} items, {window.Interactions:N0} interactions, {window.Reach.Sum():N0} visit items");
+        for (var r = 1; r <= runs; r++)
+        {
+            var later = from.AddSeconds(r);
+            await Time("item window, nothing new", () => store.ReadItemWindowAsync(projectId, later, shape));
+        }
+        var purchases = await Time("purchases", () => store.ReadPurchasesAsync(projectId, from, items: null));
+        Console.WriteLine($"  {purchases.Count:N0} purchases");
+        var recent = await Time("trending touches (168 h)", () => store.ReadRecentTouchesAsync(projectId, from, now, 168, items: null));
+        Console.WriteLine($"  {recent.Count:N0} touches");
+    }
+
+    private static async Task<T> Time<T>(string name, Func<Task<T>> read)
+    {
+        var timer = Stopwatch.StartNew();
+        var result = await read();
+        Console.WriteLine($"{name}: {timer.Elapsed.TotalMilliseconds:F0} ms");
+        return result;
+    }
+}
