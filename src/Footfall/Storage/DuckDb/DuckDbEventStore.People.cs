@@ -156,8 +156,9 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                 {
                     (string, object?)[] args = [("p", project), ("person", person)];
                     erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND {In("ident", ids)}", args);
-                    foreach (var table in new[] { "exposures", "metric_events", "product_touches", "attributes" })
+                    foreach (var table in new[] { "exposures", "metric_events", "attributes" })
                         Execute(_writeConnection, $"DELETE FROM {table} WHERE project = $p AND {In("ident", ids)}", args);
+                    QueueItemDayChanges(project, $"DELETE FROM product_touches WHERE project = $p AND {In("ident", ids)} RETURNING item, {TouchDay}", args);
                     var totals = new TotalsChange();
                     ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE project = $p AND person = $person {ReturningExposed}", args);
                     ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE project = $p AND person = $person {ReturningAttributed}", args);

@@ -75,7 +75,6 @@ public sealed partial class DuckDbEventStore
     public async Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default)
     {
         var project = ProjectNumber(projectId);
-        (string, object?)[] args = [("p", project), ("from", from)];
         await _counting.WaitAsync(cancellationToken);
         try
         {
@@ -83,20 +82,7 @@ public sealed partial class DuckDbEventStore
             using var transaction = connection.BeginTransaction();
             var items = new List<string>();
             var categories = new List<string?>();
-            long interactions = 0;
-            using (var reader = Query(connection, $"""
-                SELECT item, arg_max(category, {NewestKey}) FILTER (WHERE category IS NOT NULL), count(*)
-                FROM product_touches WHERE project = $p AND time >= $from
-                GROUP BY item ORDER BY min({NewestKey})
-                """, args))
-            {
-                while (reader.Read())
-                {
-                    items.Add(reader.GetString(0));
-                    categories.Add(NullableString(reader, 1));
-                    interactions += reader.GetInt64(2);
-                }
-            }
+            var interactions = project < 0 ? 0 : ReadWindowItems(connection, project, from, items, categories);
             var reach = new int[items.Count];
             var neighbours = new List<(int Item, float Score)>[items.Count];
             for (var i = 0; i < neighbours.Length; i++)

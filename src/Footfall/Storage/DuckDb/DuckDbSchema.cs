@@ -152,7 +152,8 @@ internal static class DuckDbSchema
             ALTER TABLE metric_events DROP COLUMN IF EXISTS person;
             """),
         // Co-visit counts kept between model refreshes (DuckDbEventStore.CoVisits.cs): each counted visit's items, the
-        // pair counts they add up to, what the counts are as of, and the last refresh's neighbour lists. A refresh recounts only the persons whose visits
+        // pair counts they add up to, what the counts are as of, the last refresh's neighbour lists; and per item and
+        // day, its touches, first touch and newest category. A refresh recounts only the persons whose visits
         // changed since (new touches, touches leaving the window, links and erasures, queued in model_changes by the
         // writer), where it counted the whole window each time (73-95 s at 100M events, docs/benchmarks.md section 8).
         // Empty after the upgrade: the first refresh counts the window.
@@ -164,6 +165,11 @@ internal static class DuckDbSchema
                 project INTEGER PRIMARY KEY, seq BIGINT NOT NULL, window_from TIMESTAMP NOT NULL, items_per_visit INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS model_changes (project INTEGER NOT NULL, person BIGINT NOT NULL);
             CREATE TABLE IF NOT EXISTS model_neighbours (project INTEGER NOT NULL, item INTEGER NOT NULL, other INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS model_item_days (
+                project INTEGER NOT NULL, item VARCHAR NOT NULL, day BIGINT NOT NULL, n BIGINT NOT NULL, first HUGEINT NOT NULL,
+                category VARCHAR, category_key HUGEINT);
+            CREATE TABLE IF NOT EXISTS model_item_state (project INTEGER PRIMARY KEY, seq BIGINT NOT NULL, day BIGINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS model_item_changes (project INTEGER NOT NULL, item VARCHAR NOT NULL, day BIGINT NOT NULL);
             """),
     ];
 
