@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Footfall.Recommendations;
 using Footfall.Storage;
 using Footfall.Storage.DuckDb;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,7 +15,7 @@ namespace Footfall.StoreBench;
 /// </summary>
 internal static class ModelReadsBench
 {
-    public static async Task RunAsync(string databaseFile, string projectId, int runs)
+    public static async Task RunAsync(string databaseFile, string projectId, int runs, string? erase)
     {
         await using var store = new DuckDbEventStore(databaseFile, NullLogger<DuckDbEventStore>.Instance);
         await store.InitializeAsync();
@@ -27,6 +28,23 @@ internal static class ModelReadsBench
         {
             var later = from.AddSeconds(r);
             await Time("item window, nothing new", () => store.ReadItemWindowAsync(projectId, later, shape));
+        }
+        if (erase is not null)
+        {
+            // An erasure as RecommendationModels.ForgetPersonAsync runs it: the person's touches, the store's erasure, the
+            // model's recount of what they touched (WindowModel.WithoutAsync), and the co-visit read in it alone.
+            var model = await Time("model load (a refresh)", () => WindowModel.LoadAsync(store, projectId, now, new RecommendationOptions()));
+            var who = Footfall.Identity.Identifier.User(erase);
+            var touches = await Time($"{erase}'s touches", () => store.ReadPersonTouchesAsync(projectId, who, model.From));
+            await Time($"erase {erase}", () => store.ErasePersonAsync(projectId, who));
+            var touched = touches.Where(t => RecommendationOptions.Weight(t.Action) > 0).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
+            var bought = touches.Where(t => t.Action == Footfall.Events.BuiltInActions.Purchase).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
+            var counts = await Time($"co-visits of the {touched.Count} items they touched", () => store.ReadCoVisitsAsync(projectId, model.From, shape.MaxItemsPerVisit, touched));
+            Console.WriteLine($"  {counts.Pairs.Count:N0} pairs");
+            var purchased = await Time($"purchases of the {bought.Count} items they bought", () => store.ReadPurchasesAsync(projectId, model.From, bought));
+            Console.WriteLine($"  {purchased.Count:N0} purchases");
+            await Time($"trending touches of the {touched.Count} items", () => store.ReadRecentTouchesAsync(projectId, model.From, now, 168, touched));
+            await Time("the model without them", () => model.WithoutAsync(touched, bought));
         }
         var purchases = await Time("purchases", () => store.ReadPurchasesAsync(projectId, from, items: null));
         Console.WriteLine($"  {purchases.Count:N0} purchases");

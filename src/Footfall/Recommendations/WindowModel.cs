@@ -142,7 +142,7 @@ public sealed class WindowModel
             reach = _reach.ToArray();
             foreach (var item in changed)
                 reach[item] = counts.Reach.GetValueOrDefault(_items.Name(item));
-            var pairs = new Dictionary<long, int>();
+            var pairs = ItemSimilarity.NewPairCounts();
             foreach (var (a, b, count) in counts.Pairs)
                 if (_items.TryIndex(a, out var ia) && _items.TryIndex(b, out var ib))
                     pairs[ItemSimilarity.PairKey(ia, ib)] = count;
