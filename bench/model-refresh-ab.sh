@@ -2,12 +2,13 @@
 # Model refreshes under a steady load, builds alternated on fresh copies of an imported data folder (docs/benchmarks.md
 # §8, "Co-visit counts kept between refreshes"). Per round and build: start; the first feed request (the first model
 # build); LoadGen paced at RATE events/s for SECONDS while the background refresher runs (its default schedule); each
-# refresh's duration from the server's debug log line; then the erasure of USER (its model recount included); the
-# server's RSS at the end and its peak (VmHWM).
-#   bench/model-refresh-ab.sh DATA_DIR PROJECT_ID SECRET_KEY USER RATE SECONDS ROUNDS SERVER_DIR...
+# refresh's duration from the server's debug log line; then the erasure of each of USERS (comma-separated user ids, one
+# after another, each with its model recount; bench/sql/active-users.sql picks them); the server's RSS at the end and
+# its peak (VmHWM).
+#   bench/model-refresh-ab.sh DATA_DIR PROJECT_ID SECRET_KEY USERS RATE SECONDS ROUNDS SERVER_DIR...
 # SERVER_DIR holds footfall.dll (a Release build of src/Footfall.Server); LoadGen must be built in Release.
 set -euo pipefail
-data=$1; project=$2; key=$3; user=$4; rate=$5; seconds=$6; rounds=$7; shift 7
+data=$1; project=$2; key=$3; users=$4; rate=$5; seconds=$6; rounds=$7; shift 7
 port=${PORT:-27421}; url=http://127.0.0.1:$port; auth="Authorization: Bearer $key"
 loadgen=$(cd "$(dirname "$0")" && pwd)/Footfall.LoadGen/bin/Release/net10.0/Footfall.LoadGen.dll
 scratch=$(mktemp -d "${SCRATCH:-/tmp}/model-refresh.XXXXXX"); server=
@@ -24,7 +25,9 @@ for round in $(seq 1 "$rounds"); do
     # Refreshes after the first build: each one's duration, in the order they ran.
     refreshes=$(grep "recommendations of \"*$project" "$scratch/server.log" | grep -o 'items in [0-9.]* ms' | awk '{print $3}' | tail -n +2)
     echo "refreshes during the load (ms): $(echo $refreshes | tr ' ' ',') median $(echo "$refreshes" | sort -n | awk '{t[NR]=$1} END {if (NR) print t[int((NR+1)/2)]; else print "-"}')"
-    echo "erase $user: $(curl -s -w '%{http_code} %{time_total} s' -X DELETE -H "$auth" "$url/v1/people?userId=$user")"
+    for user in ${users//,/ }; do
+      echo "erase $user: $(curl -s -w '%{http_code} %{time_total} s' -X DELETE -H "$auth" "$url/v1/people?userId=$user")"
+    done
     echo "server: $(grep VmRSS /proc/$server/status | tr -s ' ') $(grep VmHWM /proc/$server/status | tr -s ' '); load $(cut -d' ' -f1 /proc/loadavg)"
     kill $server; wait $server 2>/dev/null || true; server=
   done

@@ -10,8 +10,9 @@ namespace Footfall.StoreBench;
 /// The reads of a model refresh on an imported DuckDB data folder, each timed in process (no HTTP), with the shape of
 /// the default options (90 days, 20 items a visit, 50 neighbours): the item window counted whole (the kept co-visit
 /// counts built), then <c>runs</c> times again with nothing new (the part of a refresh that does not shrink with what
-/// changed), then the purchases and trending touches the refresh also reads. Give it a copy of the folder: the store
-/// migrates the file it opens and keeps counts in it.
+/// changed); with an erasure, the model built, then the person's erasure and the model's recount of what they touched;
+/// then the purchases and trending touches a refresh also reads. Give it a copy of the folder: the store migrates the
+/// file it opens, keeps counts in it, and erases.
 /// </summary>
 internal static class ModelReadsBench
 {

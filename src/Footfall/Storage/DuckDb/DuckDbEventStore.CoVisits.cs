@@ -9,9 +9,10 @@ namespace Footfall.Storage.DuckDb;
 /// visits may have changed since: those with a new touch, with a touch that left the window, and those the writer
 /// queued in <c>model_changes</c> (both persons of a link, every identifier of an erased person). A person's visits
 /// depend on nothing else, so the kept counts equal a count of the whole window (the property tests hold them to
-/// <see cref="Recommendations.InteractionAggregates"/>). Only the counting connection writes these tables, one count
-/// at a time, in one transaction: the writer only appends to <c>model_changes</c>, and a count deletes only the
-/// queued rows its snapshot saw.
+/// <see cref="Recommendations.InteractionAggregates"/>). The window's items are kept per day the same way
+/// (<c>model_item_days</c>, with the item days an erasure deleted touches from queued in <c>model_item_changes</c>).
+/// Only the counting connection writes these tables, one count at a time, in one transaction: the writer only appends
+/// to the two queues, and a count deletes only the queued rows its snapshot saw.
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
