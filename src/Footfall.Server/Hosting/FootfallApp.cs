@@ -114,7 +114,10 @@ public static class FootfallApp
             });
             o.AddSchemaTransformer(UtcTimeConverter.DescribeAsync);
         });
-        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(IngestMetrics.MeterName).AddPrometheusExporter());
+        // Each scrape reads the instruments now: the exporter's default answers from a copy up to 300 ms old, so a scrape
+        // right after another missed what happened between them.
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(IngestMetrics.MeterName)
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders(Dialects.Personalize.PersonalizeDialect.UserUidHeader)));
         services.ConfigureHttpJsonOptions(o =>

@@ -32,7 +32,8 @@ public static class IngestMetrics
     public static readonly Counter<long> AppliedEvents = Meter.CreateCounter<long>("footfall.apply.events", "{event}");
 
     /// <summary>How long one project's recommendation model refresh took (the server's meter: not an ingest figure).</summary>
-    public static readonly Histogram<double> ModelRefresh = Meter.CreateHistogram<double>("footfall.recommendations.refresh.duration", "s");
+    public static readonly Histogram<double> ModelRefresh = Meter.CreateHistogram("footfall.recommendations.refresh.duration", "s", null, null,
+        new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250] });
 
     internal static void ObserveLog(Func<long> bytesOnDisk, Func<long> lagBytes, Func<double> lagSeconds)
     {

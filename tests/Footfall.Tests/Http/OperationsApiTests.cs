@@ -50,6 +50,19 @@ public sealed class OperationsApiTests : IClassFixture<FootfallFactory>
     }
 
     [Fact]
+    public async Task Metrics_time_each_model_refresh()
+    {
+        var project = await _factory.CreateProjectAsync();
+        await project.TrackAsync(new { action = "product_view", userId = "m2", target = new { product = "sku-1" } });
+        // The first feed request builds the project's model.
+        await project.GetAsync("/v1/recommendations/trending");
+        using var http = _factory.CreateClient();
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Matches("footfall_recommendations_refresh_duration_seconds_count\\{[^}]*\\} [1-9]", metrics);
+        Assert.Contains("footfall_recommendations_refresh_duration_seconds_bucket{otel_scope_name=\"Footfall\",le=\"0.1\"}", metrics);
+    }
+
+    [Fact]
     public async Task The_dashboard_and_the_browser_sdk_are_served()
     {
         using var http = _factory.CreateClient();
