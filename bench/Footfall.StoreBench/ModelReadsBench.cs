@@ -44,7 +44,7 @@ internal static class ModelReadsBench
         {
             // An erasure as RecommendationModels.ForgetPersonAsync runs it: the person's touches, the store's erasure, the
             // model's recount of what they touched (WindowModel.WithoutAsync), and the co-visit read in it alone.
-            var model = await Time("model load (a refresh)", () => WindowModel.LoadAsync(store, projectId, now, new RecommendationOptions()));
+            var model = await Time("model load (a refresh)", () => WindowModel.LoadAsync(store, projectId, now.AddMinutes(5), new RecommendationOptions()));
             var who = Footfall.Identity.Identifier.User(erase);
             var touches = await Time($"{erase}'s touches", () => store.ReadPersonTouchesAsync(projectId, who, model.From));
             await Time($"erase {erase}", () => store.ErasePersonAsync(projectId, who));

@@ -42,17 +42,38 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <summary>
+    /// The start of the project's kept co-visit window, if its counts can be brought to a window from
+    /// <paramref name="from"/>; otherwise (none kept, an earlier window, another visit size) the kept counts are deleted
+    /// in a transaction of their own, so the count that follows starts empty: deleting 80M kept rows in the count's
+    /// transaction held them in memory, and the count ran out of a 512MB buffer at 100M events.
+    /// Caller holds <see cref="_counting"/>, and no transaction on <paramref name="connection"/>.
+    /// </summary>
+    private static DateTime? KeptCoVisitsFrom(DuckDBConnection connection, int project, DateTime from, int maxItemsPerVisit)
+    {
+        using (var reader = Query(connection, "SELECT window_from, items_per_visit FROM model_state WHERE project = $p", ("p", project)))
+        {
+            if (reader.Read() && reader.GetInt32(1) == maxItemsPerVisit && Utc(reader.GetDateTime(0)) <= from)
+                return Utc(reader.GetDateTime(0));
+        }
+        Execute(connection, """
+            DELETE FROM model_state WHERE project = $p; DELETE FROM model_visits WHERE project = $p;
+            DELETE FROM model_pairs WHERE project = $p; DELETE FROM model_changes WHERE project = $p;
+            """, ("p", project));
+        return null;
+    }
+
+    /// <summary>
     /// Brings the project's kept counts to the window from <paramref name="from"/> as the connection's transaction sees
-    /// the touches. A window that starts earlier than the kept one, or another visit size, is counted whole.
+    /// the touches, or counts the window whole when none are kept (<see cref="KeptCoVisitsFrom"/> ran first).
     /// Caller holds <see cref="_counting"/> and a transaction on <paramref name="connection"/>.
     /// </summary>
     private static void CountCoVisits(DuckDBConnection connection, int project, DateTime from, int maxItemsPerVisit)
     {
         long? seq = null;
         var keptFrom = from;
-        using (var reader = Query(connection, "SELECT seq, window_from, items_per_visit FROM model_state WHERE project = $p", ("p", project)))
+        using (var reader = Query(connection, "SELECT seq, window_from FROM model_state WHERE project = $p", ("p", project)))
         {
-            if (reader.Read() && reader.GetInt32(2) == maxItemsPerVisit && Utc(reader.GetDateTime(1)) <= from)
+            if (reader.Read())
             {
                 seq = reader.GetInt64(0);
                 keptFrom = Utc(reader.GetDateTime(1));
@@ -69,8 +90,6 @@ public sealed partial class DuckDbEventStore
             """, args);
         if (seq is null)
         {
-            Execute(connection, "DELETE FROM model_visits WHERE project = $p; DELETE FROM model_pairs WHERE project = $p; DELETE FROM model_changes WHERE project = $p",
-                ("p", project));
             Execute(connection, $"""
                 CREATE OR REPLACE TEMP TABLE rec_vt AS
                 SELECT w.person, w.visit, i.no AS item, max({NewestKey}) AS newest FROM ({VisitTouches}) w

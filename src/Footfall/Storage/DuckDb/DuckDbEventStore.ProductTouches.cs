@@ -79,17 +79,32 @@ public sealed partial class DuckDbEventStore
         try
         {
             await using var connection = await OpenReadAsync(cancellationToken);
-            using var transaction = connection.BeginTransaction();
             var items = new List<string>();
             var categories = new List<string?>();
-            var interactions = project < 0 ? 0 : ReadWindowItems(connection, project, from, items, categories);
+            long interactions = 0;
+            if (project >= 0)
+                KeptCoVisitsFrom(connection, project, from, shape.MaxItemsPerVisit);
+            // The counts are brought up to date and committed first, in one snapshot of the touches; the ranking reads
+            // them in a second transaction (only a count holding _counting writes them). In one transaction, the
+            // count's changes to model_pairs stayed in memory through the ranking's joins, which then ran out of a
+            // 512MB buffer at 100M events.
+            using (var transaction = connection.BeginTransaction())
+            {
+                if (project >= 0)
+                {
+                    interactions = ReadWindowItems(connection, project, from, items, categories);
+                    if (items.Count > 0)
+                        CountCoVisits(connection, project, from, shape.MaxItemsPerVisit);
+                }
+                transaction.Commit();
+            }
             var reach = new int[items.Count];
             var neighbours = new List<(int Item, float Score)>[items.Count];
             for (var i = 0; i < neighbours.Length; i++)
                 neighbours[i] = [];
             if (items.Count > 0)
             {
-                CountCoVisits(connection, project, from, shape.MaxItemsPerVisit);
+                using var transaction = connection.BeginTransaction();
                 // Each counted item's place in the window's order (from 1), which breaks ties as the definition does.
                 Execute(connection, """
                     CREATE OR REPLACE TEMP TABLE rec_order AS
@@ -113,8 +128,9 @@ public sealed partial class DuckDbEventStore
                     else
                         neighbours[item].Add((Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - 1, reader.GetFloat(2)));
                 }
+                reader.Dispose();
+                transaction.Commit();
             }
-            transaction.Commit();
             return new ItemWindow(items, categories, reach, neighbours, interactions);
         }
         finally
@@ -138,6 +154,11 @@ public sealed partial class DuckDbEventStore
         try
         {
             await using var connection = await OpenReadAsync(cancellationToken);
+            // An erasure beside a refresh recounts the model the refresh replaces, whose window is older than the counts
+            // the refresh kept: it reads the kept window (a whole count at 100M events takes 90 s), and the refresh's
+            // model takes the person out again (RecommendationModels' erasure log) with its own window's counts.
+            if (KeptCoVisitsFrom(connection, project, DateTime.MaxValue, maxItemsPerVisit) is { } kept && kept > from)
+                from = kept;
             using var transaction = connection.BeginTransaction();
             CountCoVisits(connection, project, from, maxItemsPerVisit);
             using (var reader = Query(connection, """
