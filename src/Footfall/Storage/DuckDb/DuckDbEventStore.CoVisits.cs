@@ -44,8 +44,8 @@ public sealed partial class DuckDbEventStore
     /// <summary>
     /// The start of the project's kept co-visit window, if its counts can be brought to a window from
     /// <paramref name="from"/>; otherwise (none kept, an earlier window, another visit size) the kept counts are deleted
-    /// in a transaction of their own, so the count that follows starts empty: deleting 80M kept rows in the count's
-    /// transaction held them in memory, and the count ran out of a 512MB buffer at 100M events.
+    /// before the count that follows, outside its transaction: deleting 80M kept rows in the count's transaction held
+    /// them in memory, and the count ran out of a 512MB buffer at 100M events.
     /// Caller holds <see cref="_counting"/>, and no transaction on <paramref name="connection"/>.
     /// </summary>
     private static DateTime? KeptCoVisitsFrom(DuckDBConnection connection, int project, DateTime from, int maxItemsPerVisit)
@@ -55,10 +55,18 @@ public sealed partial class DuckDbEventStore
             if (reader.Read() && reader.GetInt32(1) == maxItemsPerVisit && Utc(reader.GetDateTime(0)) <= from)
                 return Utc(reader.GetDateTime(0));
         }
-        Execute(connection, """
-            DELETE FROM model_state WHERE project = $p; DELETE FROM model_visits WHERE project = $p;
-            DELETE FROM model_pairs WHERE project = $p; DELETE FROM model_changes WHERE project = $p;
-            """, ("p", project));
+        // The two big tables are rebuilt without the project's rows and the old ones dropped: a DELETE of 80M rows left
+        // the next checkpoint rewriting their row groups, which failed in a 512MB buffer at 100M events (and a failed
+        // checkpoint invalidates the database). Only a count holding _counting reads or writes them.
+        foreach (var table in new[] { "model_visits", "model_pairs" })
+            Execute(connection, $"""
+                BEGIN;
+                CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p;
+                DROP TABLE {table};
+                ALTER TABLE {table}_kept RENAME TO {table};
+                COMMIT;
+                """, ("p", project));
+        Execute(connection, "DELETE FROM model_state WHERE project = $p; DELETE FROM model_changes WHERE project = $p", ("p", project));
         return null;
     }
 
@@ -132,18 +140,24 @@ public sealed partial class DuckDbEventStore
                 GROUP BY ALL
                 """, args);
             RankVisitItems(connection, maxItemsPerVisit);
-            // The recounted visits' pairs added, their old ones taken away; a pair no visit holds any more is deleted.
+            // The recounted visits' pairs added, their old ones taken away; a pair no visit holds any more is deleted. The
+            // change is a table first: merged from a subquery, DuckDB built its hash table over model_pairs (30M rows at
+            // 100M events) and ran out of a 512MB buffer; from a table it knows the change is the small side.
             Execute(connection, """
-                MERGE INTO model_pairs p
-                USING (SELECT a, b, sum(d) AS n FROM (
-                           SELECT x.item AS a, y.item AS b, 1 AS d FROM rec_vi x JOIN rec_vi y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item
-                           UNION ALL
-                           SELECT x.item, y.item, -1 FROM rec_old x JOIN rec_old y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item)
-                       GROUP BY ALL HAVING sum(d) <> 0) d
+                CREATE OR REPLACE TEMP TABLE rec_delta AS
+                SELECT a, b, sum(d) AS n FROM (
+                    SELECT x.item AS a, y.item AS b, 1 AS d FROM rec_vi x JOIN rec_vi y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item
+                    UNION ALL
+                    SELECT x.item, y.item, -1 FROM rec_old x JOIN rec_old y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item)
+                GROUP BY ALL HAVING sum(d) <> 0
+                """);
+            Execute(connection, """
+                MERGE INTO model_pairs p USING rec_delta d
                 ON p.project = $p AND p.a = d.a AND p.b = d.b
                 WHEN MATCHED AND p.n + d.n = 0 THEN DELETE
                 WHEN MATCHED THEN UPDATE SET n = p.n + d.n
-                WHEN NOT MATCHED THEN INSERT VALUES ($p, d.a, d.b, d.n)
+                WHEN NOT MATCHED THEN INSERT VALUES ($p, d.a, d.b, d.n);
+                DROP TABLE rec_delta;
                 """, ("p", project));
             Execute(connection, "DROP TABLE rec_persons; DROP TABLE rec_old");
         }
