@@ -113,22 +113,23 @@ public sealed partial class DuckDbEventStore
                     """, ("p", project), ("order", items));
                 RankNeighbours(connection, project, shape.Neighbours);
                 // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first.
-                using var reader = Query(connection, """
+                using (var reader = Query(connection, """
                     SELECT o.pos, NULL, r.n, 0 FROM rec_reach r JOIN rec_order o ON o.no = r.item
                     UNION ALL
                     SELECT oi.pos, oo.pos, r.s, row_number() OVER (PARTITION BY r.item ORDER BY r.s DESC, oo.pos)
                     FROM rec_ranked r JOIN rec_order oi ON oi.no = r.item JOIN rec_order oo ON oo.no = r.other
                     ORDER BY 1, 4
-                    """);
-                while (reader.Read())
+                    """))
                 {
-                    var item = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;
-                    if (reader.IsDBNull(1))
-                        reach[item] = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
-                    else
-                        neighbours[item].Add((Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - 1, reader.GetFloat(2)));
+                    while (reader.Read())
+                    {
+                        var item = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;
+                        if (reader.IsDBNull(1))
+                            reach[item] = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
+                        else
+                            neighbours[item].Add((Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - 1, reader.GetFloat(2)));
+                    }
                 }
-                reader.Dispose();
                 transaction.Commit();
             }
             return new ItemWindow(items, categories, reach, neighbours, interactions);
