@@ -16,9 +16,9 @@ namespace Footfall.StoreBench;
 /// </summary>
 internal static class ModelReadsBench
 {
-    public static async Task RunAsync(string databaseFile, string projectId, int runs, string? erase)
+    public static async Task RunAsync(string databaseFile, string projectId, int runs, string? erase, string? memoryLimit)
     {
-        await using var store = new DuckDbEventStore(databaseFile, NullLogger<DuckDbEventStore>.Instance);
+        await using var store = new DuckDbEventStore(databaseFile, NullLogger<DuckDbEventStore>.Instance, memoryLimit: memoryLimit);
         await store.InitializeAsync();
         var now = DateTime.UtcNow;
         var from = now.AddDays(-90);

@@ -141,8 +141,11 @@ public sealed partial class DuckDbEventStore
                 """, args);
             RankVisitItems(connection, maxItemsPerVisit);
             // The recounted visits' pairs added, their old ones taken away; a pair no visit holds any more is deleted. The
-            // change is a table first: merged from a subquery, DuckDB built its hash table over model_pairs (30M rows at
-            // 100M events) and ran out of a 512MB buffer; from a table it knows the change is the small side.
+            // changed pairs are deleted and inserted again, not updated: an UPDATE keeps ~34 KB of undo per vector of 2,048
+            // rows it touches, and a change of a few thousand pairs touches most of model_pairs' vectors (30M rows at 100M
+            // events), which ran a 512MB buffer out of memory; a delete keeps a few bytes a row. The change is a table
+            // first: joined from a subquery, DuckDB built its hash table over model_pairs; from a table it knows the
+            // change is the small side.
             Execute(connection, """
                 CREATE OR REPLACE TEMP TABLE rec_delta AS
                 SELECT a, b, sum(d) AS n FROM (
@@ -152,12 +155,11 @@ public sealed partial class DuckDbEventStore
                 GROUP BY ALL HAVING sum(d) <> 0
                 """);
             Execute(connection, """
-                MERGE INTO model_pairs p USING rec_delta d
-                ON p.project = $p AND p.a = d.a AND p.b = d.b
-                WHEN MATCHED AND p.n + d.n = 0 THEN DELETE
-                WHEN MATCHED THEN UPDATE SET n = p.n + d.n
-                WHEN NOT MATCHED THEN INSERT VALUES ($p, d.a, d.b, d.n);
-                DROP TABLE rec_delta;
+                CREATE OR REPLACE TEMP TABLE rec_pairs AS
+                SELECT d.a, d.b, coalesce(p.n, 0) + d.n AS n FROM rec_delta d LEFT JOIN model_pairs p ON p.project = $p AND p.a = d.a AND p.b = d.b;
+                DELETE FROM model_pairs WHERE project = $p AND (a, b) IN (SELECT (a, b) FROM rec_delta);
+                INSERT INTO model_pairs SELECT $p, a, b, n FROM rec_pairs WHERE n <> 0;
+                DROP TABLE rec_delta; DROP TABLE rec_pairs;
                 """, ("p", project));
             Execute(connection, "DROP TABLE rec_persons; DROP TABLE rec_old");
         }
@@ -258,15 +260,18 @@ public sealed partial class DuckDbEventStore
                 DELETE FROM model_item_changes WHERE project = $p;
                 DROP TABLE rec_days;
                 """, args);
+            // Deleted and inserted again, not updated, as model_pairs in CountCoVisits (an UPDATE's undo per vector).
             Execute(connection, $"""
-                MERGE INTO model_item_days k
-                USING (SELECT item, {TouchDay} AS day, {ItemDayAggregates} FROM product_touches
-                       WHERE project = $p AND seq > $seq AND time >= $start GROUP BY item, day) d
-                ON k.project = $p AND k.item = d.item AND k.day = d.day
-                WHEN MATCHED THEN UPDATE SET n = k.n + d.n, first = least(k.first, d.first),
-                    category = CASE WHEN d.category_key > coalesce(k.category_key, -1) THEN d.category ELSE k.category END,
-                    category_key = CASE WHEN d.category_key > coalesce(k.category_key, -1) THEN d.category_key ELSE k.category_key END
-                WHEN NOT MATCHED THEN INSERT VALUES ($p, d.item, d.day, d.n, d.first, d.category, d.category_key)
+                CREATE OR REPLACE TEMP TABLE rec_day_counts AS
+                SELECT d.item, d.day, coalesce(k.n, 0) + d.n AS n, least(k.first, d.first) AS first,
+                    CASE WHEN d.category_key > coalesce(k.category_key, -1) THEN d.category ELSE k.category END AS category,
+                    CASE WHEN d.category_key > coalesce(k.category_key, -1) THEN d.category_key ELSE k.category_key END AS category_key
+                FROM (SELECT item, {TouchDay} AS day, {ItemDayAggregates} FROM product_touches
+                      WHERE project = $p AND seq > $seq AND time >= $start GROUP BY item, day) d
+                LEFT JOIN model_item_days k ON k.project = $p AND k.item = d.item AND k.day = d.day;
+                DELETE FROM model_item_days WHERE project = $p AND (item, day) IN (SELECT (item, day) FROM rec_day_counts);
+                INSERT INTO model_item_days SELECT $p, * FROM rec_day_counts;
+                DROP TABLE rec_day_counts;
                 """, args);
             Execute(connection, "DELETE FROM model_item_days WHERE project = $p AND day < $day", args);
         }
