@@ -98,7 +98,7 @@ public sealed partial class ClickHouseEventStore
 
     /// <inheritdoc />
     public async Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
-        CancellationToken cancellationToken = default)
+        CoVisitCut? cut = null, CancellationToken cancellationToken = default)
     {
         var reach = new Dictionary<string, int>(StringComparer.Ordinal);
         var pairs = new List<(string, string, int)>();
@@ -123,7 +123,9 @@ public sealed partial class ClickHouseEventStore
             else
                 pairs.Add((Shared(r[0]!), Shared(r[1]!), int.Parse(r[2]!, CultureInfo.InvariantCulture)));
         }, cancellationToken);
-        return new CoVisitCounts(reach, pairs);
+        // Every pair is counted and sent; the cut only spares the model the pairs that cannot change it.
+        var counts = new CoVisitCounts(reach, pairs);
+        return cut is null ? counts : cut.Apply(items, counts);
 
         // An item's name once, however many pairs name it.
         string Shared(string item) => names.TryGetValue(item, out var shared) ? shared : names[item] = item;

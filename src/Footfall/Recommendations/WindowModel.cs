@@ -132,7 +132,7 @@ public sealed class WindowModel
         var recentRead = changed.Count == 0 ? Task.FromResult<Touch[]>([])
             : ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, touched, cancellationToken);
         var coVisitsRead = changed.Count == 0 ? Task.FromResult(new CoVisitCounts(new Dictionary<string, int>(), []))
-            : _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), cancellationToken);
+            : _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), Cut(), cancellationToken);
         await Task.WhenAll(purchasesRead, recentRead, coVisitsRead);
         var reach = _reach;
         var neighbours = _items.Neighbours;
@@ -157,6 +157,11 @@ public sealed class WindowModel
         return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, recent)
             .WithIntervals(purchases, neighbours, reach);
     }
+
+    // What ItemSimilarity.Without needs of a co-visit read: the store leaves out pairs that cannot enter any list (an active
+    // person's items share visits with millions of pairs at 10M events).
+    private CoVisitCut Cut() =>
+        CoVisitCut.Of([.. Enumerable.Range(0, _items.Count).Select(_items.Name)], _reach, _items.Neighbours, _options.NeighboursPerItem);
 
     /// <summary>The person's distinct viewed products, most recent view first.</summary>
     public async Task<IReadOnlyList<ScoredItem>> RecentlyViewedAsync(Identifier who, int limit, CancellationToken cancellationToken = default) =>

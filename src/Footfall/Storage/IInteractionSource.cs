@@ -26,10 +26,11 @@ public interface IInteractionSource
 
     /// <summary>
     /// Co-visit counts of <paramref name="items"/> from <paramref name="from"/> on: each one's reach and its count with
-    /// every item it shares a visit with (what an erasure recounts), as <see cref="Recommendations.InteractionAggregates.CoVisits"/> defines them.
+    /// every item it shares a visit with (what an erasure recounts), as <see cref="Recommendations.InteractionAggregates.CoVisits"/> defines them;
+    /// with <paramref name="cut"/>, only the pairs it keeps need be returned.
     /// </summary>
     Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
-        CancellationToken cancellationToken = default);
+        CoVisitCut? cut = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The purchases from <paramref name="from"/> on (of <paramref name="items"/> only, when given), ordered by person,

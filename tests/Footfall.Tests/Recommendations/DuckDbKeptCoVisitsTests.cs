@@ -72,6 +72,16 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
         Assert.Equal(expected.Reach.OrderBy(r => r.Key, StringComparer.Ordinal), actual.Reach.OrderBy(r => r.Key, StringComparer.Ordinal));
         Assert.Equal(Pairs(expected), Pairs(actual));
         await AssertWindowAsync(store, project, last, "after the erasure");
+
+        // A read with a cut, as an erasure's recount asks it (the window's reach and neighbour lists): what the cut's
+        // definition keeps of a read of every pair.
+        var window = await store.ReadItemWindowAsync(project, last, Shape);
+        var cut = CoVisitCut.Of(window.Items, window.Reach, window.Neighbours, Shape.Neighbours);
+        var asked = window.Items.Where((_, i) => picks[i % picks.Length] % 2 == 0).ToList();
+        var all = await store.ReadCoVisitsAsync(project, last, Shape.MaxItemsPerVisit, asked);
+        var kept = await store.ReadCoVisitsAsync(project, last, Shape.MaxItemsPerVisit, asked, cut);
+        Assert.Equal(Pairs(cut.Apply(asked, all)), Pairs(kept));
+        Assert.Equal(all.Reach.OrderBy(r => r.Key, StringComparer.Ordinal), kept.Reach.OrderBy(r => r.Key, StringComparer.Ordinal));
         // A window that starts earlier than the kept one is counted whole.
         await AssertWindowAsync(store, project, RandomShopHistory.Now.AddDays(-31), "an earlier window");
     }

@@ -32,8 +32,8 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
 
     /// <inheritdoc />
     public Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
-        CancellationToken cancellationToken = default) =>
-        HeldAsync(inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cancellationToken), CoVisitsGate);
+        CoVisitCut? cut = null, CancellationToken cancellationToken = default) =>
+        HeldAsync(inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cut, cancellationToken), CoVisitsGate);
 
     // The read runs to its end, then waits at the gate (or fails with it).
     private static async Task<T> HeldAsync<T>(Task<T> read, Task? gate)

@@ -15,8 +15,8 @@ public sealed class DeadlineInteractionSource(IInteractionSource inner, StoreDea
 
     /// <inheritdoc />
     public Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
-        CancellationToken cancellationToken = default) =>
-        deadline.ScanAsync(nameof(ReadCoVisitsAsync), ct => inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, ct), cancellationToken);
+        CoVisitCut? cut = null, CancellationToken cancellationToken = default) =>
+        deadline.ScanAsync(nameof(ReadCoVisitsAsync), ct => inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cut, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ProductPurchase>> ReadPurchasesAsync(string projectId, DateTime from, IReadOnlyCollection<string>? items,
