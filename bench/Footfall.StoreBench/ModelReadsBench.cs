@@ -39,7 +39,7 @@ internal static class ModelReadsBench
             Target = new Dictionary<string, string> { ["product"] = $"sku-{random.Next(20_000)}" },
         }).ToList();
         await store.CommitAsync([new ProjectWrite(projectId, views, [], [])]);
-        await Time("item window, 7,000 new views", () => store.ReadItemWindowAsync(projectId, from.AddMinutes(5), shape));
+        var latest = await Time("item window, 7,000 new views", () => store.ReadItemWindowAsync(projectId, from.AddMinutes(5), shape));
         if (erase is not null)
         {
             // An erasure as RecommendationModels.ForgetPersonAsync runs it: the person's touches, the store's erasure, the
@@ -50,8 +50,12 @@ internal static class ModelReadsBench
             await Time($"erase {erase}", () => store.ErasePersonAsync(projectId, who));
             var touched = touches.Where(t => RecommendationOptions.Weight(t.Action) > 0).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
             var bought = touches.Where(t => t.Action == Footfall.Events.BuiltInActions.Purchase).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
-            var counts = await Time($"co-visits of the {touched.Count} items they touched", () => store.ReadCoVisitsAsync(projectId, model.From, shape.MaxItemsPerVisit, touched));
+            var cut = CoVisitCut.Of(latest.Items, latest.Reach, latest.Neighbours, shape.Neighbours);
+            var counts = await Time($"co-visits of the {touched.Count} items they touched (the model's cut)",
+                () => store.ReadCoVisitsAsync(projectId, model.From, shape.MaxItemsPerVisit, touched, cut));
             Console.WriteLine($"  {counts.Pairs.Count:N0} pairs");
+            var all = await Time("the same, every pair", () => store.ReadCoVisitsAsync(projectId, model.From, shape.MaxItemsPerVisit, touched));
+            Console.WriteLine($"  {all.Pairs.Count:N0} pairs");
             var purchased = await Time($"purchases of the {bought.Count} items they bought", () => store.ReadPurchasesAsync(projectId, model.From, bought));
             Console.WriteLine($"  {purchased.Count:N0} purchases");
             await Time($"trending touches of the {touched.Count} items", () => store.ReadRecentTouchesAsync(projectId, model.From, now, 168, touched));

@@ -16,8 +16,10 @@ namespace Footfall.Storage.DuckDb;
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
-    // One count at a time: two would recount the same persons and conflict on their rows.
+    // One count at a time: two would recount the same persons and conflict on their rows. One ranking at a time: two
+    // would conflict on model_neighbours.
     private readonly SemaphoreSlim _counting = new(1, 1);
+    private readonly SemaphoreSlim _ranking = new(1, 1);
 
     /// <summary>Queues persons whose counted visits changed for the next count. Inside the writer's transaction.</summary>
     private void QueueModelChanges(IEnumerable<(int Project, long Person)> persons)
@@ -48,7 +50,7 @@ public sealed partial class DuckDbEventStore
     /// them in memory, and the count ran out of a 512MB buffer at 100M events.
     /// Caller holds <see cref="_counting"/>, and no transaction on <paramref name="connection"/>.
     /// </summary>
-    private static DateTime? KeptCoVisitsFrom(DuckDBConnection connection, int project, DateTime from, int maxItemsPerVisit)
+    private DateTime? KeptCoVisitsFrom(DuckDBConnection connection, int project, DateTime from, int maxItemsPerVisit)
     {
         using (var reader = Query(connection, "SELECT window_from, items_per_visit FROM model_state WHERE project = $p", ("p", project)))
         {
@@ -57,15 +59,23 @@ public sealed partial class DuckDbEventStore
         }
         // The two big tables are rebuilt without the project's rows and the old ones dropped: a DELETE of 80M rows left
         // the next checkpoint rewriting their row groups, which failed in a 512MB buffer at 100M events (and a failed
-        // checkpoint invalidates the database). Only a count holding _counting reads or writes them.
-        foreach (var table in new[] { "model_visits", "model_pairs" })
-            Execute(connection, $"""
-                BEGIN;
-                CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p;
-                DROP TABLE {table};
-                ALTER TABLE {table}_kept RENAME TO {table};
-                COMMIT;
-                """, ("p", project));
+        // checkpoint invalidates the database). A count holding _counting writes them, a ranking holding _ranking reads them.
+        _ranking.Wait();
+        try
+        {
+            foreach (var table in new[] { "model_visits", "model_pairs" })
+                Execute(connection, $"""
+                    BEGIN;
+                    CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p;
+                    DROP TABLE {table};
+                    ALTER TABLE {table}_kept RENAME TO {table};
+                    COMMIT;
+                    """, ("p", project));
+        }
+        finally
+        {
+            _ranking.Release();
+        }
         Execute(connection, "DELETE FROM model_state WHERE project = $p; DELETE FROM model_changes WHERE project = $p", ("p", project));
         return null;
     }

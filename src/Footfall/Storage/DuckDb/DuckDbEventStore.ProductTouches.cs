@@ -75,69 +75,76 @@ public sealed partial class DuckDbEventStore
     public async Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default)
     {
         var project = ProjectNumber(projectId);
+        var items = new List<string>();
+        var categories = new List<string?>();
+        long interactions = 0;
+        await using var connection = await OpenReadAsync(cancellationToken);
+        // The counts are brought up to date and committed first, in one snapshot of the touches; the ranking reads them
+        // in a second transaction. In one transaction, the count's changes to model_pairs stayed in memory through the
+        // ranking's joins, which then ran out of a 512MB buffer at 100M events. Only the count holds _counting: an
+        // erasure's recount (ReadCoVisitsAsync) waits for it, not for the ranking (about half a refresh at 10M events).
         await _counting.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenReadAsync(cancellationToken);
-            var items = new List<string>();
-            var categories = new List<string?>();
-            long interactions = 0;
             if (project >= 0)
                 KeptCoVisitsFrom(connection, project, from, shape.MaxItemsPerVisit);
-            // The counts are brought up to date and committed first, in one snapshot of the touches; the ranking reads
-            // them in a second transaction (only a count holding _counting writes them). In one transaction, the
-            // count's changes to model_pairs stayed in memory through the ranking's joins, which then ran out of a
-            // 512MB buffer at 100M events.
-            using (var transaction = connection.BeginTransaction())
+            using var transaction = connection.BeginTransaction();
+            if (project >= 0)
             {
-                if (project >= 0)
-                {
-                    interactions = ReadWindowItems(connection, project, from, items, categories);
-                    if (items.Count > 0)
-                        CountCoVisits(connection, project, from, shape.MaxItemsPerVisit);
-                }
-                transaction.Commit();
+                interactions = ReadWindowItems(connection, project, from, items, categories);
+                if (items.Count > 0)
+                    CountCoVisits(connection, project, from, shape.MaxItemsPerVisit);
             }
-            var reach = new int[items.Count];
-            var neighbours = new List<(int Item, float Score)>[items.Count];
-            for (var i = 0; i < neighbours.Length; i++)
-                neighbours[i] = [];
-            if (items.Count > 0)
-            {
-                using var transaction = connection.BeginTransaction();
-                // Each counted item's place in the window's order (from 1), which breaks ties as the definition does.
-                Execute(connection, """
-                    CREATE OR REPLACE TEMP TABLE rec_order AS
-                    SELECT i.no, o.pos FROM (SELECT unnest($order) AS item, generate_subscripts($order, 1) AS pos) o
-                    JOIN model_items i ON i.project = $p AND i.item = o.item
-                    """, ("p", project), ("order", items));
-                RankNeighbours(connection, project, shape.Neighbours);
-                // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first.
-                using (var reader = Query(connection, """
-                    SELECT o.pos, NULL, r.n, 0 FROM rec_reach r JOIN rec_order o ON o.no = r.item
-                    UNION ALL
-                    SELECT oi.pos, oo.pos, r.s, row_number() OVER (PARTITION BY r.item ORDER BY r.s DESC, oo.pos)
-                    FROM rec_ranked r JOIN rec_order oi ON oi.no = r.item JOIN rec_order oo ON oo.no = r.other
-                    ORDER BY 1, 4
-                    """))
-                {
-                    while (reader.Read())
-                    {
-                        var item = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;
-                        if (reader.IsDBNull(1))
-                            reach[item] = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
-                        else
-                            neighbours[item].Add((Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - 1, reader.GetFloat(2)));
-                    }
-                }
-                transaction.Commit();
-            }
-            return new ItemWindow(items, categories, reach, neighbours, interactions);
+            transaction.Commit();
         }
         finally
         {
             _counting.Release();
         }
+        var reach = new int[items.Count];
+        var neighbours = new List<(int Item, float Score)>[items.Count];
+        for (var i = 0; i < neighbours.Length; i++)
+            neighbours[i] = [];
+        if (items.Count == 0)
+            return new ItemWindow(items, categories, reach, neighbours, interactions);
+        // The ranking reads the kept counts as they are now: an erasure's recount may have taken a person out since the
+        // count above (RecommendationModels takes them out of this model again). Only the ranking writes model_neighbours.
+        await _ranking.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            // Each counted item's place in the window's order (from 1), which breaks ties as the definition does.
+            Execute(connection, """
+                CREATE OR REPLACE TEMP TABLE rec_order AS
+                SELECT i.no, o.pos FROM (SELECT unnest($order) AS item, generate_subscripts($order, 1) AS pos) o
+                JOIN model_items i ON i.project = $p AND i.item = o.item
+                """, ("p", project), ("order", items));
+            RankNeighbours(connection, project, shape.Neighbours);
+            // Rows with a null neighbour carry an item's reach; the others its top neighbours, best first.
+            using (var reader = Query(connection, """
+                SELECT o.pos, NULL, r.n, 0 FROM rec_reach r JOIN rec_order o ON o.no = r.item
+                UNION ALL
+                SELECT oi.pos, oo.pos, r.s, row_number() OVER (PARTITION BY r.item ORDER BY r.s DESC, oo.pos)
+                FROM rec_ranked r JOIN rec_order oi ON oi.no = r.item JOIN rec_order oo ON oo.no = r.other
+                ORDER BY 1, 4
+                """))
+            {
+                while (reader.Read())
+                {
+                    var item = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;
+                    if (reader.IsDBNull(1))
+                        reach[item] = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
+                    else
+                        neighbours[item].Add((Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - 1, reader.GetFloat(2)));
+                }
+            }
+            transaction.Commit();
+        }
+        finally
+        {
+            _ranking.Release();
+        }
+        return new ItemWindow(items, categories, reach, neighbours, interactions);
     }
 
     /// <inheritdoc />
