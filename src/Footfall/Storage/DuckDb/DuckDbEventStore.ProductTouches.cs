@@ -51,7 +51,7 @@ public sealed partial class DuckDbEventStore
         // IN, not SEMI JOIN: DuckDB 1.5 fails a QUALIFY over a semi join with an internal cast error.
         Execute(connection, """
             INSERT INTO rec_vi SELECT person, visit, item FROM (SELECT * FROM rec_vt WHERE (person, visit) IN (SELECT (person, visit) FROM rec_big))
-            QUALIFY rank() OVER (PARTITION BY person, visit ORDER BY newest DESC) <= $k
+            QUALIFY row_number() OVER (PARTITION BY person, visit ORDER BY newest DESC) <= $k
             """, ("k", maxItemsPerVisit));
         Execute(connection, "DROP TABLE rec_vt; DROP TABLE rec_big");
     }
