@@ -153,9 +153,9 @@ public sealed partial class DuckDbEventStore
             // The recounted visits' pairs added, their old ones taken away; a pair no visit holds any more is deleted. The
             // changed pairs are deleted and inserted again, not updated: an UPDATE keeps ~34 KB of undo per vector of 2,048
             // rows it touches, and a change of a few thousand pairs touches most of model_pairs' vectors (30M rows at 100M
-            // events), which ran a 512MB buffer out of memory; a delete keeps a few bytes a row. The change is a table
-            // first: joined from a subquery, DuckDB built its hash table over model_pairs; from a table it knows the
-            // change is the small side.
+            // events), which ran a 512MB buffer out of memory; a delete keeps a few bytes a row. The kept counts of the
+            // changed pairs are found by a semi-join on the change (its side is the one hashed): as a LEFT JOIN from the
+            // change, DuckDB hashed model_pairs and ran out of the buffer at 100M.
             Execute(connection, """
                 CREATE OR REPLACE TEMP TABLE rec_delta AS
                 SELECT a, b, sum(d) AS n FROM (
@@ -166,7 +166,11 @@ public sealed partial class DuckDbEventStore
                 """);
             Execute(connection, """
                 CREATE OR REPLACE TEMP TABLE rec_pairs AS
-                SELECT d.a, d.b, coalesce(p.n, 0) + d.n AS n FROM rec_delta d LEFT JOIN model_pairs p ON p.project = $p AND p.a = d.a AND p.b = d.b;
+                SELECT a, b, sum(n) AS n FROM (
+                    SELECT a, b, n FROM rec_delta
+                    UNION ALL
+                    SELECT a, b, n FROM model_pairs WHERE project = $p AND (a, b) IN (SELECT (a, b) FROM rec_delta))
+                GROUP BY a, b;
                 DELETE FROM model_pairs WHERE project = $p AND (a, b) IN (SELECT (a, b) FROM rec_delta);
                 INSERT INTO model_pairs SELECT $p, a, b, n FROM rec_pairs WHERE n <> 0;
                 DROP TABLE rec_delta; DROP TABLE rec_pairs;
