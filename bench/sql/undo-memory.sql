@@ -1,0 +1,10 @@
+-- The memory a transaction keeps for one change (duckdb_memory()'s TRANSACTION tag), on a copy of a data folder whose
+-- model counts have been built (docs/benchmarks.md section 8, "The kept counts' memory"). One process per change:
+--   --set change="UPDATE model_pairs SET n = n + 1 WHERE rowid % 2048 = 0"   (one row in every vector of 2,048 rows)
+--   --set change="DELETE FROM model_pairs WHERE rowid % 2048 = 0"
+SET memory_limit = '512MB';;
+SELECT count(*) AS pairs, count(*) // 2048 AS vectors FROM model_pairs;;
+BEGIN;;
+{change};;
+SELECT tag, memory_usage_bytes // 1024 AS kib FROM duckdb_memory() WHERE tag = 'TRANSACTION';;
+ROLLBACK;;
