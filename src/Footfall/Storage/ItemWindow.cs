@@ -66,15 +66,20 @@ public sealed record CoVisitCut(IReadOnlyList<string> Items, IReadOnlyList<int> 
                     (scoresOf.TryGetValue(item, out var list) ? list : scoresOf[item] = []).Add(score);
             }
         }
+        // An asked item keeps its pairs ranked at most Neighbours (ties share a rank): those scoring at least its
+        // Neighbours-th best score. Another item keeps its pairs at its floor or above.
+        var lowestKept = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var (item, scores) in scoresOf)
+        {
+            scores.Sort((x, y) => y.CompareTo(x));
+            lowestKept[item] = Neighbours <= 0 ? float.PositiveInfinity : scores.Count >= Neighbours ? scores[Neighbours - 1] : float.NegativeInfinity;
+        }
         var kept = scored.Where(p => Keeps(p.A, p.Score) || Keeps(p.B, p.Score)).Select(p => (p.A, p.B, p.Count)).ToList();
         return new CoVisitCounts(all.Reach, kept);
 
         int ReachOf(string item, int i) => isAsked.Contains(item) ? all.Reach.GetValueOrDefault(item) : Reach[i];
 
-        // An asked item keeps its pairs ranked at most Neighbours (ties share a rank); another its pairs at its floor or above.
-        bool Keeps(string item, float score) => isAsked.Contains(item)
-            ? scoresOf[item].Count(s => s > score) < Neighbours
-            : score >= Floors[index[item]];
+        bool Keeps(string item, float score) => isAsked.Contains(item) ? score >= lowestKept[item] : score >= Floors[index[item]];
     }
 }
 
