@@ -39,10 +39,7 @@ public sealed partial class ClickHouseEventStore
         var items = itemRows.Select(r => r[0]!).ToList();
         var categories = await CategoriesAsync(p, window, itemRows, cancellationToken);
         var interactions = itemRows.Sum(r => Long(r[2]));
-        var reach = new int[items.Count];
-        var neighbours = new List<(int Item, float Score)>[items.Count];
-        for (var i = 0; i < neighbours.Length; i++)
-            neighbours[i] = [];
+        var (reach, neighbours) = ItemWindow.EmptyLists(items.Count);
         if (items.Count == 0)
             return new ItemWindow(items, categories, reach, neighbours, interactions);
 

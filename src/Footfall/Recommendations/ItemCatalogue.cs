@@ -28,6 +28,9 @@ internal sealed class ItemCatalogue
 
     public int Count => _items.Count;
 
+    /// <summary>Every item, by number.</summary>
+    public IReadOnlyList<string> Names => _items;
+
     public string Name(int item) => _items[item];
 
     public bool InCategory(int item, string category) => string.Equals(_categories[item], category, StringComparison.Ordinal);

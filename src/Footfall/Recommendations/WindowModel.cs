@@ -161,7 +161,7 @@ public sealed class WindowModel
     // What ItemSimilarity.Without needs of a co-visit read: the store leaves out pairs that cannot enter any list (an active
     // person's items share visits with millions of pairs at 10M events).
     private CoVisitCut Cut() =>
-        CoVisitCut.Of([.. Enumerable.Range(0, _items.Count).Select(_items.Name)], _reach, _items.Neighbours, _options.NeighboursPerItem);
+        CoVisitCut.Of(_items.Names, _reach, _items.Neighbours, _options.NeighboursPerItem);
 
     /// <summary>The person's distinct viewed products, most recent view first.</summary>
     public async Task<IReadOnlyList<ScoredItem>> RecentlyViewedAsync(Identifier who, int limit, CancellationToken cancellationToken = default) =>

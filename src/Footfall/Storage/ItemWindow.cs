@@ -12,7 +12,17 @@ public readonly record struct ItemWindowShape(int MaxItemsPerVisit, int Neighbou
 /// <param name="Neighbours">Per item, its top neighbours (indexes into <paramref name="Items"/>) by cosine, best first.</param>
 /// <param name="Interactions">How many interactions the window holds.</param>
 public sealed record ItemWindow(IReadOnlyList<string> Items, IReadOnlyList<string?> Categories, IReadOnlyList<int> Reach,
-    IReadOnlyList<IReadOnlyList<(int Item, float Score)>> Neighbours, long Interactions);
+    IReadOnlyList<IReadOnlyList<(int Item, float Score)>> Neighbours, long Interactions)
+{
+    /// <summary>Per item of <paramref name="count"/>, an empty reach and neighbour list for a store's read to fill.</summary>
+    public static (int[] Reach, List<(int Item, float Score)>[] Neighbours) EmptyLists(int count)
+    {
+        var neighbours = new List<(int Item, float Score)>[count];
+        for (var i = 0; i < count; i++)
+            neighbours[i] = [];
+        return (new int[count], neighbours);
+    }
+}
 
 /// <summary>Reach of some items and their co-visit counts with every item they share a visit with.</summary>
 /// <param name="Reach">Visits each asked item takes part in (absent: none).</param>

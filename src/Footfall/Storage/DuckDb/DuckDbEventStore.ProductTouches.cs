@@ -101,10 +101,7 @@ public sealed partial class DuckDbEventStore
         {
             _counting.Release();
         }
-        var reach = new int[items.Count];
-        var neighbours = new List<(int Item, float Score)>[items.Count];
-        for (var i = 0; i < neighbours.Length; i++)
-            neighbours[i] = [];
+        var (reach, neighbours) = ItemWindow.EmptyLists(items.Count);
         if (items.Count == 0)
             return new ItemWindow(items, categories, reach, neighbours, interactions);
         // The ranking reads the kept counts as they are now: an erasure's recount may have taken a person out since the
