@@ -15,7 +15,7 @@ namespace Footfall.Tests.Recommendations;
 /// DuckDB keeps co-visit counts between refreshes and recounts only the persons whose visits changed
 /// (DuckDbEventStore.CoVisits.cs). Held to the definition (<see cref="InteractionAggregates"/>) after every commit of
 /// random histories (links merge persons, touches arrive late), with windows that move forward (touches leave) and back
-/// (counted whole), and after an erasure.
+/// (counted whole), and after an erasure; with the appended pair changes folded after every count, now and then, or never.
 /// </summary>
 public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
 {
@@ -23,6 +23,9 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
 
     // Window starts, in hours after Now - 30 days: on the oldest touches' edges, and past some of them.
     private static readonly double[] Starts = [0, 0.5, 1, 12, 13, 24 * 30 - 200, 24 * 30 - 167, 24 * 30 - 100];
+
+    // When a refresh folds the pair changes into the pair counts: after every count, once a few are kept, never.
+    private static readonly long[] FoldRows = [0, 4, long.MaxValue];
 
     private readonly TempFolder _folder = new();
     private DuckDbEventStore? _store;
@@ -54,6 +57,7 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
     private async Task CheckAsync(RandomShopHistory history, int[] picks)
     {
         var store = _store!;
+        store.PairChangesFoldRows = FoldRows[picks[0] % FoldRows.Length];
         var project = ProjectKeys.NewProjectId();
         await store.CreateProjectAsync(new Project(project, "shop", "hash", RandomShopHistory.Now.AddYears(-1)));
         var starts = picks.Take(history.Commits.Count).Order().Select(p => RandomShopHistory.Now.AddDays(-30).AddHours(Starts[p])).ToList();

@@ -13,6 +13,15 @@ namespace Footfall.Storage.DuckDb;
 /// (<c>model_item_days</c>, with the item days an erasure deleted touches from queued in <c>model_item_changes</c>).
 /// Only the counting connection writes these tables, one count at a time, in one transaction: the writer only appends
 /// to the two queues, and a count deletes only the queued rows its snapshot saw.
+/// <para>
+/// A DELETE costs DuckDB ~17 KB of memory for every vector of 2,048 rows it touches, held until the next checkpoint and
+/// never evicted (an UPDATE ~34 KB, until it commits): bench/sql/delete-memory.sql, one row deleted in each vector of a
+/// 50M-row table, held 407 MB after the commit. So the counts are laid out for deletes that touch few vectors: a count's pair changes are appended to
+/// <c>model_pair_changes</c> (a few thousand changed pairs touched most of model_pairs' vectors, and a count at 100M
+/// events ran out of a 512MB buffer) and folded into <c>model_pairs</c> by rewriting it once they are many; the kept
+/// visits are in person order, so a recounted person's rows share one or two vectors; and a refresh checkpoints after
+/// its count.
+/// </para>
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
@@ -57,13 +66,13 @@ public sealed partial class DuckDbEventStore
             if (reader.Read() && reader.GetInt32(1) == maxItemsPerVisit && Utc(reader.GetDateTime(0)) <= from)
                 return Utc(reader.GetDateTime(0));
         }
-        // The two big tables are rebuilt without the project's rows and the old ones dropped: a DELETE of 80M rows left
+        // The kept tables are rebuilt without the project's rows and the old ones dropped: a DELETE of 80M rows left
         // the next checkpoint rewriting their row groups, which failed in a 512MB buffer at 100M events (and a failed
         // checkpoint invalidates the database). A count holding _counting writes them, a ranking holding _ranking reads them.
         _ranking.Wait();
         try
         {
-            foreach (var table in new[] { "model_visits", "model_pairs" })
+            foreach (var table in new[] { "model_visits", "model_pairs", "model_pair_changes" })
                 Execute(connection, $"""
                     BEGIN;
                     CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p;
@@ -150,36 +159,63 @@ public sealed partial class DuckDbEventStore
                 GROUP BY ALL
                 """, args);
             RankVisitItems(connection, maxItemsPerVisit);
-            // The recounted visits' pairs added, their old ones taken away; a pair no visit holds any more is deleted. The
-            // changed pairs are deleted and inserted again, not updated: an UPDATE keeps ~34 KB of undo per vector of 2,048
-            // rows it touches, and a change of a few thousand pairs touches most of model_pairs' vectors (30M rows at 100M
-            // events), which ran a 512MB buffer out of memory; a delete keeps a few bytes a row. The kept counts of the
-            // changed pairs are found by a semi-join on the change (its side is the one hashed): as a LEFT JOIN from the
-            // change, DuckDB hashed model_pairs and ran out of the buffer at 100M.
+            // The recounted visits' pairs added, their old ones taken away, as a change appended to model_pair_changes
+            // (KeptPairs adds the changes up; FoldPairChanges folds them into model_pairs).
             Execute(connection, """
-                CREATE OR REPLACE TEMP TABLE rec_delta AS
-                SELECT a, b, sum(d) AS n FROM (
+                INSERT INTO model_pair_changes
+                SELECT $p, a, b, sum(d) FROM (
                     SELECT x.item AS a, y.item AS b, 1 AS d FROM rec_vi x JOIN rec_vi y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item
                     UNION ALL
                     SELECT x.item, y.item, -1 FROM rec_old x JOIN rec_old y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item)
-                GROUP BY ALL HAVING sum(d) <> 0
-                """);
-            Execute(connection, """
-                CREATE OR REPLACE TEMP TABLE rec_pairs AS
-                SELECT a, b, sum(n) AS n FROM (
-                    SELECT a, b, n FROM rec_delta
-                    UNION ALL
-                    SELECT a, b, n FROM model_pairs WHERE project = $p AND (a, b) IN (SELECT (a, b) FROM rec_delta))
-                GROUP BY a, b;
-                DELETE FROM model_pairs WHERE project = $p AND (a, b) IN (SELECT (a, b) FROM rec_delta);
-                INSERT INTO model_pairs SELECT $p, a, b, n FROM rec_pairs WHERE n <> 0;
-                DROP TABLE rec_delta; DROP TABLE rec_pairs;
+                GROUP BY ALL HAVING sum(d) <> 0;
+                DROP TABLE rec_persons; DROP TABLE rec_old;
                 """, ("p", project));
-            Execute(connection, "DROP TABLE rec_persons; DROP TABLE rec_old");
         }
-        Execute(connection, "INSERT INTO model_visits SELECT $p, person, visit, item FROM rec_vi; DROP TABLE rec_vi", ("p", project));
+        // In person order: the next count's delete of a recounted person's visits touches the vectors of their rows only.
+        Execute(connection, "INSERT INTO model_visits SELECT $p, person, visit, item FROM rec_vi ORDER BY person; DROP TABLE rec_vi", ("p", project));
         Execute(connection, "INSERT OR REPLACE INTO model_state VALUES ($p, $seq, $from, $k)",
             ("p", project), ("seq", upTo), ("from", from), ("k", maxItemsPerVisit));
+    }
+
+    /// <summary>
+    /// The project's kept pair counts (rows a, b, n; n > 0) where <paramref name="filter"/> (over a and b) holds:
+    /// model_pairs with the changes appended since its last fold added. The changes are summed per pair and hashed; the
+    /// pairs are only scanned. Reads <c>$p</c>.
+    /// </summary>
+    private static string KeptPairs(string filter = "true") => $"""
+        (SELECT coalesce(p.a, c.a) AS a, coalesce(p.b, c.b) AS b, CAST(coalesce(p.n, 0) + coalesce(c.n, 0) AS INTEGER) AS n
+         FROM (SELECT a, b, n FROM model_pairs WHERE project = $p AND {filter}) p
+         FULL JOIN (SELECT a, b, sum(n) AS n FROM model_pair_changes WHERE project = $p AND {filter} GROUP BY a, b) c ON c.a = p.a AND c.b = p.b
+         WHERE coalesce(p.n, 0) + coalesce(c.n, 0) > 0)
+        """;
+
+    /// <summary>
+    /// Folds the project's pair changes into model_pairs once they are <see cref="PairChangesFoldRows"/> rows or more: the
+    /// table is written again with the changes added, without a DELETE (see the class's remarks), and the old one dropped.
+    /// Caller holds <see cref="_counting"/>, and no transaction on <paramref name="connection"/>.
+    /// </summary>
+    private async Task FoldPairChangesAsync(DuckDBConnection connection, int project, CancellationToken cancellationToken)
+    {
+        if (Scalar<long>(connection, "SELECT count(*) FROM model_pair_changes WHERE project = $p", ("p", project)) < PairChangesFoldRows)
+            return;
+        await _ranking.WaitAsync(cancellationToken);
+        try
+        {
+            Execute(connection, $"""
+                BEGIN;
+                CREATE TABLE model_pairs_kept AS SELECT * FROM model_pairs WHERE project <> $p UNION ALL SELECT $p, * FROM {KeptPairs()};
+                DROP TABLE model_pairs;
+                ALTER TABLE model_pairs_kept RENAME TO model_pairs;
+                CREATE TABLE model_pair_changes_kept AS SELECT * FROM model_pair_changes WHERE project <> $p;
+                DROP TABLE model_pair_changes;
+                ALTER TABLE model_pair_changes_kept RENAME TO model_pair_changes;
+                COMMIT;
+                """, ("p", project));
+        }
+        finally
+        {
+            _ranking.Release();
+        }
     }
 
     // The co-visit score of a kept pair row p, its items' reach ra and rb: as the definition computes it, in single precision.
@@ -200,15 +236,14 @@ public sealed partial class DuckDbEventStore
         Execute(connection, $"""
             CREATE OR REPLACE TEMP TABLE rec_floor AS
             SELECT k.item, min({PairScore}) AS floor FROM model_neighbours k
-            JOIN model_pairs p ON p.project = $p AND p.a = least(k.item, k.other) AND p.b = greatest(k.item, k.other)
+            JOIN {KeptPairs()} p ON p.a = least(k.item, k.other) AND p.b = greatest(k.item, k.other)
             JOIN rec_reach ra ON ra.item = p.a JOIN rec_reach rb ON rb.item = p.b
             WHERE k.project = $p GROUP BY k.item HAVING count(*) >= $n
             """, args);
         Execute(connection, $"""
             CREATE OR REPLACE TEMP TABLE rec_scored AS
             SELECT a, b, s, s >= coalesce(fa.floor, 0) AS for_a, s >= coalesce(fb.floor, 0) AS for_b FROM (
-                SELECT p.a, p.b, {PairScore} AS s FROM model_pairs p JOIN rec_reach ra ON ra.item = p.a JOIN rec_reach rb ON rb.item = p.b
-                WHERE p.project = $p)
+                SELECT p.a, p.b, {PairScore} AS s FROM {KeptPairs()} p JOIN rec_reach ra ON ra.item = p.a JOIN rec_reach rb ON rb.item = p.b)
             LEFT JOIN rec_floor fa ON fa.item = a LEFT JOIN rec_floor fb ON fb.item = b
             WHERE for_a OR for_b
             """, args);
@@ -258,7 +293,7 @@ public sealed partial class DuckDbEventStore
                 DELETE FROM model_item_days WHERE project = $p;
                 DELETE FROM model_item_changes WHERE project = $p;
                 INSERT INTO model_item_days SELECT $p, item, {TouchDay} AS day, {ItemDayAggregates}
-                FROM product_touches WHERE project = $p AND time >= $start GROUP BY item, day;
+                FROM product_touches WHERE project = $p AND time >= $start GROUP BY item, day ORDER BY day;
                 """, args);
         }
         else
@@ -274,7 +309,8 @@ public sealed partial class DuckDbEventStore
                 DELETE FROM model_item_changes WHERE project = $p;
                 DROP TABLE rec_days;
                 """, args);
-            // Deleted and inserted again, not updated, as model_pairs in CountCoVisits (an UPDATE's undo per vector).
+            // Deleted and inserted again, not updated (an UPDATE holds ~34 KB of undo per vector it touches until it
+            // commits); the table is in day order, so the days merged again (the newest) share few vectors.
             Execute(connection, $"""
                 CREATE OR REPLACE TEMP TABLE rec_day_counts AS
                 SELECT d.item, d.day, coalesce(k.n, 0) + d.n AS n, least(k.first, d.first) AS first,

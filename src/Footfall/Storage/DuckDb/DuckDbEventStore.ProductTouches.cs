@@ -2,6 +2,7 @@ using DuckDB.NET.Data;
 using Footfall.Events;
 using Footfall.Identity;
 using Footfall.Recommendations;
+using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -96,6 +97,20 @@ public sealed partial class DuckDbEventStore
                     CountCoVisits(connection, project, from, shape.MaxItemsPerVisit);
             }
             transaction.Commit();
+            if (project >= 0)
+            {
+                await FoldPairChangesAsync(connection, project, cancellationToken);
+                // The count's deletes hold memory until a checkpoint (see DuckDbEventStore.CoVisits.cs): let go of it now.
+                // A checkpoint DuckDB cannot take at this moment is taken by a later commit.
+                try
+                {
+                    Execute(connection, "CHECKPOINT");
+                }
+                catch (DuckDBException ex)
+                {
+                    _logger.LogDebug(ex, "No checkpoint after the model count");
+                }
+            }
         }
         finally
         {
@@ -177,10 +192,9 @@ public sealed partial class DuckDbEventStore
                 while (reader.Read())
                     reach[reader.GetString(0)] = (int)reader.GetInt64(1);
             }
-            using (var reader = cut is null ? Query(connection, """
-                SELECT ia.item, ib.item, p.n FROM model_pairs p
+            using (var reader = cut is null ? Query(connection, $"""
+                SELECT ia.item, ib.item, p.n FROM {KeptPairs("(a IN (SELECT no FROM rec_asked) OR b IN (SELECT no FROM rec_asked))")} p
                 JOIN model_items ia ON ia.project = $p AND ia.no = p.a JOIN model_items ib ON ib.project = $p AND ib.no = p.b
-                WHERE p.project = $p AND (p.a IN (SELECT no FROM rec_asked) OR p.b IN (SELECT no FROM rec_asked))
                 """, ("p", project)) : CutPairs(connection, project, cut))
             {
                 var shared = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -212,9 +226,9 @@ public sealed partial class DuckDbEventStore
             JOIN model_items i ON i.project = $p AND i.item = c.item LEFT JOIN rec_asked a ON a.no = i.no;
             CREATE OR REPLACE TEMP TABLE rec_cut_pairs AS
             WITH asked_pairs AS (
-                SELECT a, b, n FROM model_pairs WHERE project = $p AND a IN (SELECT no FROM rec_asked)
+                SELECT * FROM {KeptPairs("a IN (SELECT no FROM rec_asked)")}
                 UNION ALL
-                SELECT a, b, n FROM model_pairs WHERE project = $p AND b IN (SELECT no FROM rec_asked) AND a NOT IN (SELECT no FROM rec_asked))
+                SELECT * FROM {KeptPairs("b IN (SELECT no FROM rec_asked) AND a NOT IN (SELECT no FROM rec_asked)")})
             SELECT p.a, p.b, p.n, {PairScore} AS s, ra.floor AS fa, rb.floor AS fb
             FROM asked_pairs p JOIN rec_cut ra ON ra.no = p.a JOIN rec_cut rb ON rb.no = p.b;
             """, ("p", project), ("items", cut.Items.ToList()), ("reach", cut.Reach.ToList()), ("floors", cut.Floors.Select(f => (double)f).ToList()));

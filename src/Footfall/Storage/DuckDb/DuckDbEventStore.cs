@@ -40,6 +40,12 @@ public sealed partial class DuckDbEventStore : IEventStore
 
     private readonly string _memoryLimit;
 
+    /// <summary>
+    /// How many appended pair changes a project's kept co-visit counts hold before a refresh folds them into its pair
+    /// counts (every read of the counts sums the changes; a fold writes the pair table again: ~30M rows at 100M events).
+    /// </summary>
+    internal long PairChangesFoldRows { get; set; } = 1_000_000;
+
     /// <summary>Whether <paramref name="limit"/> is a size DuckDB accepts, such as <c>512MB</c> or <c>2GB</c>.</summary>
     public static bool IsMemoryLimit(string limit) => System.Text.RegularExpressions.Regex.IsMatch(limit,
         "^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);

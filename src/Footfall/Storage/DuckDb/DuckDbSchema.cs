@@ -171,6 +171,16 @@ internal static class DuckDbSchema
             CREATE TABLE IF NOT EXISTS model_item_state (project INTEGER PRIMARY KEY, seq BIGINT NOT NULL, day BIGINT NOT NULL);
             CREATE TABLE IF NOT EXISTS model_item_changes (project INTEGER NOT NULL, item VARCHAR NOT NULL, day BIGINT NOT NULL);
             """),
+        // A DELETE holds ~17 KB of DuckDB's memory for each vector of 2,048 rows it touches until the next checkpoint, and a
+        // count's deletes touched most vectors of model_pairs and model_visits: at 100M events a count after new touches
+        // ran out of a 512MB buffer (DuckDbEventStore.CoVisits.cs). Pair changes are now appended, and the kept visits
+        // are put in person order, so a recounted person's delete touches the vectors of their rows only.
+        new(14, "pair count changes appended; kept visits in person order", """
+            CREATE TABLE IF NOT EXISTS model_pair_changes (project INTEGER NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL);
+            CREATE TABLE model_visits_sorted AS SELECT * FROM model_visits ORDER BY project, person;
+            DROP TABLE model_visits;
+            ALTER TABLE model_visits_sorted RENAME TO model_visits;
+            """),
     ];
 
     /// <summary>The schema version this binary writes.</summary>
