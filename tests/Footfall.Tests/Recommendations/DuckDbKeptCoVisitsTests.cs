@@ -115,6 +115,34 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
         Assert.Empty(window.Items);
     }
 
+    [Fact]
+    public async Task Counts_kept_by_schema_13_upgrade_to_the_same_window()
+    {
+        // A folder with counts kept as schema 13 kept them: no reach and no pair changes table, the visits in count order.
+        // The migration to 14 fills the reach from the visits; the next refresh recounts only what changed.
+        var project = ProjectKeys.NewProjectId();
+        await _store!.CreateProjectAsync(new Project(project, "shop", "hash", RandomShopHistory.Now.AddYears(-1)));
+        var history = RandomShopHistories.Any.Single(h => h.Commits.Count >= 4, seed: "0000000000001");
+        var from = RandomShopHistory.Now.AddDays(-30);
+        foreach (var commit in history.Commits.Take(history.Commits.Count / 2))
+            await _store.CommitAsync([commit with { ProjectId = project }]);
+        await _store.ReadItemWindowAsync(project, from, Shape);
+        await using (var connection = await _store.OpenReadAsync(CancellationToken.None))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE model_item_reach; DROP TABLE model_pair_changes; DELETE FROM schema_versions WHERE version = 14";
+            await command.ExecuteNonQueryAsync();
+        }
+        await _store.DisposeAsync();
+        _store = new DuckDbEventStore(DatabasePath, NullLogger<DuckDbEventStore>.Instance);
+        await _store.InitializeAsync();
+
+        await AssertWindowAsync(_store, project, from, "after the upgrade");
+        foreach (var commit in history.Commits.Skip(history.Commits.Count / 2))
+            await _store.CommitAsync([commit with { ProjectId = project }]);
+        await AssertWindowAsync(_store, project, from.AddHours(1), "after the upgrade and more commits");
+    }
+
     private static async Task<long> KeptVisitItemsAsync(DuckDbEventStore store, string project)
     {
         await using var connection = await store.OpenReadAsync(CancellationToken.None);

@@ -5,7 +5,7 @@ namespace Footfall.Storage.DuckDb;
 /// <summary>
 /// Co-visit counts kept between model refreshes. <c>model_visits</c> holds each counted visit's newest N distinct items
 /// (filed under its person as of the count), <c>model_pairs</c> the visits each pair of items shares, both over the
-/// window and the touches <c>model_state</c> names. A count brings them up to date by recounting only the persons whose
+/// window and the touches <c>model_state</c> names, and <c>model_item_reach</c> each item's visits. A count brings them up to date by recounting only the persons whose
 /// visits may have changed since: those with a new touch, with a touch that left the window, and those the writer
 /// queued in <c>model_changes</c> (both persons of a link, every identifier of an erased person). A person's visits
 /// depend on nothing else, so the kept counts equal a count of the whole window (the property tests hold them to
@@ -72,7 +72,7 @@ public sealed partial class DuckDbEventStore
         _ranking.Wait();
         try
         {
-            foreach (var table in new[] { "model_visits", "model_pairs", "model_pair_changes" })
+            foreach (var table in new[] { "model_visits", "model_pairs", "model_pair_changes", "model_item_reach" })
                 Execute(connection, $"""
                     BEGIN;
                     CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p;
@@ -127,7 +127,8 @@ public sealed partial class DuckDbEventStore
             Execute(connection, """
                 INSERT INTO model_pairs
                 SELECT $p, a.item, b.item, count(*) FROM rec_vi a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
-                GROUP BY ALL
+                GROUP BY ALL;
+                INSERT INTO model_item_reach SELECT $p, item, count(*) FROM rec_vi GROUP BY item;
                 """, ("p", project));
         }
         else
@@ -168,7 +169,17 @@ public sealed partial class DuckDbEventStore
                     UNION ALL
                     SELECT x.item, y.item, -1 FROM rec_old x JOIN rec_old y ON x.person = y.person AND x.visit = y.visit AND x.item < y.item)
                 GROUP BY ALL HAVING sum(d) <> 0;
-                DROP TABLE rec_persons; DROP TABLE rec_old;
+                """, ("p", project));
+            // Each item's reach (the visits it is in) changed the same way; a small table, its changed rows deleted and
+            // inserted again.
+            Execute(connection, """
+                CREATE OR REPLACE TEMP TABLE rec_reach_change AS
+                SELECT c.item, coalesce(r.n, 0) + c.d AS n FROM (
+                    SELECT item, sum(d) AS d FROM (SELECT item, 1 AS d FROM rec_vi UNION ALL SELECT item, -1 FROM rec_old) GROUP BY item HAVING sum(d) <> 0) c
+                LEFT JOIN model_item_reach r ON r.project = $p AND r.item = c.item;
+                DELETE FROM model_item_reach WHERE project = $p AND item IN (SELECT item FROM rec_reach_change);
+                INSERT INTO model_item_reach SELECT $p, item, n FROM rec_reach_change WHERE n > 0;
+                DROP TABLE rec_reach_change; DROP TABLE rec_persons; DROP TABLE rec_old;
                 """, ("p", project));
         }
         // In person order: the next count's delete of a recounted person's visits touches the vectors of their rows only.
@@ -222,7 +233,7 @@ public sealed partial class DuckDbEventStore
     private const string PairScore = "CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT)";
 
     /// <summary>
-    /// Fills rec_reach (item, n) from the kept visits and rec_ranked (item, other, s) with each item's top
+    /// Fills rec_reach (item, n) from the kept reach and rec_ranked (item, other, s) with each item's top
     /// <paramref name="neighbours"/> by score, ties to the earlier item in rec_order, and keeps them in
     /// model_neighbours. Ranking every pair each time took 11-14 s at 100M events (30M pairs), so each item's
     /// candidates are first cut at a floor: the lowest score now of its last kept neighbours, when there are enough of
@@ -232,7 +243,7 @@ public sealed partial class DuckDbEventStore
     private static void RankNeighbours(DuckDBConnection connection, int project, int neighbours)
     {
         (string, object?)[] args = [("p", project), ("n", neighbours)];
-        Execute(connection, "CREATE OR REPLACE TEMP TABLE rec_reach AS SELECT item, count(*) AS n FROM model_visits WHERE project = $p GROUP BY item", args);
+        Execute(connection, "CREATE OR REPLACE TEMP TABLE rec_reach AS SELECT item, n FROM model_item_reach WHERE project = $p", args);
         Execute(connection, $"""
             CREATE OR REPLACE TEMP TABLE rec_floor AS
             SELECT k.item, min({PairScore}) AS floor FROM model_neighbours k

@@ -184,7 +184,7 @@ public sealed partial class DuckDbEventStore
             Execute(connection, """
                 CREATE OR REPLACE TEMP TABLE rec_asked AS
                 WITH asked AS (SELECT no, item FROM model_items WHERE project = $p AND list_contains($items, item)),
-                counted AS (SELECT item AS no, count(*) AS n FROM model_visits WHERE project = $p AND item IN (SELECT no FROM asked) GROUP BY item)
+                counted AS (SELECT item AS no, n FROM model_item_reach WHERE project = $p AND item IN (SELECT no FROM asked))
                 SELECT a.no, a.item, coalesce(c.n, 0) AS n FROM asked a LEFT JOIN counted c ON c.no = a.no
                 """, ("p", project), ("items", items.ToList()));
             using (var reader = Query(connection, "SELECT item, n FROM rec_asked WHERE n > 0"))

@@ -175,8 +175,12 @@ internal static class DuckDbSchema
         // count's deletes touched most vectors of model_pairs and model_visits: at 100M events a count after new touches
         // ran out of a 512MB buffer (DuckDbEventStore.CoVisits.cs). Pair changes are now appended, and the kept visits
         // are put in person order, so a recounted person's delete touches the vectors of their rows only.
-        new(14, "pair count changes appended; kept visits in person order", """
+        // Each item's reach is kept too: the ranking and an erasure's recount counted it from every kept visit (50M rows
+        // at 100M events) each time.
+        new(14, "pair count changes appended; kept visits in person order; kept item reach", """
             CREATE TABLE IF NOT EXISTS model_pair_changes (project INTEGER NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS model_item_reach (project INTEGER NOT NULL, item INTEGER NOT NULL, n BIGINT NOT NULL);
+            INSERT INTO model_item_reach SELECT project, item, count(*) FROM model_visits GROUP BY ALL;
             CREATE TABLE model_visits_sorted AS SELECT * FROM model_visits ORDER BY project, person;
             DROP TABLE model_visits;
             ALTER TABLE model_visits_sorted RENAME TO model_visits;
