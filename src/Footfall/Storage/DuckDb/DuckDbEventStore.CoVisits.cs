@@ -4,9 +4,9 @@ namespace Footfall.Storage.DuckDb;
 
 /// <summary>
 /// Co-visit counts kept between model refreshes. <c>model_visits</c> holds each counted visit's newest N distinct items
-/// (filed under its person as of the count), <c>model_pairs</c> the visits each pair of items shares, both over the
-/// window and the touches <c>model_state</c> names, and <c>model_item_reach</c> each item's visits. A count brings them up to date by recounting only the persons whose
-/// visits may have changed since: those with a new touch, with a touch that left the window, and those the writer
+/// (filed under its person as of the count), <c>model_pairs</c> the visits each pair of items shares and
+/// <c>model_item_reach</c> the visits each item is in, over the window and the touches <c>model_state</c> names. A count
+/// brings them up to date by recounting only the persons whose visits may have changed since: those with a new touch, with a touch that left the window, and those the writer
 /// queued in <c>model_changes</c> (both persons of a link, every identifier of an erased person). A person's visits
 /// depend on nothing else, so the kept counts equal a count of the whole window (the property tests hold them to
 /// <see cref="Recommendations.InteractionAggregates"/>). The window's items are kept per day the same way
@@ -15,9 +15,9 @@ namespace Footfall.Storage.DuckDb;
 /// to the two queues, and a count deletes only the queued rows its snapshot saw.
 /// <para>
 /// A DELETE costs DuckDB ~17 KB of memory for every vector of 2,048 rows it touches, held until the next checkpoint and
-/// never evicted (an UPDATE ~34 KB, until it commits): bench/sql/delete-memory.sql, one row deleted in each vector of a
-/// 50M-row table, held 407 MB after the commit. So the counts are laid out for deletes that touch few vectors: a count's pair changes are appended to
-/// <c>model_pair_changes</c> (a few thousand changed pairs touched most of model_pairs' vectors, and a count at 100M
+/// never evicted (an UPDATE 34-50 KB, until it commits): in bench/sql/delete-memory.sql one row deleted in each vector of
+/// a 50M-row table held 407 MB after the commit. So the counts are laid out for deletes that touch few vectors: a
+/// count's pair changes are appended to <c>model_pair_changes</c> (a few thousand changed pairs touched most of model_pairs' vectors, and a count at 100M
 /// events ran out of a 512MB buffer) and folded into <c>model_pairs</c> by rewriting it once they are many; the kept
 /// visits are in person order, so a recounted person's rows share one or two vectors; and a refresh checkpoints after
 /// its count.
@@ -161,7 +161,7 @@ public sealed partial class DuckDbEventStore
                 """, args);
             RankVisitItems(connection, maxItemsPerVisit);
             // The recounted visits' pairs added, their old ones taken away, as a change appended to model_pair_changes
-            // (KeptPairs adds the changes up; FoldPairChanges folds them into model_pairs).
+            // (KeptPairs adds the changes up; FoldPairChangesAsync folds them into model_pairs).
             Execute(connection, """
                 INSERT INTO model_pair_changes
                 SELECT $p, a, b, sum(d) FROM (
@@ -320,7 +320,7 @@ public sealed partial class DuckDbEventStore
                 DELETE FROM model_item_changes WHERE project = $p;
                 DROP TABLE rec_days;
                 """, args);
-            // Deleted and inserted again, not updated (an UPDATE holds ~34 KB of undo per vector it touches until it
+            // Deleted and inserted again, not updated (an UPDATE holds 34-50 KB of undo per vector it touches until it
             // commits); the table is in day order, so the days merged again (the newest) share few vectors.
             Execute(connection, $"""
                 CREATE OR REPLACE TEMP TABLE rec_day_counts AS
