@@ -73,13 +73,7 @@ public sealed partial class DuckDbEventStore
         try
         {
             foreach (var table in new[] { "model_visits", "model_pairs", "model_pair_changes", "model_item_reach" })
-                Execute(connection, $"""
-                    BEGIN;
-                    CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p;
-                    DROP TABLE {table};
-                    ALTER TABLE {table}_kept RENAME TO {table};
-                    COMMIT;
-                    """, ("p", project));
+                Execute(connection, $"BEGIN; {Rewrite(table)} COMMIT;", ("p", project));
         }
         finally
         {
@@ -212,22 +206,22 @@ public sealed partial class DuckDbEventStore
         await _ranking.WaitAsync(cancellationToken);
         try
         {
-            Execute(connection, $"""
-                BEGIN;
-                CREATE TABLE model_pairs_kept AS SELECT * FROM model_pairs WHERE project <> $p UNION ALL SELECT $p, * FROM {KeptPairs()};
-                DROP TABLE model_pairs;
-                ALTER TABLE model_pairs_kept RENAME TO model_pairs;
-                CREATE TABLE model_pair_changes_kept AS SELECT * FROM model_pair_changes WHERE project <> $p;
-                DROP TABLE model_pair_changes;
-                ALTER TABLE model_pair_changes_kept RENAME TO model_pair_changes;
-                COMMIT;
-                """, ("p", project));
+            Execute(connection, $"BEGIN; {Rewrite("model_pairs", $"SELECT $p, * FROM {KeptPairs()}")} {Rewrite("model_pair_changes")} COMMIT;",
+                ("p", project));
         }
         finally
         {
             _ranking.Release();
         }
     }
+
+    // Writes a kept table again without project $p's rows, with projectRows (a query) in their place: a DELETE of many
+    // rows holds memory until a checkpoint (see the class's remarks) and leaves the checkpoint rewriting their row groups.
+    private static string Rewrite(string table, string? projectRows = null) => $"""
+        CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p{(projectRows is null ? "" : " UNION ALL " + projectRows)};
+        DROP TABLE {table};
+        ALTER TABLE {table}_kept RENAME TO {table};
+        """;
 
     // The co-visit score of a kept pair row p, its items' reach ra and rb: as the definition computes it, in single precision.
     private const string PairScore = "CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT)";
