@@ -72,6 +72,16 @@ internal sealed class ClickHouseDdl(string database, string? cluster)
     public string Backfill(CreateDerivedTable derived) =>
         $"INSERT INTO {database}.{derived.Table.Name} SELECT {derived.Columns} FROM {database}.{derived.Source}{Where(derived)}";
 
+    /// <summary>The statements that drop a derived table: its view first, so no insert writes into a table being dropped.</summary>
+    public IEnumerable<string> Drop(DropDerivedTable derived)
+    {
+        yield return $"DROP TABLE IF EXISTS {database}.{derived.View}{OnCluster}";
+        var local = LocalTable(derived.Table);
+        if (local != derived.Table)
+            yield return $"DROP TABLE IF EXISTS {database}.{derived.Table}{OnCluster}";
+        yield return $"DROP TABLE IF EXISTS {database}.{local}{OnCluster}";
+    }
+
     private static string Where(CreateDerivedTable derived) => derived.Where.Length == 0 ? "" : " WHERE " + derived.Where;
 
     /// <summary>A delete mutation. A replicated table passes it to its replicas; a sharded one needs it on each shard.</summary>

@@ -161,13 +161,13 @@ public sealed partial class ClickHouseEventStore
     {
         if (await MembersAsync(projectId, who, cancellationToken) is not { } members)
             return [];
-        // The person's event times from actor_events (sorted by identifier) name the granules of product_touches (sorted
+        // The person's event times from events_by_actor (sorted by identifier) name the granules of product_touches (sorted
         // by time) to read: a scan of the window's product events for the person's identifiers made the personal feed
         // 0.33-0.64 s at 10M events, against ~20 ms now (docs/benchmarks.md §14). As in activity, the times go back as a
         // list (an IN subquery would be a double-distributed read on a cluster).
         var p = Quote(projectId);
         var times = await _http.QueryAsync(
-            $"SELECT DISTINCT time_ms FROM actor_events WHERE project = {p} AND actor IN {List(members)} AND time_ms >= {Num(FromMs(from))}", cancellationToken);
+            $"SELECT DISTINCT time_ms FROM events_by_actor WHERE project = {p} AND actor IN {List(members)} AND time_ms >= {Num(FromMs(from))}", cancellationToken);
         if (times.Count == 0)
             return [];
         var rows = await _http.QueryAsync($"""

@@ -17,7 +17,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
         var p = Quote(projectId);
         var idents = List(members);
         var summary = (await _http.QueryAsync(
-            $"SELECT uniqExact(eid), min(time_ms), max(time_ms) FROM actor_events WHERE project = {p} AND actor IN {idents}", cancellationToken))[0];
+            $"SELECT uniqExact(eid), min(time_ms), max(time_ms) FROM events_by_actor WHERE project = {p} AND actor IN {idents}", cancellationToken))[0];
         var count = Long(summary[0]);
         // Latest wins across all of the person's identifiers, as in the DuckDB store.
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -40,31 +40,15 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
         var after = before is { } c
             ? $"time_ms < {Num(c.TimeMs)} OR (time_ms = {Num(c.TimeMs)} AND (ord < {Num(c.Order)} OR (ord = {Num(c.Order)} AND eid < {Quote(c.Tiebreak)})))"
             : "1";
-        var p = Quote(projectId);
-        var actors = $"project = {p} AND actor IN {List(members)}";
-        // The page's event times, from actor_events (sorted by identifier), name the granules of events (sorted by action
-        // and time) to read: about one per action and event of the page, whatever the person's history spans. Reading
-        // the page's whole time span instead read most of the table for a person active over months (3.4M of 4.5M
-        // rows, docs/benchmarks.md §14). The times go back as a list: as an IN subquery they would be a double-distributed
-        // read on a cluster, and as GLOBAL IN 18.16 reads the whole table.
-        var page = Num((long)Math.Max(0, limit) + 1);
-        var times = await _http.QueryAsync($"""
-            SELECT DISTINCT time_ms FROM (
-                SELECT time_ms FROM (
-                    SELECT time_ms, ord, eid FROM actor_events WHERE {actors}
-                    ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT 1 BY eid)
-                WHERE {after} ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT {page})
-            """, cancellationToken);
-        if (times.Count == 0)
-            return new ActivityPage([], null);
+        // events_by_actor is sorted by identifier: the page reads its identifiers' granules, whatever their history spans.
         var rows = await _http.QueryAsync($"""
             SELECT * FROM (
                 SELECT eid, has_key, action, time_ms, received_ms, user_id, guest_id, session_id, experience, variant, target,
                        source_id, label, params, source, ord
-                FROM events WHERE {actors} AND time_ms IN ({string.Join(", ", times.Select(t => Num(Long(t[0]))))})
+                FROM events_by_actor WHERE project = {Quote(projectId)} AND actor IN {List(members)}
                 ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT 1 BY eid)
             WHERE {after}
-            ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT {page}
+            ORDER BY time_ms DESC, ord DESC, eid DESC LIMIT {Num((long)Math.Max(0, limit) + 1)}
             """, cancellationToken);
         var events = rows.Take(limit).Select(ReadEvent).ToList();
         var last = rows.Count > limit && limit > 0 ? rows[limit - 1] : null;
@@ -124,7 +108,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
             var members = await MembersAsync(projectId, identifier, cancellationToken) ?? [];
             var p = Quote(projectId);
             var erased = Long((await _http.QueryAsync(
-                $"SELECT uniqExact(eid) FROM actor_events WHERE project = {p} AND actor IN {List(members)}", cancellationToken))[0][0]);
+                $"SELECT uniqExact(eid) FROM events_by_actor WHERE project = {p} AND actor IN {List(members)}", cancellationToken))[0][0]);
             // Rejected events name identifiers that may belong to no stored person: the one asked for always counts.
             var hashes = (await _http.QueryAsync(
                     $"SELECT DISTINCT cityHash64(k) FROM (SELECT arrayJoin([{string.Join(", ", members.Append(identifier.Key).Select(Quote))}]) AS k)",
@@ -134,7 +118,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
             (string Table, string Where)[] deletes =
             [
                 ("events", $"project = {p} AND actor_hash IN {h}"),
-                ("actor_events", $"project = {p} AND actor_hash IN {h}"),
+                ("events_by_actor", $"project = {p} AND actor_hash IN {h}"),
                 ("exposures", $"project = {p} AND actor_hash IN {h}"),
                 ("attributed", $"project = {p} AND actor_hash IN {h}"),
                 ("product_touches", $"project = {p} AND actor_hash IN {h}"),

@@ -20,3 +20,9 @@ internal sealed record AddColumn(string Table, string Column, string Definition)
 /// <paramref name="Where"/> are the view's projection and filter over the source.
 /// </summary>
 internal sealed record CreateDerivedTable(CreateTable Table, string View, string Source, string Columns, string Where = "") : ClickHouseStep;
+
+/// <summary>
+/// A derived table and its view, dropped when another table took over what it was kept for. On a new database the
+/// migrator does not create it at all (see <see cref="ClickHouseMigrator"/>).
+/// </summary>
+internal sealed record DropDerivedTable(string Table, string View) : ClickHouseStep;

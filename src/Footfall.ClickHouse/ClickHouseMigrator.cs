@@ -26,9 +26,11 @@ internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl,
         var existing = (await http.QueryAsync($"SELECT name FROM system.tables WHERE database = {Quote(database)}", cancellationToken))
             .Select(r => r[0]!).ToHashSet(StringComparer.Ordinal);
         var added = pending.SelectMany(m => m.Steps).OfType<AddColumn>().ToList();
+        // A derived table a later migration of this run drops is not made and filled only to be dropped.
+        var dropped = pending.SelectMany(m => m.Steps).OfType<DropDerivedTable>().Select(d => d.Table).ToHashSet(StringComparer.Ordinal);
         foreach (var migration in pending)
         {
-            foreach (var step in migration.Steps)
+            foreach (var step in migration.Steps.Where(s => s is not CreateDerivedTable d || !dropped.Contains(d.Table.Name)))
                 await ApplyAsync(step is CreateTable table && !existing.Contains(table.Name) ? WithAddedColumns(table, added) : step, cancellationToken);
             await http.InsertAsync("schema_versions", "version, name, applied_ms", ClickHouseEventStore.Row(
                 ClickHouseEventStore.Num(migration.Version), migration.Name, ClickHouseEventStore.Num(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), cancellationToken);
@@ -58,6 +60,10 @@ internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl,
                 // and the fill undone: rows that arrive twice change nothing, every derived table is read with a rule a
                 // duplicate does not change (argMax, uniqExact(eid), LIMIT 1 BY eid).
                 await http.ExecuteAsync(ddl.Backfill(derived), cancellationToken, insertInto: derived.Table.Name);
+                break;
+            case DropDerivedTable derived:
+                foreach (var sql in ddl.Drop(derived))
+                    await http.ExecuteAsync(sql, cancellationToken);
                 break;
             case AddColumn column when !await HasColumnAsync(column, cancellationToken):
                 // One statement at a time: after an ALTER another node (or a crash before the Distributed table was made

@@ -26,7 +26,7 @@ public sealed class ClickHousePersonTablesTests(ClickHouseServer server)
         }
         // As the release before these tables left the database: no views, no derived tables, no repair checkpoint, and
         // schema version 3.
-        foreach (var table in new[] { "linked_persons_mv", "linked_persons", "person_members_mv", "person_members", "actor_events_mv", "actor_events", "person_repairs" })
+        foreach (var table in new[] { "linked_persons_mv", "linked_persons", "person_members_mv", "person_members", "events_by_actor_mv", "events_by_actor", "person_repairs" })
             await ExecuteAsync($"DROP TABLE {table}", connection);
         await ExecuteAsync("TRUNCATE TABLE schema_versions", connection);
         await ExecuteAsync("INSERT INTO schema_versions (version, name, applied_ms) SELECT toUInt32(number + 1), 'before', 0 FROM system.numbers LIMIT 3", connection);
@@ -37,6 +37,36 @@ public sealed class ClickHousePersonTablesTests(ClickHouseServer server)
         var person = await store.FindPersonAsync(Project, Identifier.User("u1"));
         Assert.Equal(["g:g1", "u:u1"], person!.Identifiers.Select(i => i.Key).Order(StringComparer.Ordinal));
         Assert.Equal(2, person.EventCount);
+    }
+
+    [Fact]
+    public async Task A_database_from_before_events_by_actor_pages_the_activity_it_stored_before_without_actor_events()
+    {
+        var connection = server.ConnectionString();
+        await using (var before = await OpenAsync(connection))
+        {
+            await before.CommitAsync([new ProjectWrite(Project, [Event("page_view", T0, guest: "g1")], [], [])]);
+            await before.CommitAsync([new ProjectWrite(Project, [Event(BuiltInActions.Purchase, T0.AddHours(1), user: "u1", guest: "g1")], [], [])]);
+        }
+        // As schema version 7 left the database: actor_events kept by its view, no events_by_actor.
+        await ExecuteAsync("DROP TABLE events_by_actor_mv", connection);
+        await ExecuteAsync("DROP TABLE events_by_actor", connection);
+        var actorEvents = ClickHouseSchema.Migrations.Single(m => m.Version == 4).Steps.OfType<CreateDerivedTable>().Single(d => d.Table.Name == "actor_events");
+        var ddl = new ClickHouseDdl(DatabaseOf(connection), null);
+        foreach (var sql in ddl.Create(actorEvents.Table).Append(ddl.CreateView(actorEvents)).Append(ddl.Backfill(actorEvents)))
+            await ExecuteAsync(sql, connection);
+        await ExecuteAsync("TRUNCATE TABLE schema_versions", connection);
+        await ExecuteAsync("INSERT INTO schema_versions (version, name, applied_ms) SELECT toUInt32(number + 1), 'before', 0 FROM system.numbers LIMIT 7", connection);
+
+        await using var store = await OpenAsync(connection);
+        var page = await store.GetActivityAsync(Project, Identifier.User("u1"), 10);
+        Assert.Equal([BuiltInActions.Purchase, "page_view"], page.Events.Select(e => e.Action));
+        Assert.Equal("0", await QueryAsync($"SELECT count() FROM system.tables WHERE database = '{DatabaseOf(connection)}' AND name LIKE 'actor_events%'", connection));
+        // And the view keeps it from here on.
+        await store.CommitAsync([new ProjectWrite(Project, [Event("page_view", T0.AddHours(2), user: "u1")], [], [])]);
+        page = await store.GetActivityAsync(Project, Identifier.Guest("g1"), 10);
+        Assert.Equal(["page_view", BuiltInActions.Purchase, "page_view"], page.Events.Select(e => e.Action));
+        Assert.Equal(3, (await store.FindPersonAsync(Project, Identifier.Guest("g1")))!.EventCount);
     }
 
     [Fact]
@@ -74,5 +104,7 @@ public sealed class ClickHousePersonTablesTests(ClickHouseServer server)
     private Task InsertLinkAsync(string connection, DateTime when) =>
         ExecuteAsync($"INSERT INTO links (project, a, b, ord) VALUES ('{Project}', 'g:g1', 'u:u1', {EventTime.ToUnixMs(when) * 1000})", connection);
 
-    private Task ExecuteAsync(string sql, string connection) => ClickHouseStoreTables.QueryAsync(server, connection, sql);
+    private Task ExecuteAsync(string sql, string connection) => QueryAsync(sql, connection);
+
+    private Task<string> QueryAsync(string sql, string connection) => ClickHouseStoreTables.QueryAsync(server, connection, sql);
 }

@@ -47,10 +47,14 @@ internal static class ClickHouseStoreTables
     /// </summary>
     public static async Task<string> QueryAsync(ClickHouseServer server, string connection, string sql, string settings = "")
     {
-        var database = connection.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+        var database = DatabaseOf(connection);
         using var http = new HttpClient();
         var response = await http.PostAsync($"http://127.0.0.1:{server.HttpPort}/?database={database}{settings}", new StringContent(sql));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadAsStringAsync()).Trim();
     }
+
+    /// <summary>The database a connection string names.</summary>
+    public static string DatabaseOf(string connection) =>
+        connection.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
 }

@@ -45,7 +45,7 @@ public sealed class PoisonedRowTests(ClickHouseServer clickHouse)
         var connection = clickHouse.ConnectionString();
         string[] args = ["--store", "clickhouse", "--clickhouse", connection];
         var (projectId, secret) = await SeedAsync(data.Path, args);
-        var database = connection.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+        var database = ClickHouseStoreTables.DatabaseOf(connection);
         // ClickHouse's string literals read \\ as one backslash; unhex('EDA080') is a surrogate encoded as bytes, not UTF-8.
         await ClickHouseAsync(database, $$"""
             INSERT INTO events (project, action, time_ms, actor, eid, has_key, ord, received_ms, user_id, guest_id, session_id,
