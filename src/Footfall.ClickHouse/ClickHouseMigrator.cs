@@ -26,11 +26,19 @@ internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl,
         var existing = (await http.QueryAsync($"SELECT name FROM system.tables WHERE database = {Quote(database)}", cancellationToken))
             .Select(r => r[0]!).ToHashSet(StringComparer.Ordinal);
         var added = pending.SelectMany(m => m.Steps).OfType<AddColumn>().ToList();
-        // A derived table a later migration of this run drops is not made and filled only to be dropped.
+        // A derived table a later migration of this run drops is not made and filled only to be dropped, and a drop runs
+        // only where the view or the table that holds the rows is there (its local table goes last, so a drop a crash
+        // cut short still finds it): on a new cluster each skipped statement is an ON CLUSTER DDL less.
         var dropped = pending.SelectMany(m => m.Steps).OfType<DropDerivedTable>().Select(d => d.Table).ToHashSet(StringComparer.Ordinal);
+        var needed = (ClickHouseStep step) => step switch
+        {
+            CreateDerivedTable d => !dropped.Contains(d.Table.Name),
+            DropDerivedTable d => existing.Contains(d.View) || existing.Contains(ddl.LocalTable(d.Table)),
+            _ => true,
+        };
         foreach (var migration in pending)
         {
-            foreach (var step in migration.Steps.Where(s => s is not CreateDerivedTable d || !dropped.Contains(d.Table.Name)))
+            foreach (var step in migration.Steps.Where(needed))
                 await ApplyAsync(step is CreateTable table && !existing.Contains(table.Name) ? WithAddedColumns(table, added) : step, cancellationToken);
             await http.InsertAsync("schema_versions", "version, name, applied_ms", ClickHouseEventStore.Row(
                 ClickHouseEventStore.Num(migration.Version), migration.Name, ClickHouseEventStore.Num(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), cancellationToken);
