@@ -59,7 +59,9 @@ internal static class ModelReadsBench
             var purchased = await Time($"purchases of the {bought.Count} items they bought", () => store.ReadPurchasesAsync(projectId, model.From, bought));
             Console.WriteLine($"  {purchased.Count:N0} purchases");
             await Time($"trending touches of the {touched.Count} items", () => store.ReadRecentTouchesAsync(projectId, model.From, now, 168, touched));
-            await Time("the model without them", () => model.WithoutAsync(touched, bought));
+            var erased = ErasedShare.Of(touches);
+            Console.WriteLine($"  {erased.Repurchased.Count} items bought again, {erased.TouchedAfter(model.BuiltAt.AddHours(-168)).Count} touched in the last 168 h");
+            await Time("the model without them", () => model.WithoutAsync(erased));
         }
         var purchases = await Time("purchases", () => store.ReadPurchasesAsync(projectId, from, items: null));
         Console.WriteLine($"  {purchases.Count:N0} purchases");

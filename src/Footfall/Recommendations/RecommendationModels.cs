@@ -80,20 +80,18 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
         var from = EventTime.Now(clock).AddDays(-options.HistoryDays);
         if (_models.TryGetValue(projectId, out var current) && current.From < from)
             from = current.From;
-        var touches = await store.ReadPersonTouchesAsync(projectId, who, from, cancellationToken);
+        var erased = ErasedShare.Of(await store.ReadPersonTouchesAsync(projectId, who, from, cancellationToken));
         var result = await erase();
-        var touched = touches.Where(t => RecommendationOptions.Weight(t.Action) > 0).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
-        var bought = touches.Where(t => t.Action == BuiltInActions.Purchase).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
         // Under the erasure log's lock, as every other change of the model is, so no other erasure or refresh swaps in a
         // model between a failed recount and the drop below.
-        await _erasures.GetOrAdd(projectId, _ => new ErasureLog()).RecordAsync(touched, bought, async () =>
+        await _erasures.GetOrAdd(projectId, _ => new ErasureLog()).RecordAsync(erased, async () =>
         {
             if (!_models.TryGetValue(projectId, out var model))
                 return;
             try
             {
                 // Even with nothing touched, a new model drops every cached history and trending answer.
-                _models[projectId] = await model.WithoutAsync(touched, bought, cancellationToken);
+                _models[projectId] = await model.WithoutAsync(erased, cancellationToken);
             }
             catch (Exception ex)
             {
@@ -125,7 +123,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     private sealed class ErasureLog : IDisposable
     {
         private readonly SemaphoreSlim _lock = new(1, 1);
-        private readonly List<(long Version, IReadOnlyCollection<string> Touched, IReadOnlyCollection<string> Bought)> _entries = [];
+        private readonly List<(long Version, ErasedShare Erased)> _entries = [];
         private long _version;
         private int _inFlight;
 
@@ -160,14 +158,14 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
         }
 
         // Not cancellable: once the store erased the person, a refresh in flight must learn of it whatever the caller does.
-        public async Task RecordAsync(IReadOnlyCollection<string> touched, IReadOnlyCollection<string> bought, Func<Task> apply)
+        public async Task RecordAsync(ErasedShare erased, Func<Task> apply)
         {
             await _lock.WaitAsync();
             try
             {
                 _version++;
                 if (_inFlight > 0)
-                    _entries.Add((_version, touched, bought));
+                    _entries.Add((_version, erased));
                 await apply();
             }
             finally
@@ -181,9 +179,9 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             await _lock.WaitAsync(cancellationToken);
             try
             {
-                foreach (var (version, touched, bought) in _entries)
+                foreach (var (version, erased) in _entries)
                     if (version > readAfter)
-                        model = await model.WithoutAsync(touched, bought, cancellationToken);
+                        model = await model.WithoutAsync(erased, cancellationToken);
                 swap(model);
                 return model;
             }

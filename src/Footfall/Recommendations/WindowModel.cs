@@ -116,21 +116,22 @@ public sealed class WindowModel
     }
 
     /// <summary>
-    /// This model once a person who touched <paramref name="touched"/> (with weight) and bought <paramref name="bought"/>
-    /// is erased from the store: those items' co-visits and intervals are recounted from the store (see
-    /// <see cref="ItemSimilarity.Without"/>), their trending touches and persons are read again. Item order and
-    /// categories stay until the next refresh.
+    /// This model once a person with the share <paramref name="erased"/> is erased from the store: the co-visits of what
+    /// they touched are recounted from the store (see <see cref="ItemSimilarity.Without"/>), the trending touches of what
+    /// they touched in its span and the purchases of what they bought again are read again. Item order and categories
+    /// stay until the next refresh.
     /// </summary>
-    public async Task<WindowModel> WithoutAsync(IReadOnlyCollection<string> touched, IReadOnlyCollection<string> bought,
-        CancellationToken cancellationToken = default)
+    public async Task<WindowModel> WithoutAsync(ErasedShare erased, CancellationToken cancellationToken = default)
     {
-        var changed = touched.Select(i => _items.TryIndex(i, out var index) ? index : -1).Where(i => i >= 0).ToHashSet();
+        var changed = Indexes(erased.Touched.Keys);
+        // Trending counts the touches in (BuiltAt - MaxTrendingHours, BuiltAt]: only items they touched in it score otherwise.
+        var recentItems = erased.TouchedAfter(BuiltAt.AddHours(-_options.MaxTrendingHours));
+        var recentChanged = Indexes(recentItems);
         // The three reads are independent: at once, they share the cores instead of waiting on each other's serial steps.
-        var purchasesRead = bought.Count == 0 ? Task.FromResult<IReadOnlyList<ProductPurchase>>([])
-            : _store.ReadPurchasesAsync(_projectId, From, bought, cancellationToken);
-        // Only the scores of what they touched change: those items' touches are read again.
-        var recentRead = changed.Count == 0 ? Task.FromResult<Touch[]>([])
-            : ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, touched, cancellationToken);
+        var purchasesRead = erased.Repurchased.Count == 0 ? Task.FromResult<IReadOnlyList<ProductPurchase>>([])
+            : _store.ReadPurchasesAsync(_projectId, From, erased.Repurchased, cancellationToken);
+        var recentRead = recentChanged.Count == 0 ? Task.FromResult<Touch[]>([])
+            : ReadRecentAsync(_store, _projectId, From, BuiltAt, _options, _items, recentItems, cancellationToken);
         var coVisitsRead = changed.Count == 0 ? Task.FromResult(new CoVisitCounts(new Dictionary<string, int>(), []))
             : _store.ReadCoVisitsAsync(_projectId, From, _options.MaxItemsPerSession, changed.Select(_items.Name).ToList(), Cut(), cancellationToken);
         await Task.WhenAll(purchasesRead, recentRead, coVisitsRead);
@@ -150,13 +151,16 @@ public sealed class WindowModel
         }
         var purchases = await purchasesRead;
         var intervals = _items.RepurchaseTicks.ToArray();
-        foreach (var item in bought)
-            if (_items.TryIndex(item, out var index))
-                intervals[index] = 0;
-        var recent = changed.Count == 0 ? _recent : _recent.WithItems(changed, await recentRead);
+        foreach (var item in Indexes(erased.Repurchased))
+            intervals[item] = 0;
+        var recent = recentChanged.Count == 0 ? _recent : _recent.WithItems(recentChanged, await recentRead);
         return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, recent)
             .WithIntervals(purchases, neighbours, reach);
     }
+
+    // The model's numbers of those of the items it knows.
+    private HashSet<int> Indexes(IEnumerable<string> items) =>
+        items.Select(i => _items.TryIndex(i, out var index) ? index : -1).Where(i => i >= 0).ToHashSet();
 
     // What ItemSimilarity.Without needs of a co-visit read: the store leaves out pairs that cannot enter any list (an active
     // person's items share visits with millions of pairs at 10M events).
