@@ -245,6 +245,84 @@ public sealed class DuckDbIdentityIndexTests
         Assert.Equal(1, (await VariantAsync(read, "0")).GetProperty("metrics").GetProperty("purchase").GetProperty("conversions").GetInt64());
     }
 
+    /// <summary>
+    /// An erasure deletes a person's rows by the event seqs the index holds (DuckDbEventStore.ErasePersonAsync). A folder
+    /// whose index holds none (here one written before the index) gets every event's seq at its first start; the
+    /// erasure then leaves none of the person's rows, by seqs or, past ErasureSeqsInline, by identifier.
+    /// </summary>
+    [Theory]
+    [InlineData(2_000)]
+    [InlineData(-1)]
+    public async Task A_folder_written_before_event_seqs_were_indexed_erases_every_event_of_a_person(int seqsInline)
+    {
+        using var folder = new TempFolder();
+        await MainA77fb6dFixture.UnpackDuckDbAsync(folder.Path);
+        var path = Path.Combine(folder.Path, "footfall.duckdb");
+        string projectId, key;
+        long person, events;
+        using (var connection = new DuckDBConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            projectId = DuckDbEventStore.Scalar<string>(connection, "SELECT id FROM projects WHERE no = 1");
+            using (var reader = DuckDbEventStore.Query(connection, """
+                SELECT i.key, i.person FROM events e JOIN idents i ON i.id = e.ident WHERE i.project = 1
+                GROUP BY ALL ORDER BY count(*) DESC, i.key LIMIT 1
+                """))
+            {
+                Assert.True(reader.Read());
+                (key, person) = (reader.GetString(0), reader.GetInt64(1));
+            }
+            events = DuckDbEventStore.Scalar<long>(connection, "SELECT count(*) FROM events WHERE ident IN (SELECT id FROM idents WHERE person = $p)", ("p", person));
+        }
+        Assert.True(events > 1);
+        var ids = new List<long>();
+        using (var connection = new DuckDBConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var reader = DuckDbEventStore.Query(connection, "SELECT id FROM idents WHERE person = $p", ("p", person));
+            while (reader.Read())
+                ids.Add(reader.GetInt64(0));
+        }
+
+        await using (var store = new DuckDbEventStore(path, NullLogger<DuckDbEventStore>.Instance) { ErasureSeqsInline = seqsInline })
+        {
+            await store.InitializeAsync();
+            Assert.Equal(events, await store.ErasePersonAsync(projectId, Identifier.FromKey(key)));
+        }
+
+        using (var connection = new DuckDBConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            foreach (var table in new[] { "events", "product_touches", "metric_events", "exposures" })
+                Assert.Equal(0L, DuckDbEventStore.Scalar<long>(connection, $"SELECT count(*) FROM {table} WHERE ident IN (SELECT unnest($ids))", ("ids", ids)));
+        }
+    }
+
+    [Fact]
+    public async Task Regression_EventSeqsLostFromTheIndexAtKill9_AreCaughtUpSoAnErasureLeavesNoEvent()
+    {
+        using var data = new TempFolder();
+        var server = await ServerProcess.StartAsync(data.Path);
+        var (projectId, secret) = server.DefaultProject();
+        // Events no other part of the index keeps (no product, impression or metric).
+        await TrackAsync(server, projectId, """
+            [{"action":"page_view","guestId":"g-gone","target":{"page":"/p"},"time":"2026-11-01T10:00:00Z"},
+             {"action":"search","guestId":"g-gone","target":{"query":"q"},"time":"2026-11-01T10:01:00Z"}]
+            """);
+        using (var reader = Reader(server, secret))
+            await AssertEventCountAsync(reader, "guestId=g-gone", 2);
+        // Not flushed yet: the index's files lack the events' seqs, as a crash right after their commit leaves them.
+        server.Kill();
+        await server.DisposeAsync();
+
+        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        Assert.Contains("event seqs past seq", restarted.Output, StringComparison.Ordinal);
+        using var read = Reader(restarted, secret);
+        var erased = (await read.DeleteAsync("/v1/people?guestId=g-gone")).EnsureSuccessStatusCode();
+        var answer = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(erased.Content);
+        Assert.Equal(2, answer.GetProperty("erasedEvents").GetInt64());
+    }
+
     private static async Task DefineExperienceAsync(HttpClient reader) =>
         (await reader.PutAsync("/v1/experiences/exp1", Json("""
             {"name":"Button","variants":[{"shortUid":"0","weight":50},{"shortUid":"1","weight":50}],"metrics":["purchase"],"attributionDays":7}

@@ -63,12 +63,14 @@ public sealed partial class DuckDbEventStore
 
     /// <summary>
     /// Writes a committed plan to the index: its new identifiers, every identifier of a merged person under its final
-    /// person, and its product touches, impressions and metric events.
+    /// person, and its events' seqs, product touches, impressions and metric events.
     /// </summary>
     private void IndexCommitted(CommitPlan plan) =>
         IndexCommitted(plan.IdentityGeneration, plan.Events.Count == 0 ? null : plan.Events[^1].Seq, batch =>
         {
             IndexPlan(plan, batch);
+            foreach (var (_, _, ident, seq) in plan.Events)
+                IdentityIndex.PutEvent(batch, ident, seq);
             foreach (var (e, _, ident, seq) in plan.ProductTouches)
                 IdentityIndex.PutTouch(batch, ident, seq, e.Time, e.Action, e.Product!);
             foreach (var (ident, seq, row) in plan.Exposures)

@@ -42,6 +42,7 @@ public sealed partial class DuckDbEventStore
         _identityGeneration = generation;
         CatchUpTouches();
         CatchUpResultRows();
+        CatchUpEvents();
         // Durable now, so a crash soon after does not redo a rebuild. ident_log is trimmed at the next flush, not here:
         // after a crash the first commit checkpoints the WAL DuckDB replayed (up to checkpoint_threshold, ~2 s at
         // 100M events), which is the applier's to pay, not the start's (docs/benchmarks.md section 8).
@@ -163,6 +164,27 @@ public sealed partial class DuckDbEventStore
         _logger.LogInformation("Put {Rows} impressions and metric events past seq {Position} into the identity index", rows, position);
     }
 
+    /// <summary>
+    /// Puts into the index the seq of every event past its event position (all of them for an index that has none: a
+    /// new index, or a folder written before event seqs were indexed, which reads every event once). Caller holds the gate.
+    /// </summary>
+    private void CatchUpEvents()
+    {
+        var position = Index.EventPosition ?? -1;
+        var last = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), -1) FROM events WHERE seq > $s", ("s", position));
+        if (last <= position)
+            return;
+        using var loader = new IdentityIndex.Loader(Index);
+        var events = 0L;
+        using (var reader = Query(_writeConnection, "SELECT ident, seq FROM events WHERE seq > $s", ("s", position)))
+        {
+            for (; reader.Read(); events++, loader.Added())
+                IdentityIndex.PutEvent(loader.Batch, reader.GetInt64(0), reader.GetInt64(1));
+        }
+        loader.Finish(eventsUpTo: last);
+        _logger.LogInformation("Put {Events} event seqs past seq {Position} into the identity index", events, position);
+    }
+
     /// <summary>The rows (id, project, key, person) of a reader ordered by person, a person at a time.</summary>
     private static IEnumerable<(long Person, List<(long Id, int Project, string Key)> Members)> Persons(System.Data.Common.DbDataReader reader)
     {
@@ -215,7 +237,7 @@ public sealed partial class DuckDbEventStore
         {
             using var batch = new WriteBatch();
             change(batch);
-            Index.Write(batch, generation, rowsUpTo, rowsUpTo);
+            Index.Write(batch, generation, rowsUpTo, rowsUpTo, rowsUpTo);
             _identityGeneration = generation ?? _identityGeneration;
             if (_personsLoggedSinceFlush >= IdentityIndexFlushEvery)
                 FlushIdentityIndex();
