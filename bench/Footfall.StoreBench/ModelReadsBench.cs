@@ -10,7 +10,7 @@ namespace Footfall.StoreBench;
 /// The reads of a model refresh on an imported DuckDB data folder, each timed in process (no HTTP), with the shape of
 /// the default options (90 days, 20 items a visit, 50 neighbours): the item window counted whole (the kept co-visit
 /// counts built), then <c>runs</c> times again with nothing new (the part of a refresh that does not shrink with what
-/// changed); with an erasure, the model built, then the person's erasure and the model's recount of what they touched;
+/// changed); with erasures (comma-separated user ids), the model built, then each person's erasure and the model's recount of what they touched;
 /// then the purchases and trending touches a refresh also reads. Give it a copy of the folder: the store migrates the
 /// file it opens, keeps counts in it, and erases.
 /// </summary>
@@ -19,7 +19,9 @@ internal static class ModelReadsBench
     public static async Task RunAsync(string databaseFile, string projectId, int runs, string? erase, string? memoryLimit)
     {
         await using var store = new DuckDbEventStore(databaseFile, NullLogger<DuckDbEventStore>.Instance, memoryLimit: memoryLimit);
+        var opening = Stopwatch.StartNew();
         await store.InitializeAsync();
+        Console.WriteLine($"open (migrations, index catch-up): {opening.Elapsed.TotalMilliseconds:F0} ms");
         var now = DateTime.UtcNow;
         var from = now.AddDays(-90);
         var shape = new ItemWindowShape(20, 50);
@@ -42,26 +44,31 @@ internal static class ModelReadsBench
         var latest = await Time("item window, 7,000 new views", () => store.ReadItemWindowAsync(projectId, from.AddMinutes(5), shape));
         if (erase is not null)
         {
-            // An erasure as RecommendationModels.ForgetPersonAsync runs it: the person's touches, the store's erasure, the
-            // model's recount of what they touched (WindowModel.WithoutAsync), and the co-visit read in it alone.
+            // Erasures as RecommendationModels.ForgetPersonAsync runs them, one person after another: the person's
+            // touches, the store's erasure, the model's recount of what they touched (WindowModel.WithoutAsync, its own
+            // count of the erased person included); then its reads alone again, for where the time goes.
             var model = await Time("model load (a refresh)", () => WindowModel.LoadAsync(store, projectId, now.AddMinutes(5), new RecommendationOptions()));
-            var who = Footfall.Identity.Identifier.User(erase);
-            var touches = await Time($"{erase}'s touches", () => store.ReadPersonTouchesAsync(projectId, who, model.From));
-            await Time($"erase {erase}", () => store.ErasePersonAsync(projectId, who));
-            var touched = touches.Where(t => RecommendationOptions.Weight(t.Action) > 0).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
-            var bought = touches.Where(t => t.Action == Footfall.Events.BuiltInActions.Purchase).Select(t => t.Item).ToHashSet(StringComparer.Ordinal);
             var cut = CoVisitCut.Of(latest.Items, latest.Reach, latest.Neighbours, shape.Neighbours);
-            var counts = await Time($"co-visits of the {touched.Count} items they touched (the model's cut)",
-                () => store.ReadCoVisitsAsync(projectId, model.From, shape.MaxItemsPerVisit, touched, cut));
-            Console.WriteLine($"  {counts.Pairs.Count:N0} pairs");
-            var all = await Time("the same, every pair", () => store.ReadCoVisitsAsync(projectId, model.From, shape.MaxItemsPerVisit, touched));
-            Console.WriteLine($"  {all.Pairs.Count:N0} pairs");
-            var purchased = await Time($"purchases of the {bought.Count} items they bought", () => store.ReadPurchasesAsync(projectId, model.From, bought));
-            Console.WriteLine($"  {purchased.Count:N0} purchases");
-            await Time($"trending touches of the {touched.Count} items", () => store.ReadRecentTouchesAsync(projectId, model.From, now, 168, touched));
-            var erased = ErasedShare.Of(touches);
-            Console.WriteLine($"  {erased.Repurchased.Count} items bought again, {erased.TouchedAfter(model.BuiltAt.AddHours(-168)).Count} touched in the last 168 h");
-            await Time("the model without them", () => model.WithoutAsync(erased));
+            foreach (var user in erase.Split(','))
+            {
+                var who = Footfall.Identity.Identifier.User(user);
+                var timer = Stopwatch.StartNew();
+                var touches = await Time($"{user}'s touches", () => store.ReadPersonTouchesAsync(projectId, who, model.From));
+                await Time($"erase {user}", () => store.ErasePersonAsync(projectId, who));
+                var erased = ErasedShare.Of(touches);
+                var recentItems = erased.TouchedAfter(model.BuiltAt.AddHours(-168));
+                Console.WriteLine($"  {erased.Touched.Count} items touched, {erased.Repurchased.Count} bought again, {recentItems.Count} touched in the last 168 h");
+                model = await Time("the model without them", () => model.WithoutAsync(erased));
+                Console.WriteLine($"erasure of {user}, in all: {timer.Elapsed.TotalMilliseconds:F0} ms");
+                var touched = erased.Touched.Keys.ToList();
+                var counts = await Time($"  again: co-visits of the {touched.Count} items (the model's cut)",
+                    () => store.ReadCoVisitsAsync(projectId, model.From, shape.MaxItemsPerVisit, touched, cut));
+                Console.WriteLine($"  {counts.Pairs.Count:N0} pairs");
+                var purchased = await Time($"  again: purchases of the {erased.Repurchased.Count} items bought again",
+                    () => store.ReadPurchasesAsync(projectId, model.From, erased.Repurchased));
+                Console.WriteLine($"  {purchased.Count:N0} purchases");
+                await Time($"  again: trending touches of the {recentItems.Count} items", () => store.ReadRecentTouchesAsync(projectId, model.From, now, 168, recentItems));
+            }
         }
         var purchases = await Time("purchases", () => store.ReadPurchasesAsync(projectId, from, items: null));
         Console.WriteLine($"  {purchases.Count:N0} purchases");

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 //        dotnet run -c Release --project bench/Footfall.StoreBench -- --clickhouse "Host=..;Port=..;Database=bench" [--events 1000000] [--batch 5000] [--runs 5]
 //        add --erase N to measure erasing N persons (one at a time) instead of experience results.
 //        dotnet run -c Release --project bench/Footfall.StoreBench -- --results COPY/footfall.duckdb --project ID [--runs 50] (an imported folder's results)
-//        dotnet run -c Release --project bench/Footfall.StoreBench -- --model-reads COPY/footfall.duckdb --project ID [--runs 5] [--erase USER_ID] [--memory 512MB] (a refresh's reads)
+//        dotnet run -c Release --project bench/Footfall.StoreBench -- --model-reads COPY/footfall.duckdb --project ID [--runs 5] [--erase USER_ID[,USER_ID...]] [--memory 384MB] (a refresh's reads)
 //        dotnet run -c Release --project bench/Footfall.StoreBench -- --sql bench/sql/FILE.sql --db COPY/footfall.duckdb [--set name=value] (timed steps)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal) && x.a != "--set")
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
