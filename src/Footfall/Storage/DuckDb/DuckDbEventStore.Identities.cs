@@ -69,14 +69,26 @@ public sealed partial class DuckDbEventStore
         IndexCommitted(plan.IdentityGeneration, plan.Events.Count == 0 ? null : plan.Events[^1].Seq, batch =>
         {
             IndexPlan(plan, batch);
-            foreach (var (_, _, ident, seq) in plan.Events)
-                IdentityIndex.PutEvent(batch, ident, seq);
+            var kept = new HashSet<long>();
             foreach (var (e, _, ident, seq) in plan.ProductTouches)
+            {
                 IdentityIndex.PutTouch(batch, ident, seq, e.Time, e.Action, e.Product!);
+                kept.Add(seq);
+            }
             foreach (var (ident, seq, row) in plan.Exposures)
+            {
                 IdentityIndex.PutExposure(batch, ident, seq, row);
+                kept.Add(seq);
+            }
             foreach (var (ident, seq, row) in plan.MetricEvents)
+            {
                 IdentityIndex.PutMetricEvent(batch, ident, seq, row);
+                kept.Add(seq);
+            }
+            // Every event is under one tag at least: an erasure finds them all (IdentityIndex.EventSeqs).
+            foreach (var (_, _, ident, seq) in plan.Events)
+                if (!kept.Contains(seq))
+                    IdentityIndex.PutEvent(batch, ident, seq);
         });
 
     /// <summary>Brings the index to a commit's generation and rows (up to <paramref name="rowsUpTo"/>), where it changed them, then trims the cache.</summary>

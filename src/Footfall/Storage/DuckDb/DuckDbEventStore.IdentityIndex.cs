@@ -165,8 +165,11 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <summary>
-    /// Puts into the index the seq of every event past its event position (all of them for an index that has none: a
-    /// new index, or a folder written before event seqs were indexed, which reads every event once). Caller holds the gate.
+    /// Puts into the index the seq of every event past its event position that is not a product touch (all of them for
+    /// an index that has none: a new index, or a folder written before event seqs were indexed, which reads every event
+    /// once). After the touches' catch-up, which put every touch: the rule is product_touches' own. Impressions and
+    /// metric events are put here too (a commit puts them under their own tag only): an erasure reads the seqs of every
+    /// tag. Caller holds the gate.
     /// </summary>
     private void CatchUpEvents()
     {
@@ -176,7 +179,9 @@ public sealed partial class DuckDbEventStore
             return;
         using var loader = new IdentityIndex.Loader(Index);
         var events = 0L;
-        using (var reader = Query(_writeConnection, "SELECT ident, seq FROM events WHERE seq > $s", ("s", position)))
+        using (var reader = Query(_writeConnection, $"""
+            SELECT ident, seq FROM events WHERE seq > $s AND NOT (item IS NOT NULL AND action IN ({ProductActionList}))
+            """, ("s", position)))
         {
             for (; reader.Read(); events++, loader.Added())
                 IdentityIndex.PutEvent(loader.Batch, reader.GetInt64(0), reader.GetInt64(1));

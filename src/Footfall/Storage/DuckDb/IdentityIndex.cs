@@ -39,10 +39,11 @@ namespace Footfall.Storage.DuckDb;
 /// <c>metric_events</c> past it at start, and a metric's back-fill is put and flushed before its commit.
 /// </para>
 /// <para>
-/// And every event's seq by identifier ((identifier, seq), no value): the rows an erasure deletes. DuckDB skips the row
-/// groups a list of seqs does not reach (events are appended in seq order), where a delete by identifier scans the
-/// whole table's identifiers (1.1 s for <c>events</c> and 0.8 s for <c>product_touches</c> at 100M events, cold). Their
-/// position is <see cref="EventPosition"/>; the store puts again every event past it at start.
+/// With the touches, impressions and metric events, it holds every event's seq by identifier: the others' under their own
+/// tag ((identifier, seq), no value). They are the rows an erasure deletes: DuckDB skips the row groups a list of seqs
+/// does not reach (events are appended in seq order), where a delete by identifier reads every row group of the table
+/// (1.1 s for <c>events</c> and 0.8 s for <c>product_touches</c> at 100M events, cold). Their position is
+/// <see cref="EventPosition"/>; the store puts again every event past it that is not a touch at start.
 /// </para>
 /// </summary>
 internal sealed class IdentityIndex : IDisposable
@@ -181,17 +182,18 @@ internal sealed class IdentityIndex : IDisposable
         batch.Put(RowEntry(TouchTag, ident, seq), value);
     }
 
-    /// <summary>Adds an event's <c>seq</c> under its identifier in a batch.</summary>
+    /// <summary>Adds the <c>seq</c> of an event no other tag keeps (not a touch, impression or metric event) in a batch.</summary>
     public static void PutEvent(WriteBatch batch, long ident, long seq) => batch.Put(RowEntry(EventTag, ident, seq), Array.Empty<byte>());
 
-    /// <summary>The seqs of every event of the identifiers, ascending.</summary>
+    /// <summary>The seqs of every event of the identifiers (every tag's), ascending.</summary>
     public List<long> EventSeqs(IEnumerable<long> idents)
     {
-        var seqs = new List<long>();
+        var seqs = new SortedSet<long>();
         foreach (var ident in idents)
-            seqs.AddRange(Range(EventTag, ident).Select(entry => SeqOf(entry.Key)));
-        seqs.Sort();
-        return seqs;
+            foreach (var tag in RowTags)
+                foreach (var (key, _) in Range(tag, ident))
+                    seqs.Add(SeqOf(key));
+        return [.. seqs];
     }
 
     /// <summary>Adds an impression of an identifier in a batch, under its event's <c>seq</c>.</summary>
