@@ -28,7 +28,7 @@ public sealed class FootfallOptions
     /// </summary>
     public int ClickHouseMaxInteractions { get; set; } = Footfall.ClickHouse.ClickHouseEventStore.DefaultMaxInteractionsRead;
 
-    /// <summary>DuckDB's buffer memory limit (<c>--duckdb-memory</c>, default 512MB, e.g. <c>2GB</c>); the file may be larger.</summary>
+    /// <summary>DuckDB's buffer memory limit (<c>--duckdb-memory</c>, default 384MB, e.g. <c>2GB</c>); the file may be larger.</summary>
     public string DuckDbMemory { get; set; } = Footfall.Storage.DuckDb.DuckDbEventStore.DefaultMemoryLimit;
 
     /// <summary>

@@ -117,7 +117,7 @@ public sealed class CommandLineTests
     }
 
     /// <summary>
-    /// Bug: a 100M-event import under DuckDB's 512MB default kept reading the file while every apply failed with
+    /// Bug: a 100M-event import under DuckDB's 512MB default (then) kept reading the file while every apply failed with
     /// "Out of Memory" (69 attempts, the log grew to 3.6 GB) and said so only at its end; and import had no way to give
     /// the store more memory (--duckdb-memory was ignored). It now stops once the store refuses the same batch ten
     /// times, names the error, and keeps what it accepted in the log, stored by the next run that can take it.
