@@ -63,7 +63,7 @@ public sealed partial class DuckDbEventStore
 
     /// <summary>
     /// Writes a committed plan to the index: its new identifiers, every identifier of a merged person under its final
-    /// person, and its events' seqs, product touches, impressions and metric events.
+    /// person, its product touches, impressions and metric events, and the seqs of its other events.
     /// </summary>
     private void IndexCommitted(CommitPlan plan) =>
         IndexCommitted(plan.IdentityGeneration, plan.Events.Count == 0 ? null : plan.Events[^1].Seq, batch =>

@@ -166,7 +166,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                     (string, object?)[] args = [("p", project), ("person", person)];
                     erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND {ofPerson}", args);
                     Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND {ofPerson}", args);
-                    // Impressions keep no seq: those go by identifier (a tenth of the events in the demo shop's mix).
+                    // Impressions keep no seq here: those go by identifier (a tenth of the events of bench/Footfall.DataGen's shop).
                     foreach (var table in new[] { "exposures", "attributes" })
                         Execute(_writeConnection, $"DELETE FROM {table} WHERE project = $p AND {In("ident", ids)}", args);
                     QueueItemDayChanges(project, $"DELETE FROM product_touches WHERE project = $p AND {ofPerson} RETURNING item, {TouchDay}", args);

@@ -227,7 +227,7 @@ public sealed partial class DuckDbEventStore
             while (reader.Read())
                 asked.Add(reader.GetInt32(0));
         }
-        Execute(connection, $"""
+        Execute(connection, """
             CREATE OR REPLACE TEMP TABLE rec_cut AS
             SELECT i.no, coalesce(a.n, c.reach) AS n, CASE WHEN a.no IS NULL THEN c.floor END AS floor
             FROM (SELECT unnest($items) AS item, unnest($reach) AS reach, CAST(unnest($floors) AS FLOAT) AS floor) c
