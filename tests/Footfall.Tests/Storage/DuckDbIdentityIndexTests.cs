@@ -115,10 +115,7 @@ public sealed class DuckDbIdentityIndexTests
             await AssertEventCountAsync(reader, "guestId=g-k9", 3);
         // The index is flushed only every 50,000 persons and at shutdown: its files are still at the generation before
         // these commits, as a crash between DuckDB's commit and the index write leaves them.
-        server.Kill();
-        await server.DisposeAsync();
-
-        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        await using var restarted = await RestartAfterKillAsync(server, data.Path);
         Assert.Contains("re-derived", restarted.Output, StringComparison.Ordinal);
         using var read = Reader(restarted, secret);
         foreach (var who in new[] { "guestId=g-k9", "userId=u-k9" })
@@ -206,10 +203,7 @@ public sealed class DuckDbIdentityIndexTests
             Assert.Equal(1, (await VariantAsync(reader, "1")).GetProperty("impressions").GetInt64());
         }
         // Not flushed yet: the index's files lack the impression, as a crash right after its commit leaves them.
-        server.Kill();
-        await server.DisposeAsync();
-
-        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        await using var restarted = await RestartAfterKillAsync(server, data.Path);
         Assert.Contains("impressions and metric events past seq", restarted.Output, StringComparison.Ordinal);
         // The purchase's rollup refresh reads the person's impressions from the index: it must hold the one before the crash.
         await TrackAsync(restarted, projectId, """[{"action":"purchase","guestId":"g-seen","time":"2026-11-02T10:00:00Z"}]""");
@@ -235,10 +229,7 @@ public sealed class DuckDbIdentityIndexTests
         var again = await ServerProcess.StartAsync(data.Path);
         using (var reader = Reader(again, secret))
             await DefineExperienceAsync(reader);
-        again.Kill();
-        await again.DisposeAsync();
-
-        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        await using var restarted = await RestartAfterKillAsync(again, data.Path);
         // An impression before the purchase, arriving late: its refresh finds the purchase in the index.
         await TrackAsync(restarted, projectId, """[{"action":"impression","guestId":"g-early","experience":"exp1","variant":"0","time":"2026-11-01T10:00:00Z"}]""");
         using var read = Reader(restarted, secret);
@@ -312,15 +303,20 @@ public sealed class DuckDbIdentityIndexTests
         using (var reader = Reader(server, secret))
             await AssertEventCountAsync(reader, "guestId=g-gone", 2);
         // Not flushed yet: the index's files lack the events' seqs, as a crash right after their commit leaves them.
-        server.Kill();
-        await server.DisposeAsync();
-
-        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        await using var restarted = await RestartAfterKillAsync(server, data.Path);
         Assert.Contains("event seqs past seq", restarted.Output, StringComparison.Ordinal);
         using var read = Reader(restarted, secret);
         var erased = (await read.DeleteAsync("/v1/people?guestId=g-gone")).EnsureSuccessStatusCode();
         var answer = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(erased.Content);
         Assert.Equal(2, answer.GetProperty("erasedEvents").GetInt64());
+    }
+
+    // A kill -9 of the server, then a start on the same folder.
+    private static async Task<ServerProcess> RestartAfterKillAsync(ServerProcess server, string data)
+    {
+        server.Kill();
+        await server.DisposeAsync();
+        return await ServerProcess.StartAsync(data);
     }
 
     private static async Task DefineExperienceAsync(HttpClient reader) =>
