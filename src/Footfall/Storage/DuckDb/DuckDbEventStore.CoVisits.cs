@@ -22,10 +22,6 @@ namespace Footfall.Storage.DuckDb;
 /// visits are in person order, so a recounted person's rows share one or two vectors; and a refresh checkpoints after
 /// its count.
 /// </para>
-/// <para>
-/// <c>model_pairs</c> is written in the order of its first item (by the whole count and each fold), so a read of some
-/// items' pairs by their numbers as constants skips the row groups that hold none of them (an erasure's, CutPairs).
-/// </para>
 /// </summary>
 public sealed partial class DuckDbEventStore
 {
@@ -125,7 +121,7 @@ public sealed partial class DuckDbEventStore
             Execute(connection, """
                 INSERT INTO model_pairs
                 SELECT $p, a.item, b.item, count(*) FROM rec_vi a JOIN rec_vi b ON a.person = b.person AND a.visit = b.visit AND a.item < b.item
-                GROUP BY ALL ORDER BY 2;
+                GROUP BY ALL;
                 INSERT INTO model_item_reach SELECT $p, item, count(*) FROM rec_vi GROUP BY item;
                 """, ("p", project));
         }
@@ -210,7 +206,7 @@ public sealed partial class DuckDbEventStore
         await _ranking.WaitAsync(cancellationToken);
         try
         {
-            Execute(connection, $"BEGIN; {Rewrite("model_pairs", $"SELECT $p, * FROM {KeptPairs()}", orderBy: "project, a")} {Rewrite("model_pair_changes")} COMMIT;",
+            Execute(connection, $"BEGIN; {Rewrite("model_pairs", $"SELECT $p, * FROM {KeptPairs()}")} {Rewrite("model_pair_changes")} COMMIT;",
                 ("p", project));
         }
         finally
@@ -219,11 +215,10 @@ public sealed partial class DuckDbEventStore
         }
     }
 
-    // Writes a kept table again without project $p's rows, with projectRows (a query) in their place, in orderBy's order
-    // where given: a DELETE of many rows holds memory until a checkpoint (see the class's remarks) and leaves the
-    // checkpoint rewriting their row groups.
-    private static string Rewrite(string table, string? projectRows = null, string? orderBy = null) => $"""
-        CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p{(projectRows is null ? "" : " UNION ALL " + projectRows)}{(orderBy is null ? "" : " ORDER BY " + orderBy)};
+    // Writes a kept table again without project $p's rows, with projectRows (a query) in their place: a DELETE of many
+    // rows holds memory until a checkpoint (see the class's remarks) and leaves the checkpoint rewriting their row groups.
+    private static string Rewrite(string table, string? projectRows = null) => $"""
+        CREATE TABLE {table}_kept AS SELECT * FROM {table} WHERE project <> $p{(projectRows is null ? "" : " UNION ALL " + projectRows)};
         DROP TABLE {table};
         ALTER TABLE {table}_kept RENAME TO {table};
         """;

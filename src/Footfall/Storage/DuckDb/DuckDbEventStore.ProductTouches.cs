@@ -219,29 +219,19 @@ public sealed partial class DuckDbEventStore
     /// </summary>
     private static System.Data.Common.DbDataReader CutPairs(DuckDBConnection connection, int project, CoVisitCut cut)
     {
-        // As constants, which DuckDB checks against each row group's range of a (model_pairs is in a's order); a
-        // semi-join on rec_asked read every row group.
-        var asked = new List<long>();
-        using (var reader = Query(connection, "SELECT no FROM rec_asked"))
-        {
-            while (reader.Read())
-                asked.Add(reader.GetInt32(0));
-        }
-        Execute(connection, """
+        Execute(connection, $"""
             CREATE OR REPLACE TEMP TABLE rec_cut AS
             SELECT i.no, coalesce(a.n, c.reach) AS n, CASE WHEN a.no IS NULL THEN c.floor END AS floor
             FROM (SELECT unnest($items) AS item, unnest($reach) AS reach, CAST(unnest($floors) AS FLOAT) AS floor) c
             JOIN model_items i ON i.project = $p AND i.item = c.item LEFT JOIN rec_asked a ON a.no = i.no;
-            """, ("p", project), ("items", cut.Items.ToList()), ("reach", cut.Reach.ToList()), ("floors", cut.Floors.Select(f => (double)f).ToList()));
-        Execute(connection, $"""
             CREATE OR REPLACE TEMP TABLE rec_cut_pairs AS
             WITH asked_pairs AS (
-                SELECT * FROM {KeptPairs(In("a", asked))}
+                SELECT * FROM {KeptPairs("a IN (SELECT no FROM rec_asked)")}
                 UNION ALL
-                SELECT * FROM {KeptPairs($"{In("b", asked)} AND NOT {In("a", asked)}")})
+                SELECT * FROM {KeptPairs("b IN (SELECT no FROM rec_asked) AND a NOT IN (SELECT no FROM rec_asked)")})
             SELECT p.a, p.b, p.n, {PairScore} AS s, ra.floor AS fa, rb.floor AS fb
             FROM asked_pairs p JOIN rec_cut ra ON ra.no = p.a JOIN rec_cut rb ON rb.no = p.b;
-            """, ("p", project));
+            """, ("p", project), ("items", cut.Items.ToList()), ("reach", cut.Reach.ToList()), ("floors", cut.Floors.Select(f => (double)f).ToList()));
         // An asked item's floor is null: it keeps its top pairs by rank (ties at the last place included); another item
         // keeps a pair with an asked one at or above its floor.
         return Query(connection, """
