@@ -107,28 +107,14 @@ public sealed partial class DuckDbEventStore
     /// none: a new index, or a folder written before touches were indexed). After the identity catch-up, which removed
     /// the touches of identifiers erased since. Caller holds the gate.
     /// </summary>
-    private void CatchUpTouches()
+    private void CatchUpTouches() => CatchUp("product_touches", Index.TouchPosition, "product touches", (loader, from) =>
     {
-        var position = Index.TouchPosition ?? -1;
-        // Past the position only: the row groups below it are skipped by their zone maps (max over the whole table
-        // read 65M seqs at 100M events, 0.5 s of a restart).
-        var last = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), -1) FROM product_touches WHERE seq > $s", ("s", position));
-        if (last <= position)
-            return;
-        using var loader = new IdentityIndex.Loader(Index);
         var touches = 0L;
-        using (var reader = Query(_writeConnection, "SELECT ident, seq, time, action, item FROM product_touches WHERE seq > $s", ("s", position)))
-        {
-            while (reader.Read())
-            {
-                IdentityIndex.PutTouch(loader.Batch, reader.GetInt64(0), reader.GetInt64(1), Utc(reader.GetDateTime(2)), reader.GetString(3), reader.GetString(4));
-                touches++;
-                loader.Added();
-            }
-        }
-        loader.Finish(touchedUpTo: last);
-        _logger.LogInformation("Put {Touches} product touches past seq {Position} into the identity index", touches, position);
-    }
+        using var reader = Query(_writeConnection, "SELECT ident, seq, time, action, item FROM product_touches WHERE seq > $s", ("s", from));
+        for (; reader.Read(); touches++, loader.Added())
+            IdentityIndex.PutTouch(loader.Batch, reader.GetInt64(0), reader.GetInt64(1), Utc(reader.GetDateTime(2)), reader.GetString(3), reader.GetString(4));
+        return touches;
+    }, (loader, last) => loader.Finish(touchedUpTo: last));
 
     /// <summary>
     /// Puts into the index every impression and metric event past its result position (all of them for an index that
@@ -137,17 +123,12 @@ public sealed partial class DuckDbEventStore
     /// row groups. A tracked metric's back-fill lies below the position: it is put before its commit (TrackMetrics).
     /// Caller holds the gate.
     /// </summary>
-    private void CatchUpResultRows()
+    private void CatchUpResultRows() => CatchUp("events", Index.ResultPosition, "impressions and metric events", (loader, from) =>
     {
-        var position = Index.ResultPosition ?? -1;
-        var last = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), -1) FROM events WHERE seq > $s", ("s", position));
-        if (last <= position)
-            return;
-        using var loader = new IdentityIndex.Loader(Index);
         var rows = 0L;
         using (var reader = Query(_writeConnection, $"""
             SELECT ident, seq, project, experience, variant, time FROM events WHERE seq > $s AND action = '{BuiltInActions.Impression}'
-            """, ("s", position)))
+            """, ("s", from)))
         {
             for (; reader.Read(); rows++, loader.Added())
             {
@@ -155,14 +136,13 @@ public sealed partial class DuckDbEventStore
                     new(reader.GetInt32(2), reader.GetString(3), reader.GetString(4), Utc(reader.GetDateTime(5))));
             }
         }
-        using (var reader = Query(_writeConnection, "SELECT ident, seq, project, action, time FROM metric_events WHERE seq > $s", ("s", position)))
+        using (var reader = Query(_writeConnection, "SELECT ident, seq, project, action, time FROM metric_events WHERE seq > $s", ("s", from)))
         {
             for (; reader.Read(); rows++, loader.Added())
                 IdentityIndex.PutMetricEvent(loader.Batch, reader.GetInt64(0), reader.GetInt64(1), new(reader.GetInt32(2), reader.GetString(3), Utc(reader.GetDateTime(4))));
         }
-        loader.Finish(resultsUpTo: last);
-        _logger.LogInformation("Put {Rows} impressions and metric events past seq {Position} into the identity index", rows, position);
-    }
+        return rows;
+    }, (loader, last) => loader.Finish(resultsUpTo: last));
 
     /// <summary>
     /// Puts into the index the seq of every event past its event position that is not a product touch (all of them for
@@ -171,23 +151,34 @@ public sealed partial class DuckDbEventStore
     /// metric events are put here too (a commit puts them under their own tag only): an erasure reads the seqs of every
     /// tag. Caller holds the gate.
     /// </summary>
-    private void CatchUpEvents()
+    private void CatchUpEvents() => CatchUp("events", Index.EventPosition, "event seqs", (loader, from) =>
     {
-        var position = Index.EventPosition ?? -1;
-        var last = Scalar<long>(_writeConnection, "SELECT coalesce(max(seq), -1) FROM events WHERE seq > $s", ("s", position));
-        if (last <= position)
+        var events = 0L;
+        using var reader = Query(_writeConnection, $"""
+            SELECT ident, seq FROM events WHERE seq > $s AND NOT (item IS NOT NULL AND action IN ({ProductActionList}))
+            """, ("s", from));
+        for (; reader.Read(); events++, loader.Added())
+            IdentityIndex.PutEvent(loader.Batch, reader.GetInt64(0), reader.GetInt64(1));
+        return events;
+    }, (loader, last) => loader.Finish(eventsUpTo: last));
+
+    /// <summary>
+    /// One catch-up of the index's rows: when <paramref name="table"/> holds seqs past <paramref name="position"/> (all
+    /// of them when null), <paramref name="put"/> puts the rows past it in the loader's batches and returns how many,
+    /// and <paramref name="finish"/> writes the last batch with the new position. Caller holds the gate.
+    /// </summary>
+    private void CatchUp(string table, long? position, string rows, Func<IdentityIndex.Loader, long, long> put, Action<IdentityIndex.Loader, long> finish)
+    {
+        var from = position ?? -1;
+        // Past the position only: the row groups below it are skipped by their zone maps (max over the whole table
+        // read 65M seqs at 100M events, 0.5 s of a restart).
+        var last = Scalar<long>(_writeConnection, $"SELECT coalesce(max(seq), -1) FROM {table} WHERE seq > $s", ("s", from));
+        if (last <= from)
             return;
         using var loader = new IdentityIndex.Loader(Index);
-        var events = 0L;
-        using (var reader = Query(_writeConnection, $"""
-            SELECT ident, seq FROM events WHERE seq > $s AND NOT (item IS NOT NULL AND action IN ({ProductActionList}))
-            """, ("s", position)))
-        {
-            for (; reader.Read(); events++, loader.Added())
-                IdentityIndex.PutEvent(loader.Batch, reader.GetInt64(0), reader.GetInt64(1));
-        }
-        loader.Finish(eventsUpTo: last);
-        _logger.LogInformation("Put {Events} event seqs past seq {Position} into the identity index", events, position);
+        var count = put(loader, from);
+        finish(loader, last);
+        _logger.LogInformation("Put {Rows} {What} past seq {Position} into the identity index", count, rows, from);
     }
 
     /// <summary>The rows (id, project, key, person) of a reader ordered by person, a person at a time.</summary>
