@@ -16,6 +16,7 @@ namespace Footfall.Tests.Recommendations;
 /// (DuckDbEventStore.CoVisits.cs). Held to the definition (<see cref="InteractionAggregates"/>) after every commit of
 /// random histories (links merge persons, touches arrive late), with windows that move forward (touches leave) and back
 /// (counted whole), and after an erasure; with the appended pair changes folded after every count, now and then, or never.
+/// The purchases the count keeps are held to the definition at the same points.
 /// </summary>
 public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
 {
@@ -91,26 +92,29 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task An_erased_persons_counted_visits_leave_the_file_with_the_next_count_or_the_compaction()
+    public async Task An_erased_persons_counted_visits_and_purchases_leave_the_file_with_the_next_count_or_the_compaction()
     {
         var store = _store!;
         var project = ProjectKeys.NewProjectId();
         await store.CreateProjectAsync(new Project(project, "shop", "hash", RandomShopHistory.Now.AddYears(-1)));
         var from = RandomShopHistory.Now.AddDays(-30);
-        await store.CommitAsync([new ProjectWrite(project, [View("g1", "a"), View("g1", "b"), View("g2", "a"), View("g2", "b")], [], [])]);
+        await store.CommitAsync([new ProjectWrite(project,
+            [View("g1", "a"), View("g1", "b"), View("g2", "a"), View("g2", "b"), View("g2", "b") with { Action = BuiltInActions.Purchase }], [], [])]);
         await store.ReadItemWindowAsync(project, from, Shape);
-        Assert.Equal(4, await KeptVisitItemsAsync(store, project));
+        Assert.Equal(4, await KeptRowsAsync(store, project, "model_visits"));
+        Assert.Equal(1, await KeptRowsAsync(store, project, "model_purchases"));
 
         await store.ErasePersonAsync(project, Identifier.Guest("g1"));
         await store.ReadCoVisitsAsync(project, from, Shape.MaxItemsPerVisit, ["a"]);
-        Assert.Equal(2, await KeptVisitItemsAsync(store, project));
+        Assert.Equal(2, await KeptRowsAsync(store, project, "model_visits"));
 
-        // Erased with no count after: the compaction at shutdown takes the visits out, and the next count is whole.
+        // Erased with no count after: the compaction at shutdown takes the visits and purchases out, and the next count is whole.
         await store.ErasePersonAsync(project, Identifier.Guest("g2"));
         await store.DisposeAsync();
         _store = new DuckDbEventStore(DatabasePath, NullLogger<DuckDbEventStore>.Instance);
         await _store.InitializeAsync();
-        Assert.Equal(0, await KeptVisitItemsAsync(_store, project));
+        Assert.Equal(0, await KeptRowsAsync(_store, project, "model_visits"));
+        Assert.Equal(0, await KeptRowsAsync(_store, project, "model_purchases"));
         var window = await _store.ReadItemWindowAsync(project, from, Shape);
         Assert.Empty(window.Items);
     }
@@ -118,8 +122,9 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Counts_kept_by_schema_13_upgrade_to_the_same_window()
     {
-        // A folder with counts kept as schema 13 kept them: no reach and no pair changes table, the visits in count order.
-        // The migration to 14 fills the reach from the visits; the next refresh recounts only what changed.
+        // A folder with counts kept as schema 13 kept them: no reach, pair changes or purchases table, the visits in count
+        // order. The migration to 14 fills the reach from the visits; 15 drops the counts' state, so the next refresh
+        // counts the window whole and keeps its purchases.
         var project = ProjectKeys.NewProjectId();
         await _store!.CreateProjectAsync(new Project(project, "shop", "hash", RandomShopHistory.Now.AddYears(-1)));
         var history = RandomShopHistories.Any.Single(h => h.Commits.Count >= 4, seed: "0000000000001");
@@ -130,7 +135,7 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
         await using (var connection = await _store.OpenReadAsync(CancellationToken.None))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE model_item_reach; DROP TABLE model_pair_changes; DELETE FROM schema_versions WHERE version = 14";
+            command.CommandText = "DROP TABLE model_item_reach; DROP TABLE model_pair_changes; DROP TABLE model_purchases; DELETE FROM schema_versions WHERE version >= 14";
             await command.ExecuteNonQueryAsync();
         }
         await _store.DisposeAsync();
@@ -143,11 +148,11 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
         await AssertWindowAsync(_store, project, from.AddHours(1), "after the upgrade and more commits");
     }
 
-    private static async Task<long> KeptVisitItemsAsync(DuckDbEventStore store, string project)
+    private static async Task<long> KeptRowsAsync(DuckDbEventStore store, string project, string table)
     {
         await using var connection = await store.OpenReadAsync(CancellationToken.None);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM model_visits v JOIN projects p ON p.no = v.project WHERE p.id = $id";
+        command.CommandText = $"SELECT count(*) FROM {table} v JOIN projects p ON p.no = v.project WHERE p.id = $id";
         command.Parameters.Add(new DuckDBParameter("id", project));
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -160,10 +165,23 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
 
     private static async Task AssertWindowAsync(DuckDbEventStore store, string project, DateTime from, string when)
     {
-        var expected = InteractionAggregates.ItemWindow(await store.ReadProductInteractionsAsync(project, new TimeRange(from, null)), Shape);
+        var set = await store.ReadProductInteractionsAsync(project, new TimeRange(from, null));
+        var expected = InteractionAggregates.ItemWindow(set, Shape);
         var actual = await store.ReadItemWindowAsync(project, from, Shape);
         Assert.True(Render(expected) == Render(actual), $"{when}, from {from:O}:\nexpected {Render(expected)}\nactual   {Render(actual)}");
+        // The kept purchases (model_purchases), of every item and of some, also from a later start within the kept window.
+        var some = RandomShopHistory.Items.Where((_, i) => i % 2 == 0).ToList();
+        foreach (var (start, items) in new[] { (from, (IReadOnlyCollection<string>?)null), (from, some), (from.AddHours(12), null) })
+        {
+            var later = await store.ReadProductInteractionsAsync(project, new TimeRange(start, null));
+            Assert.True(Render(InteractionAggregates.Purchases(later, items)) == Render(await store.ReadPurchasesAsync(project, start, items)),
+                $"{when}, purchases from {start:O} of {(items is null ? "every item" : string.Join(",", items))}:\n" +
+                $"expected {Render(InteractionAggregates.Purchases(later, items))}\nactual   {Render(await store.ReadPurchasesAsync(project, start, items))}");
+        }
     }
+
+    private static string Render(IReadOnlyList<ProductPurchase> purchases) =>
+        string.Join(" ", purchases.Select(p => $"{p.Person}:{p.Item}@{p.Time:O}"));
 
     private static string Render(ItemWindow w) =>
         $"items {string.Join(",", w.Items)} | categories {string.Join(",", w.Categories)} | reach {string.Join(",", w.Reach)} | " +

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Footfall.Events;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -72,7 +73,7 @@ public sealed partial class DuckDbEventStore
         _ranking.Wait();
         try
         {
-            foreach (var table in new[] { "model_visits", "model_pairs", "model_pair_changes", "model_item_reach" })
+            foreach (var table in new[] { "model_visits", "model_pairs", "model_pair_changes", "model_item_reach", "model_purchases" })
                 Execute(connection, $"BEGIN; {Rewrite(table)} COMMIT;", ("p", project));
         }
         finally
@@ -124,6 +125,12 @@ public sealed partial class DuckDbEventStore
                 GROUP BY ALL;
                 INSERT INTO model_item_reach SELECT $p, item, count(*) FROM rec_vi GROUP BY item;
                 """, ("p", project));
+            Execute(connection, $"""
+                INSERT INTO model_purchases
+                SELECT $p, {TouchPerson} AS person, i.no, t.time {TouchesWithPersons} JOIN model_items i ON i.project = $p AND i.item = t.item
+                WHERE t.project = $p AND t.time >= $from AND t.action = '{BuiltInActions.Purchase}'
+                ORDER BY person
+                """, args);
         }
         else
         {
@@ -145,13 +152,20 @@ public sealed partial class DuckDbEventStore
                 DELETE FROM model_visits WHERE project = $p AND person IN (FROM rec_persons);
                 DELETE FROM model_changes WHERE project = $p;
                 """, ("p", project));
+            // Their touches are read once for their visits and their purchases (filed again, in person order as the
+            // visits): two reads of the touches took 1.5 + 0.9 s at 100M events after 7,000 new views.
             Execute(connection, $"""
-                CREATE OR REPLACE TEMP TABLE rec_vt AS
-                SELECT s.person, coalesce(t.session, epoch_us(t.time) // 86400000000 + 719162) AS visit, i.no AS item, max({NewestKey}) AS newest
+                CREATE OR REPLACE TEMP TABLE rec_pt AS
+                SELECT s.person, t.session, t.time, t.seq, t.action, i.no AS item
                 FROM product_touches t JOIN (SELECT id, person FROM idents WHERE project = $p AND person IN (FROM rec_persons)) s ON s.id = t.ident
                 JOIN model_items i ON i.project = $p AND i.item = t.item
-                WHERE t.project = $p AND t.time >= $from AND t.action IN ({WeightedActions})
-                GROUP BY ALL
+                WHERE t.project = $p AND t.time >= $from AND t.action IN ({WeightedActions});
+                DELETE FROM model_purchases WHERE project = $p AND person IN (FROM rec_persons);
+                INSERT INTO model_purchases SELECT $p, person, item, time FROM rec_pt WHERE action = '{BuiltInActions.Purchase}' ORDER BY person;
+                CREATE OR REPLACE TEMP TABLE rec_vt AS
+                SELECT person, coalesce(session, epoch_us(time) // 86400000000 + 719162) AS visit, item, max({NewestKey}) AS newest FROM rec_pt
+                GROUP BY ALL;
+                DROP TABLE rec_pt;
                 """, args);
             RankVisitItems(connection, maxItemsPerVisit);
             // The recounted visits' pairs added, their old ones taken away, as a change appended to model_pair_changes

@@ -27,10 +27,11 @@ public sealed partial class DuckDbEventStore
         _identityIndex?.Compact();
         var copy = _path + ".compact";
         DeleteCompactionLeftovers();
-        // Kept co-visits are filed under person numbers: those of erased persons not recounted since go too (every
-        // queued person's, and their projects are counted whole at the next refresh).
+        // Kept co-visits and purchases are filed under person numbers: those of erased persons not recounted since go
+        // too (every queued person's, and their projects are counted whole at the next refresh).
         Execute(_writeConnection, """
             DELETE FROM model_visits WHERE (project, person) IN (SELECT (project, person) FROM model_changes);
+            DELETE FROM model_purchases WHERE (project, person) IN (SELECT (project, person) FROM model_changes);
             DELETE FROM model_state WHERE project IN (SELECT project FROM model_changes);
             """);
         // Folds the WAL in first: once the connection closes, no WAL of the old file may be left to replay onto the copy.
