@@ -165,18 +165,18 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
 
     private static async Task AssertWindowAsync(DuckDbEventStore store, string project, DateTime from, string when)
     {
-        var set = await store.ReadProductInteractionsAsync(project, new TimeRange(from, null));
-        var expected = InteractionAggregates.ItemWindow(set, Shape);
+        var expected = InteractionAggregates.ItemWindow(await store.ReadProductInteractionsAsync(project, new TimeRange(from, null)), Shape);
         var actual = await store.ReadItemWindowAsync(project, from, Shape);
         Assert.True(Render(expected) == Render(actual), $"{when}, from {from:O}:\nexpected {Render(expected)}\nactual   {Render(actual)}");
-        // The kept purchases (model_purchases), of every item and of some, also from a later start within the kept window.
+        // The kept purchases (model_purchases), of every item and of some, also from a later start within the kept
+        // window; and from an earlier start, which reads the touches.
         var some = RandomShopHistory.Items.Where((_, i) => i % 2 == 0).ToList();
-        foreach (var (start, items) in new[] { (from, (IReadOnlyCollection<string>?)null), (from, some), (from.AddHours(12), null) })
+        foreach (var (start, items) in new[] { (from, (IReadOnlyCollection<string>?)null), (from, some), (from.AddHours(12), null), (from.AddHours(-12), null) })
         {
-            var later = await store.ReadProductInteractionsAsync(project, new TimeRange(start, null));
-            Assert.True(Render(InteractionAggregates.Purchases(later, items)) == Render(await store.ReadPurchasesAsync(project, start, items)),
-                $"{when}, purchases from {start:O} of {(items is null ? "every item" : string.Join(",", items))}:\n" +
-                $"expected {Render(InteractionAggregates.Purchases(later, items))}\nactual   {Render(await store.ReadPurchasesAsync(project, start, items))}");
+            var purchases = Render(InteractionAggregates.Purchases(await store.ReadProductInteractionsAsync(project, new TimeRange(start, null)), items));
+            var read = Render(await store.ReadPurchasesAsync(project, start, items));
+            Assert.True(purchases == read,
+                $"{when}, purchases from {start:O} of {(items is null ? "every item" : string.Join(",", items))}:\nexpected {purchases}\nactual   {read}");
         }
     }
 
