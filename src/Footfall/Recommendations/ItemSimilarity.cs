@@ -38,8 +38,8 @@ internal static class ItemSimilarity
         {
             if (changed.Contains(i))
                 result[i] = Top(lists[i] ?? [], neighbours);
-            else if (lists[i] is not null)
-                result[i] = Top([.. before[i].Where(n => !changed.Contains(n.Item)), .. lists[i] ?? []], neighbours);
+            else if (lists[i] is { } added)
+                result[i] = Merge(before[i], changed, added, neighbours);
         }
         return result;
     }
@@ -118,6 +118,39 @@ internal static class ItemSimilarity
         return lists;
     }
 
-    private static (int, float)[] Top(IEnumerable<(int Item, float Score)> candidates, int neighbours) =>
-        candidates.OrderByDescending(n => n.Score).ThenBy(n => n.Item).Take(neighbours).ToArray();
+    // Best first: by score, then the earlier item.
+    private static int ByRank((int Item, float Score) x, (int Item, float Score) y)
+    {
+        var byScore = y.Score.CompareTo(x.Score);
+        return byScore != 0 ? byScore : x.Item.CompareTo(y.Item);
+    }
+
+    private static (int, float)[] Top(List<(int Item, float Score)> candidates, int neighbours)
+    {
+        candidates.Sort(ByRank);
+        return candidates.Count <= neighbours ? [.. candidates] : [.. candidates.GetRange(0, neighbours)];
+    }
+
+    // An unchanged item's new list: its old one (best first) without the changed items, merged with its new pairs with
+    // them. Sorting the two together for every such item made Without 1.5x slower for 130 touched items at the 100M
+    // shop's shape (bench/Footfall.Benchmarks, ItemSimilarityWithoutBenchmarks: 113 ms against 76 ms).
+    private static (int, float)[] Merge(IReadOnlyList<(int Item, float Score)> before, IReadOnlySet<int> changed,
+        List<(int Item, float Score)> added, int neighbours)
+    {
+        added.Sort(ByRank);
+        var result = new List<(int, float)>(neighbours);
+        var (i, j) = (0, 0);
+        while (result.Count < neighbours)
+        {
+            while (i < before.Count && changed.Contains(before[i].Item))
+                i++;
+            if (i < before.Count && (j == added.Count || ByRank(before[i], added[j]) < 0))
+                result.Add(before[i++]);
+            else if (j < added.Count)
+                result.Add(added[j++]);
+            else
+                break;
+        }
+        return [.. result];
+    }
 }
