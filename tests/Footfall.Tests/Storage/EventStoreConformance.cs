@@ -195,6 +195,19 @@ public abstract partial class EventStoreConformance : IAsyncLifetime
         Assert.Equal(T0.AddMinutes(1), later["0"].FirstImpression);
     }
 
+    [Fact]
+    public async Task Erasing_the_person_with_a_variants_first_impression_moves_it_to_the_next_one()
+    {
+        await CommitAsync(Imp(T0, "0", "u1"), Imp(T0.AddMinutes(1), "0", "u2"), Imp(T0.AddMinutes(2), "0", "u3"), Imp(T0, "1", "u4"));
+        await Store.ErasePersonAsync(ProjectId, Identifier.User("u2"));
+        var results = await ResultsAsync();
+        Assert.Equal((2L, T0), (results["0"].Impressions, results["0"].FirstImpression));
+        await Store.ErasePersonAsync(ProjectId, Identifier.User("u1"));
+        results = await ResultsAsync();
+        Assert.Equal((1L, T0.AddMinutes(2)), (results["0"].Impressions, results["0"].FirstImpression));
+        Assert.Equal((1L, T0), (results["1"].Impressions, results["1"].FirstImpression));
+    }
+
     // ---- attribution ----
 
     [Fact]

@@ -60,16 +60,27 @@ public sealed partial class DuckDbEventStore
             """, args);
     }
 
-    /// <summary>After an erasure took impressions away, the first impression of each variant it touched is found again.</summary>
+    /// <summary>
+    /// After an erasure took impressions away, the first impression of each variant whose first it took is found again.
+    /// The others keep theirs: a recount reads every exposed row of the variant (22-44 ms a variant at 100M events, four
+    /// of them in an active person's erasure), and an erased person rarely holds a variant's first impression.
+    /// </summary>
     private void RecountFirstImpressions(TotalsChange change)
     {
-        foreach (var (project, experience, variant, _) in change.Changes.Select(c => c.Key).Where(k => k.Metric == Impressions))
+        foreach (var ((project, experience, variant, _), removed) in change.Changes.Where(c => c.Key.Metric == Impressions))
         {
+            (string, object?)[] args = [("p", project), ("e", experience), ("v", variant)];
+            using (var reader = Query(_writeConnection,
+                "SELECT first_time FROM variant_totals WHERE project = $p AND experience = $e AND variant = $v AND metric = ''", args))
+            {
+                if (removed.RemovedFirstTime is { } taken && reader.Read() && !reader.IsDBNull(0) && reader.GetDateTime(0) < taken)
+                    continue;
+            }
             Execute(_writeConnection, """
                 UPDATE variant_totals SET first_time = (
                     SELECT min(first_time) FROM exposed WHERE project = $p AND experience = $e AND variant = $v)
                 WHERE project = $p AND experience = $e AND variant = $v AND metric = ''
-                """, ("p", project), ("e", experience), ("v", variant));
+                """, args);
         }
     }
 
@@ -117,6 +128,9 @@ public sealed partial class DuckDbEventStore
                 if (sign < 0)
                 {
                     change.Removed.Add(person);
+                    var time = reader.GetDateTime(5);
+                    if (key.Item4 == Impressions && (change.RemovedFirstTime is not { } first || time < first))
+                        change.RemovedFirstTime = time;
                 }
                 else
                 {
@@ -148,6 +162,9 @@ public sealed partial class DuckDbEventStore
         public long Events { get; set; }
 
         public DateTime? FirstTime { get; set; }
+
+        /// <summary>The earliest first impression among the removed rows (impressions only).</summary>
+        public DateTime? RemovedFirstTime { get; set; }
 
         public long Persons => Added.Count - Removed.Count;
     }
