@@ -53,6 +53,13 @@ public sealed partial class DuckDbEventStore
             appender.CreateRow().AppendValue(project).AppendValue(item).AppendValue(day).EndRow();
     }
 
+    /// <summary>The start and visit size of the project's kept counts (model_state), if any are kept.</summary>
+    private static (DateTime From, int ItemsPerVisit)? KeptWindow(DuckDBConnection connection, int project)
+    {
+        using var reader = Query(connection, "SELECT window_from, items_per_visit FROM model_state WHERE project = $p", ("p", project));
+        return reader.Read() ? (Utc(reader.GetDateTime(0)), reader.GetInt32(1)) : null;
+    }
+
     /// <summary>
     /// The start of the project's kept co-visit window, if its counts can be brought to a window from
     /// <paramref name="from"/>; otherwise (none kept, an earlier window, another visit size) the kept counts are deleted
@@ -62,11 +69,8 @@ public sealed partial class DuckDbEventStore
     /// </summary>
     private DateTime? KeptCoVisitsFrom(DuckDBConnection connection, int project, DateTime from, int maxItemsPerVisit)
     {
-        using (var reader = Query(connection, "SELECT window_from, items_per_visit FROM model_state WHERE project = $p", ("p", project)))
-        {
-            if (reader.Read() && reader.GetInt32(1) == maxItemsPerVisit && Utc(reader.GetDateTime(0)) <= from)
-                return Utc(reader.GetDateTime(0));
-        }
+        if (KeptWindow(connection, project) is { } kept && kept.ItemsPerVisit == maxItemsPerVisit && kept.From <= from)
+            return kept.From;
         // The kept tables are rebuilt without the project's rows and the old ones dropped: a DELETE of 80M rows left
         // the next checkpoint rewriting their row groups, which failed in a 512MB buffer at 100M events (and a failed
         // checkpoint invalidates the database). A count holding _counting writes them, a ranking holding _ranking reads them.

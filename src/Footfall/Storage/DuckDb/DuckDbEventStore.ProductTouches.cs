@@ -291,15 +291,9 @@ public sealed partial class DuckDbEventStore
         try
         {
             using var transaction = connection.BeginTransaction();
-            DateTime keptFrom;
-            int itemsPerVisit;
-            using (var reader = Query(connection, "SELECT window_from, items_per_visit FROM model_state WHERE project = $p", ("p", project)))
-            {
-                if (!reader.Read() || Utc(reader.GetDateTime(0)) > from)
-                    return false;
-                (keptFrom, itemsPerVisit) = (Utc(reader.GetDateTime(0)), reader.GetInt32(1));
-            }
-            CountCoVisits(connection, project, keptFrom, itemsPerVisit);
+            if (KeptWindow(connection, project) is not { } kept || kept.From > from)
+                return false;
+            CountCoVisits(connection, project, kept.From, kept.ItemsPerVisit);
             transaction.Commit();
             return true;
         }
