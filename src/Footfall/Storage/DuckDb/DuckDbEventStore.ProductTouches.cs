@@ -212,40 +212,71 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <summary>
-    /// The pairs of the asked items (rec_asked) that <paramref name="cut"/> keeps, scored as the ranking scores them: with
-    /// each item's reach in the model, the asked ones' counted again. Returning them all took 2 s for the most active
-    /// person at 10M events (2.6M pairs of 995 items). The asked items' pairs are found by two scans, one per side, each
-    /// a semi-join on a handful of items; one scan with an OR joined every pair with the cut first (330-550 ms at 10M).
+    /// The pairs of the asked items (rec_asked) that <paramref name="cut"/> keeps, and a few more, scored as the ranking
+    /// scores them: with each item's reach in the model, the asked ones' counted again. Another item keeps a pair with an
+    /// asked one at or above its floor; an asked item keeps its pairs at or above its own floor: the lowest score now of
+    /// its kept neighbours (the last ranking's), which is at most its K-th best score when K of those pairs are left (it
+    /// has K pairs scoring at least that), and 0 otherwise. Finding each asked item's exact K-th best score took a pass
+    /// over all its pairs (1.2M rows for 130 items at 100M events); the few pairs between the two floors are ranked out
+    /// by <see cref="Recommendations.ItemSimilarity.Without"/>. The asked items' pairs are read by item
+    /// (<see cref="AskedPairs"/>); this returns a reader of rec_cut_pairs by name.
     /// </summary>
     private static System.Data.Common.DbDataReader CutPairs(DuckDBConnection connection, int project, CoVisitCut cut)
     {
-        Execute(connection, $"""
+        Execute(connection, """
             CREATE OR REPLACE TEMP TABLE rec_cut AS
-            SELECT i.no, coalesce(a.n, c.reach) AS n, CASE WHEN a.no IS NULL THEN c.floor END AS floor
+            SELECT i.no, coalesce(a.n, c.reach) AS n, CASE WHEN a.no IS NULL THEN c.floor END AS floor, a.no IS NOT NULL AS asked
             FROM (SELECT unnest($items) AS item, unnest($reach) AS reach, CAST(unnest($floors) AS FLOAT) AS floor) c
-            JOIN model_items i ON i.project = $p AND i.item = c.item LEFT JOIN rec_asked a ON a.no = i.no;
-            CREATE OR REPLACE TEMP TABLE rec_cut_pairs AS
-            WITH asked_pairs AS (
-                SELECT * FROM {KeptPairs("a IN (SELECT no FROM rec_asked)")}
-                UNION ALL
-                SELECT * FROM {KeptPairs("b IN (SELECT no FROM rec_asked) AND a NOT IN (SELECT no FROM rec_asked)")})
-            SELECT p.a, p.b, p.n, {PairScore} AS s, ra.floor AS fa, rb.floor AS fb
-            FROM asked_pairs p JOIN rec_cut ra ON ra.no = p.a JOIN rec_cut rb ON rb.no = p.b;
+            JOIN model_items i ON i.project = $p AND i.item = c.item LEFT JOIN rec_asked a ON a.no = i.no
             """, ("p", project), ("items", cut.Items.ToList()), ("reach", cut.Reach.ToList()), ("floors", cut.Floors.Select(f => (double)f).ToList()));
-        // An asked item's floor is null: it keeps its top pairs by rank, ties at the last place included: those scoring at
-        // least its k-th best score (max(s, k) keeps the k best; a heap per item, where a window rank sorted every pair:
-        // 3.2x slower for 690 items at 100M events). Another item keeps a pair with an asked one at or above its floor.
+        // DuckDB pushes a join's keys into the scan as an IN filter, which skips the row groups of model_pairs_by_item
+        // without an asked item, only up to this many keys (50 by default, fewer than an active person's items). The
+        // setting is database-wide: it is raised for these statements alone.
+        Execute(connection, $"SET dynamic_or_filter_threshold = {AskedItemsPushedDown}");
+        try
+        {
+            Execute(connection, $"""
+                CREATE OR REPLACE TEMP TABLE rec_asked_floor AS
+                SELECT p.item, CASE WHEN count(*) >= $k THEN min({PairScore}) ELSE 0 END AS floor
+                FROM {AskedPairs} p JOIN model_neighbours k ON k.project = $p AND k.item = p.item AND k.other = p.other
+                JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
+                GROUP BY p.item;
+                UPDATE rec_cut SET floor = coalesce((SELECT f.floor FROM rec_asked_floor f WHERE f.item = rec_cut.no), 0) WHERE asked;
+                CREATE OR REPLACE TEMP TABLE rec_cut_pairs AS
+                SELECT least(p.item, p.other) AS a, greatest(p.item, p.other) AS b, p.n
+                FROM {AskedPairs} p JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
+                WHERE (NOT rb.asked OR p.item < p.other) AND {PairScore} >= least(ra.floor, rb.floor);
+                DROP TABLE rec_asked_floor;
+                """, ("p", project), ("k", cut.Neighbours));
+        }
+        finally
+        {
+            Execute(connection, "RESET dynamic_or_filter_threshold");
+        }
         return Query(connection, """
-            WITH asked_floor AS (
-                SELECT asked, list_min(max(s, $k)) AS floor FROM (
-                    SELECT a AS asked, s FROM rec_cut_pairs WHERE fa IS NULL UNION ALL SELECT b, s FROM rec_cut_pairs WHERE fb IS NULL)
-                GROUP BY asked)
             SELECT ia.item, ib.item, p.n FROM rec_cut_pairs p
-            LEFT JOIN asked_floor ka ON ka.asked = p.a LEFT JOIN asked_floor kb ON kb.asked = p.b
             JOIN model_items ia ON ia.project = $p AND ia.no = p.a JOIN model_items ib ON ib.project = $p AND ib.no = p.b
-            WHERE p.s >= coalesce(p.fa, ka.floor) OR p.s >= coalesce(p.fb, kb.floor)
-            """, ("p", project), ("k", cut.Neighbours));
+            """, ("p", project));
     }
+
+    // Up to how many asked items the read of their pairs skips the row groups without them (past it, it reads them all).
+    private const int AskedItemsPushedDown = 2000;
+
+    /// <summary>
+    /// The asked items' (rec_asked) kept pair counts as rows item, other, n (n > 0), each pair of two asked items twice:
+    /// model_pairs_by_item's rows of those items, with the changes appended since its last write added (both ways).
+    /// Reads <c>$p</c>.
+    /// </summary>
+    private const string AskedPairs = """
+        (SELECT coalesce(p.item, c.item) AS item, coalesce(p.other, c.other) AS other, CAST(coalesce(p.n, 0) + coalesce(c.n, 0) AS INTEGER) AS n
+         FROM (SELECT item, other, n FROM model_pairs_by_item WHERE project = $p AND item IN (SELECT no FROM rec_asked)) p
+         FULL JOIN (SELECT item, other, sum(n) AS n FROM (
+                SELECT a AS item, b AS other, n FROM model_pair_changes WHERE project = $p AND a IN (SELECT no FROM rec_asked)
+                UNION ALL
+                SELECT b, a, n FROM model_pair_changes WHERE project = $p AND b IN (SELECT no FROM rec_asked))
+             GROUP BY item, other) c ON c.item = p.item AND c.other = p.other
+         WHERE coalesce(p.n, 0) + coalesce(c.n, 0) > 0)
+        """;
 
     /// <inheritdoc />
     /// <remarks>
