@@ -235,8 +235,8 @@ public sealed partial class DuckDbEventStore
             JOIN model_items i ON i.project = $p AND i.item = c.item LEFT JOIN rec_asked a ON a.no = i.no
             """, ("p", project), ("items", cut.Items.ToList()), ("reach", cut.Reach.ToList()), ("floors", cut.Floors.Select(f => (double)f).ToList()));
         // DuckDB pushes a join's keys into the scan as an IN filter, which skips the row groups of model_pairs_by_item
-        // without an asked item, only up to this many keys (50 by default, fewer than an active person's items). The
-        // setting is database-wide: it is raised for these statements alone.
+        // without an asked item, only up to dynamic_or_filter_threshold keys (50 by default, fewer than an active
+        // person's items). The setting is database-wide: it is raised for this statement alone.
         Execute(connection, $"SET dynamic_or_filter_threshold = {AskedItemsPushedDown}");
         try
         {
