@@ -135,15 +135,8 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
         foreach (var commit in history.Commits.Take(history.Commits.Count / 2))
             await _store.CommitAsync([commit with { ProjectId = project }]);
         await _store.ReadItemWindowAsync(project, from, Shape);
-        await using (var connection = await _store.OpenReadAsync(CancellationToken.None))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE model_item_reach; DROP TABLE model_pair_changes; DROP TABLE model_purchases; DROP TABLE model_pairs_by_item; DELETE FROM schema_versions WHERE version >= 14";
-            await command.ExecuteNonQueryAsync();
-        }
-        await _store.DisposeAsync();
-        _store = new DuckDbEventStore(DatabasePath, NullLogger<DuckDbEventStore>.Instance);
-        await _store.InitializeAsync();
+        await DowngradeAndReopenAsync(
+            "DROP TABLE model_item_reach; DROP TABLE model_pair_changes; DROP TABLE model_purchases; DROP TABLE model_pairs_by_item; DELETE FROM schema_versions WHERE version >= 14");
 
         await AssertWindowAsync(_store, project, from, "after the upgrade");
         foreach (var commit in history.Commits.Skip(history.Commits.Count / 2))
@@ -163,15 +156,7 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
         foreach (var commit in history.Commits)
             await _store.CommitAsync([commit with { ProjectId = project }]);
         var window = await _store.ReadItemWindowAsync(project, from, Shape);
-        await using (var connection = await _store.OpenReadAsync(CancellationToken.None))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE model_pairs_by_item; DELETE FROM schema_versions WHERE version >= 16";
-            await command.ExecuteNonQueryAsync();
-        }
-        await _store.DisposeAsync();
-        _store = new DuckDbEventStore(DatabasePath, NullLogger<DuckDbEventStore>.Instance);
-        await _store.InitializeAsync();
+        await DowngradeAndReopenAsync("DROP TABLE model_pairs_by_item; DELETE FROM schema_versions WHERE version >= 16");
 
         Assert.True(await PairsByItemMatchAsync(_store, project));
         Assert.NotEqual(0, await KeptRowsAsync(_store, project, "model_pairs_by_item"));
@@ -180,6 +165,20 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
         var kept = await _store.ReadCoVisitsAsync(project, from, Shape.MaxItemsPerVisit, window.Items, cut);
         Assert.NotEmpty(kept.Pairs);
         Assert.Equal(Pairs(cut.Apply(window.Items, all)), Pairs(cut.Apply(window.Items, kept)));
+    }
+
+    // Takes the folder back to an older schema with downgradeSql, then opens it again (migrating it).
+    private async Task DowngradeAndReopenAsync(string downgradeSql)
+    {
+        await using (var connection = await _store!.OpenReadAsync(CancellationToken.None))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = downgradeSql;
+            await command.ExecuteNonQueryAsync();
+        }
+        await _store.DisposeAsync();
+        _store = new DuckDbEventStore(DatabasePath, NullLogger<DuckDbEventStore>.Instance);
+        await _store.InitializeAsync();
     }
 
     // Whether the project's model_pairs_by_item holds exactly its model_pairs rows, each in both directions.
