@@ -15,7 +15,8 @@ namespace Footfall.Tests.Recommendations;
 /// DuckDB keeps co-visit counts between refreshes and recounts only the persons whose visits changed
 /// (DuckDbEventStore.CoVisits.cs). Held to the definition (<see cref="InteractionAggregates"/>) after every commit of
 /// random histories (links merge persons, touches arrive late), with windows that move forward (touches leave) and back
-/// (counted whole), and after an erasure; with the appended pair changes folded after every count, now and then, or never.
+/// (counted whole), and after an erasure (in one transaction or in chunks); with the appended pair changes folded after
+/// every count, now and then, or never.
 /// The purchases the count keeps are held to the definition at the same points.
 /// </summary>
 public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
@@ -59,6 +60,8 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
     {
         var store = _store!;
         store.PairChangesFoldRows = FoldRows[picks[0] % FoldRows.Length];
+        // The erasure in one transaction, or a few of the person's events at a time first (DuckDbEventStore.DeleteInChunks).
+        store.ErasureChunkRows = picks[1] % 2 == 0 ? 4_000 : 2;
         var project = ProjectKeys.NewProjectId();
         await store.CreateProjectAsync(new Project(project, "shop", "hash", RandomShopHistory.Now.AddYears(-1)));
         var starts = picks.Take(history.Commits.Count).Order().Select(p => RandomShopHistory.Now.AddDays(-30).AddHours(Starts[p])).ToList();
