@@ -37,6 +37,49 @@ public sealed class PhysicalErasureTests
     }
 
     [Fact]
+    public async Task A_person_with_more_events_than_one_erasure_chunk_leaves_no_byte_after_clean_shutdown()
+    {
+        // Past 4,000 events the store deletes a person's rows a chunk at a time before the erasure's transaction
+        // (DuckDbEventStore.DeleteInChunks): every chunk goes, and the compaction at shutdown takes their bytes.
+        const string guest = "many-events-guest-2d8e";
+        const string label = "many-events-label-61fa";
+        using var data = new TempFolder();
+        var server = await ServerProcess.StartAsync(data.Path);
+        var (projectId, secret) = server.DefaultProject();
+        using (var http = server.Client())
+        {
+            http.DefaultRequestHeaders.Add("X-Project-Id", projectId);
+            var start = DateTime.UtcNow.AddDays(-20);
+            for (var batch = 0; batch < 5; batch++)
+            {
+                var events = Enumerable.Range(batch * 1000, 1000).Select(i => new
+                {
+                    action = "product_view", guestId = guest, label, target = new { product = $"sku-{i % 40}" },
+                    time = start.AddMinutes(i).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                });
+                (await http.PostAsJsonAsync("/v1/events", events)).EnsureSuccessStatusCode();
+            }
+            (await http.PostAsJsonAsync("/v1/events", new[] { new { action = "signup", userId = ErasureScenario.OtherUser, label = "Other label" } }))
+                .EnsureSuccessStatusCode();
+        }
+        using (var reader = ErasureScenario.Reader(server, secret))
+        {
+            var erased = await (await reader.DeleteAsync($"/v1/people?guestId={guest}")).EnsureSuccessStatusCode()
+                .Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(5000, erased.GetProperty("erasedEvents").GetInt64());
+        }
+        Assert.Equal(0, await server.TerminateAsync(Shutdown));
+        await server.DisposeAsync();
+        Assert.False(Contains(data.Path, guest));
+        Assert.False(Contains(data.Path, label));
+
+        await using var restarted = await ServerProcess.StartAsync(data.Path);
+        using var read = ErasureScenario.Reader(restarted, secret);
+        var other = await read.GetFromJsonAsync<JsonElement>($"/v1/people/activity?userId={ErasureScenario.OtherUser}");
+        Assert.Equal("Other label", Assert.Single(other.GetProperty("events").EnumerateArray()).GetProperty("label").GetString());
+    }
+
+    [Fact]
     public async Task Erasure_a_crash_interrupted_is_made_physical_at_the_next_start()
     {
         using var data = new TempFolder();

@@ -94,7 +94,8 @@ public static class ErasureScenario
         return found;
     }
 
-    private static HttpClient Reader(ServerProcess server, string secret)
+    /// <summary>A client of <paramref name="server"/> with the project's secret key.</summary>
+    public static HttpClient Reader(ServerProcess server, string secret)
     {
         var http = server.Client();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
