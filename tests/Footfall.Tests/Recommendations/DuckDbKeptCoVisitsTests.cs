@@ -14,8 +14,8 @@ namespace Footfall.Tests.Recommendations;
 /// <summary>
 /// DuckDB keeps co-visit counts between refreshes and recounts only the persons whose visits changed
 /// (DuckDbEventStore.CoVisits.cs). Held to the definition (<see cref="InteractionAggregates"/>) after every commit of
-/// random histories (links merge persons, touches arrive late), with windows that move forward (touches leave) and back
-/// (counted whole), and after an erasure (in one transaction or in chunks); with the appended pair changes folded after
+/// random histories (links merge persons, touches arrive late), with windows that move forward (touches leave, in one
+/// count or a few at a time) and back (counted whole), and after an erasure (in one transaction or in chunks); with the appended pair changes folded after
 /// every count, now and then, or never.
 /// The purchases the count keeps are held to the definition at the same points.
 /// </summary>
@@ -28,6 +28,9 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
 
     // When a refresh folds the pair changes into the pair counts: after every count, once a few are kept, never.
     private static readonly long[] FoldRows = [0, 4, long.MaxValue];
+
+    // How many touches may leave the window in one count: one, two, or all of them.
+    private static readonly int[] WindowSteps = [1, 2, 20_000];
 
     private readonly TempFolder _folder = new();
     private DuckDbEventStore? _store;
@@ -62,6 +65,9 @@ public sealed class DuckDbKeptCoVisitsTests : IAsyncLifetime, IDisposable
         store.PairChangesFoldRows = FoldRows[picks[0] % FoldRows.Length];
         // The erasure in one transaction, or a few of the person's events at a time first (DuckDbEventStore.DeleteInChunks).
         store.ErasureChunkRows = picks[1] % 2 == 0 ? 4_000 : 2;
+        // A window moved at once, or a touch or two at a time (DuckDbEventStore.StepKeptWindow: one count after a long
+        // stop ran out of memory at 100M events).
+        store.WindowStepTouches = WindowSteps[picks[2] % WindowSteps.Length];
         var project = ProjectKeys.NewProjectId();
         await store.CreateProjectAsync(new Project(project, "shop", "hash", RandomShopHistory.Now.AddYears(-1)));
         var starts = picks.Take(history.Commits.Count).Order().Select(p => RandomShopHistory.Now.AddDays(-30).AddHours(Starts[p])).ToList();

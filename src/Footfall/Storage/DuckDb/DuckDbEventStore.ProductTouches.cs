@@ -87,8 +87,8 @@ public sealed partial class DuckDbEventStore
         await _counting.WaitAsync(cancellationToken);
         try
         {
-            if (project >= 0)
-                KeptCoVisitsFrom(connection, project, from, shape.MaxItemsPerVisit);
+            if (project >= 0 && KeptCoVisitsFrom(connection, project, from, shape.MaxItemsPerVisit) is not null)
+                StepKeptWindow(connection, project, from, shape.MaxItemsPerVisit);
             using var transaction = connection.BeginTransaction();
             if (project >= 0)
             {
@@ -100,16 +100,7 @@ public sealed partial class DuckDbEventStore
             if (project >= 0)
             {
                 await FoldPairChangesAsync(connection, project, cancellationToken);
-                // The count's deletes hold memory until a checkpoint (see DuckDbEventStore.CoVisits.cs): let go of it now.
-                // A checkpoint DuckDB cannot take at this moment is taken by a later commit.
-                try
-                {
-                    Execute(connection, "CHECKPOINT");
-                }
-                catch (DuckDBException ex)
-                {
-                    _logger.LogDebug(ex, "No checkpoint after the model count");
-                }
+                CheckpointAfterCount(connection);
             }
         }
         finally
@@ -177,8 +168,11 @@ public sealed partial class DuckDbEventStore
             // An erasure beside a refresh recounts the model the refresh replaces, whose window is older than the counts
             // the refresh kept: it reads the kept window (a whole count at 100M events takes 90 s), and the refresh's
             // model takes the person out again (RecommendationModels' erasure log) with its own window's counts.
-            if (KeptCoVisitsFrom(connection, project, DateTime.MaxValue, maxItemsPerVisit) is { } kept && kept > from)
-                from = kept;
+            var kept = KeptCoVisitsFrom(connection, project, DateTime.MaxValue, maxItemsPerVisit);
+            if (kept > from)
+                from = kept.Value;
+            else if (kept is not null)
+                StepKeptWindow(connection, project, from, maxItemsPerVisit);
             // The count is committed before the reads: temp tables written in a transaction that wrote are kept in its
             // local storage, and the cut's statements over them ran 2-8x slower there at 100M events. No other count
             // writes the kept tables while this one holds _counting.

@@ -47,6 +47,12 @@ public sealed partial class DuckDbEventStore : IEventStore
     /// </summary>
     internal long PairChangesFoldRows { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// How many touches may leave a project's co-visit window in one count; when more left it since the last (a refresh
+    /// after a long stop), the window is moved in steps of that many (DuckDbEventStore.CoVisits.cs).
+    /// </summary>
+    internal int WindowStepTouches { get; set; } = 20_000;
+
     /// <summary>Whether <paramref name="limit"/> is a size DuckDB accepts, such as <c>512MB</c> or <c>2GB</c>.</summary>
     public static bool IsMemoryLimit(string limit) => System.Text.RegularExpressions.Regex.IsMatch(limit,
         "^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
