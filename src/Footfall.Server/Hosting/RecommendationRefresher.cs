@@ -93,8 +93,9 @@ public sealed class RecommendationRefresher(IProjectCatalog store, Recommendatio
             {
                 // The previous model keeps serving; the next round tries again. Only the type and the stack are logged:
                 // a store's message can quote the row it failed on, and rows hold people's data.
-                logger.LogError("Refreshing the recommendation models of {Project} failed with {ErrorType}{StackTrace}",
-                    project.Id, ex.GetType().FullName, ex.StackTrace);
+                // A StoreLimitException's message names a setting, and no data.
+                logger.LogError("Refreshing the recommendation models of {Project} failed with {ErrorType}{Limit}{StackTrace}",
+                    project.Id, ex.GetType().FullName, ex is StoreLimitException ? ": " + ex.Message : "", ex.StackTrace);
             }
         }
     }

@@ -34,6 +34,26 @@ public sealed class DuckDbRegressionTests
     }
 
     /// <summary>
+    /// Bug: DuckDB out of its memory limit answered 503 "the store is unavailable; retry shortly" and marked the store
+    /// failed, but a retry failed the same way (the most active person's erasure, and the first refresh after a long
+    /// stop, at 100M events in 384MB). It is now a StoreLimitException naming the setting; the store answers on.
+    /// </summary>
+    [Fact]
+    public async Task Out_of_memory_answered_retry_shortly_bug_names_the_memory_setting()
+    {
+        using var folder = new TempFolder();
+        await using var store = new DuckDbEventStore(Path.Combine(folder.Path, "f.duckdb"), NullLogger<DuckDbEventStore>.Instance, memoryLimit: "64MB");
+        await store.InitializeAsync();
+        await using var connection = await store.OpenReadAsync(CancellationToken.None);
+        // A list of 100M numbers (800 MB) cannot spill to disk.
+        var outcome = Assert.Throws<StoreLimitException>(() => DuckDbEventStore.Scalar<long>(connection, "SELECT len(list(range)) FROM range(100000000)"));
+        Assert.StartsWith("DuckDB ran out of its memory limit (--duckdb-memory", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("Out of Memory Error", outcome.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Possible solutions", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(42, DuckDbEventStore.Scalar<int>(connection, "SELECT 42"));
+    }
+
+    /// <summary>
     /// Bug: a read went on to its end after its caller gave up, so SIGTERM during a model refresh waited for the
     /// refresh's SQL step (up to 22 s at 100M events) and a read past its deadline kept the cores. Every read's
     /// connection is now interrupted by the read's token.

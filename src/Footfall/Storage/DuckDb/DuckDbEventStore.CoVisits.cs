@@ -133,7 +133,7 @@ public sealed partial class DuckDbEventStore
         {
             Execute(connection, "CHECKPOINT");
         }
-        catch (DuckDBException ex)
+        catch (Exception ex) when (ex is DuckDBException or StoreLimitException)
         {
             _logger.LogDebug(ex, "No checkpoint after the model count");
         }

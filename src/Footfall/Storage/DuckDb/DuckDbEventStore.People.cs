@@ -245,7 +245,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             {
                 Execute(_writeConnection, "CHECKPOINT");
             }
-            catch (DuckDBException ex)
+            catch (Exception ex) when (ex is DuckDBException or StoreLimitException)
             {
                 // Taken by a later commit; the next chunk may then hold more memory.
                 _logger.LogDebug(ex, "No checkpoint after a chunk of an erasure");

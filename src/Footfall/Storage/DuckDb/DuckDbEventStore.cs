@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Data.Common;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Footfall.Identity;
 using Footfall.Projects;
 using Microsoft.Extensions.Logging;
@@ -96,7 +97,7 @@ public sealed partial class DuckDbEventStore : IEventStore
             {
                 CompactIfErased();
             }
-            catch (Exception ex) when (ex is IOException or DuckDBException)
+            catch (Exception ex) when (ex is IOException or DuckDBException or StoreLimitException)
             {
                 _logger.LogWarning(ex, "Rewriting the database file after erasure failed; erased rows stay in it until a later shutdown or start succeeds");
             }
@@ -275,6 +276,13 @@ public sealed partial class DuckDbEventStore : IEventStore
         catch (DuckDBException ex) when (ex.Message.Contains("database has been invalidated", StringComparison.Ordinal))
         {
             throw new StoreBrokenException("the DuckDB database was invalidated; the process must restart", ex);
+        }
+        // Out of its buffer, the same statement fails again on retry: the answer names the setting, not "retry shortly"
+        // (the most active person's erasure and a refresh after a long stop at 100M events ran out of 384MB this way).
+        catch (DuckDBException ex) when (ex.ErrorType == DuckDBErrorType.OutOfMemory)
+        {
+            // The first line of DuckDB's message names sizes alone.
+            throw new StoreLimitException($"DuckDB ran out of its memory limit (--duckdb-memory; a larger one lets this through): {ex.Message.Split('\n')[0].Trim()}", ex);
         }
     }
 
