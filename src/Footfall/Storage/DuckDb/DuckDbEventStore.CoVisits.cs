@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
-using Microsoft.Extensions.Logging;
 using Footfall.Events;
+using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
