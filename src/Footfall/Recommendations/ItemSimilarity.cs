@@ -47,8 +47,8 @@ internal static class ItemSimilarity
     /// <summary>The key of the unordered pair (a, b) in <see cref="Count"/>'s pairs.</summary>
     public static long PairKey(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
 
-    /// <summary>An empty map of pair counts, keyed by <see cref="PairKey"/>.</summary>
-    public static Dictionary<long, int> NewPairCounts() => new(PairKeys.Instance);
+    /// <summary>An empty map of pair counts, keyed by <see cref="PairKey"/>, with room for <paramref name="capacity"/> pairs.</summary>
+    public static Dictionary<long, int> NewPairCounts(int capacity = 0) => new(capacity, PairKeys.Instance);
 
     /// <summary>
     /// <see cref="long.GetHashCode"/> is the XOR of the key's halves, here a ^ b: item numbers below 2^15 gave 2.6M pairs

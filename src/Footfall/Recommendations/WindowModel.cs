@@ -143,7 +143,7 @@ public sealed class WindowModel
             reach = _reach.ToArray();
             foreach (var item in changed)
                 reach[item] = counts.Reach.GetValueOrDefault(_items.Name(item));
-            var pairs = ItemSimilarity.NewPairCounts();
+            var pairs = ItemSimilarity.NewPairCounts(counts.Pairs.Count);
             foreach (var (a, b, count) in counts.Pairs)
                 if (_items.TryIndex(a, out var ia) && _items.TryIndex(b, out var ib))
                     pairs[ItemSimilarity.PairKey(ia, ib)] = count;
