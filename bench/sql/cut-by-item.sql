@@ -1,8 +1,9 @@
 -- The erasure's cut co-visit read at schema 16 (docs/benchmarks.md section 8, "The asked items' pairs by item"),
 -- step by step on a scratch copy of an imported folder, for the items user {user} ('u:ID') touched: V1 reads the asked
--- items' pairs for each pass and joins every item's kept neighbours; V2 (DuckDbEventStore.CutPairs) reads them once
--- and joins the asked items' neighbours alone; V3 is V1 with the neighbours filtered first. The last statement counts
--- the rows V1 and V2 differ by (0, 0). Usage: StoreBench --sql bench/sql/cut-by-item.sql --db COPY --set project=1 --set user=u:ID
+-- items' pairs for each pass and joins every item's kept neighbours; V2 (DuckDbEventStore.CutPairs as of d29f76d,
+-- before it took the model's lists through an appender and returned places, not names) reads them once and joins the
+-- asked items' neighbours alone; V3 is V1 with the neighbours filtered first. The last statement counts the rows V1
+-- and V2 differ by (0, 0). Usage: StoreBench --sql bench/sql/cut-by-item.sql --db COPY --set project=1 --set user=u:ID
 SET memory_limit = '384MB';;
 CREATE OR REPLACE TEMP TABLE rec_asked AS SELECT DISTINCT i.no, coalesce(r.n, 0) AS n FROM product_touches t
   JOIN model_items i ON i.project = t.project AND i.item = t.item LEFT JOIN model_item_reach r ON r.project = {project} AND r.item = i.no
