@@ -119,15 +119,15 @@ public sealed partial class DuckDbEventStore
                 CountCoVisits(connection, project, step, maxItemsPerVisit);
                 transaction.Commit();
             }
-            CheckpointAfterCount(connection);
+            TryCheckpoint(connection, "a step of the model count");
         }
     }
 
     /// <summary>
-    /// Lets go of the memory a count's deletes hold (see the class's remarks). A checkpoint DuckDB cannot take at this
-    /// moment is taken by a later commit.
+    /// Lets go of the memory deletes hold until a checkpoint (see the class's remarks). A checkpoint DuckDB cannot take
+    /// at this moment is taken by a later commit; until then, the next deletes hold more.
     /// </summary>
-    private void CheckpointAfterCount(DuckDBConnection connection)
+    private void TryCheckpoint(DuckDBConnection connection, string after)
     {
         try
         {
@@ -135,7 +135,7 @@ public sealed partial class DuckDbEventStore
         }
         catch (Exception ex) when (ex is DuckDBException or StoreLimitException)
         {
-            _logger.LogDebug(ex, "No checkpoint after the model count");
+            _logger.LogDebug(ex, "No checkpoint after {After}", after);
         }
     }
 

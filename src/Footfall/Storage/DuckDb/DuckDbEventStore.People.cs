@@ -3,7 +3,6 @@ using System.Text.Json;
 using DuckDB.NET.Data;
 using Footfall.Events;
 using Footfall.Identity;
-using Microsoft.Extensions.Logging;
 
 namespace Footfall.Storage.DuckDb;
 
@@ -170,12 +169,10 @@ public sealed partial class DuckDbEventStore : IPeopleStore
                 if (person is not null)
                 {
                     (string, object?)[] args = [("p", project), ("person", person)];
-                    erased += Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND {ofPerson}", args);
-                    Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND {ofPerson}", args);
+                    erased += DeleteEventRows(project, ofPerson);
                     // Impressions keep no seq here: those go by identifier (a tenth of the events of bench/Footfall.DataGen's shop).
                     foreach (var table in new[] { "exposures", "attributes" })
                         Execute(_writeConnection, $"DELETE FROM {table} WHERE project = $p AND {In("ident", ids)}", args);
-                    QueueItemDayChanges(project, $"DELETE FROM product_touches WHERE project = $p AND {ofPerson} RETURNING item, {TouchDay}", args);
                     var totals = new TotalsChange();
                     ChangeRollup(totals, -1, $"DELETE FROM exposed WHERE project = $p AND person = $person {ReturningExposed}", args);
                     ChangeRollup(totals, -1, $"DELETE FROM attributed WHERE project = $p AND person = $person {ReturningAttributed}", args);
@@ -230,27 +227,28 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         long erased = 0;
         foreach (var chunk in seqs.Chunk(ErasureChunkRows))
         {
-            var rows = $"{In("ident", ids)} AND {In("seq", chunk)}";
-            (string, object?)[] args = [("p", project)];
             using (var transaction = _writeConnection.BeginTransaction())
             {
-                erased += Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND {rows}", args);
-                Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND {rows}", args);
-                QueueItemDayChanges(project, $"DELETE FROM product_touches WHERE project = $p AND {rows} RETURNING item, {TouchDay}", args);
+                erased += DeleteEventRows(project, $"{In("ident", ids)} AND {In("seq", chunk)}");
                 QueueModelChanges(ids.Select(id => (project, id)));
                 Execute(_writeConnection, "INSERT OR REPLACE INTO store_state VALUES ($n, 'true')", ("n", CompactionPending));
                 transaction.Commit();
             }
-            try
-            {
-                Execute(_writeConnection, "CHECKPOINT");
-            }
-            catch (Exception ex) when (ex is DuckDBException or StoreLimitException)
-            {
-                // Taken by a later commit; the next chunk may then hold more memory.
-                _logger.LogDebug(ex, "No checkpoint after a chunk of an erasure");
-            }
+            TryCheckpoint(_writeConnection, "a chunk of an erasure");
         }
+        return erased;
+    }
+
+    /// <summary>
+    /// Deletes the events, metric events and product touches of project <paramref name="project"/> that
+    /// <paramref name="rows"/> (a filter) names, queueing the touches' item days; returns the events deleted. Inside the
+    /// writer's transaction.
+    /// </summary>
+    private long DeleteEventRows(int project, string rows)
+    {
+        var erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND {rows}", ("p", project));
+        Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND {rows}", ("p", project));
+        QueueItemDayChanges(project, $"DELETE FROM product_touches WHERE project = $p AND {rows} RETURNING item, {TouchDay}", ("p", project));
         return erased;
     }
 }

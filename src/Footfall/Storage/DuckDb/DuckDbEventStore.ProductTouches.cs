@@ -100,7 +100,7 @@ public sealed partial class DuckDbEventStore
             if (project >= 0)
             {
                 await FoldPairChangesAsync(connection, project, cancellationToken);
-                CheckpointAfterCount(connection);
+                TryCheckpoint(connection, "the model count");
             }
         }
         finally
