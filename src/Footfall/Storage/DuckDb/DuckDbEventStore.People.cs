@@ -126,10 +126,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             IndexCommitted(generation, rowsUpTo: null, batch => Put(batch, id, [(id, project, identifier.Key)]));
         }, cancellationToken);
 
-    /// <summary>Beyond this many events, an erasure deletes a person's rows by identifier alone (see ErasePersonAsync).</summary>
-    internal int ErasureSeqsInline { get; set; } = 2_000;
-
-    /// <summary>Beyond this many events, an erasure first deletes a person's rows this many at a time (see <see cref="DeleteInChunks"/>).</summary>
+    /// <summary>Beyond this many events, an erasure deletes a person's rows this many at a time (see <see cref="DeleteInChunks"/>).</summary>
     internal int ErasureChunkRows { get; set; } = 4_000;
 
     /// <inheritdoc />
@@ -158,12 +155,13 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             long? generation = null;
             // Their events by seq, from the identity index (written with every commit, caught up at start): DuckDB then
             // reads only the row groups that hold one (a filter on identifiers alone reads every row group of the table).
-            // At 10M events, cold, that took a fifth to a half of the time for persons of 40 and 166 events, and twice
-            // the time for one of 3,082, whose events reach every row group (docs/benchmarks.md §8).
+            // At 10M events, cold, that took a fifth to a half of the time for persons of 40 and 166 events; at 100M the
+            // deletes of one of 2,043, whose events reach most row groups, took 0.65 s against 0.83 s (docs/benchmarks.md §8).
             var seqs = person is null ? [] : Index.EventSeqs(ids);
-            if (seqs.Count > ErasureChunkRows)
-                erased = DeleteInChunks(project, ids, seqs);
-            var ofPerson = seqs.Count <= ErasureSeqsInline ? $"{In("ident", ids)} AND {In("seq", seqs)}" : In("ident", ids);
+            var chunks = seqs.Chunk(ErasureChunkRows).ToList();
+            if (chunks.Count > 1)
+                erased = DeleteInChunks(project, ids, chunks[..^1]);
+            var ofPerson = $"{In("ident", ids)} AND {In("seq", chunks.Count > 0 ? chunks[^1] : [])}";
             using (var transaction = _writeConnection.BeginTransaction())
             {
                 if (person is not null)
@@ -214,18 +212,18 @@ public sealed partial class DuckDbEventStore : IPeopleStore
     }
 
     /// <summary>
-    /// Deletes a person's events, metric events and product touches by their seqs, <see cref="ErasureChunkRows"/> at a
-    /// time, each chunk committed and checkpointed; the erasure's transaction then takes what is left. A DELETE holds
+    /// Deletes a person's events, metric events and product touches by their seqs, a chunk of <see cref="ErasureChunkRows"/>
+    /// at a time, each committed and checkpointed; the erasure's transaction then takes the last chunk. A DELETE holds
     /// ~17 KB of DuckDB's memory for every 2,048-row vector it touches until the next checkpoint (DuckDbEventStore.CoVisits.cs):
     /// in one transaction, the ~30K vectors of the most active person at 100M events ran a 384MB buffer out of memory
     /// and the erasure failed. Each chunk marks the file for compaction and queues the person's kept visits and item
     /// days, so a crash between chunks leaves no erased byte in the file after the next start, and erasing the person
     /// again (they are still found) completes it. Caller holds the write gate.
     /// </summary>
-    private long DeleteInChunks(int project, List<long> ids, List<long> seqs)
+    private long DeleteInChunks(int project, List<long> ids, IEnumerable<long[]> chunks)
     {
         long erased = 0;
-        foreach (var chunk in seqs.Chunk(ErasureChunkRows))
+        foreach (var chunk in chunks)
         {
             using (var transaction = _writeConnection.BeginTransaction())
             {
