@@ -69,9 +69,9 @@ public static class FootfallCommand
         {
             throw new CliException(string.Join("; ", ex.Failures));
         }
-        catch (Footfall.Storage.StoreVersionException ex)
+        catch (Exception ex) when (ex is Footfall.Storage.StoreVersionException or Footfall.Log.LogMismatchException)
         {
-            // Not a restart's business: the same binary would refuse the same store again.
+            // Not a restart's business: the same binary would refuse the same folder again.
             throw new CliException(ex.Message);
         }
         catch (Footfall.Storage.StoreUnavailableException ex)

@@ -10,6 +10,9 @@ public sealed class FatalStop(IHostApplicationLifetime lifetime, ILogger<FatalSt
     /// <summary>The store failed in a way that needs a fresh process (e.g. DuckDB invalidated its database).</summary>
     public const int StoreFailed = 3;
 
+    /// <summary>The data folder cannot be served as it is (e.g. its log was removed): a restart would stop the same way.</summary>
+    public const int DataFolderRefused = 2;
+
     /// <summary>A bug: a background loop failed unexpectedly.</summary>
     public const int Unexpected = 1;
 

@@ -1,3 +1,4 @@
+using Footfall.Ingest;
 using Footfall.Storage;
 
 namespace Footfall.Server.Hosting;
@@ -5,9 +6,10 @@ namespace Footfall.Server.Hosting;
 /// <summary>
 /// Keeps <see cref="StoreHealth"/> current when no request does: while the store is down, or quiet for a few
 /// seconds, it asks for the project list (a cheap call through the same deadline as every other). A store that
-/// broke for good in this process (<see cref="StoreBrokenException"/>) stops the process with a non-zero code.
+/// broke for good in this process (<see cref="StoreBrokenException"/>), or has applied past the end of the data
+/// folder's log (<see cref="Footfall.Log.LogMismatchException"/>), stops the process with a non-zero code.
 /// </summary>
-public sealed class StoreProbe(IProjectCatalog store, StoreHealth health, StartupWork startup, FatalStop fatal, ILogger<StoreProbe> logger)
+public sealed class StoreProbe(IProjectCatalog store, StoreHealth health, StartupWork startup, IIngestWriter writer, FatalStop fatal, ILogger<StoreProbe> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
@@ -20,6 +22,11 @@ public sealed class StoreProbe(IProjectCatalog store, StoreHealth health, Startu
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (writer is LogIngest { Applier.Mismatch: { } mismatch })
+                {
+                    fatal.Stop(FatalStop.DataFolderRefused, null, mismatch.Message);
+                    return;
+                }
                 if (health.Broken is { } broken)
                 {
                     fatal.Stop(FatalStop.StoreFailed, null, $"the store needs a restart: {broken}");

@@ -119,12 +119,19 @@ public sealed class LogApplier : IDisposable
         {
             await RunAsync();
         }
+        catch (LogMismatchException ex)
+        {
+            Mismatch = ex;
+        }
         catch (Exception ex) when (!_stop.IsCancellationRequested)
         {
             // Acknowledged entries stay in the log; reads report the growing lag until a restart resumes here.
             _logger.LogCritical(ex, "The log applier stopped at position {Position}", AppliedPosition);
         }
     });
+
+    /// <summary>Set when the loop did not start because the store has applied past the log's end: the process must stop.</summary>
+    public LogMismatchException? Mismatch { get; private set; }
 
     /// <summary>
     /// Waits, however long it takes, until the store holds <paramref name="position"/>, telling <paramref name="left"/>
@@ -181,6 +188,8 @@ public sealed class LogApplier : IDisposable
     private async Task RunAsync()
     {
         var position = await StartPositionAsync();
+        if (position > _log.DurablePosition)
+            throw new LogMismatchException("store", position, _log.Folder, _log.DurablePosition);
         if (position < _log.StartPosition)
         {
             _logger.LogCritical("The store has applied the log up to {Applied} but the log starts at {Start}: entries in between are lost",

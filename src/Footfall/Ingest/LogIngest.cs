@@ -58,6 +58,13 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
         CreatePrivate(keysFolder);
         var log = SegmentLog.Open(new SegmentLogOptions { Folder = logFolder, MaxBytes = options.MaxBytes, SegmentBytes = options.SegmentBytes });
         var index = IdempotencyKeyIndex.Open(new KeyIndexOptions { Folder = keysFolder, BlockCacheBytes = options.KeyCacheBytes });
+        if (index.Position > log.DurablePosition)
+        {
+            var mismatch = new LogMismatchException("idempotency key index", index.Position, log.Folder, log.DurablePosition);
+            index.Dispose();
+            log.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw mismatch;
+        }
         var writer = new LogIngestWriter(log, index, ingest, loggers.CreateLogger<LogIngestWriter>());
         var applier = new LogApplier(log, sink, index.Checkpoint, options, loggers.CreateLogger<LogApplier>());
         writer.AnswerLinksFrom(applier, options.ReadWait);
@@ -133,8 +140,10 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
         else
         {
             await _log.DisposeAsync();
-            _logger.LogWarning("The store did not take every acknowledged entry in {Bound}; the log keeps them from position {Applied} for the next start",
-                DrainBound, Applier.AppliedPosition);
+            // A mismatch (the store ahead of the log) was said when it stopped the process.
+            if (Applier.Mismatch is null)
+                _logger.LogWarning("The store did not take every acknowledged entry in {Bound}; the log keeps them from position {Applied} for the next start",
+                    DrainBound, Applier.AppliedPosition);
         }
         _index.Dispose();
     }

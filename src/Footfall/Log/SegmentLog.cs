@@ -72,6 +72,9 @@ public sealed class SegmentLog : IAsyncDisposable
         return new SegmentLog(options, segments, active, segments[^1] + intact);
     }
 
+    /// <summary>The folder that holds the segments.</summary>
+    public string Folder => _options.Folder;
+
     /// <summary>Everything before this position is on disk and survives a crash.</summary>
     public long DurablePosition
     {

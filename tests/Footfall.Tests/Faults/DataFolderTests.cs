@@ -10,7 +10,7 @@ public sealed class DataFolderTests
         using var data = new TempFolder();
         await using var first = await ServerProcess.StartAsync(data.Path);
 
-        var (exitCode, stderr) = await ServerProcess.RunToExitAsync(data.Path);
+        var (exitCode, stderr, _) = await ServerProcess.RunToExitAsync(data.Path);
 
         Assert.Equal(2, exitCode);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -19,6 +19,44 @@ public sealed class DataFolderTests
         // The first server is untouched.
         using var http = first.Client();
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+    }
+
+    /// <summary>
+    /// A data folder whose log folder was removed after a clean stop. Before, the key index's catch-up read a position
+    /// the new, empty log lacks: an unhandled ArgumentOutOfRangeException, a stack trace and exit code 134, after a
+    /// warning that the store's shutdown checkpoint had failed (the store was never opened). With the keys folder removed
+    /// too, the server started and its applier waited beyond the log's end, where new entries would have been read from
+    /// the middle of one.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "the idempotency key index has read the ingest log up to position")]
+    [InlineData(true, "the store has read the ingest log up to position")]
+    public async Task Regression_RemovedLogFolderCrashedTheStartWithExit134_RefusesWithExit2SayingTheLogWasRemoved(bool keysRemovedToo, string refusal)
+    {
+        using var data = new TempFolder();
+        var server = await ServerProcess.StartAsync(data.Path);
+        var (projectId, _) = server.DefaultProject();
+        using (var http = server.Client())
+        {
+            http.DefaultRequestHeaders.Add("X-Project-Id", projectId);
+            using var body = new StringContent("""[{"action":"page_view","guestId":"g1","target":{"page":"/"}}]""", System.Text.Encoding.UTF8, "application/json");
+            (await http.PostAsync("/v1/events", body)).EnsureSuccessStatusCode();
+        }
+        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(60)));
+        await server.DisposeAsync();
+        Directory.Delete(Path.Combine(data.Path, "log"), recursive: true);
+        if (keysRemovedToo)
+            Directory.Delete(Path.Combine(data.Path, "keys"), recursive: true);
+
+        var (exitCode, stderr, stdout) = await ServerProcess.RunToExitAsync(data.Path);
+
+        Assert.Equal(2, exitCode);
+        var output = stderr + stdout;
+        Assert.Contains(refusal, output, StringComparison.Ordinal);
+        Assert.Contains("the log folder was removed or replaced by an older copy", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("shutdown failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not take every acknowledged entry", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class DuckDbSchemaVersionTests
             Assert.Equal((DuckDbSchema.Latest + 1, DuckDbSchema.Latest), (refused.Stored, refused.Known));
         }
 
-        var (exitCode, stderr) = await ServerProcess.RunToExitAsync(folder.Path);
+        var (exitCode, stderr, _) = await ServerProcess.RunToExitAsync(folder.Path);
         Assert.Equal(2, exitCode);
         Assert.Contains($"the store has schema version {DuckDbSchema.Latest + 1}, but this Footfall knows versions up to {DuckDbSchema.Latest}", stderr);
         // Refusing changed nothing: the newer binary still finds its version.

@@ -123,8 +123,8 @@ public sealed class ServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Starts a process that is expected to refuse to start; returns its exit code and what it printed to stderr.</summary>
-    public static async Task<(int ExitCode, string Stderr)> RunToExitAsync(string dataFolder, IEnumerable<string>? extraArgs = null, TimeSpan? timeout = null)
+    /// <summary>Starts a process that is expected to refuse to start or to stop; returns its exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Stderr, string Stdout)> RunToExitAsync(string dataFolder, IEnumerable<string>? extraArgs = null, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { ServerAssembly, "serve", "--urls", $"http://127.0.0.1:{FreePort()}", "--data", dataFolder }.Concat(extraArgs ?? []))
@@ -141,8 +141,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
-        await stdout;
-        return (process.ExitCode, await stderr);
+        return (process.ExitCode, await stderr, await stdout);
     }
 
     /// <summary>SIGTERM, then waits for the process to exit; returns its exit code.</summary>

@@ -301,9 +301,13 @@ public sealed partial class DuckDbEventStore : IEventStore
         await _gate.WaitAsync();
         try
         {
-            // A checkpoint folds the WAL into the file so the next start does not replay it.
-            Execute(_writeConnection, "CHECKPOINT");
-            CompactIfErased();
+            // A checkpoint folds the WAL into the file so the next start does not replay it (nothing to fold when the
+            // store was never opened: a start refused before it).
+            if (_writeConnection.State == System.Data.ConnectionState.Open)
+            {
+                Execute(_writeConnection, "CHECKPOINT");
+                CompactIfErased();
+            }
         }
         catch (Exception ex)
         {

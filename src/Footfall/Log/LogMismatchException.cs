@@ -1,0 +1,18 @@
+namespace Footfall.Log;
+
+/// <summary>
+/// The data folder's log ends before a position the key index or the store has already read: the log folder was
+/// removed, or replaced by an older copy. Appending to it would write new entries at positions those already name,
+/// so the server refuses to start (exit code 2), as a supervisor's restart would be refused the same way.
+/// </summary>
+public sealed class LogMismatchException(string reader, long position, string folder, long end)
+    : Exception($"the {reader} has read the ingest log up to position {position}, but the log in {folder} ends at {end}: " +
+        "the log folder was removed or replaced by an older copy. Put back the log that belongs with this data folder " +
+        "(a backup copies the whole data folder, taken with the server stopped)")
+{
+    /// <summary>How far the reader has read.</summary>
+    public long Position { get; } = position;
+
+    /// <summary>Where the log on disk ends.</summary>
+    public long End { get; } = end;
+}
