@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using Footfall.Ingest;
+using Footfall.Log;
 using Footfall.Projects;
 using Footfall.Storage;
 using Footfall.Storage.DuckDb;
@@ -52,9 +53,26 @@ public sealed class OfflineEngine : IAsyncDisposable
             throw new CliException(ex.Message);
         }
         // The same log-first path as the server, so that the key index knows every key the store holds.
-        var writer = LogIngest.Open(dataFolder, store, store, new IngestOptions(), new LogIngestOptions(), loggers);
+        LogIngest writer;
+        try
+        {
+            writer = LogIngest.Open(dataFolder, store, store, new IngestOptions(), new LogIngestOptions(), loggers);
+        }
+        catch (LogMismatchException ex)
+        {
+            await store.DisposeAsync();
+            throw new CliException(ex.Message);
+        }
         writer.Start();
-        return new OfflineEngine(store, writer);
+        var engine = new OfflineEngine(store, writer);
+        // Nothing is appended before the applier has found the store's place in the log (the store may be past its end).
+        await writer.Applier.Started;
+        if (writer.Applier.Mismatch is { } mismatch)
+        {
+            await engine.DisposeAsync();
+            throw new CliException(mismatch.Message);
+        }
+        return engine;
     }
 
     /// <summary>

@@ -21,7 +21,15 @@ public sealed class StartupWork(IEventStore store, StoreDeadline deadline, IProj
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await deadline.ScanAsync(nameof(IEventStore.InitializeAsync), store.InitializeAsync, cancellationToken);
-        (writer as LogIngest)?.Start();
+        if (writer is LogIngest ingest)
+        {
+            ingest.Start();
+            // The store's place in the log is known at once unless the store is away (ClickHouse): a store past the log's
+            // end refuses the start before anything is acknowledged; found later, StoreProbe stops the process.
+            await Task.WhenAny(ingest.Applier.Started, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken));
+            if (ingest.Applier.Mismatch is { } mismatch)
+                throw mismatch;
+        }
         var o = options.Value;
         if (o.AdminToken is null || o.Demo)
         {

@@ -37,6 +37,7 @@ public sealed class LogApplier : IDisposable
     private long _passedAt = Stopwatch.GetTimestamp();
     private long _lastSampled;
     private bool _caughtUp;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     // Link refusals per entry (by the position after it), decided by the store, kept until the writer that waits for
     // the entry takes them. Only entries with a refusal are kept; a replay after a restart may leave a few unclaimed.
@@ -128,7 +129,14 @@ public sealed class LogApplier : IDisposable
             // Acknowledged entries stay in the log; reads report the growing lag until a restart resumes here.
             _logger.LogCritical(ex, "The log applier stopped at position {Position}", AppliedPosition);
         }
+        finally
+        {
+            _started.TrySetResult();
+        }
     });
+
+    /// <summary>Completes once the loop has found the store's place in the log (<see cref="Mismatch"/> tells whether it could), or stopped first.</summary>
+    public Task Started => _started.Task;
 
     /// <summary>Set when the loop did not start because the store has applied past the log's end: the process must stop.</summary>
     public LogMismatchException? Mismatch { get; private set; }
@@ -197,6 +205,7 @@ public sealed class LogApplier : IDisposable
             position = _log.StartPosition;
         }
         Publish(position);
+        _started.TrySetResult();
         var lastApply = Stopwatch.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {

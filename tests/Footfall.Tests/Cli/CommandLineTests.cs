@@ -50,6 +50,35 @@ public sealed class CommandLineTests
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Import into a data folder whose log folder was removed: before, an unhandled exception when the key index was
+    /// ahead of the new, empty log; with the keys removed too, events appended at positions the store had already taken.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "the idempotency key index has read the ingest log up to position")]
+    [InlineData(true, "the store has read the ingest log up to position")]
+    public async Task Regression_ImportIntoAFolderWhoseLogWasRemoved_RefusesWithExit2SayingSo(bool keysRemovedToo, string refusal)
+    {
+        using var data = new TempFolder();
+        var (_, createdOutput) = await RunAsync("projects", "create", "--name", "history", "--data", data.Path);
+        var projectId = JsonDocument.Parse(createdOutput.Trim()).RootElement.GetProperty("id").GetString()!;
+        var file = Path.Combine(data.Path, "history.ndjson");
+        await File.WriteAllLinesAsync(file, ["""{"id":"h1","action":"product_view","userId":"ann","target":{"product":"sku-1"},"time":"2026-01-02T10:00:00Z"}"""]);
+        Assert.Equal(0, (await RunAsync("import", file, "--project", projectId, "--data", data.Path)).ExitCode);
+        Directory.Delete(Path.Combine(data.Path, "log"), recursive: true);
+        if (keysRemovedToo)
+            Directory.Delete(Path.Combine(data.Path, "keys"), recursive: true);
+        await File.WriteAllLinesAsync(file, ["""{"id":"h2","action":"product_view","userId":"bob","target":{"product":"sku-2"},"time":"2026-01-02T10:00:00Z"}"""]);
+
+        var (exit, output) = await RunAsync("import", file, "--project", projectId, "--data", data.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(refusal, output, StringComparison.Ordinal);
+        Assert.Contains("the log folder was removed or replaced by an older copy", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.Equal(1, await CountStoredEventsAsync(data.Path));
+    }
+
     [Fact]
     public async Task Import_loads_a_file_through_validation_and_a_second_import_stores_nothing_twice()
     {
