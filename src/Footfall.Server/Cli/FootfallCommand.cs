@@ -58,7 +58,16 @@ public static class FootfallCommand
         {
             throw new CliException(string.Join("; ", ex.Failures));
         }
-        using var folder = DataFolderLock.TryAcquire(options.Data) ?? throw new CliException(DataFolderLock.InUse(options.Data));
+        DataFolderLock? taken;
+        try
+        {
+            taken = DataFolderLock.TryAcquire(options.Data);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot use {Path.GetFullPath(options.Data)} as the data folder: {ex.Message}");
+        }
+        using var folder = taken ?? throw new CliException(DataFolderLock.InUse(options.Data));
         // Resolved now: the host disposes its services when it stops.
         var fatal = app.Services.GetRequiredService<FatalStop>();
         try
@@ -76,8 +85,9 @@ public static class FootfallCommand
         }
         catch (Footfall.Storage.StoreUnavailableException ex)
         {
-            // The store could not be opened at start: a supervisor's restart may find it back.
-            await Console.Error.WriteLineAsync($"footfall: the store is unavailable: {ex.Message}");
+            // The store could not be opened at start: a supervisor's restart may find it back. Its own first line says why
+            // (e.g. DuckDB: "... exists, but it is not a valid DuckDB database file!").
+            await Console.Error.WriteLineAsync($"footfall: the store could not be opened: {(ex.InnerException ?? ex).Message.Split('\n')[0].Trim()}");
             return FatalStop.StoreFailed;
         }
         return fatal.ExitCode;

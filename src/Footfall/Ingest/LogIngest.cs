@@ -140,8 +140,9 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
         else
         {
             await _log.DisposeAsync();
-            // A mismatch (the store ahead of the log) was said when it stopped the process.
-            if (Applier.Mismatch is null)
+            // An applier that never found the store's place in the log (the store did not open, or had read past the
+            // log's end) applied nothing: what stopped it was said.
+            if (Applier.AppliedPosition >= 0)
                 _logger.LogWarning("The store did not take every acknowledged entry in {Bound}; the log keeps them from position {Applied} for the next start",
                     DrainBound, Applier.AppliedPosition);
         }

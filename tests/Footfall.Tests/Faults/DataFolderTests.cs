@@ -60,6 +60,38 @@ public sealed class DataFolderTests
     }
 
     [Fact]
+    public async Task Regression_DataPathThatIsAFileCrashedWithSigabrt_RefusesWithOneLineAndExitCode2()
+    {
+        using var folder = new TempFolder();
+        var file = Path.Combine(folder.Path, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+
+        var (exitCode, stderr, _) = await ServerProcess.RunToExitAsync(file);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"footfall: --data {file} is a file; it must name a folder", stderr.Trim());
+    }
+
+    /// <summary>
+    /// A store file that is not a DuckDB database: the start said only "the store is unavailable: the store is
+    /// unavailable; retry shortly" (DuckDB's reason was in the log's stack trace alone) and warned that acknowledged
+    /// entries were kept "from position -1".
+    /// </summary>
+    [Fact]
+    public async Task Regression_CorruptStoreFileSaidOnlyRetryShortly_NamesDuckDbsReasonAndExits3()
+    {
+        using var data = new TempFolder();
+        await File.WriteAllBytesAsync(Path.Combine(data.Path, "footfall.duckdb"), new byte[64 * 1024]);
+
+        var (exitCode, stderr, stdout) = await ServerProcess.RunToExitAsync(data.Path);
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("footfall: the store could not be opened: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("not a valid DuckDB database file", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("position -1", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_data_folder_is_free_again_once_its_server_was_killed()
     {
         using var data = new TempFolder();
