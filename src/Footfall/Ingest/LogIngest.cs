@@ -57,7 +57,9 @@ public sealed class LogIngest : IIngestWriter, IAsyncDisposable
         CreatePrivate(logFolder);
         CreatePrivate(keysFolder);
         var log = SegmentLog.Open(new SegmentLogOptions { Folder = logFolder, MaxBytes = options.MaxBytes, SegmentBytes = options.SegmentBytes });
-        var index = IdempotencyKeyIndex.Open(new KeyIndexOptions { Folder = keysFolder, BlockCacheBytes = options.KeyCacheBytes });
+        var index = DerivedIndex.OpenOrRebuild(keysFolder, folder => IdempotencyKeyIndex.Open(new KeyIndexOptions { Folder = folder, BlockCacheBytes = options.KeyCacheBytes }),
+            loggers.CreateLogger<LogIngest>(), "idempotency key index", out var rebuilt);
+        newIndex |= rebuilt;
         if (index.Position > log.DurablePosition)
         {
             var mismatch = new LogMismatchException("idempotency key index", index.Position, log.Folder, log.DurablePosition);

@@ -24,7 +24,8 @@ public sealed partial class DuckDbEventStore
     /// </summary>
     private void OpenIdentityIndex()
     {
-        _identityIndex ??= IdentityIndex.Open(_path + ".identities");
+        // A new index (or one deleted as damaged) has no position: it is rebuilt whole below.
+        _identityIndex ??= Ingest.DerivedIndex.OpenOrRebuild(_path + ".identities", IdentityIndex.Open, _logger, "identity index", out _);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         long generation, oldest;
         using (var reader = Query(_writeConnection, "SELECT coalesce(max(gen), 0), coalesce(min(gen), 0) FROM ident_log"))
