@@ -39,6 +39,12 @@ public static class FootfallCommand
             Console.Error.WriteLine($"footfall: {ex.Message}");
             return 2;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The data folder (or a file named) cannot be used as it is: one line, not a crash.
+            Console.Error.WriteLine($"footfall: {ex.Message}");
+            return 2;
+        }
     }
 
     private static async Task<int> ServeAsync(string[] args)
@@ -58,16 +64,7 @@ public static class FootfallCommand
         {
             throw new CliException(string.Join("; ", ex.Failures));
         }
-        DataFolderLock? taken;
-        try
-        {
-            taken = DataFolderLock.TryAcquire(options.Data);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"cannot use {Path.GetFullPath(options.Data)} as the data folder: {ex.Message}");
-        }
-        using var folder = taken ?? throw new CliException(DataFolderLock.InUse(options.Data));
+        using var folder = DataFolderLock.TryAcquire(options.Data) ?? throw new CliException(DataFolderLock.InUse(options.Data));
         // Resolved now: the host disposes its services when it stops.
         var fatal = app.Services.GetRequiredService<FatalStop>();
         try

@@ -29,8 +29,11 @@ public static class DataFolder
     /// Creates the folder as 0700, or narrows an existing one and everything in it to the owner: a folder made by
     /// an older version (0755, files 0644) becomes private at the next start.
     /// </summary>
+    /// <exception cref="IOException">The path names a file.</exception>
     public static void Ensure(string path)
     {
+        if (File.Exists(path))
+            throw new IOException($"--data {path} is a file; it must name a folder");
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);

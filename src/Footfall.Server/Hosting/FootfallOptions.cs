@@ -60,7 +60,5 @@ public sealed class FootfallOptions
             throw new ArgumentException($"--identity-cache must be at least 1, not {IdentityCache}");
         if (string.IsNullOrWhiteSpace(Data))
             throw new ArgumentException("--data must name a folder");
-        if (File.Exists(Data))
-            throw new ArgumentException($"--data {Data} is a file; it must name a folder");
     }
 }

@@ -8,11 +8,4 @@ namespace Footfall.Log;
 public sealed class LogMismatchException(string reader, long position, string folder, long end)
     : Exception($"the {reader} has read the ingest log up to position {position}, but the log in {folder} ends at {end}: " +
         "the log folder was removed or replaced by an older copy. Put back the log that belongs with this data folder " +
-        "(a backup copies the whole data folder, taken with the server stopped)")
-{
-    /// <summary>How far the reader has read.</summary>
-    public long Position { get; } = position;
-
-    /// <summary>Where the log on disk ends.</summary>
-    public long End { get; } = end;
-}
+        "(a backup copies the whole data folder, taken with the server stopped)");

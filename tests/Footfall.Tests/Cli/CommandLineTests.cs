@@ -193,5 +193,14 @@ public sealed class CommandLineTests
         var (importCode, importOutput) = await RunAsync("import", "x.ndjson", "--project", "p", "--data", data.Path, "--duckdb-memory", "lots");
         Assert.Equal(2, importCode);
         Assert.Contains("--duckdb-memory must look like 512MB or 2GB, not 'lots'", importOutput);
+        // Regression: a --data that is a file crashed import and projects create (an unhandled IOException, exit 134).
+        var file = Path.Combine(data.Path, "a-file");
+        await File.WriteAllTextAsync(file, "x");
+        await File.WriteAllTextAsync(Path.Combine(data.Path, "x.ndjson"), "{}");
+        foreach (var args in new[] { new[] { "import", Path.Combine(data.Path, "x.ndjson"), "--project", "p", "--data", file }, ["projects", "create", "--name", "n", "--data", file] })
+        {
+            var (fileCode, fileOutput) = await RunAsync(args);
+            Assert.Equal((2, $"footfall: --data {file} is a file; it must name a folder"), (fileCode, fileOutput.Trim()));
+        }
     }
 }
