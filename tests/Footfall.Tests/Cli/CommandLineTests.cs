@@ -181,6 +181,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Regression_PortInUseCrashedWithSigabrt_RefusesInOneLineWithExitCode2()
+    {
+        using var data = new TempFolder();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (code, output) = await RunAsync("serve", "--urls", url, "--data", data.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"footfall: Failed to bind to address {url}: address already in use.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_option_is_refused_at_start_with_a_message_naming_it()
     {
         using var data = new TempFolder();
