@@ -75,9 +75,9 @@ public static class FootfallCommand
         {
             throw new CliException(string.Join("; ", ex.Failures));
         }
-        catch (Exception ex) when (ex is Footfall.Storage.StoreVersionException or Footfall.Log.LogMismatchException)
+        catch (Exception ex) when (ex is Footfall.Storage.StoreVersionException or Footfall.Log.LogMismatchException or InvalidDataException)
         {
-            // Not a restart's business: the same binary would refuse the same folder again.
+            // Not a restart's business: the same binary would refuse the same folder again (InvalidDataException: a damaged log).
             throw new CliException(ex.Message);
         }
         catch (Footfall.Storage.StoreUnavailableException ex)

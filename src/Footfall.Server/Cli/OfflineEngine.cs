@@ -67,7 +67,7 @@ public sealed class OfflineEngine : IAsyncDisposable
         var engine = new OfflineEngine(store, writer);
         // Nothing is appended before the applier has found the store's place in the log (the store may be past its end).
         await writer.Applier.Started;
-        if (writer.Applier.Mismatch is { } mismatch)
+        if (writer.Applier.StoppedBy is LogMismatchException mismatch)
         {
             await engine.DisposeAsync();
             throw new CliException(mismatch.Message);

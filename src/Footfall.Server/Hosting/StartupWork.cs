@@ -1,4 +1,5 @@
 using Footfall.Ingest;
+using Footfall.Log;
 using Footfall.Projects;
 using Footfall.Server.Demo;
 using Footfall.Storage;
@@ -27,7 +28,7 @@ public sealed class StartupWork(IEventStore store, StoreDeadline deadline, IProj
             // The store's place in the log is known at once unless the store is away (ClickHouse): a store past the log's
             // end refuses the start before anything is acknowledged; found later, StoreProbe stops the process.
             await Task.WhenAny(ingest.Applier.Started, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken));
-            if (ingest.Applier.Mismatch is { } mismatch)
+            if (ingest.Applier.StoppedBy is LogMismatchException mismatch)
                 throw mismatch;
         }
         var o = options.Value;

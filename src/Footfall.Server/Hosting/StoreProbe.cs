@@ -1,4 +1,5 @@
 using Footfall.Ingest;
+using Footfall.Log;
 using Footfall.Storage;
 
 namespace Footfall.Server.Hosting;
@@ -6,8 +7,8 @@ namespace Footfall.Server.Hosting;
 /// <summary>
 /// Keeps <see cref="StoreHealth"/> current when no request does: while the store is down, or quiet for a few
 /// seconds, it asks for the project list (a cheap call through the same deadline as every other). A store that
-/// broke for good in this process (<see cref="StoreBrokenException"/>), or has applied past the end of the data
-/// folder's log (<see cref="Footfall.Log.LogMismatchException"/>), stops the process with a non-zero code.
+/// broke for good in this process (<see cref="StoreBrokenException"/>), or a log applier that stopped (the store past
+/// the end of the data folder's log, a damaged log, a bug), stops the process with a non-zero code.
 /// </summary>
 public sealed class StoreProbe(IProjectCatalog store, StoreHealth health, StartupWork startup, IIngestWriter writer, FatalStop fatal, ILogger<StoreProbe> logger)
     : BackgroundService
@@ -22,14 +23,18 @@ public sealed class StoreProbe(IProjectCatalog store, StoreHealth health, Startu
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (writer is LogIngest { Applier.Mismatch: { } mismatch })
-                {
-                    fatal.Stop(FatalStop.DataFolderRefused, null, mismatch.Message);
-                    return;
-                }
                 if (health.Broken is { } broken)
                 {
                     fatal.Stop(FatalStop.StoreFailed, null, $"the store needs a restart: {broken}");
+                    return;
+                }
+                if (writer is LogIngest { Applier.StoppedBy: { } stopped })
+                {
+                    // A log the store cannot continue from (past its end, or damaged) needs the operator; anything else is a bug.
+                    if (stopped is LogMismatchException or InvalidDataException)
+                        fatal.Stop(FatalStop.DataFolderRefused, null, stopped.Message);
+                    else
+                        fatal.Stop(FatalStop.Unexpected, stopped, "the log applier stopped");
                     return;
                 }
                 if (!startup.Ready || (health.IsUp && health.SinceLastSuccess < Quiet))

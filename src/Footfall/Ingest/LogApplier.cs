@@ -122,12 +122,13 @@ public sealed class LogApplier : IDisposable
         }
         catch (LogMismatchException ex)
         {
-            Mismatch = ex;
+            StoppedBy = ex;
         }
         catch (Exception ex) when (!_stop.IsCancellationRequested)
         {
-            // Acknowledged entries stay in the log; reads report the growing lag until a restart resumes here.
+            // Acknowledged entries stay in the log for a restart to resume here; this process can apply no more.
             _logger.LogCritical(ex, "The log applier stopped at position {Position}", AppliedPosition);
+            StoppedBy = ex;
         }
         finally
         {
@@ -135,11 +136,15 @@ public sealed class LogApplier : IDisposable
         }
     });
 
-    /// <summary>Completes once the loop has found the store's place in the log (<see cref="Mismatch"/> tells whether it could), or stopped first.</summary>
+    /// <summary>Completes once the loop has found the store's place in the log, or stopped first (<see cref="StoppedBy"/>).</summary>
     public Task Started => _started.Task;
 
-    /// <summary>Set when the loop did not start because the store has applied past the log's end: the process must stop.</summary>
-    public LogMismatchException? Mismatch { get; private set; }
+    /// <summary>
+    /// Why the loop stopped without being asked to, or null: a <see cref="LogMismatchException"/> (the store has applied
+    /// past the log's end), an <see cref="InvalidDataException"/> (a damaged log), the store broken for this process.
+    /// Ingest can acknowledge nothing the store will get: the process must stop.
+    /// </summary>
+    public Exception? StoppedBy { get; private set; }
 
     /// <summary>
     /// Waits, however long it takes, until the store holds <paramref name="position"/>, telling <paramref name="left"/>

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Footfall.Events;
+using Footfall.Ingest;
+using Footfall.Log;
 using Footfall.Tests.Support;
 
 namespace Footfall.Tests.Faults;
@@ -124,6 +127,54 @@ public sealed class DataFolderTests
         reader.DefaultRequestHeaders.Authorization = new("Bearer", secret);
         var activity = await reader.GetFromJsonAsync<JsonElement>("/v1/people/activity?userId=u1");
         Assert.Equal(2, activity.GetProperty("events").GetArrayLength());
+    }
+
+    /// <summary>
+    /// A closed log segment damaged on disk past what the store has applied. Before, the applier logged "stopped" and
+    /// the server went on acknowledging events it would never store, with /healthz ok and every read waiting its bound.
+    /// Now the process stops with exit code 2 naming the log and the position; the key index is made to hold the
+    /// entries' keys here, so that the applier, not the index's catch-up at start, is the one that meets the damage.
+    /// </summary>
+    [Fact]
+    public async Task Regression_DamagedLogSegmentLeftIngestAcknowledgingWithHealthzOk_StopsTheServerWithExit2()
+    {
+        using var data = new TempFolder();
+        var server = await ServerProcess.StartAsync(data.Path);
+        var (projectId, _) = server.DefaultProject();
+        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(60)));
+        await server.DisposeAsync();
+        // Entries the store has not applied, over several 4 KiB segments, their keys in the key index.
+        var logFolder = Path.Combine(data.Path, "log");
+        var positions = new List<long>();
+        await using (var log = SegmentLog.Open(new SegmentLogOptions { Folder = logFolder, SegmentBytes = 4096 }))
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                var view = new TrackedEvent
+                {
+                    Key = $"k{i}", Action = BuiltInActions.PageView, Time = DateTime.UtcNow, ReceivedAt = DateTime.UtcNow, GuestId = $"g{i}",
+                    Target = new Dictionary<string, string> { ["page"] = "/" + new string('x', 900) }, Source = EventSources.Native,
+                };
+                positions.Add(await log.AppendAsync(new LogEntry(projectId, EventSources.Native, [view], [], [])));
+            }
+        }
+        using (var keys = IdempotencyKeyIndex.Open(new KeyIndexOptions { Folder = Path.Combine(data.Path, "keys") }))
+        {
+            keys.Add(Enumerable.Range(0, 12).Select(i => (projectId, $"k{i}")), positions[^1]);
+            keys.Checkpoint();
+        }
+        var segments = Directory.GetFiles(logFolder, "*.seg").Order(StringComparer.Ordinal).ToList();
+        Assert.True(segments.Count >= 3, $"{segments.Count} segments");
+        await using (var damaged = new FileStream(segments[1], FileMode.Open, FileAccess.Write))
+        {
+            damaged.Position = 20;
+            await damaged.WriteAsync("damaged!"u8.ToArray());
+        }
+
+        var (exitCode, _, stdout) = await ServerProcess.RunToExitAsync(data.Path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"Stopping with exit code 2: The log in {logFolder} is damaged at position", stdout, StringComparison.Ordinal);
     }
 
     private static async Task<JsonElement> PostEventsAsync(ServerProcess server, string projectId, string events)
