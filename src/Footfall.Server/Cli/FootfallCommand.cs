@@ -45,6 +45,13 @@ public static class FootfallCommand
             Console.Error.WriteLine($"footfall: {ex.Message}");
             return 2;
         }
+        catch (RocksDbSharp.RocksDbException ex)
+        {
+            // An index in the data folder could not be opened or written (e.g. its disk is full; damage is repaired at
+            // open): a restart, once there is room, may find it back.
+            Console.Error.WriteLine($"footfall: an index in the data folder failed: {ex.Message}");
+            return Hosting.FatalStop.StoreFailed;
+        }
     }
 
     private static async Task<int> ServeAsync(string[] args)

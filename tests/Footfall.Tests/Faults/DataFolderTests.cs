@@ -177,6 +177,38 @@ public sealed class DataFolderTests
         Assert.Contains($"Stopping with exit code 2: The log in {logFolder} is damaged at position", stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A start on a full disk (after a run that filled it) crashed with SIGABRT: RocksDB's "No space left on device"
+    /// opening the key index was unhandled. Now one line and exit code 3, the code a supervisor restarts on.
+    /// </summary>
+    [Fact]
+    public async Task Regression_StartOnAFullDiskCrashedWithSigabrt_SaysSoInOneLineWithExit3()
+    {
+        using var disk = new SmallDisk(1);
+        var data = Path.Combine(disk.Path, "data");
+        Directory.CreateDirectory(data);
+        // Fill the disk: the last write fails once it is full.
+        await using (var filler = new FileStream(Path.Combine(disk.Path, "filler"), FileMode.Create))
+        {
+            var block = new byte[4096];
+            try
+            {
+                while (true)
+                    await filler.WriteAsync(block);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        var (exitCode, stderr, _) = await ServerProcess.RunToExitAsync(data);
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("No space left on device", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("footfall: ", stderr.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<JsonElement> PostEventsAsync(ServerProcess server, string projectId, string events)
     {
         using var http = server.Client();
