@@ -50,6 +50,9 @@ public sealed class DuckDbFullDiskTests
             // supervisor to restart it.
             var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
             Assert.True(exitCode == 3, $"exit code {exitCode}:\n{server.Output[Math.Max(0, server.Output.Length - 8000)..]}");
+            // The stop's own line names the cause (it said only "the DuckDB database was invalidated").
+            var stop = server.Output.Split('\n').First(l => l.Contains("Stopping with exit code 3", StringComparison.Ordinal));
+            Assert.Contains("No space left on device", stop, StringComparison.Ordinal);
         }
         else
         {

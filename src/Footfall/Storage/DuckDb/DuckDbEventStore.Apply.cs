@@ -39,7 +39,7 @@ public sealed partial class DuckDbEventStore : ILogSink
         try
         {
             if (_broken is not null)
-                throw new StoreBrokenException("the DuckDB database was invalidated by a failed checkpoint; the process must restart", _broken);
+                throw Invalidated(_broken);
             // The position is read under the gate, in the transaction's order: a replay after a crash meets the
             // position its first application wrote, and stores nothing.
             if (_appliedPosition < 0)

@@ -14,7 +14,7 @@ public sealed partial class DuckDbEventStore : IEventCommitter
         try
         {
             if (_broken is not null)
-                throw new StoreBrokenException("the DuckDB database was invalidated by a failed checkpoint; the process must restart", _broken);
+                throw Invalidated(_broken);
             CommitPlan plan;
             lock (_identities)
             {

@@ -275,7 +275,7 @@ public sealed partial class DuckDbEventStore : IEventStore
         }
         catch (DuckDBException ex) when (ex.Message.Contains("database has been invalidated", StringComparison.Ordinal))
         {
-            throw new StoreBrokenException("the DuckDB database was invalidated; the process must restart", ex);
+            throw Invalidated(ex);
         }
         // Out of its buffer, the same statement fails again on retry: the answer names the setting, not "retry shortly"
         // (the most active person's erasure and a refresh after a long stop at 100M events ran out of 384MB this way).
@@ -284,6 +284,15 @@ public sealed partial class DuckDbEventStore : IEventStore
             // The first line of DuckDB's message names sizes alone.
             throw new StoreLimitException($"DuckDB ran out of its memory limit (--duckdb-memory; a larger one lets this through): {ex.Message.Split('\n')[0].Trim()}", ex);
         }
+    }
+
+    // The stop names the first failure: DuckDB's "Original error: ..." line once the database is invalidated (a full
+    // disk: 'Could not write file ...: No space left on device'), or the failed checkpoint's own first line.
+    private static StoreBrokenException Invalidated(Exception cause)
+    {
+        var lines = cause.Message.Split('\n');
+        var why = (lines.FirstOrDefault(l => l.StartsWith("Original error:", StringComparison.Ordinal)) ?? lines[0]).Trim();
+        return new StoreBrokenException($"the DuckDB database was invalidated ({why}); the process must restart", cause);
     }
 
     private static DuckDBCommand Command(DuckDBConnection connection, string sql, (string Name, object? Value)[] parameters)
