@@ -128,6 +128,38 @@ public sealed class CommandLineTests
         Assert.Contains("accepted 0, duplicates 2, rejected 2", viaServerOutput);
     }
 
+    /// <summary>
+    /// Import sent 1,000 lines a batch whatever their size: 1,000 events of 5 KB made one log entry past the log's 4 MiB
+    /// bound (an unhandled ArgumentException, exit 134, offline) or a body the server refuses (413, with --server). A
+    /// batch now holds what one request may carry (1 MiB); a line larger than a request body is rejected, the lines
+    /// beside it stored.
+    /// </summary>
+    [Fact]
+    public async Task Regression_ImportOfLargeEventsCrashedOnTheLogsEntryBound_BatchesByBytesAndRejectsALineOverABody()
+    {
+        using var data = new TempFolder();
+        var (_, createdOutput) = await RunAsync("projects", "create", "--name", "large", "--data", data.Path);
+        var projectId = JsonDocument.Parse(createdOutput.Trim()).RootElement.GetProperty("id").GetString()!;
+        var file = Path.Combine(data.Path, "large.ndjson");
+        var page = new string('x', 5_000);
+        await File.WriteAllLinesAsync(file, Enumerable.Range(0, 1_000)
+            .Select(i => $$$"""{"id":"l{{{i}}}","action":"page_view","guestId":"g{{{i}}}","target":{"page":"/{{{page}}}"}}""")
+            .Append($$$"""{"id":"huge","action":"page_view","guestId":"g","target":{"page":"/{{{new string('y', 1_100_000)}}}"}}""")
+            .Append("""{"id":"after","action":"page_view","guestId":"g","target":{"page":"/after"}}"""));
+
+        var (exit, output) = await RunAsync("import", file, "--project", projectId, "--data", data.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("accepted 1001, duplicates 0, rejected 1", output, StringComparison.Ordinal);
+        Assert.Contains("line 1001: the line takes 1,100,", output, StringComparison.Ordinal);
+        Assert.Equal(1_001L, await CountStoredEventsAsync(data.Path));
+
+        await using var server = await ServerProcess.StartAsync(data.Path);
+        var (viaServer, viaServerOutput) = await RunAsync("import", file, "--project", projectId, "--server", server.Url);
+        Assert.Equal(1, viaServer);
+        Assert.Contains("accepted 0, duplicates 1001, rejected 1", viaServerOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Import_reads_standard_input_when_the_file_is_a_dash()
     {
