@@ -34,14 +34,9 @@ public static class FootfallCommand
                 _ => Help(),
             };
         }
-        catch (CliException ex)
+        // A usage error, or a data folder (or a file named) that cannot be used as it is: one line, not a crash.
+        catch (Exception ex) when (ex is CliException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"footfall: {ex.Message}");
-            return 2;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The data folder (or a file named) cannot be used as it is: one line, not a crash.
             Console.Error.WriteLine($"footfall: {ex.Message}");
             return 2;
         }
