@@ -41,6 +41,14 @@ public sealed class CommandLineTests
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    // `footfall projects create` on the folder; returns the project's id.
+    private static async Task<string> CreateProjectAsync(string data, string name)
+    {
+        var (created, output) = await RunAsync("projects", "create", "--name", name, "--data", data);
+        Assert.True(created == 0, output);
+        return JsonDocument.Parse(output.Trim()).RootElement.GetProperty("id").GetString()!;
+    }
+
     private static async Task<long> CountStoredEventsAsync(string data)
     {
         await using var connection = new DuckDBConnection($"Data Source={Path.Combine(data, "footfall.duckdb")};ACCESS_MODE=READ_ONLY");
@@ -60,8 +68,7 @@ public sealed class CommandLineTests
     public async Task Regression_ImportIntoAFolderWhoseLogWasRemoved_RefusesWithExit2SayingSo(bool keysRemovedToo, string refusal)
     {
         using var data = new TempFolder();
-        var (_, createdOutput) = await RunAsync("projects", "create", "--name", "history", "--data", data.Path);
-        var projectId = JsonDocument.Parse(createdOutput.Trim()).RootElement.GetProperty("id").GetString()!;
+        var projectId = await CreateProjectAsync(data.Path, "history");
         var file = Path.Combine(data.Path, "history.ndjson");
         await File.WriteAllLinesAsync(file, ["""{"id":"h1","action":"product_view","userId":"ann","target":{"product":"sku-1"},"time":"2026-01-02T10:00:00Z"}"""]);
         Assert.Equal(0, (await RunAsync("import", file, "--project", projectId, "--data", data.Path)).ExitCode);
@@ -138,8 +145,7 @@ public sealed class CommandLineTests
     public async Task Regression_ImportOfLargeEventsCrashedOnTheLogsEntryBound_BatchesByBytesAndRejectsALineOverABody()
     {
         using var data = new TempFolder();
-        var (_, createdOutput) = await RunAsync("projects", "create", "--name", "large", "--data", data.Path);
-        var projectId = JsonDocument.Parse(createdOutput.Trim()).RootElement.GetProperty("id").GetString()!;
+        var projectId = await CreateProjectAsync(data.Path, "large");
         var file = Path.Combine(data.Path, "large.ndjson");
         var page = new string('x', 5_000);
         await File.WriteAllLinesAsync(file, Enumerable.Range(0, 1_000)
@@ -164,8 +170,7 @@ public sealed class CommandLineTests
     public async Task Import_reads_standard_input_when_the_file_is_a_dash()
     {
         using var data = new TempFolder();
-        var (_, createdOutput) = await RunAsync("projects", "create", "--name", "piped", "--data", data.Path);
-        var projectId = JsonDocument.Parse(createdOutput.Trim()).RootElement.GetProperty("id").GetString()!;
+        var projectId = await CreateProjectAsync(data.Path, "piped");
         var input = string.Join('\n', Enumerable.Range(0, 1200).Select(i =>
             $$"""{"id":"p{{i}}","action":"product_view","guestId":"g{{i % 40}}","target":{"product":"sku-{{i % 9}}"},"time":"2026-01-02T10:00:00Z"}"""))
             + "\nnot json\n";
@@ -187,8 +192,7 @@ public sealed class CommandLineTests
     public async Task Regression_ImportKeptAppendingWhileTheStoreRefusedEveryBatch_ItStopsNamingTheErrorAndKeepsWhatItAccepted()
     {
         using var data = new TempFolder();
-        var (_, createdOutput) = await RunAsync("projects", "create", "--name", "big", "--data", data.Path);
-        var projectId = JsonDocument.Parse(createdOutput.Trim()).RootElement.GetProperty("id").GetString()!;
+        var projectId = await CreateProjectAsync(data.Path, "big");
         var file = Path.Combine(data.Path, "big.ndjson");
         const int lines = 60_000;
         await File.WriteAllLinesAsync(file, Enumerable.Range(0, lines).Select(i =>

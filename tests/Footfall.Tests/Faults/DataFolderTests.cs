@@ -39,16 +39,7 @@ public sealed class DataFolderTests
     public async Task Regression_RemovedLogFolderCrashedTheStartWithExit134_RefusesWithExit2SayingTheLogWasRemoved(bool keysRemovedToo, string refusal)
     {
         using var data = new TempFolder();
-        var server = await ServerProcess.StartAsync(data.Path);
-        var (projectId, _) = server.DefaultProject();
-        using (var http = server.Client())
-        {
-            http.DefaultRequestHeaders.Add("X-Project-Id", projectId);
-            using var body = new StringContent("""[{"action":"page_view","guestId":"g1","target":{"page":"/"}}]""", System.Text.Encoding.UTF8, "application/json");
-            (await http.PostAsync("/v1/events", body)).EnsureSuccessStatusCode();
-        }
-        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(60)));
-        await server.DisposeAsync();
+        await RunAndStopAsync(data.Path, """[{"action":"page_view","guestId":"g1","target":{"page":"/"}}]""");
         Directory.Delete(Path.Combine(data.Path, "log"), recursive: true);
         if (keysRemovedToo)
             Directory.Delete(Path.Combine(data.Path, "keys"), recursive: true);
@@ -107,15 +98,11 @@ public sealed class DataFolderTests
     public async Task Regression_DamagedIndexRefusedEveryStart_IsRebuiltFromTheStore(string index)
     {
         using var data = new TempFolder();
-        var server = await ServerProcess.StartAsync(data.Path);
-        var (projectId, secret) = server.DefaultProject();
         const string Events = """
             [{"id":"e1","action":"product_view","guestId":"g1","target":{"product":"sku-1"}},
              {"id":"e2","action":"signup","guestId":"g1","userId":"u1"}]
             """;
-        Assert.Equal(2, (await PostEventsAsync(server, projectId, Events)).GetProperty("accepted").GetInt32());
-        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(60)));
-        await server.DisposeAsync();
+        var (projectId, secret) = await RunAndStopAsync(data.Path, Events);
         await File.WriteAllTextAsync(Path.Combine(data.Path, index, "CURRENT"), "damaged\n");
 
         await using var restarted = await ServerProcess.StartAsync(data.Path);
@@ -139,10 +126,7 @@ public sealed class DataFolderTests
     public async Task Regression_DamagedLogSegmentLeftIngestAcknowledgingWithHealthzOk_StopsTheServerWithExit2()
     {
         using var data = new TempFolder();
-        var server = await ServerProcess.StartAsync(data.Path);
-        var (projectId, _) = server.DefaultProject();
-        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(60)));
-        await server.DisposeAsync();
+        var (projectId, _) = await RunAndStopAsync(data.Path);
         // Entries the store has not applied, over several 4 KiB segments, their keys in the key index.
         var logFolder = Path.Combine(data.Path, "log");
         var positions = new List<long>();
@@ -207,6 +191,24 @@ public sealed class DataFolderTests
         Assert.Contains("No space left on device", stderr, StringComparison.Ordinal);
         Assert.StartsWith("footfall: ", stderr.Trim(), StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+    }
+
+    // A server run on the folder, storing the events given (a JSON array), then stopped cleanly (SIGTERM).
+    private static async Task<(string ProjectId, string Secret)> RunAndStopAsync(string data, string? events = null)
+    {
+        var server = await ServerProcess.StartAsync(data);
+        try
+        {
+            var (projectId, secret) = server.DefaultProject();
+            if (events is not null)
+                Assert.Equal(0, (await PostEventsAsync(server, projectId, events)).GetProperty("rejected").GetArrayLength());
+            Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(60)));
+            return (projectId, secret);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
     }
 
     private static async Task<JsonElement> PostEventsAsync(ServerProcess server, string projectId, string events)
