@@ -77,9 +77,10 @@ public static class FootfallCommand
         {
             throw new CliException(string.Join("; ", ex.Failures));
         }
-        catch (Exception ex) when (ex is Footfall.Storage.StoreVersionException or Footfall.Log.LogMismatchException or InvalidDataException)
+        catch (Exception ex) when (ex is Footfall.Storage.StoreVersionException or Footfall.Log.LogMismatchException or InvalidDataException or FormatException)
         {
-            // Not a restart's business: the same binary would refuse the same folder again (InvalidDataException: a damaged log).
+            // Not a restart's business: the same binary would refuse the same folder again (InvalidDataException: a damaged
+            // log), or the same options (FormatException: Kestrel's "Invalid url: ..." for --urls).
             throw new CliException(ex.Message);
         }
         catch (Footfall.Storage.StoreUnavailableException ex)

@@ -174,7 +174,11 @@ public static class ImportCommand
 
     private sealed class ServerSink(string server, string projectId) : IImportSink
     {
-        private readonly HttpClient _http = new() { BaseAddress = new Uri(server) };
+        private readonly HttpClient _http = new()
+        {
+            BaseAddress = Uri.TryCreate(server, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+                ? url : throw new CliException($"--server must be a URL like http://HOST:PORT, not '{server}'"),
+        };
 
         public async Task SendAsync(List<(int Line, string Text)> batch, ImportTotals totals)
         {
@@ -195,8 +199,17 @@ public static class ImportCommand
             var body = "[" + string.Join(",", valid.Select(v => v.Text)) + "]";
             for (var attempt = 0; ; attempt++)
             {
-                using var response = await _http.PostAsync($"/v1/events?project={Uri.EscapeDataString(projectId)}",
-                    new StringContent(body, Encoding.UTF8, "application/json"));
+                HttpResponseMessage response;
+                try
+                {
+                    response = await _http.PostAsync($"/v1/events?project={Uri.EscapeDataString(projectId)}",
+                        new StringContent(body, Encoding.UTF8, "application/json"));
+                }
+                catch (HttpRequestException ex)
+                {
+                    throw new CliException($"cannot reach the server at {server} ({ex.Message}); stopped before line {batch[0].Line}, the lines before it were sent");
+                }
+                using var _ = response;
                 if ((int)response.StatusCode == 503 && attempt < 10)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)));

@@ -244,6 +244,21 @@ public sealed class CommandLineTests
         var (importCode, importOutput) = await RunAsync("import", "x.ndjson", "--project", "p", "--data", data.Path, "--duckdb-memory", "lots");
         Assert.Equal(2, importCode);
         Assert.Contains("--duckdb-memory must look like 512MB or 2GB, not 'lots'", importOutput);
+        // Regression: these crashed with an unhandled exception (exit 134): a --urls that is not a URL, an import --server
+        // that is not one or that nobody answers.
+        var (urlsCode, urlsOutput) = await RunAsync("serve", "--urls", "garbage", "--data", data.Path);
+        Assert.Equal((2, "footfall: Invalid url: 'garbage'"), (urlsCode, urlsOutput.Split('\n').Last(l => l.Length > 0).Trim()));
+        await File.WriteAllTextAsync(Path.Combine(data.Path, "one.ndjson"), """{"action":"page_view","guestId":"g","target":{"page":"/"}}""");
+        var (serverCode, serverOutput) = await RunAsync("import", Path.Combine(data.Path, "one.ndjson"), "--project", "p", "--server", "not-a-url");
+        Assert.Equal((2, "footfall: --server must be a URL like http://HOST:PORT, not 'not-a-url'"), (serverCode, serverOutput.Trim()));
+        using var nobody = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        nobody.Start();
+        var closed = $"http://127.0.0.1:{((System.Net.IPEndPoint)nobody.LocalEndpoint).Port}";
+        nobody.Stop();
+        var (awayCode, awayOutput) = await RunAsync("import", Path.Combine(data.Path, "one.ndjson"), "--project", "p", "--server", closed);
+        Assert.Equal(2, awayCode);
+        Assert.StartsWith($"footfall: cannot reach the server at {closed} (", awayOutput.Trim(), StringComparison.Ordinal);
+        Assert.Contains("stopped before line 1", awayOutput, StringComparison.Ordinal);
         // Regression: a --data that is a file crashed import and projects create (an unhandled IOException, exit 134).
         var file = Path.Combine(data.Path, "a-file");
         await File.WriteAllTextAsync(file, "x");
