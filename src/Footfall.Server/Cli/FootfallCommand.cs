@@ -34,8 +34,11 @@ public static class FootfallCommand
                 _ => Help(),
             };
         }
-        // A usage error, or a data folder (or a file named) that cannot be used as it is: one line, not a crash.
-        catch (Exception ex) when (ex is CliException or IOException or UnauthorizedAccessException)
+        // A usage error, options the host refuses (FormatException: Kestrel's "Invalid url: ..." for --urls), or a data
+        // folder (or a file named) that cannot be used as it is: a store newer than this binary, a log removed or
+        // damaged. One line, not a crash; not a restart's business, since the same binary would refuse again.
+        catch (Exception ex) when (ex is CliException or IOException or UnauthorizedAccessException or FormatException or InvalidDataException
+            or Footfall.Storage.StoreVersionException or Footfall.Log.LogMismatchException)
         {
             Console.Error.WriteLine($"footfall: {ex.Message}");
             return 2;
@@ -76,12 +79,6 @@ public static class FootfallCommand
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
             throw new CliException(string.Join("; ", ex.Failures));
-        }
-        catch (Exception ex) when (ex is Footfall.Storage.StoreVersionException or Footfall.Log.LogMismatchException or InvalidDataException or FormatException)
-        {
-            // Not a restart's business: the same binary would refuse the same folder again (InvalidDataException: a damaged
-            // log), or the same options (FormatException: Kestrel's "Invalid url: ..." for --urls).
-            throw new CliException(ex.Message);
         }
         catch (Footfall.Storage.StoreUnavailableException ex)
         {

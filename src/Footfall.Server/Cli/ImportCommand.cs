@@ -36,15 +36,16 @@ public static class ImportCommand
         using var reader = fromStdin ? new StreamReader(Console.OpenStandardInput(), Encoding.UTF8) : new StreamReader(path, Encoding.UTF8);
         // A batch is what one request may carry (CONTRACT §3): at most 1,000 events in 1 MiB. Import once sent 1,000 lines
         // whatever their size: 1,000 events of 5 KB made one log entry past the log's 4 MiB bound and crashed it.
+        const int Brackets = 2; // the "[" and "]" around a request's events
         var batch = new List<(int Line, string Text)>(EventLimits.MaxBatchEvents);
-        var batchBytes = 2;
+        var batchBytes = Brackets;
         var lineNumber = 0;
         long bytes = 0;
         async Task SendBatchAsync()
         {
             await sink.SendAsync(batch, totals);
             batch.Clear();
-            batchBytes = 2;
+            batchBytes = Brackets;
             progress.Report(bytes, totals);
         }
 
@@ -54,10 +55,10 @@ public static class ImportCommand
             var lineBytes = Encoding.UTF8.GetByteCount(line);
             bytes += lineBytes + 1;
             if (line.Trim().Length == 0) continue;
-            if (lineBytes + 2 > EventLimits.MaxBodyBytes)
+            if (lineBytes + Brackets > EventLimits.MaxBodyBytes)
             {
                 // Not kept aside: it would not fit a request either (the server answers such a body 413).
-                totals.Reject(lineNumber, $"the line takes {lineBytes:N0} bytes; an event takes at most {EventLimits.MaxBodyBytes - 2:N0}, as in a request body");
+                totals.Reject(lineNumber, $"the line takes {lineBytes:N0} bytes; an event takes at most {EventLimits.MaxBodyBytes - Brackets:N0}, as in a request body");
                 continue;
             }
             if (batchBytes + lineBytes + 1 > EventLimits.MaxBodyBytes)

@@ -48,20 +48,16 @@ public sealed class OfflineEngine : IAsyncDisposable
         {
             throw new CliException($"a running Footfall server holds {dataFolder}; pass --server http://HOST:PORT to go through it");
         }
-        catch (Footfall.Storage.StoreVersionException ex)
-        {
-            throw new CliException(ex.Message);
-        }
         // The same log-first path as the server, so that the key index knows every key the store holds.
         LogIngest writer;
         try
         {
             writer = LogIngest.Open(dataFolder, store, store, new IngestOptions(), new LogIngestOptions(), loggers);
         }
-        catch (LogMismatchException ex)
+        catch (LogMismatchException)
         {
             await store.DisposeAsync();
-            throw new CliException(ex.Message);
+            throw;
         }
         writer.Start();
         var engine = new OfflineEngine(store, writer);
@@ -70,7 +66,7 @@ public sealed class OfflineEngine : IAsyncDisposable
         if (writer.Applier.StoppedBy is LogMismatchException mismatch)
         {
             await engine.DisposeAsync();
-            throw new CliException(mismatch.Message);
+            throw mismatch;
         }
         return engine;
     }

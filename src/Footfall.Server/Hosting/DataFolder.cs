@@ -32,8 +32,7 @@ public static class DataFolder
     /// <exception cref="IOException">The path names a file.</exception>
     public static void Ensure(string path)
     {
-        if (File.Exists(path))
-            throw new IOException($"--data {path} is a file; it must name a folder");
+        RefuseFile(path);
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
@@ -43,6 +42,13 @@ public static class DataFolder
         Narrow(path);
         foreach (var entry in Directory.EnumerateFileSystemEntries(path, "*", SearchOption.AllDirectories))
             Narrow(entry);
+    }
+
+    /// <summary>Throws when <paramref name="path"/>, given as the data folder, names a file.</summary>
+    public static void RefuseFile(string path)
+    {
+        if (File.Exists(path))
+            throw new IOException($"--data {path} is a file; it must name a folder");
     }
 
     /// <summary>Writes (creating or replacing) a text file that only the owner can read.</summary>

@@ -16,7 +16,9 @@ public sealed class DataFolderLock : IDisposable
     /// <summary>Takes the folder (creating it), or returns null when another process holds it.</summary>
     public static DataFolderLock? TryAcquire(string dataFolder)
     {
-        DataFolder.Ensure(dataFolder);
+        // Not DataFolder.Ensure: narrowing every file in the folder is the store's start's, once.
+        DataFolder.RefuseFile(dataFolder);
+        Directory.CreateDirectory(dataFolder);
         // FileShare.None is an exclusive flock on Unix: a second open, from any process, fails.
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
