@@ -7,10 +7,32 @@ namespace Footfall.Tests.Support;
 
 /// <summary>
 /// A real <c>footfall serve</c> process on a free loopback port, as an operator would run it: the built server
-/// assembly started with <c>dotnet</c>. Killed (by PID) on dispose; <see cref="Kill"/> is <c>kill -9</c>.
+/// assembly started with <c>dotnet</c>. Killed (by PID) on dispose; <see cref="Kill"/> is <c>kill -9</c>. A test that
+/// fails between a start and its dispose (one that kills and restarts its server holds it in a plain variable) leaves
+/// the process running: every one still running is killed as the test host exits (they outlived their runs before).
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    private static readonly HashSet<Process> Running = [];
+
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        lock (Running)
+        {
+            foreach (var process in Running)
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Exited meanwhile.
+                }
+            }
+        }
+    };
+
     private readonly Process _process;
     private readonly List<string> _output = [];
 
@@ -47,7 +69,25 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string dataFolder, IEnumerable<string>? extraArgs = null,
         IDictionary<string, string>? environment = null, TimeSpan? timeout = null, int? port = null)
     {
-        port ??= FreePort();
+        if (port is not null)
+            return await StartOnAsync(port.Value, dataFolder, extraArgs, environment, timeout);
+        // A free port can be taken by a test beside this one before the server binds it; the server then refuses to
+        // start (exit code 2, "address already in use") and another free port is tried.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnAsync(FreePort(), dataFolder, extraArgs, environment, timeout);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<ServerProcess> StartOnAsync(int port, string dataFolder, IEnumerable<string>? extraArgs,
+        IDictionary<string, string>? environment, TimeSpan? timeout)
+    {
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet")
         {
@@ -60,6 +100,7 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             info.Environment[key] = value;
         var process = Process.Start(info)!;
+        lock (Running) Running.Add(process);
         var server = new ServerProcess(process, url, dataFolder);
         process.OutputDataReceived += (_, e) => server.Record(e.Data);
         process.ErrorDataReceived += (_, e) => server.Record(e.Data);
@@ -167,7 +208,13 @@ public sealed class ServerProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
+            {
+                // The output is read to its end before it is looked at.
+                _process.WaitForExit();
+                if (_process.ExitCode == 2 && Output.Contains("address already in use", StringComparison.Ordinal))
+                    throw new PortTakenException(Output);
                 throw new InvalidOperationException($"the server exited with {_process.ExitCode}:\n{Output}");
+            }
             try
             {
                 if ((await http.GetAsync(Url + "/healthz")).StatusCode == HttpStatusCode.OK)
@@ -200,9 +247,12 @@ public sealed class ServerProcess : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
+        lock (Running) Running.Remove(_process);
         _process.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    private sealed class PortTakenException(string output) : Exception(output);
 
     private static class Posix
     {
