@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Erasure over HTTP of persons by activity rank (bench/sql/active-users.sql picks them) on a copy of an imported data
+# folder (docs/benchmarks.md §8, "The 100M column again"): start, the first feed request (the model build),
+# then each user id in turn (DELETE /v1/people), timed by curl, with the server's CPU-ms; its RSS at the end.
+#   erase-ranks.sh SERVER_DIR DATA_DIR SECRET_KEY USER_IDS(comma-separated)
+set -euo pipefail
+server_dir=$1; data=$2; key=$3; users=$4; port=${PORT:-27412}; url=http://127.0.0.1:$port; auth="Authorization: Bearer $key"
+copy=$(mktemp -d ${SCRATCH:-/tmp}/erase-ranks.XXXXXX); cp -r "$data/." "$copy/"
+dotnet "$server_dir/footfall.dll" serve --urls $url --data "$copy" >"$copy/server.log" 2>&1 & server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$copy"' EXIT
+until curl -sf $url/healthz >/dev/null; do sleep 0.2; done
+echo "model build: $(curl -s -o /dev/null -w '%{time_total}' -H "$auth" $url/v1/recommendations/trending) s; load $(cut -d' ' -f1 /proc/loadavg)"
+for one in ${users//,/ }; do
+  cpu0=$(awk '{print $14 + $15}' /proc/$server/stat)
+  erase=$(curl -s -o /dev/null -w '%{http_code} %{time_total} s' -X DELETE -H "$auth" "$url/v1/people?userId=$one")
+  cpu=$(( ($(awk '{print $14 + $15}' /proc/$server/stat) - cpu0) * 1000 / $(getconf CLK_TCK) ))
+  echo "erase $one: $erase, $cpu CPU-ms, load $(cut -d' ' -f1 /proc/loadavg)"
+done
+echo "server $(grep VmRSS /proc/$server/status | tr -s ' ') $(grep VmHWM /proc/$server/status | tr -s ' ')"
