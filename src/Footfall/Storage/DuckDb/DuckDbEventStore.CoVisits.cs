@@ -32,6 +32,9 @@ public sealed partial class DuckDbEventStore
     private readonly SemaphoreSlim _counting = new(1, 1);
     private readonly SemaphoreSlim _ranking = new(1, 1);
 
+    /// <summary>The lock a model count holds (tests hold it to stand for a count running).</summary>
+    internal SemaphoreSlim CountLock => _counting;
+
     /// <summary>Queues persons whose counted visits changed for the next count. Inside the writer's transaction.</summary>
     private void QueueModelChanges(IEnumerable<(int Project, long Person)> persons)
     {
