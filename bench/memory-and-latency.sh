@@ -13,8 +13,8 @@ dotnet "$server_dir/footfall.dll" serve --urls $url --data "$data" >"$data/serve
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
 until curl -sf $url/healthz >/dev/null; do sleep 0.2; done
-# Saving an experience back-fills its metric and derives its rollup: each status and time printed (a 503 while the
-# first model build runs beside it at 100M in 384MB: docs/benchmarks.md §8, "The 100M column again").
+# Saving an experience back-fills its metric and derives its rollup: each status and time printed (at 100M a save
+# waits for the first model build beside it, ~95 s; it answered 503 before: docs/benchmarks.md §8, "The 100M column again").
 for e in 1 2 3 4; do
   variants='{"shortUid":"0","weight":50},{"shortUid":"1","weight":50}'; [ $((e % 2)) = 0 ] && variants="$variants"',{"shortUid":"2","weight":50}'
   echo "PUT exp-$e: $(curl -s -o /dev/null -w "%{http_code} %{time_total} s" -X PUT -H "$auth" $url/v1/experiences/exp-$e \
