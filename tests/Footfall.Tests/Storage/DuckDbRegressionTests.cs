@@ -21,10 +21,8 @@ public sealed class DuckDbRegressionTests
     public async Task Timeline_sum_is_hugeint_bug_does_not_throw()
     {
         using var folder = new TempFolder();
-        await using var store = new DuckDbEventStore(Path.Combine(folder.Path, "f.duckdb"), NullLogger<DuckDbEventStore>.Instance);
-        await store.InitializeAsync();
         var t = new DateTime(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
-        await store.CreateProjectAsync(new Project("p1", "shop", "h", t));
+        await using var store = await OpenWithProjectAsync(folder, t);
         await store.CommitAsync([new ProjectWrite("p1", [new TrackedEvent
         {
             Action = BuiltInActions.Impression, Time = t, ReceivedAt = t, UserId = "u1", Experience = "e", Variant = "0",
@@ -63,10 +61,8 @@ public sealed class DuckDbRegressionTests
     public async Task Experience_saved_beside_a_model_count_ran_out_of_memory_bug_waits_for_the_count()
     {
         using var folder = new TempFolder();
-        await using var store = new DuckDbEventStore(Path.Combine(folder.Path, "f.duckdb"), NullLogger<DuckDbEventStore>.Instance);
-        await store.InitializeAsync();
         var t = new DateTime(2024, 3, 10, 12, 0, 0, DateTimeKind.Utc);
-        await store.CreateProjectAsync(new Project("p1", "shop", "h", t));
+        await using var store = await OpenWithProjectAsync(folder, t);
         var experience = new ExperienceDefinition { ShortUid = "e", Metrics = ["buy"] };
 
         await store.CountLock.WaitAsync();
@@ -163,5 +159,14 @@ public sealed class DuckDbRegressionTests
         await reopened.ErasePersonAsync("p1", Identifier.User("alice"));
         await reopened.ErasePersonAsync("p1", Identifier.User("1"));
         Assert.Equal(["""{"userId":"bob","phone":"+1-555"}"""], (await reopened.GetRejectedAsync("p1", 10)).Select(r => r.Raw));
+    }
+
+    // A store in the folder holding project p1, created at t.
+    private static async Task<DuckDbEventStore> OpenWithProjectAsync(TempFolder folder, DateTime t)
+    {
+        var store = new DuckDbEventStore(Path.Combine(folder.Path, "f.duckdb"), NullLogger<DuckDbEventStore>.Instance);
+        await store.InitializeAsync();
+        await store.CreateProjectAsync(new Project("p1", "shop", "h", t));
+        return store;
     }
 }

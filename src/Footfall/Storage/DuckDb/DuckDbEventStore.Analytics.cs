@@ -28,13 +28,13 @@ public sealed partial class DuckDbEventStore : IExperienceQueries, ILiveCounts
         var project = ProjectNumber(projectId);
         // A definition not saved yet (or changed since) may name metrics whose events are not in metric_events yet.
         if (!IsTracked(project, experience.Metrics))
-            await WriteAsync(() => TrackMetrics(project, experience.Metrics), cancellationToken);
+            await DeriveAsync(() => TrackMetrics(project, experience.Metrics), cancellationToken);
         var connection = await OpenReadAsync(cancellationToken);
         Execute(connection, "BEGIN TRANSACTION");
         if (RollupAnswers(connection, project, experience))
             return (connection, true);
         await connection.DisposeAsync();
-        await WriteAsync(() =>
+        await DeriveAsync(() =>
         {
             if (!RollupAnswers(_writeConnection, project, experience))
                 DeriveRollup(project, experience);

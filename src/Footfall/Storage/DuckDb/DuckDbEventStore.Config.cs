@@ -7,31 +7,15 @@ namespace Footfall.Storage.DuckDb;
 public sealed partial class DuckDbEventStore : IProjectCatalog, IQuarantine
 {
     /// <inheritdoc />
-    /// <remarks>
-    /// Waits for a model count running beside it, and no count starts until it is saved: a metric's back-fill and a
-    /// rollup's derivation beside the first model count of a 100M-event folder (a whole count, ~95 s) ran DuckDB's
-    /// buffer out, in 384MB and in 512MB alike, and both failed (docs/benchmarks.md section 8, "The 100M column again").
-    /// Each alone took seconds. The wait is outside the writer's gate, so ingest goes on meanwhile.
-    /// </remarks>
-    public async Task SaveExperienceAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken = default)
-    {
-        await _counting.WaitAsync(cancellationToken);
-        try
+    public Task SaveExperienceAsync(string projectId, ExperienceDefinition experience, CancellationToken cancellationToken = default) =>
+        DeriveAsync(() =>
         {
-            await WriteAsync(() =>
-            {
-                Execute(_writeConnection, "INSERT OR REPLACE INTO experiences VALUES ($p, $uid, $json)",
-                    ("p", ProjectNumber(projectId)), ("uid", experience.ShortUid), ("json", JsonSerializer.Serialize(experience, StoreJson.Options)));
-                TrackMetrics(ProjectNumber(projectId), experience.Metrics);
-                if (!RollupAnswers(_writeConnection, ProjectNumber(projectId), experience))
-                    DeriveRollup(ProjectNumber(projectId), experience);
-            }, cancellationToken);
-        }
-        finally
-        {
-            _counting.Release();
-        }
-    }
+            Execute(_writeConnection, "INSERT OR REPLACE INTO experiences VALUES ($p, $uid, $json)",
+                ("p", ProjectNumber(projectId)), ("uid", experience.ShortUid), ("json", JsonSerializer.Serialize(experience, StoreJson.Options)));
+            TrackMetrics(ProjectNumber(projectId), experience.Metrics);
+            if (!RollupAnswers(_writeConnection, ProjectNumber(projectId), experience))
+                DeriveRollup(ProjectNumber(projectId), experience);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ExperienceDefinition>> ListExperiencesAsync(string projectId, CancellationToken cancellationToken = default)
@@ -67,6 +51,26 @@ public sealed partial class DuckDbEventStore : IProjectCatalog, IQuarantine
         while (reader.Read())
             list.Add(new RejectedEvent(Utc(reader.GetDateTime(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         return list;
+    }
+
+    /// <summary>
+    /// A write that back-fills a metric or derives a rollup (<see cref="TrackMetrics"/>, <see cref="DeriveRollup"/>): it
+    /// waits for a model count running beside it, and no count starts until it is done. Beside the first model count of a
+    /// 100M-event folder (a whole count, ~95 s) the two ran DuckDB's buffer out, in 384MB and in 512MB alike, and both
+    /// failed (docs/benchmarks.md section 8, "The 100M column again"); each alone took seconds. The wait is outside the
+    /// writer's gate, so ingest goes on meanwhile.
+    /// </summary>
+    private async Task DeriveAsync(Action derive, CancellationToken cancellationToken)
+    {
+        await _counting.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteAsync(derive, cancellationToken);
+        }
+        finally
+        {
+            _counting.Release();
+        }
     }
 
     private async Task WriteAsync(Action write, CancellationToken cancellationToken)
