@@ -43,19 +43,16 @@ public sealed partial class DuckDbEventStore
             appender.CreateRow().AppendValue(project).AppendValue(person).EndRow();
     }
 
-    /// <summary>Runs <paramref name="deleteReturning"/> (a delete of touches returning their item and day) and queues those item days for a recount. Inside the writer's transaction.</summary>
-    private void QueueItemDayChanges(int project, string deleteReturning, params (string, object?)[] args)
+    /// <summary>Queues item days (item, <see cref="TouchDay"/>) whose touches changed for a recount. Inside the writer's transaction.</summary>
+    private void QueueItemDays(int project, IEnumerable<(string Item, long Day)> days)
     {
-        var days = new HashSet<(string, long)>();
-        using (var reader = Query(_writeConnection, deleteReturning, args))
-        {
-            while (reader.Read())
-                days.Add((reader.GetString(0), reader.GetInt64(1)));
-        }
         using var appender = _writeConnection.CreateAppender("model_item_changes");
-        foreach (var (item, day) in days)
+        foreach (var (item, day) in days.Distinct())
             appender.CreateRow().AppendValue(project).AppendValue(item).AppendValue(day).EndRow();
     }
+
+    /// <summary><see cref="TouchDay"/> of a touch at <paramref name="time"/>, as DuckDB computes it from the stored microseconds.</summary>
+    private static long DayOf(DateTime time) => (time - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond / 86_400_000_000;
 
     /// <summary>The start and visit size of the project's kept counts (model_state), if any are kept.</summary>
     private static (DateTime From, int ItemsPerVisit)? KeptWindow(DuckDBConnection connection, int project)

@@ -158,16 +158,18 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             // At 10M events, cold, that took a fifth to a half of the time for persons of 40 and 166 events; at 100M the
             // deletes of one of 2,043, whose events reach most row groups, took 0.65 s against 0.83 s (docs/benchmarks.md §8).
             var seqs = person is null ? [] : Index.EventSeqs(ids);
+            // Their touches' item days, queued for a recount with each delete, from the same index: a delete returning them
+            // took 2-3x as long as the delete alone at 100M events (docs/benchmarks.md section 8).
+            var touchDays = person is null ? [] : Index.TouchRows(ids).ToDictionary(t => t.Seq, t => (t.Item, DayOf(t.Time)));
             var chunks = seqs.Chunk(ErasureChunkRows).ToList();
             if (chunks.Count > 1)
-                erased = DeleteInChunks(project, ids, chunks[..^1]);
-            var ofPerson = $"{In("ident", ids)} AND {In("seq", chunks.Count > 0 ? chunks[^1] : [])}";
+                erased = DeleteInChunks(project, ids, chunks[..^1], touchDays);
             using (var transaction = _writeConnection.BeginTransaction())
             {
                 if (person is not null)
                 {
                     (string, object?)[] args = [("p", project), ("person", person)];
-                    erased += DeleteEventRows(project, ofPerson);
+                    erased += DeleteEventRows(project, ids, chunks.Count > 0 ? chunks[^1] : [], touchDays);
                     // Impressions keep no seq here: those go by identifier (a tenth of the events of bench/Footfall.DataGen's shop).
                     foreach (var table in new[] { "exposures", "attributes" })
                         Execute(_writeConnection, $"DELETE FROM {table} WHERE project = $p AND {In("ident", ids)}", args);
@@ -220,14 +222,14 @@ public sealed partial class DuckDbEventStore : IPeopleStore
     /// days, so a crash between chunks leaves no erased byte in the file after the next start, and erasing the person
     /// again (they are still found) completes it. Caller holds the write gate.
     /// </summary>
-    private long DeleteInChunks(int project, List<long> ids, IEnumerable<long[]> chunks)
+    private long DeleteInChunks(int project, List<long> ids, IEnumerable<long[]> chunks, Dictionary<long, (string Item, long Day)> touchDays)
     {
         long erased = 0;
         foreach (var chunk in chunks)
         {
             using (var transaction = _writeConnection.BeginTransaction())
             {
-                erased += DeleteEventRows(project, $"{In("ident", ids)} AND {In("seq", chunk)}");
+                erased += DeleteEventRows(project, ids, chunk, touchDays);
                 QueueModelChanges(ids.Select(id => (project, id)));
                 Execute(_writeConnection, "INSERT OR REPLACE INTO store_state VALUES ($n, 'true')", ("n", CompactionPending));
                 transaction.Commit();
@@ -238,15 +240,17 @@ public sealed partial class DuckDbEventStore : IPeopleStore
     }
 
     /// <summary>
-    /// Deletes the events, metric events and product touches of project <paramref name="project"/> that
-    /// <paramref name="rows"/> (a filter) names, queueing the touches' item days; returns the events deleted. Inside the
-    /// writer's transaction.
+    /// Deletes the events, metric events and product touches of identifiers <paramref name="ids"/> of project
+    /// <paramref name="project"/> with a seq in <paramref name="seqs"/>, queueing the item days of the touches among them
+    /// (<paramref name="touchDays"/>, by seq); returns the events deleted. Inside the writer's transaction.
     /// </summary>
-    private long DeleteEventRows(int project, string rows)
+    private long DeleteEventRows(int project, List<long> ids, long[] seqs, Dictionary<long, (string Item, long Day)> touchDays)
     {
+        var rows = $"{In("ident", ids)} AND {In("seq", seqs)}";
         var erased = Execute(_writeConnection, $"DELETE FROM events WHERE project = $p AND {rows}", ("p", project));
         Execute(_writeConnection, $"DELETE FROM metric_events WHERE project = $p AND {rows}", ("p", project));
-        QueueItemDayChanges(project, $"DELETE FROM product_touches WHERE project = $p AND {rows} RETURNING item, {TouchDay}", ("p", project));
+        Execute(_writeConnection, $"DELETE FROM product_touches WHERE project = $p AND {rows}", ("p", project));
+        QueueItemDays(project, seqs.Where(touchDays.ContainsKey).Select(seq => touchDays[seq]));
         return erased;
     }
 }

@@ -263,7 +263,11 @@ internal sealed class IdentityIndex : IDisposable
     private static long SeqOf(byte[] key) => BinaryPrimitives.ReadInt64BigEndian(key.AsSpan(9));
 
     /// <summary>Every touch of the identifiers, newest first ((time, seq) descending), as <c>product_touches</c> orders them.</summary>
-    public List<(string Item, string Action, DateTime Time)> Touches(IEnumerable<long> idents)
+    public List<(string Item, string Action, DateTime Time)> Touches(IEnumerable<long> idents) =>
+        TouchRows(idents).OrderByDescending(t => t.Time).ThenByDescending(t => t.Seq).Select(t => (t.Item, t.Action, t.Time)).ToList();
+
+    /// <summary>Every touch of the identifiers with its <c>seq</c>, in no order: one row of <c>product_touches</c> each.</summary>
+    public List<(long Seq, string Item, string Action, DateTime Time)> TouchRows(IEnumerable<long> idents)
     {
         var touches = new List<(long Seq, string Item, string Action, DateTime Time)>();
         foreach (var ident in idents)
@@ -275,7 +279,7 @@ internal sealed class IdentityIndex : IDisposable
                     Encoding.UTF8.GetString(value, 9, actionLength), new DateTime(BinaryPrimitives.ReadInt64LittleEndian(value), DateTimeKind.Utc)));
             }
         }
-        return touches.OrderByDescending(t => t.Time).ThenByDescending(t => t.Seq).Select(t => (t.Item, t.Action, t.Time)).ToList();
+        return touches;
     }
 
     /// <summary>An identifier's entries of one tag, in seq order: one key range.</summary>
