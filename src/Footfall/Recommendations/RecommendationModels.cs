@@ -20,6 +20,14 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     // refresh can never overwrite a newer model with an older one.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ErasureLog> _erasures = new(StringComparer.Ordinal);
+    // The background refresh in flight per project, which an erasure may cancel (ForgetPersonAsync).
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _preemptible = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// An erasure cancels a background refresh in flight while the model it serves is younger than this; past it, the
+    /// erasure shares the cores with the refresh, so erasures one after another can delay a model by this much at most.
+    /// </summary>
+    public static readonly TimeSpan PreemptibleFor = TimeSpan.FromMinutes(10);
 
     /// <summary>How long the last refresh of any project took.</summary>
     public TimeSpan LastRefreshDuration { get; private set; }
@@ -31,7 +39,10 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     public async ValueTask<WindowModel> GetAsync(string projectId, CancellationToken cancellationToken = default) =>
         _models.TryGetValue(projectId, out var model) ? model : await RefreshAsync(projectId, onlyIfMissing: true, cancellationToken);
 
-    /// <summary>Reads the project's models from the store's aggregates now, and returns the new model.</summary>
+    /// <summary>
+    /// Reads the project's models from the store's aggregates now, and returns the new model; or, when an erasure
+    /// cancelled the refresh (<see cref="ForgetPersonAsync"/>), the model that was serving then.
+    /// </summary>
     public Task<WindowModel> RefreshAsync(string projectId, CancellationToken cancellationToken = default) =>
         RefreshAsync(projectId, onlyIfMissing: false, cancellationToken);
 
@@ -46,16 +57,27 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
                 return current;
             var started = Stopwatch.GetTimestamp();
             var erasures = _erasures.GetOrAdd(projectId, _ => new ErasureLog());
+            // A first build is never cancelled: feeds wait for it.
+            using var preempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (!onlyIfMissing)
+                _preemptible[projectId] = preempt;
             var readAfter = erasures.Begin();
             WindowModel model;
             try
             {
-                var read = await WindowModel.LoadAsync(store, projectId, EventTime.Now(clock), options, cancellationToken);
-                model = await erasures.PublishAsync(readAfter, read, m => _models[projectId] = m, cancellationToken);
+                var read = await WindowModel.LoadAsync(store, projectId, EventTime.Now(clock), options, preempt.Token);
+                model = await erasures.PublishAsync(readAfter, read, m => _models[projectId] = m, preempt.Token);
+            }
+            // Whatever the interrupted read threw (the store's deadline turns it into a cancellation).
+            catch (Exception) when (preempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested && _models.TryGetValue(projectId, out var serving))
+            {
+                logger.LogDebug("A refresh of the recommendations of {Project} gave way to an erasure; the next round runs it", projectId);
+                return serving;
             }
             finally
             {
                 erasures.End();
+                _preemptible.TryRemove(new KeyValuePair<string, CancellationTokenSource>(projectId, preempt));
             }
             LastRefreshDuration = Stopwatch.GetElapsedTime(started);
             Ingest.IngestMetrics.ModelRefresh.Record(LastRefreshDuration.TotalSeconds);
@@ -76,6 +98,21 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// </summary>
     public async Task<T> ForgetPersonAsync<T>(string projectId, Identifier who, Func<Task<T>> erase, CancellationToken cancellationToken = default)
     {
+        // A background refresh in flight gives way: at 100M events it holds both cores for 6-8 s, and the count lock
+        // the recount below needs, which made an erasure beside it 2-5x slower (docs/benchmarks.md section 8). The model
+        // serving is brought up to date below; the refresher's next round reads the store again.
+        if (_models.TryGetValue(projectId, out var serving) && EventTime.Now(clock) - serving.BuiltAt < PreemptibleFor
+            && _preemptible.TryGetValue(projectId, out var refresh))
+        {
+            try
+            {
+                await refresh.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended meanwhile.
+            }
+        }
         // What they touched is read before the store forgets it: it names what to recount after.
         var from = EventTime.Now(clock).AddDays(-options.HistoryDays);
         if (_models.TryGetValue(projectId, out var current) && current.From < from)

@@ -10,12 +10,15 @@ namespace Footfall.Tests.Recommendations;
 
 /// <summary>
 /// Erasure takes the person out of the recommendation models itself: it neither waits on a model refresh nor fails
-/// with one, and a refresh that read the store before the erasure never brings the person back.
+/// with one, and a refresh that read the store before the erasure never brings the person back. A refresh in flight
+/// gives way to an erasure while the model serving is younger than <see cref="RecommendationModels.PreemptibleFor"/>.
 /// </summary>
 public sealed class ErasureWithoutRefreshTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly FootfallFactory _factory = new();
+    // Real time until a test moves it: the events' times are the machine's.
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private SlowInteractionSource _control = null!;
 
     public ErasureWithoutRefreshTests()
@@ -23,6 +26,8 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         _factory.Settings["Recommendations:RefreshSeconds"] = "0";
         _factory.TestServices = services =>
         {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(_clock);
             services.RemoveAll<IInteractionSource>();
             services.AddSingleton<IInteractionSource>(sp => _control = new SlowInteractionSource(
                 new DeadlineInteractionSource(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<StoreDeadline>())));
@@ -36,7 +41,9 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         var held = new TaskCompletionSource();
         _control.Gate = held.Task;
         var models = _factory.Services.GetRequiredService<RecommendationModels>();
-        // A refresh reads the store before the erasure, then hangs before it can swap its model in.
+        // A refresh reads the store before the erasure, then hangs before it can swap its model in. The model serving is
+        // too old for the erasure to cancel the refresh.
+        _clock.Advance(RecommendationModels.PreemptibleFor);
         var refresh = models.RefreshAsync(project.Id);
 
         using var http = project.Reader();
@@ -48,6 +55,30 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         // The held refresh finishes with the person still in what it read: they must not come back.
         held.SetResult();
         await refresh.WaitAsync(Patience);
+        await AssertErasedPersonNotServedAsync(project);
+    }
+
+    [Fact]
+    public async Task An_erasure_cancels_a_refresh_in_flight_and_the_next_round_reads_the_store_again()
+    {
+        var project = await SeedAsync();
+        var models = _factory.Services.GetRequiredService<RecommendationModels>();
+        var serving = await models.GetAsync(project.Id);
+        // A refresh read the store and holds on (at 100M events: 6-8 s of both cores and the count lock).
+        _control.Gate = new TaskCompletionSource().Task;
+        var refresh = models.RefreshAsync(project.Id);
+
+        using var http = project.Reader();
+        (await http.DeleteAsync("/v1/people?guestId=erase-me").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        // It gave way without failing and without swapping in what it read; the erasure updated the model serving.
+        var left = await refresh.WaitAsync(Patience);
+        Assert.Same(serving, left);
+        Assert.NotSame(serving, await models.GetAsync(project.Id));
+        await AssertErasedPersonNotServedAsync(project);
+
+        _control.Gate = null;
+        var next = await models.RefreshAsync(project.Id).WaitAsync(Patience);
+        Assert.NotSame(left, next);
         await AssertErasedPersonNotServedAsync(project);
     }
 

@@ -23,7 +23,7 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
 
     /// <inheritdoc />
     public Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default) =>
-        HeldAsync(inner.ReadItemWindowAsync(projectId, from, shape, cancellationToken), Gate);
+        HeldAsync(inner.ReadItemWindowAsync(projectId, from, shape, cancellationToken), Gate, cancellationToken);
 
     /// <inheritdoc />
     public Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
@@ -33,14 +33,14 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
     /// <inheritdoc />
     public Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
         CoVisitCut? cut = null, CancellationToken cancellationToken = default) =>
-        HeldAsync(inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cut, cancellationToken), CoVisitsGate);
+        HeldAsync(inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cut, cancellationToken), CoVisitsGate, cancellationToken);
 
-    // The read runs to its end, then waits at the gate (or fails with it).
-    private static async Task<T> HeldAsync<T>(Task<T> read, Task? gate)
+    // The read runs to its end, then waits at the gate (or fails with it) until the caller cancels.
+    private static async Task<T> HeldAsync<T>(Task<T> read, Task? gate, CancellationToken cancellationToken)
     {
         var result = await read;
         if (gate is not null)
-            await gate;
+            await gate.WaitAsync(cancellationToken);
         return result;
     }
 
