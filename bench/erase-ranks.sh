@@ -5,10 +5,12 @@
 #   erase-ranks.sh SERVER_DIR DATA_DIR SECRET_KEY USER_IDS(comma-separated)
 set -euo pipefail
 server_dir=$1; data=$2; key=$3; users=$4; port=${PORT:-27412}; url=http://127.0.0.1:$port; auth="Authorization: Bearer $key"
-copy=$(mktemp -d ${SCRATCH:-/tmp}/erase-ranks.XXXXXX); cp -r "$data/." "$copy/"
+copy=$(mktemp -d ${SCRATCH:-/tmp}/erase-ranks.XXXXXX); server=
+# The copy is thrown away, also when the copying fails (a full disk): kill -9 spares the clean shutdown's compaction of
+# the erased rows (2-4 min at 100M events).
+trap '[ -n "$server" ] && kill -9 $server 2>/dev/null; wait 2>/dev/null; rm -rf "$copy"' EXIT
+cp -r "$data/." "$copy/"
 dotnet "$server_dir/footfall.dll" serve --urls $url --data "$copy" >"$copy/server.log" 2>&1 & server=$!
-# The copy is thrown away: kill -9 spares the clean shutdown's compaction of the erased rows (2-4 min at 100M events).
-trap 'kill -9 $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$copy"' EXIT
 until curl -sf $url/healthz >/dev/null; do sleep 0.2; done
 echo "model build: $(curl -s -o /dev/null -w '%{time_total}' -H "$auth" $url/v1/recommendations/trending) s; load $(cut -d' ' -f1 /proc/loadavg)"
 for one in ${users//,/ }; do

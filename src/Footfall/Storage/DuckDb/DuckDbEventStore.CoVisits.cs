@@ -72,21 +72,38 @@ public sealed partial class DuckDbEventStore
     {
         if (KeptWindow(connection, project) is { } kept && kept.ItemsPerVisit == maxItemsPerVisit && kept.From <= from)
             return kept.From;
-        // The kept tables are rebuilt without the project's rows and the old ones dropped: a DELETE of 80M rows left
-        // the next checkpoint rewriting their row groups, which failed in a 512MB buffer at 100M events (and a failed
-        // checkpoint invalidates the database). A count holding _counting writes them, a ranking holding _ranking reads them.
-        _ranking.Wait();
-        try
+        // The kept tables that hold rows of the project are rebuilt without them and the old ones dropped: a DELETE of
+        // 80M rows left the next checkpoint rewriting their row groups, which failed in a 512MB buffer at 100M events (and
+        // a failed checkpoint invalidates the database). A project with nothing kept (one without touches: no count ever
+        // keeps it) rewrote every table at each refresh, 5 s of both cores at 100M events. A count holding _counting
+        // writes them, a ranking holding _ranking reads them.
+        var holding = KeptTables.Where(table => Holds(connection, table, project)).ToList();
+        if (holding.Count > 0)
         {
-            foreach (var table in new[] { "model_visits", "model_pairs", "model_pairs_by_item", "model_pair_changes", "model_item_reach", "model_purchases" })
-                Execute(connection, $"BEGIN; {Rewrite(table)} COMMIT;", ("p", project));
-        }
-        finally
-        {
-            _ranking.Release();
+            _ranking.Wait();
+            try
+            {
+                foreach (var table in holding)
+                    Execute(connection, $"BEGIN; {Rewrite(table)} COMMIT;", ("p", project));
+            }
+            finally
+            {
+                _ranking.Release();
+            }
         }
         Execute(connection, "DELETE FROM model_state WHERE project = $p; DELETE FROM model_changes WHERE project = $p", ("p", project));
         return null;
+    }
+
+    // The tables of the kept counts with rows per project.
+    private static readonly string[] KeptTables =
+        ["model_visits", "model_pairs", "model_pairs_by_item", "model_pair_changes", "model_item_reach", "model_purchases"];
+
+    // Whether the table has a row of the project: DuckDB skips the row groups whose project range leaves it out.
+    private static bool Holds(DuckDBConnection connection, string table, int project)
+    {
+        using var reader = Query(connection, $"SELECT 1 FROM {table} WHERE project = $p LIMIT 1", ("p", project));
+        return reader.Read();
     }
 
     /// <summary>
