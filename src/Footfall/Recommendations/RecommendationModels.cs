@@ -93,8 +93,9 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
 
     /// <summary>
     /// Erases the person <paramref name="who"/> names with <paramref name="erase"/> (the store's erasure), then takes
-    /// them out of the project's current model, and out of any model a refresh in flight read before the erasure: once
-    /// this returns, no feed serves anything of theirs. Only the items they touched are recounted, never the window.
+    /// them out of the project's current model, and out of any model a refresh in flight read before the erasure (one
+    /// it did not cancel, see <see cref="PreemptibleFor"/>): once this returns, no feed serves anything of theirs. Only
+    /// the items they touched are recounted, never the window.
     /// </summary>
     public async Task<T> ForgetPersonAsync<T>(string projectId, Identifier who, Func<Task<T>> erase, CancellationToken cancellationToken = default)
     {
