@@ -102,8 +102,9 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
         // A background refresh in flight gives way: at 100M events it holds both cores for 6-8 s, and the count lock
         // the recount below needs, which made an erasure beside it 2-5x slower (docs/benchmarks.md section 8). The model
         // serving is brought up to date below; the refresher's next round reads the store again.
-        if (_models.TryGetValue(projectId, out var serving) && EventTime.Now(clock) - serving.BuiltAt < PreemptibleFor
-            && _preemptible.TryGetValue(projectId, out var refresh))
+        var now = EventTime.Now(clock);
+        var serving = _models.GetValueOrDefault(projectId);
+        if (serving is not null && now - serving.BuiltAt < PreemptibleFor && _preemptible.TryGetValue(projectId, out var refresh))
         {
             try
             {
@@ -114,10 +115,11 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
                 // It ended meanwhile.
             }
         }
-        // What they touched is read before the store forgets it: it names what to recount after.
-        var from = EventTime.Now(clock).AddDays(-options.HistoryDays);
-        if (_models.TryGetValue(projectId, out var current) && current.From < from)
-            from = current.From;
+        // What they touched is read before the store forgets it: it names what to recount after (from the serving
+        // model's window when it starts earlier; a model swapped in meanwhile starts later, so that covers it too).
+        var from = now.AddDays(-options.HistoryDays);
+        if (serving is not null && serving.From < from)
+            from = serving.From;
         var erased = ErasedShare.Of(await store.ReadPersonTouchesAsync(projectId, who, from, cancellationToken));
         var result = await erase();
         // Under the erasure log's lock, as every other change of the model is, so no other erasure or refresh swaps in a
