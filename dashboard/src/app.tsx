@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { clearKey, getKey, HttpError, onUnauthorized, request, setKey, type Project } from './api'
-import { href, navigate, useRoute, type Route } from './router'
+import { href, navigate, parseHash, useRoute, type Route } from './router'
 import { SignIn } from './pages/SignIn'
 import { ExperiencesPage } from './pages/Experiences'
 import { ExperiencePage } from './pages/Experience'
@@ -95,8 +95,10 @@ function Shell({ project, onSignOut }: { project: Project; onSignOut: () => void
   const main = useRef<HTMLElement>(null)
   const first = useRef(true)
 
+  // The location is read again when the effect runs: Preact runs it after the next frame or before the shell's next
+  // render, which a link opened in between causes, and the link must not be replaced by the default page.
   useEffect(() => {
-    if (route.path.length === 0) navigate(href(['experiences']))
+    if (parseHash().path.length === 0) navigate(href(['experiences']))
   }, [route.path.length])
 
   // Move focus to the new page's heading on navigation (not on first load), so keyboard and

@@ -1,6 +1,6 @@
 // Hash routing: #/experiences, #/experiences/{id}?from=&to=&metric=, #/people?userId=, #/live, #/recommendations.
 
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
 
 export interface Route {
   path: string[]
@@ -39,11 +39,13 @@ export function navigate(to: string): void {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState<Route>(() => parseHash())
+  const [hash, setHash] = useState(() => location.hash)
   useEffect(() => {
-    const onChange = () => setRoute(parseHash())
+    const onChange = () => setHash(location.hash)
     window.addEventListener('hashchange', onChange)
+    // The listener starts after the first frame: a link opened before that had no one to tell.
+    onChange()
     return () => window.removeEventListener('hashchange', onChange)
   }, [])
-  return route
+  return useMemo(() => parseHash(hash), [hash])
 }

@@ -242,6 +242,28 @@ public sealed class DashboardTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task Regression_TheFirstRedirectOverwroteALinkOpenedBeforeItRan_TheLinkStays()
+    {
+        // Signed in at `/`, the shell sends an empty route to #/experiences from an effect, and starts listening for
+        // hash changes from another; Preact runs effects after the next frame. A link opened before then (on a loaded
+        // machine: a CI run failed so) was missed by the listener, and then replaced by #/experiences. The page's clock
+        // is held here so that "before then" is certain, not a matter of load.
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await page.Clock.InstallAsync();
+        await page.Clock.PauseAtAsync(DateTime.UtcNow.AddMinutes(1));
+        await page.GetByTestId("secret-key-input").FillAsync(fx.SecretKey);
+        await page.GetByTestId("sign-in-submit").ClickAsync();
+        await Expect(page.GetByTestId("project-name")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"{fx.Server.Url}/#/people?guestId=guest-00001");
+        await page.Clock.ResumeAsync();
+        await Expect(page.GetByTestId("person-lookup-input")).ToHaveValueAsync("guest-00001");
+        await Expect(page.GetByTestId("activity-event").First).ToBeVisibleAsync();
+        Assert.EndsWith("#/people?guestId=guest-00001", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_live_page_shows_the_live_stats()
     {
         var (context, page) = await SignedInAsync();
