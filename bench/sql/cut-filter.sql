@@ -1,0 +1,74 @@
+-- The last statement of the erasure's cut co-visit read (DuckDbEventStore.CutPairs), three ways, on a scratch copy of an
+-- imported folder, for the items user {user} ('u:ID') touched (docs/benchmarks.md section 8, "The cut in doubles"):
+-- F4 as of 444472d (the asked items' floors joined per pair, the single-precision score), F2 (the floors written into
+-- rec_cut first: two joins), FD (F2 comparing n^2 with floor^2 * reach * reach in doubles, with the margin the code
+-- keeps). Each is run twice; the last statement counts the rows F4 and FD differ by (0, 0) and F4's rows. Before them,
+-- the asked pairs are read with the changes summed in HUGEINT (DuckDB's sum of INTEGER), as before, and in INTEGER.
+-- The setup stands in for the model's lists: floors from model_neighbours and model_pairs.
+-- Usage: StoreBench --sql bench/sql/cut-filter.sql --db COPY/footfall.duckdb --set project=1 --set user=u:ID
+SET memory_limit = '384MB';;
+CREATE OR REPLACE TEMP TABLE rec_asked AS SELECT DISTINCT i.no, i.item, coalesce(r.n, 0) AS n FROM product_touches t
+  JOIN model_items i ON i.project = t.project AND i.item = t.item LEFT JOIN model_item_reach r ON r.project = {project} AND r.item = i.no
+  WHERE t.project = {project} AND t.action IN ('product_view', 'add_to_cart', 'product_purchase')
+  AND t.ident IN (SELECT id FROM idents WHERE person = (SELECT person FROM idents WHERE key = '{user}'));;
+SELECT count(*) AS asked_items FROM rec_asked;;
+CREATE OR REPLACE TEMP TABLE reach AS SELECT item, n FROM model_item_reach WHERE project = {project};;
+CREATE OR REPLACE TEMP TABLE floors AS SELECT k.item, min(CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT)) AS floor FROM model_neighbours k
+  JOIN model_pairs p ON p.project = {project} AND p.a = least(k.item, k.other) AND p.b = greatest(k.item, k.other)
+  JOIN reach ra ON ra.item = p.a JOIN reach rb ON rb.item = p.b WHERE k.project = {project} GROUP BY k.item HAVING count(*) >= 50;;
+CREATE OR REPLACE TEMP TABLE rec_cut0 AS SELECT r.item AS no, row_number() OVER (ORDER BY r.item) - 1 AS pos, r.n AS n,
+  CASE WHEN a.no IS NULL THEN coalesce(f.floor, 0) END AS floor, a.no IS NOT NULL AS asked
+  FROM reach r LEFT JOIN floors f ON f.item = r.item LEFT JOIN rec_asked a ON a.no = r.item;;
+SET dynamic_or_filter_threshold = 2000;;
+-- the asked pairs with the changes summed in HUGEINT, as before (timed only), then as the code reads them
+CREATE OR REPLACE TEMP TABLE rec_asked_pairs_h AS SELECT * FROM (SELECT coalesce(p.item, c.item) AS item, coalesce(p.other, c.other) AS other, CAST(coalesce(p.n, 0) + coalesce(c.n, 0) AS INTEGER) AS n
+  FROM (SELECT item, other, n FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked)) p
+  FULL JOIN (SELECT item, other, sum(n) AS n FROM (
+      SELECT a AS item, b AS other, n FROM model_pair_changes WHERE project = {project} AND a IN (SELECT no FROM rec_asked)
+      UNION ALL
+      SELECT b, a, n FROM model_pair_changes WHERE project = {project} AND b IN (SELECT no FROM rec_asked))
+    GROUP BY item, other) c ON c.item = p.item AND c.other = p.other
+  WHERE coalesce(p.n, 0) + coalesce(c.n, 0) > 0);;
+CREATE OR REPLACE TEMP TABLE rec_asked_pairs AS SELECT * FROM (SELECT coalesce(p.item, c.item) AS item, coalesce(p.other, c.other) AS other, CAST(coalesce(p.n, 0) + coalesce(c.n, 0) AS INTEGER) AS n
+  FROM (SELECT item, other, n FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked)) p
+  FULL JOIN (SELECT item, other, CAST(sum(n) AS INTEGER) AS n FROM (
+      SELECT a AS item, b AS other, n FROM model_pair_changes WHERE project = {project} AND a IN (SELECT no FROM rec_asked)
+      UNION ALL
+      SELECT b, a, n FROM model_pair_changes WHERE project = {project} AND b IN (SELECT no FROM rec_asked))
+    GROUP BY item, other) c ON c.item = p.item AND c.other = p.other
+  WHERE coalesce(p.n, 0) + coalesce(c.n, 0) > 0);;
+SELECT count(*) AS asked_pairs FROM rec_asked_pairs;;
+RESET dynamic_or_filter_threshold;;
+CREATE OR REPLACE TEMP TABLE rec_asked_floor AS
+  SELECT p.item, CASE WHEN count(*) >= 50 THEN min(CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT)) ELSE 0 END AS floor
+  FROM rec_asked_pairs p JOIN (SELECT item, other FROM model_neighbours WHERE project = {project} AND item IN (SELECT no FROM rec_asked)) k
+    ON k.item = p.item AND k.other = p.other
+  JOIN rec_cut0 ra ON ra.no = p.item JOIN rec_cut0 rb ON rb.no = p.other
+  GROUP BY p.item;;
+-- F4: the floors joined per pair
+CREATE OR REPLACE TEMP TABLE out4 AS SELECT ra.pos AS pa, rb.pos AS pb, p.n
+  FROM rec_asked_pairs p JOIN rec_cut0 ra ON ra.no = p.item JOIN rec_cut0 rb ON rb.no = p.other
+  LEFT JOIN rec_asked_floor fa ON fa.item = p.item LEFT JOIN rec_asked_floor fb ON fb.item = p.other
+  WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) >= least(coalesce(fa.floor, 0), coalesce(rb.floor, fb.floor, 0));;
+CREATE OR REPLACE TEMP TABLE out4 AS SELECT ra.pos AS pa, rb.pos AS pb, p.n
+  FROM rec_asked_pairs p JOIN rec_cut0 ra ON ra.no = p.item JOIN rec_cut0 rb ON rb.no = p.other
+  LEFT JOIN rec_asked_floor fa ON fa.item = p.item LEFT JOIN rec_asked_floor fb ON fb.item = p.other
+  WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) >= least(coalesce(fa.floor, 0), coalesce(rb.floor, fb.floor, 0));;
+-- F2: the floors in rec_cut
+CREATE OR REPLACE TEMP TABLE rec_cut AS SELECT c.no, c.pos, c.n, c.asked, coalesce(c.floor, f.floor, 0) AS floor,
+  CAST(coalesce(c.floor, f.floor, 0) AS DOUBLE) * CAST(coalesce(c.floor, f.floor, 0) AS DOUBLE) * (1 - 1e-6) AS floor2
+  FROM rec_cut0 c LEFT JOIN rec_asked_floor f ON f.item = c.no;;
+CREATE OR REPLACE TEMP TABLE out2 AS SELECT ra.pos AS pa, rb.pos AS pb, p.n
+  FROM rec_asked_pairs p JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
+  WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) >= least(ra.floor, rb.floor);;
+CREATE OR REPLACE TEMP TABLE out2 AS SELECT ra.pos AS pa, rb.pos AS pb, p.n
+  FROM rec_asked_pairs p JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
+  WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT) >= least(ra.floor, rb.floor);;
+-- FD: F2 in doubles (the code's)
+CREATE OR REPLACE TEMP TABLE outd AS SELECT ra.pos AS pa, rb.pos AS pb, p.n
+  FROM rec_asked_pairs p JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
+  WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n AS DOUBLE) * p.n >= least(ra.floor2, rb.floor2) * ra.n * rb.n;;
+CREATE OR REPLACE TEMP TABLE outd AS SELECT ra.pos AS pa, rb.pos AS pb, p.n
+  FROM rec_asked_pairs p JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
+  WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n AS DOUBLE) * p.n >= least(ra.floor2, rb.floor2) * ra.n * rb.n;;
+SELECT count(*) FROM (FROM out4 EXCEPT FROM outd) UNION ALL SELECT count(*) FROM (FROM outd EXCEPT FROM out4) UNION ALL SELECT count(*) FROM out4;;
