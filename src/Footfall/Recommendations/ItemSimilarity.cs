@@ -23,13 +23,13 @@ internal static class ItemSimilarity
     /// <summary>
     /// The neighbours <see cref="Build"/> would give once some persons are gone, from <paramref name="before"/> (built
     /// with them) and the counts without them: <paramref name="reach"/> of every item, and <paramref name="pairs"/>
-    /// (keyed by <see cref="PairKey"/>) for every pair with an item in <paramref name="changed"/> (the items the persons
-    /// touched). Exact: an unchanged item's count with every other unchanged item is the same, so its old top list,
+    /// (keyed by <see cref="PairKey"/>, each pair once) for every pair with an item in <paramref name="changed"/> (the
+    /// items the persons touched). Exact: an unchanged item's count with every other unchanged item is the same, so its old top list,
     /// minus the changed items and plus their new scores, holds its new top list (a changed item's score with it only
     /// rose, as the item's reach fell).
     /// </summary>
     public static IReadOnlyList<(int Item, float Score)>[] Without(IReadOnlyList<IReadOnlyList<(int Item, float Score)>> before,
-        IReadOnlySet<int> changed, int[] reach, Dictionary<long, int> pairs, int neighbours)
+        IReadOnlySet<int> changed, int[] reach, IReadOnlyCollection<KeyValuePair<long, int>> pairs, int neighbours)
     {
         var itemCount = before.Count;
         var candidates = Candidates.Of(reach, pairs, itemCount);
@@ -37,12 +37,13 @@ internal static class ItemSimilarity
         foreach (var item in changed)
             isChanged[item] = true;
         var result = before.ToArray();
+        var merged = new (int, float)[neighbours];
         for (var i = 0; i < itemCount; i++)
         {
             if (isChanged[i])
                 result[i] = Top(candidates.Of(i), neighbours);
             else if (candidates.Of(i) is { Length: > 0 } added)
-                result[i] = Merge(before[i], isChanged, added, neighbours);
+                result[i] = Merge(before[i], isChanged, added, merged);
         }
         return result;
     }
@@ -114,10 +115,10 @@ internal static class ItemSimilarity
     /// </summary>
     private readonly struct Candidates((int Item, float Score)[] all, int[] start)
     {
-        public static Candidates Of(int[] reach, Dictionary<long, int> pairs, int itemCount)
+        public static Candidates Of(int[] reach, IReadOnlyCollection<KeyValuePair<long, int>> pairs, int itemCount)
         {
             var start = new int[itemCount + 1];
-            foreach (var key in pairs.Keys)
+            foreach (var (key, _) in pairs)
             {
                 start[(int)(key >> 32) + 1]++;
                 start[(int)(key & 0xFFFFFFFF) + 1]++;
@@ -157,23 +158,23 @@ internal static class ItemSimilarity
     // An unchanged item's new list: its old one (best first) without the changed items, merged with its new pairs with
     // them. Sorting the two together for every such item made Without 1.5x slower for 130 touched items at the 100M
     // shop's shape (bench/Footfall.Benchmarks, ItemSimilarityWithoutBenchmarks: 113 ms against 76 ms).
+    // Into merged (as long as a list, reused by every item), then copied at its length.
     private static (int, float)[] Merge(IReadOnlyList<(int Item, float Score)> before, bool[] changed,
-        Span<(int Item, float Score)> added, int neighbours)
+        Span<(int Item, float Score)> added, (int, float)[] merged)
     {
         added.Sort(ByRank);
-        var result = new List<(int, float)>(neighbours);
-        var (i, j) = (0, 0);
-        while (result.Count < neighbours)
+        var (i, j, n) = (0, 0, 0);
+        while (n < merged.Length)
         {
             while (i < before.Count && changed[before[i].Item])
                 i++;
             if (i < before.Count && (j == added.Length || ByRank(before[i], added[j]) < 0))
-                result.Add(before[i++]);
+                merged[n++] = before[i++];
             else if (j < added.Length)
-                result.Add(added[j++]);
+                merged[n++] = added[j++];
             else
                 break;
         }
-        return [.. result];
+        return merged[..n];
     }
 }
