@@ -153,6 +153,7 @@ public sealed class WindowModel
             foreach (var (a, b, count) in counts.Pairs)
                 if (IndexOf(a, out var ia) && IndexOf(b, out var ib))
                     pairs.Add(new(ItemSimilarity.PairKey(ia, ib), count));
+            neighbours = ItemSimilarity.Without(neighbours, changed, reach, pairs, _options.NeighboursPerItem);
 
             bool IndexOf(string name, out int index)
             {
@@ -160,7 +161,6 @@ public sealed class WindowModel
                     indexOf[name] = index = _items.TryIndex(name, out var known) ? known : -1;
                 return index >= 0;
             }
-            neighbours = ItemSimilarity.Without(neighbours, changed, reach, pairs, _options.NeighboursPerItem);
         }
         await Task.WhenAll(purchasesRead, recentRead);
         var purchases = await purchasesRead;
