@@ -271,8 +271,8 @@ public sealed partial class DuckDbEventStore
         // once, so the 6M asked pairs of the 100th most active person at 100M events are compared without a square
         // root or a cast: n^2 >= floor^2 * reach_a * reach_b, with a margin that keeps every pair whose single-precision
         // score reaches the floor (that score is within 2^-24 of the exact one) and the few just below, which
-        // ItemSimilarity.Without ranks out. Four joins and PairScore took 262 ms there, two joins 210 ms, this 116 ms
-        // (bench/sql/cut-filter.sql).
+        // ItemSimilarity.Without ranks out. Four joins and PairScore took 259-265 ms there, two joins 205-212 ms, this 111-116 ms
+        // (bench/sql/cut-by-item.sql).
         Execute(connection, """
             CREATE OR REPLACE TEMP TABLE rec_cut AS
             SELECT no, pos, n, asked, floor * floor * (1 - 1e-6) AS floor2 FROM (
@@ -293,8 +293,8 @@ public sealed partial class DuckDbEventStore
     /// The asked items' (rec_asked) kept pair counts as rows item, other, n (n > 0), each pair of two asked items twice:
     /// model_pairs_by_item's rows of those items, with the changes appended since its last write added (both ways).
     /// Reads <c>$p</c>. The changes' sums are cast back to INTEGER: DuckDB sums into HUGEINT, and adding and filtering
-    /// the 6M asked pairs of the 100th most active person at 100M events in 128 bits took 290-300 ms against 250 ms
-    /// (bench/sql/cut-filter.sql).
+    /// the 6M asked pairs of the 100th most active person at 100M events in 128 bits took 267-303 ms against 239-250 ms
+    /// (bench/sql/cut-by-item.sql).
     /// </summary>
     private const string AskedPairs = """
         (SELECT coalesce(p.item, c.item) AS item, coalesce(p.other, c.other) AS other, CAST(coalesce(p.n, 0) + coalesce(c.n, 0) AS INTEGER) AS n
