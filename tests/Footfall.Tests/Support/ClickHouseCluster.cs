@@ -25,7 +25,7 @@ public sealed class ClickHouseCluster : IAsyncLifetime
     {
         await _zooKeeper.StartAsync();
         (int Shard, string Replica)[] layout = [(1, "s1r1"), (1, "s1r2"), (2, "s2r1")];
-        var tcpPorts = layout.Select(_ => ClickHouseServer.FreePort()).ToArray();
+        var tcpPorts = layout.Select(_ => ServerProcess.FreePort()).ToArray();
         string Replica(int i) => $"<replica><host>127.0.0.1</host><port>{tcpPorts[i]}</port></replica>";
         var shards = string.Join("", layout.Select((n, i) => (n.Shard, i)).GroupBy(n => n.Shard)
             .Select(g => $"<shard><internal_replication>true</internal_replication>{string.Join("", g.Select(n => Replica(n.i)))}</shard>"));
@@ -35,11 +35,11 @@ public sealed class ClickHouseCluster : IAsyncLifetime
                 <zookeeper><node><host>127.0.0.1</host><port>{_zooKeeper.Port}</port></node></zookeeper>
                 <macros><shard>{layout[i].Shard:00}</shard><replica>{layout[i].Replica}</replica></macros>
                 <interserver_http_host>127.0.0.1</interserver_http_host>
-                <interserver_http_port>{ClickHouseServer.FreePort()}</interserver_http_port>
+                <interserver_http_port>{ServerProcess.FreePort()}</interserver_http_port>
                 <remote_servers><{Name}>{shards}</{Name}></remote_servers>
                 <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
                 """;
-            _nodes.Add(new ClickHouseServer(ClickHouseServer.FreePort(), tcpPorts[i], config));
+            _nodes.Add(new ClickHouseServer(ServerProcess.FreePort(), tcpPorts[i], config));
         }
         await Task.WhenAll(_nodes.Select(n => n.InitializeAsync()));
     }

@@ -46,8 +46,8 @@ public sealed class ClickHouseServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (HttpPort == 0)
-            HttpPort = FreePort();
-        var tcpPort = _tcpPort ?? FreePort();
+            HttpPort = ServerProcess.FreePort();
+        var tcpPort = _tcpPort ?? ServerProcess.FreePort();
         foreach (var dir in new[] { "data", "tmp", "log" })
             Directory.CreateDirectory(Path.Combine(_folder.Path, dir));
         File.Copy("/etc/clickhouse-server/users.xml", Path.Combine(_folder.Path, "users.xml"));
@@ -142,7 +142,7 @@ public sealed class ClickHouseServer : IAsyncLifetime
             if (_process!.HasExited && ReferenceEquals(Volatile.Read(ref _killedOnPurpose), _process))
                 return;
             if (_process.HasExited)
-                throw new InvalidOperationException($"clickhouse-server exited with {_process.ExitCode}; see {_folder.Path}/log");
+                throw new InvalidOperationException($"clickhouse-server exited with {_process.ExitCode}; the end of its error log:{Environment.NewLine}{ErrorLogTail()}");
             try
             {
                 if ((await http.GetAsync($"http://127.0.0.1:{HttpPort}/ping")).StatusCode == HttpStatusCode.OK)
@@ -162,11 +162,11 @@ public sealed class ClickHouseServer : IAsyncLifetime
         throw new TimeoutException($"clickhouse-server did not answer /ping in {timeout}");
     }
 
-    internal static int FreePort()
+    // The folder goes with the test: a failed start says why in its message (CI keeps nothing else).
+    private string ErrorLogTail()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var log = Path.Combine(_folder.Path, "log", "error.log");
+        return File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(15)) : "(none)";
     }
 
     /// <inheritdoc />

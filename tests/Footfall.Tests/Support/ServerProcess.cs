@@ -235,12 +235,43 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"the server did not become healthy in {timeout}:\n{Output}");
     }
 
-    /// <summary>A loopback port nothing listens on right now.</summary>
+    /// <summary>
+    /// A loopback port nothing listens on right now, below the kernel's ephemeral range and never handed out twice by
+    /// this process. Bug: port 0 gave ports from that range, so after a kill -9 any outgoing connection of the tests
+    /// running beside could be given the killed server's port, and the restart on it failed (CI: clickhouse-server
+    /// exited with 70 in a ClickHouse fault test's restart).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var (low, _) = EphemeralRange();
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                var port = Random.Shared.Next(Math.Max(1024, low - 12_000), low);
+                if (!HandedOut.Add(port))
+                    continue;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // Someone else's: try another.
+                }
+            }
+        }
+    }
+
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>The kernel's range of ports for outgoing connections (ip_local_port_range).</summary>
+    internal static (int Low, int High) EphemeralRange()
+    {
+        var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        return (int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />

@@ -15,7 +15,7 @@ public sealed class ZooKeeperServer : IAsyncDisposable
     private Process? _process;
 
     /// <summary>The client port.</summary>
-    public int Port { get; } = ClickHouseServer.FreePort();
+    public int Port { get; } = ServerProcess.FreePort();
 
     /// <summary>Starts it and waits until it answers <c>ruok</c>.</summary>
     public async Task StartAsync()
