@@ -243,12 +243,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static int FreePort()
     {
-        var (low, _) = EphemeralRange();
         lock (HandedOut)
         {
             while (true)
             {
-                var port = Random.Shared.Next(Math.Max(1024, low - 12_000), low);
+                var port = Random.Shared.Next(Math.Max(1024, EphemeralStart - 12_000), EphemeralStart);
                 if (!HandedOut.Add(port))
                     continue;
                 try
@@ -267,12 +266,10 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static readonly HashSet<int> HandedOut = [];
 
-    /// <summary>The kernel's range of ports for outgoing connections (ip_local_port_range).</summary>
-    internal static (int Low, int High) EphemeralRange()
-    {
-        var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
-        return (int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture));
-    }
+    /// <summary>The first port of the kernel's range for outgoing connections (ip_local_port_range).</summary>
+    internal static readonly int EphemeralStart = int.Parse(
+        File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0],
+        System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
