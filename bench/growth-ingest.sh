@@ -4,7 +4,8 @@
 # round and folder, on a scratch copy (the load adds events, which would grow the next round's folder):
 #   start a server, time start -> /healthz 200 (cold start); LoadGen durable /v1/events for SECONDS (the acknowledged
 #   rate); time until the applier has caught up (the applied rate: acknowledged events / (load + catch-up time));
-#   kill -9, start again, time -> /healthz 200 (restart after a crash).
+#   kill -9, start again, time -> /healthz 200 (restart after a crash). With it, the CPU time the two RocksDB indexes
+#   (idempotency keys, identities) spent compacting while the server ran, from their LOGs' compaction events.
 #   bench/growth-ingest.sh SERVER_DIR ROUNDS SECONDS DATA_DIR=PROJECT_ID...
 # SERVER_DIR holds footfall.dll (a Release build of src/Footfall.Server); LoadGen must be built in Release.
 set -euo pipefail
@@ -35,12 +36,14 @@ for round in $(seq 1 "$rounds"); do
     while [ "$(metric footfall_apply_lag_bytes)" != 0 ]; do sleep 0.05; done
     t3=$(now); applied=$(( $(metric footfall_apply_events_total) - applied0 ))
     rss=$(grep VmHWM /proc/$server/status | tr -s ' ')
+    compaction=$(for index in keys footfall.duckdb.identities; do
+      { grep -o '"compaction_time_cpu_micros": [0-9]*' "$scratch/data/$index/LOG" || true; } | awk -v i=$index '{s+=$2} END {printf "%s %.1f s ", i, s/1e6}'; done)
     kill -9 $server; wait $server 2>/dev/null || true
     t4=$(now); serve; t5=$(now)
     kill $server; wait $server 2>/dev/null || true; server=
     echo "round $round $data: start->healthz $(echo "$t1 - $t0" | bc) s;" \
       "$(echo "$load" | grep -o 'events/s=[0-9]* p50_ms=[0-9.]* p99_ms=[0-9.]*' || echo "$load" | tail -1);" \
       "applied $applied in $(echo "$t3 - $t1" | bc) s = $(echo "$applied / ($t3 - $t1)" | bc) events/s (caught up $(echo "$t3 - $t2" | bc) s after the load);" \
-      "$rss; kill -9 -> healthz $(echo "$t5 - $t4" | bc) s; load $(cut -d' ' -f1 /proc/loadavg)"
+      "$rss; compaction CPU ${compaction% }; kill -9 -> healthz $(echo "$t5 - $t4" | bc) s; load $(cut -d' ' -f1 /proc/loadavg)"
   done
 done

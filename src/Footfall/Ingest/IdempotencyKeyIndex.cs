@@ -53,17 +53,11 @@ public sealed class IdempotencyKeyIndex : IDisposable
             .SetPinL0FilterAndIndexBlocksInCache(true)
             .SetWholeKeyFiltering(true)
             .Partitioned();
-        // Keys arrive in no order, so each compaction out of L0 rewrites all of the bottom level it overlaps: at 100M
-        // events that compaction took 20% of the server's CPU (8% at 1M), the bound of the ingest rate there. Sixteen
-        // flushes per push instead of four rewrite it a quarter as often; lookups check up to sixteen small L0 files,
-        // each behind its bloom filter, pinned in the cache. Writes slow and stop at twice and three times that.
         var dbOptions = new DbOptions()
             .SetCreateIfMissing(true)
             .SetWriteBufferSize((ulong)options.WriteBufferBytes)
             .SetMaxWriteBufferNumber(2)
-            .SetLevel0FileNumCompactionTrigger(16)
-            .SetLevel0SlowdownWritesTrigger(32)
-            .SetLevel0StopWritesTrigger(48)
+            .ForKeysInNoOrder()
             .SetMaxOpenFiles(256)
             .SetKeepLogFileNum(2)
             .SetBlockBasedTableFactory(table);
