@@ -24,8 +24,9 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _preemptible = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// An erasure cancels a background refresh in flight while the model it serves is younger than this; past it, the
-    /// erasure shares the cores with the refresh, so erasures one after another can delay a model by this much at most.
+    /// An erasure (of any project) cancels a background refresh in flight while the model it serves is younger than this;
+    /// past it, the erasure shares the cores with the refresh, so erasures one after another can delay a model by this
+    /// much at most.
     /// </summary>
     public static readonly TimeSpan PreemptibleFor = TimeSpan.FromMinutes(10);
 
@@ -99,13 +100,15 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// </summary>
     public async Task<T> ForgetPersonAsync<T>(string projectId, Identifier who, Func<Task<T>> erase, CancellationToken cancellationToken = default)
     {
-        // A background refresh in flight gives way: at 100M events it holds both cores for 6-8 s, and the count lock
-        // the recount below needs, which made an erasure beside it 2-5x slower (docs/benchmarks.md section 8). The model
-        // serving is brought up to date below; the refresher's next round reads the store again.
+        // Background refreshes in flight give way, of every project: at 100M events one holds both cores for 6-8 s, and
+        // the DuckDB store's count lock the recount below needs (one for all projects), which made an erasure beside it 2-5x
+        // slower (docs/benchmarks.md section 8). This project's model serving is brought up to date below; the
+        // refresher's next round reads the store again.
         var now = EventTime.Now(clock);
-        var serving = _models.GetValueOrDefault(projectId);
-        if (serving is not null && now - serving.BuiltAt < PreemptibleFor && _preemptible.TryGetValue(projectId, out var refresh))
+        foreach (var (project, refresh) in _preemptible)
         {
+            if (_models.GetValueOrDefault(project) is not { } model || now - model.BuiltAt >= PreemptibleFor)
+                continue;
             try
             {
                 await refresh.CancelAsync();
@@ -115,6 +118,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
                 // It ended meanwhile.
             }
         }
+        var serving = _models.GetValueOrDefault(projectId);
         // What they touched is read before the store forgets it: it names what to recount after (from the serving
         // model's window when it starts earlier; a model swapped in meanwhile starts later, so that covers it too).
         var from = now.AddDays(-options.HistoryDays);

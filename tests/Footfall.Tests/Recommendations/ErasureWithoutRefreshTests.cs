@@ -83,6 +83,26 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
     }
 
     [Fact]
+    public async Task Regression_AnErasureWaitedForAnotherProjectsRefresh_ThatRefreshGivesWayToo()
+    {
+        // The DuckDB store's count lock is one for all projects: a refresh of another project held it, and both cores,
+        // while the erasure waited (only the erased person's own project's refresh was cancelled).
+        var project = await SeedAsync();
+        var other = await SeedAsync();
+        var models = _factory.Services.GetRequiredService<RecommendationModels>();
+        var othersModel = await models.GetAsync(other.Id);
+        _control.Gate = new TaskCompletionSource().Task;
+        var refresh = models.RefreshAsync(other.Id);
+
+        using var http = project.Reader();
+        (await http.DeleteAsync("/v1/people?guestId=erase-me").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        Assert.Same(othersModel, await refresh.WaitAsync(Patience));
+        await AssertErasedPersonNotServedAsync(project);
+        // The other project's person is theirs to erase: still served there.
+        Assert.Equal(["common", "secret"], Ids(await other.GetAsync("/v1/recommendations/recently-viewed?userId=erased-user")));
+    }
+
+    [Fact]
     public async Task Regression_ErasureFailedWithModelRebuild_AnswersWhenRefreshFails()
     {
         var project = await SeedAsync();
