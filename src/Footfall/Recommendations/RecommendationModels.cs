@@ -101,8 +101,8 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     public async Task<T> ForgetPersonAsync<T>(string projectId, Identifier who, Func<Task<T>> erase, CancellationToken cancellationToken = default)
     {
         // Background refreshes in flight give way, of every project: at 100M events one holds both cores for 6-8 s, and
-        // the DuckDB store's count lock the recount below needs (one for all projects), which made an erasure beside it 2-5x
-        // slower (docs/benchmarks.md section 8). This project's model serving is brought up to date below; the
+        // the DuckDB store's count lock the recount below needs (one for all projects), which made an erasure beside
+        // it 2-5x slower (docs/benchmarks.md section 8). This project's model serving is brought up to date below; the
         // refresher's next round reads the store again.
         var now = EventTime.Now(clock);
         foreach (var (project, refresh) in _preemptible)
