@@ -24,11 +24,12 @@ internal static class RocksDbTuning
 
     /// <summary>
     /// For keys written in no order (random event ids; the identifiers of returning persons): each compaction out of L0
-    /// rewrites all of the bottom level it overlaps, and what a new key costs grows with the index. At 100M events that
-    /// compaction took 20% of the server's CPU for the key index (8% at 1M) and 13% for the identity index (5% at 1M),
-    /// the bound of the ingest rate there (docs/benchmarks.md section 8). Sixteen flushes per push instead of four
-    /// rewrite it a quarter as often; reads check up to sixteen small L0 files, whose index and filter blocks stay
-    /// pinned in the cache. Writes slow and stop at twice and three times that.
+    /// rewrites all of the level below it overlaps, and what a new key costs grows with the index. Under ingest load at
+    /// 100M events that compaction took 20% of the server's CPU for the key index (8% at 1M) and 13% for the identity
+    /// index (5% at 1M). Sixteen flushes per push instead of four: in 90 s of load at 100M the identity index then spent
+    /// 60-75% less CPU compacting (docs/benchmarks.md section 8). Reads check up to sixteen small L0 files, whose index
+    /// and filter blocks stay pinned in the cache (a person's first feed read took as long). Writes slow and stop at
+    /// twice and three times that.
     /// </summary>
     public static DbOptions ForKeysInNoOrder(this DbOptions options) => options
         .SetLevel0FileNumCompactionTrigger(16)
