@@ -63,13 +63,9 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
     {
         var project = await SeedAsync();
         var models = _factory.Services.GetRequiredService<RecommendationModels>();
-        var serving = await models.GetAsync(project.Id);
-        // A refresh read the store and holds on (at 100M events: 6-8 s of both cores and the count lock).
-        _control.Gate = new TaskCompletionSource().Task;
-        var refresh = models.RefreshAsync(project.Id);
+        var (serving, refresh) = await HoldARefreshAsync(project);
 
-        using var http = project.Reader();
-        (await http.DeleteAsync("/v1/people?guestId=erase-me").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        await EraseAsync(project);
         // It gave way without failing and without swapping in what it read; the erasure updated the model serving.
         var left = await refresh.WaitAsync(Patience);
         Assert.Same(serving, left);
@@ -89,13 +85,9 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         // while the erasure waited (only the erased person's own project's refresh was cancelled).
         var project = await SeedAsync();
         var other = await SeedAsync();
-        var models = _factory.Services.GetRequiredService<RecommendationModels>();
-        var othersModel = await models.GetAsync(other.Id);
-        _control.Gate = new TaskCompletionSource().Task;
-        var refresh = models.RefreshAsync(other.Id);
+        var (othersModel, refresh) = await HoldARefreshAsync(other);
 
-        using var http = project.Reader();
-        (await http.DeleteAsync("/v1/people?guestId=erase-me").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        await EraseAsync(project);
         Assert.Same(othersModel, await refresh.WaitAsync(Patience));
         await AssertErasedPersonNotServedAsync(project);
         // The other project's person is theirs to erase: still served there.
@@ -127,6 +119,22 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         (await http.DeleteAsync("/v1/people?userId=erased-user").WaitAsync(Patience)).EnsureSuccessStatusCode();
         _control.CoVisitsGate = null;
         await AssertErasedPersonNotServedAsync(project);
+    }
+
+    // A refresh of the project that read the store and holds on (at 100M events: 6-8 s of both cores and the count
+    // lock), with the model serving when it started.
+    private async Task<(WindowModel Serving, Task<WindowModel> Refresh)> HoldARefreshAsync(TestProject project)
+    {
+        var models = _factory.Services.GetRequiredService<RecommendationModels>();
+        var serving = await models.GetAsync(project.Id);
+        _control.Gate = new TaskCompletionSource().Task;
+        return (serving, models.RefreshAsync(project.Id));
+    }
+
+    private static async Task EraseAsync(TestProject project)
+    {
+        using var http = project.Reader();
+        (await http.DeleteAsync("/v1/people?guestId=erase-me").WaitAsync(Patience)).EnsureSuccessStatusCode();
     }
 
     private async Task<TestProject> SeedAsync()
