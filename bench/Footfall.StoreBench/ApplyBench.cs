@@ -9,7 +9,9 @@ namespace Footfall.StoreBench;
 
 /// <summary>
 /// The log applier's store side alone: <see cref="ILogSink.ApplyAsync"/> into a fresh DuckDB file, batch sizes
-/// alternated round by round (A B A B), so a noisy machine shows in every size alike.
+/// alternated round by round (A B A B), so a noisy machine shows in every size alike. With a memory step, every that
+/// many events applied it prints the process's RSS, the GC's committed bytes and DuckDB's buffer by tag
+/// (docs/benchmarks.md section 8: what the applier holds while it takes millions of events).
 /// </summary>
 internal static class ApplyBench
 {
@@ -19,7 +21,7 @@ internal static class ApplyBench
         ShortUid = "hero", Variants = [new VariantDefinition("0", 50), new VariantDefinition("1", 50)], Metrics = ["product_purchase"], AttributionDays = 30,
     };
 
-    public static async Task RunAsync(string folder, int events, IReadOnlyList<int> batches, int rounds, DateTime start)
+    public static async Task RunAsync(string folder, int events, IReadOnlyList<int> batches, int rounds, DateTime start, int? memoryEvery = null)
     {
         Console.WriteLine($"{events:N0} events per run, applied in batches of {string.Join(" / ", batches)}; {rounds} rounds");
         Console.WriteLine("| round | batch | events/s | median apply ms | p99 apply ms |");
@@ -38,7 +40,11 @@ internal static class ApplyBench
                     await store.SaveExperienceAsync(project, Experience);
                     var mix = new EventMix(events / 20, start);
                     // Requests of 50 events, as the log holds them; the batch is how many the applier takes at once.
-                    var writes = Enumerable.Range(0, events / 50).Select(_ => new ProjectWrite(project, mix.Batch(50), [], [])).ToList();
+                    // Made before the clock starts; with a memory step, as they are applied instead (a list of them all
+                    // would be most of the process's memory).
+                    var writes = Enumerable.Range(0, events / 50).Select(_ => new ProjectWrite(project, mix.Batch(50), [], []));
+                    if (memoryEvery is null)
+                        writes = writes.ToList();
                     var latencies = new List<double>();
                     var total = Stopwatch.StartNew();
                     var position = 0L;
@@ -47,6 +53,8 @@ internal static class ApplyBench
                         var started = Stopwatch.GetTimestamp();
                         await store.ApplyAsync(chunk, chunk.Select(_ => ++position).ToList());
                         latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        if (memoryEvery is { } step && position * 50 / step > (position - chunk.Length) * 50 / step)
+                            PrintMemory(path, position * 50);
                     }
                     total.Stop();
                     latencies.Sort();
@@ -57,5 +65,21 @@ internal static class ApplyBench
                     File.Delete(file);
             }
         }
+    }
+
+    private static void PrintMemory(string path, long applied)
+    {
+        // A second connection to the file shares the store's database in this process, so it sees its buffer.
+        using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tag, memory_usage_bytes // 1048576 FROM duckdb_memory() WHERE memory_usage_bytes >= 1048576 ORDER BY 2 DESC";
+        using var reader = command.ExecuteReader();
+        var tags = new List<string>();
+        while (reader.Read())
+            tags.Add($"{reader.GetString(0)} {reader.GetInt64(1)} MB");
+        var rss = File.ReadLines("/proc/self/status").Where(l => l.StartsWith("VmRSS", StringComparison.Ordinal) || l.StartsWith("RssAnon", StringComparison.Ordinal))
+            .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)));
+        Console.WriteLine($"  {applied:N0} applied: {string.Join(", ", rss)}; GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB; DuckDB {string.Join(", ", tags)}");
     }
 }

@@ -8,7 +8,7 @@ using Footfall.Storage.DuckDb;
 using Footfall.StoreBench;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// Usage: dotnet run -c Release --project bench/Footfall.StoreBench -- --apply 10000,50000 [--events N] [--runs R] (DuckDB applier only)
+// Usage: dotnet run -c Release --project bench/Footfall.StoreBench -- --apply 10000,50000 [--events N] [--runs R] [--memory-every N] (DuckDB applier only)
 //        dotnet run -c Release --project bench/Footfall.StoreBench -- --clickhouse "Host=..;Port=..;Database=bench" [--events 1000000] [--batch 5000] [--runs 5]
 //        add --erase N to measure erasing N persons (one at a time) instead of experience results.
 //        dotnet run -c Release --project bench/Footfall.StoreBench -- --results COPY/footfall.duckdb --project ID [--runs 50] (an imported folder's results)
@@ -22,10 +22,11 @@ var runs = int.Parse(options.GetValueOrDefault("runs", "5"), CultureInfo.Invaria
 var start = new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc);
 if (options.TryGetValue("apply", out var applyBatches))
 {
-    // The log applier's store side (DuckDB only): --apply 10000,50000,130000 [--events N] [--runs R]
+    // The log applier's store side (DuckDB only): --apply 10000,50000,130000 [--events N] [--runs R] [--memory-every N]
+    var memoryEvery = options.TryGetValue("memory-every", out var every) ? int.Parse(every, CultureInfo.InvariantCulture) : (int?)null;
     var applyFolder = Path.Combine(Path.GetTempPath(), "footfall-apply-" + Guid.NewGuid().ToString("N")[..8]);
     Directory.CreateDirectory(applyFolder);
-    await ApplyBench.RunAsync(applyFolder, events, [.. applyBatches.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture))], runs, start);
+    await ApplyBench.RunAsync(applyFolder, events, [.. applyBatches.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture))], runs, start, memoryEvery);
     Directory.Delete(applyFolder, recursive: true);
     return;
 }
