@@ -204,12 +204,10 @@ public sealed partial class DuckDbEventStore
             }
             else
             {
-                // By their places in the cut's items: reading 220K pairs' names and sharing them took 130-190 ms at 100M events.
-                using var reader = CutPairs(connection, project, cut);
-                while (reader.Read())
-                    pairs.Add((cut.Items[reader.GetInt32(0)], cut.Items[reader.GetInt32(1)], reader.GetInt32(2)));
+                foreach (var (a, b, count) in CutPairs(connection, project, cut))
+                    pairs.Add((cut.Items[a], cut.Items[b], count));
             }
-            Execute(connection, "DROP TABLE rec_asked; DROP TABLE IF EXISTS rec_cut; DROP TABLE IF EXISTS rec_asked_floor; DROP TABLE IF EXISTS rec_asked_pairs");
+            Execute(connection, "DROP TABLE rec_asked; DROP TABLE IF EXISTS rec_batch");
             return new CoVisitCounts(reach, pairs);
         }
         finally
@@ -219,90 +217,82 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <summary>
-    /// The pairs of the asked items (rec_asked) that <paramref name="cut"/> keeps, and a few more, scored as the ranking
-    /// scores them: with each item's reach in the model, the asked ones' counted again. Another item keeps a pair with an
-    /// asked one at or above its floor; an asked item keeps its pairs at or above its own floor: the lowest score now of
-    /// its kept neighbours (the last ranking's), which is at most its K-th best score when K of those pairs are left (it
-    /// has K pairs scoring at least that), and 0 otherwise. Finding each asked item's exact K-th best score took a pass
-    /// over all its pairs (1.2M rows for 130 items at 100M events); the few pairs between the two floors are ranked out
-    /// by <see cref="Recommendations.ItemSimilarity.Without"/>. The asked items' pairs are read by item
-    /// (<see cref="AskedPairs"/>); this returns a reader of the kept pairs (a, b, n), each item by its place in the cut's items.
+    /// The pairs of the asked items (rec_asked) that <paramref name="cut"/> keeps, by their places in the cut's items: the
+    /// asked items' rows (<see cref="AskedPairs"/>) streamed into a <see cref="CoVisitCutCollector"/>, which scores them
+    /// as the definition does, a few hundred asked items per read. DuckDB holds a read's rows until they are read, so a
+    /// read of every asked item of the most active person at 100M events (6,188 items, most rows of model_pairs_by_item)
+    /// would hold ~35M rows.
     /// </summary>
-    private static System.Data.Common.DbDataReader CutPairs(DuckDBConnection connection, int project, CoVisitCut cut)
+    private static IEnumerable<(int A, int B, int Count)> CutPairs(DuckDBConnection connection, int project, CoVisitCut cut)
     {
-        // The model's lists go in through an appender: bound as three list parameters of 20,000 items, they took 50-130 ms
-        // of every erasure at 100M events.
-        Execute(connection, "CREATE OR REPLACE TEMP TABLE rec_cut_in (pos INTEGER, item VARCHAR, reach INTEGER, floor FLOAT)");
-        using (var appender = connection.CreateAppender("temp", "main", "rec_cut_in"))
+        var placeOf = new Dictionary<string, int>(cut.Items.Count, StringComparer.Ordinal);
+        for (var i = 0; i < cut.Items.Count; i++)
+            placeOf[cut.Items[i]] = i;
+        // The cut's places by item number (numbers are never reused, so the largest bounds them).
+        var place = new int[Scalar<int>(connection, "SELECT coalesce(max(no), 0) + 1 FROM model_items WHERE project = $p", ("p", project))];
+        Array.Fill(place, -1);
+        using (var reader = Query(connection, "SELECT no, item FROM model_items WHERE project = $p", ("p", project)))
         {
-            for (var i = 0; i < cut.Items.Count; i++)
-                appender.CreateRow().AppendValue(i).AppendValue(cut.Items[i]).AppendValue(cut.Reach[i]).AppendValue(cut.Floors[i]).EndRow();
+            while (reader.Read())
+                place[reader.GetInt32(0)] = placeOf.GetValueOrDefault(reader.GetString(1), -1);
         }
-        Execute(connection, """
-            CREATE OR REPLACE TEMP TABLE rec_cut AS
-            SELECT i.no, c.pos, coalesce(a.n, c.reach) AS n, CASE WHEN a.no IS NULL THEN c.floor END AS floor, a.no IS NOT NULL AS asked
-            FROM rec_cut_in c JOIN model_items i ON i.project = $p AND i.item = c.item LEFT JOIN rec_asked a ON a.no = i.no;
-            DROP TABLE rec_cut_in;
-            """, ("p", project));
+        var askedReach = new Dictionary<int, int>();
+        var asked = new List<int>();
+        using (var reader = Query(connection, "SELECT no, n FROM rec_asked ORDER BY no"))
+        {
+            while (reader.Read())
+            {
+                var no = reader.GetInt32(0);
+                if (place[no] >= 0)
+                {
+                    askedReach[place[no]] = (int)reader.GetInt64(1);
+                    asked.Add(no);
+                }
+            }
+        }
+        var collector = new CoVisitCutCollector(cut, askedReach);
         // DuckDB pushes a join's keys into the scan as an IN filter, which skips the row groups of model_pairs_by_item
         // without an asked item, only up to dynamic_or_filter_threshold keys (50 by default, fewer than an active
-        // person's items). The setting is database-wide: it is raised for this statement alone.
-        Execute(connection, $"SET dynamic_or_filter_threshold = {AskedItemsPushedDown}");
+        // person's items). The setting is database-wide: it is raised for these reads alone.
+        Execute(connection, $"SET dynamic_or_filter_threshold = {CutReadItems}");
         try
         {
-            Execute(connection, $"CREATE OR REPLACE TEMP TABLE rec_asked_pairs AS SELECT * FROM {AskedPairs}", ("p", project));
+            foreach (var batch in asked.Chunk(CutReadItems))
+            {
+                Execute(connection, "CREATE OR REPLACE TEMP TABLE rec_batch AS SELECT unnest($nos) AS no", ("nos", batch.ToList()));
+                using var reader = Query(connection, $"SELECT item, other, n FROM {AskedPairs}", ("p", project));
+                while (reader.Read())
+                {
+                    var (a, b) = (place[reader.GetInt32(0)], place[reader.GetInt32(1)]);
+                    if (a >= 0 && b >= 0)
+                        collector.Add(a, b, reader.GetInt32(2));
+                }
+            }
         }
         finally
         {
             Execute(connection, "RESET dynamic_or_filter_threshold");
         }
-        // Read once, the asked pairs are used twice: joined with the asked items' kept neighbours alone, then cut. Reading
-        // them for each, and joining every item's kept neighbours (a hash table of 1M rows), took 2.4x as long for 230
-        // items at 100M events.
-        Execute(connection, $"""
-            CREATE OR REPLACE TEMP TABLE rec_asked_floor AS
-            SELECT p.item, CASE WHEN count(*) >= $k THEN min({PairScore}) ELSE 0 END AS floor
-            FROM rec_asked_pairs p JOIN (SELECT item, other FROM model_neighbours WHERE project = $p AND item IN (SELECT no FROM rec_asked)) k
-                ON k.item = p.item AND k.other = p.other
-            JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
-            GROUP BY p.item
-            """, ("p", project), ("k", cut.Neighbours));
-        // An asked item's floor is its own (rec_asked_floor, or 0), another's the model's; each side's is squared here
-        // once, so the 6M asked pairs of the 100th most active person at 100M events are compared without a square
-        // root or a cast: n^2 >= floor^2 * reach_a * reach_b, with a margin that keeps every pair whose single-precision
-        // score reaches the floor (that score is within 2^-24 of the exact one) and the few just below, which
-        // ItemSimilarity.Without ranks out. Four joins and PairScore took 259-265 ms there, two joins 205-212 ms, this 111-116 ms
-        // (bench/sql/cut-by-item.sql).
-        Execute(connection, """
-            CREATE OR REPLACE TEMP TABLE rec_cut AS
-            SELECT no, pos, n, asked, floor * floor * (1 - 1e-6) AS floor2 FROM (
-                SELECT c.no, c.pos, c.n, c.asked, CAST(coalesce(c.floor, f.floor, 0) AS DOUBLE) AS floor
-                FROM rec_cut c LEFT JOIN rec_asked_floor f ON f.item = c.no)
-            """);
-        return Query(connection, """
-            SELECT ra.pos, rb.pos, p.n
-            FROM rec_asked_pairs p JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
-            WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n AS DOUBLE) * p.n >= least(ra.floor2, rb.floor2) * ra.n * rb.n
-            """);
+        return collector.Kept();
     }
 
-    // Up to how many asked items the read of their pairs skips the row groups without them (past it, it reads them all).
-    private const int AskedItemsPushedDown = 2000;
+    // Asked items per read of their pairs (CutPairs): each read is held whole, at most this many items' rows.
+    private const int CutReadItems = 256;
 
     /// <summary>
-    /// The asked items' (rec_asked) kept pair counts as rows item, other, n (n > 0), each pair of two asked items twice:
-    /// model_pairs_by_item's rows of those items, with the changes appended since its last write added (both ways).
-    /// Reads <c>$p</c>. The changes' sums are cast back to INTEGER: DuckDB sums into HUGEINT, and adding and filtering
-    /// the 6M asked pairs of the 100th most active person at 100M events in 128 bits took 267-303 ms against 239-250 ms
-    /// (bench/sql/cut-by-item.sql).
+    /// The batch's asked items' (rec_batch) kept pair counts as rows item, other, n (n > 0), each pair of two asked
+    /// items twice: model_pairs_by_item's rows of those items, with the changes appended since its last write added (both
+    /// ways). Reads <c>$p</c>. The changes' sums are cast back to INTEGER: DuckDB sums into HUGEINT, and adding and
+    /// filtering the 6M asked pairs of the 100th most active person at 100M events in 128 bits took 267-303 ms against
+    /// 239-250 ms (bench/sql/cut-by-item.sql).
     /// </summary>
     private const string AskedPairs = """
         (SELECT coalesce(p.item, c.item) AS item, coalesce(p.other, c.other) AS other, CAST(coalesce(p.n, 0) + coalesce(c.n, 0) AS INTEGER) AS n
-         FROM (SELECT item, other, n FROM model_pairs_by_item WHERE project = $p AND item IN (SELECT no FROM rec_asked)) p
+         FROM (SELECT item, other, n FROM model_pairs_by_item WHERE project = $p AND item IN (SELECT no FROM rec_batch)) p
          FULL JOIN (SELECT item, other, CAST(sum(n) AS INTEGER) AS n FROM (
-                SELECT a AS item, b AS other, n FROM model_pair_changes WHERE project = $p AND a IN (SELECT no FROM rec_asked)
+                SELECT a AS item, b AS other, n FROM model_pair_changes WHERE project = $p AND a IN (SELECT no FROM rec_batch)
                 UNION ALL
-                SELECT b, a, n FROM model_pair_changes WHERE project = $p AND b IN (SELECT no FROM rec_asked))
+                SELECT b, a, n FROM model_pair_changes WHERE project = $p AND b IN (SELECT no FROM rec_batch))
              GROUP BY item, other) c ON c.item = p.item AND c.other = p.other
          WHERE coalesce(p.n, 0) + coalesce(c.n, 0) > 0)
         """;
