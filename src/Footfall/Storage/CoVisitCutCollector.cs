@@ -8,7 +8,7 @@ namespace Footfall.Storage;
 /// <see cref="ItemSimilarity.Cosine"/> as it scores them), each once. An asked item's floor is its
 /// <see cref="CoVisitCut.Neighbours"/>-th best score, known only once all its rows are in, so a row below its partner's
 /// floor is held back only while it scores at least the item's best <see cref="CoVisitCut.Neighbours"/> so far (that
-/// bound only rises): a few hundred rows per item in a stream of thousands. Writing the asked items' 6.0M rows into a
+/// bound only rises): about K ln(rows / K) of an item's rows when they come in no order of score. Writing the asked items' 6.0M rows into a
 /// table first, to find the floors and then cut them, took ~400 ms of the 100th most active person's erasure at 100M
 /// events (docs/benchmarks.md section 8).
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class CoVisitCutCollector
     private readonly float[] _best;
     private readonly int[] _bestCount;
     private readonly int _k;
-    private readonly List<(int A, int B, int Count, float Score)> _kept = [];
+    private readonly List<(int A, int B, int Count)> _kept = [];
     private readonly List<(int A, int B, int Count, float Score)> _held = [];
 
     /// <param name="cut">The model's cut.</param>
@@ -56,7 +56,7 @@ public sealed class CoVisitCutCollector
         if (other < 0)
         {
             if (score >= _cut.Floors[b])
-                _kept.Add((a, b, count, score));
+                _kept.Add((a, b, count));
             else if (score >= Bound(slot))
                 _held.Add((a, b, count, score));
         }
@@ -74,9 +74,9 @@ public sealed class CoVisitCutCollector
         {
             var other = _asked[b];
             if (score >= Bound(_asked[a]) || (other >= 0 && score >= Bound(other)))
-                _kept.Add((a, b, count, score));
+                _kept.Add((a, b, count));
         }
-        return _kept.Select(p => (p.A, p.B, p.Count));
+        return _kept;
     }
 
     // An asked item's K-th best score so far (once all its rows are in, its floor: CoVisitCut.Apply keeps its rows at it

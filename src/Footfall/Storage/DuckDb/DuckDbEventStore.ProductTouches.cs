@@ -220,8 +220,8 @@ public sealed partial class DuckDbEventStore
     /// The pairs of the asked items (rec_asked) that <paramref name="cut"/> keeps, by their places in the cut's items: the
     /// asked items' rows (<see cref="AskedPairs"/>) streamed into a <see cref="CoVisitCutCollector"/>, which scores them
     /// as the definition does, a few hundred asked items per read. DuckDB holds a read's rows until they are read, so a
-    /// read of every asked item of the most active person at 100M events (6,188 items, most rows of model_pairs_by_item)
-    /// would hold ~35M rows.
+    /// read of every asked item of the most active person at 100M events (6,189 items, half the rows of model_pairs_by_item)
+    /// would hold 32M rows.
     /// </summary>
     private static IEnumerable<(int A, int B, int Count)> CutPairs(DuckDBConnection connection, int project, CoVisitCut cut)
     {
