@@ -1,0 +1,47 @@
+-- The erasure's cut read at schema 16 taken apart (docs/benchmarks.md section 8, "The cut read streamed"): for the items
+-- user {user} ('u:ID') touched, the scan of their pairs alone, the same rows written into a table with the changes
+-- added (as the code before f07258d did), the asked items' floors from their last kept neighbours, and the SQL cut.
+-- Usage: StoreBench --sql bench/sql/cut-read-parts.sql --db COPY/footfall.duckdb --set project=1 --set user=u:ID
+SET memory_limit = '384MB';;
+CREATE OR REPLACE TEMP TABLE rec_asked AS SELECT DISTINCT i.no, coalesce(r.n, 0) AS n FROM product_touches t
+  JOIN model_items i ON i.project = t.project AND i.item = t.item LEFT JOIN model_item_reach r ON r.project = {project} AND r.item = i.no
+  WHERE t.project = {project} AND t.action IN ('product_view', 'add_to_cart', 'product_purchase')
+  AND t.ident IN (SELECT id FROM idents WHERE person = (SELECT person FROM idents WHERE key = '{user}'));;
+CREATE OR REPLACE TEMP TABLE reach AS SELECT item, n FROM model_item_reach WHERE project = {project};;
+CREATE OR REPLACE TEMP TABLE floors AS SELECT k.item, min(CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT)) AS floor FROM model_neighbours k
+  JOIN model_pairs p ON p.project = {project} AND p.a = least(k.item, k.other) AND p.b = greatest(k.item, k.other)
+  JOIN reach ra ON ra.item = p.a JOIN reach rb ON rb.item = p.b WHERE k.project = {project} GROUP BY k.item HAVING count(*) >= 50;;
+CREATE OR REPLACE TEMP TABLE rec_cut0 AS SELECT r.item AS no, r.n AS n, CASE WHEN a.no IS NULL THEN coalesce(f.floor, 0) END AS floor, a.no IS NOT NULL AS asked
+  FROM reach r LEFT JOIN floors f ON f.item = r.item LEFT JOIN rec_asked a ON a.no = r.item;;
+SET dynamic_or_filter_threshold = 2000;;
+-- S: the scan alone
+SELECT 'SCAN', count(*), sum(n) FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked);;
+SELECT 'SCAN', count(*), sum(n) FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked);;
+SELECT 'SCANN2', count(*), sum(n) FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked) AND n >= 2;;
+-- W: the rows written into a table, nothing added
+CREATE OR REPLACE TEMP TABLE x1 AS SELECT item, other, n FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked);;
+CREATE OR REPLACE TEMP TABLE x1 AS SELECT item, other, n FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked);;
+-- C: as the code before f07258d: the rows with the changes added into a table, the asked items' floors, the cut
+CREATE OR REPLACE TEMP TABLE changes AS SELECT item, other, CAST(sum(n) AS INTEGER) AS n FROM (
+      SELECT a AS item, b AS other, n FROM model_pair_changes WHERE project = {project} AND a IN (SELECT no FROM rec_asked)
+      UNION ALL
+      SELECT b, a, n FROM model_pair_changes WHERE project = {project} AND b IN (SELECT no FROM rec_asked))
+    GROUP BY item, other;;
+SELECT 'CHANGES', count(*) FROM changes;;
+CREATE OR REPLACE TEMP TABLE rec_asked_pairs AS SELECT * FROM (SELECT coalesce(p.item, c.item) AS item, coalesce(p.other, c.other) AS other, CAST(coalesce(p.n, 0) + coalesce(c.n, 0) AS INTEGER) AS n
+  FROM (SELECT item, other, n FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked)) p
+  FULL JOIN changes c ON c.item = p.item AND c.other = p.other
+  WHERE coalesce(p.n, 0) + coalesce(c.n, 0) > 0);;
+CREATE OR REPLACE TEMP TABLE rec_asked_floor AS
+  SELECT p.item, CASE WHEN count(*) >= 50 THEN min(CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT)) ELSE 0 END AS floor
+  FROM rec_asked_pairs p JOIN (SELECT item, other FROM model_neighbours WHERE project = {project} AND item IN (SELECT no FROM rec_asked)) k
+    ON k.item = p.item AND k.other = p.other
+  JOIN rec_cut0 ra ON ra.no = p.item JOIN rec_cut0 rb ON rb.no = p.other
+  GROUP BY p.item;;
+CREATE OR REPLACE TEMP TABLE rec_cut AS SELECT c.no, c.n, c.asked, 
+  CAST(coalesce(c.floor, f.floor, 0) AS DOUBLE) * CAST(coalesce(c.floor, f.floor, 0) AS DOUBLE) * (1 - 1e-6) AS floor2
+  FROM rec_cut0 c LEFT JOIN rec_asked_floor f ON f.item = c.no;;
+CREATE OR REPLACE TEMP TABLE outd AS SELECT ra.no AS pa, rb.no AS pb, p.n
+  FROM rec_asked_pairs p JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
+  WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n AS DOUBLE) * p.n >= least(ra.floor2, rb.floor2) * ra.n * rb.n;;
+SELECT 'OUTD', count(*) FROM outd;;
