@@ -130,9 +130,9 @@ CREATE OR REPLACE TEMP TABLE outd AS SELECT ra.no AS pa, rb.no AS pb, p.n
   WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n AS DOUBLE) * p.n >= least(ra.floor2, rb.floor2) * ra.n * rb.n;;
 SELECT count(*) FROM (FROM out4 EXCEPT FROM outd) UNION ALL SELECT count(*) FROM (FROM outd EXCEPT FROM out4) UNION ALL SELECT count(*) FROM out4;;
 
--- Fourteenth session (docs/benchmarks.md section 8, "The cut read streamed"): the scan of the asked items' pairs alone (S),
--- the same rows written into a table alone (W), and the cut read as the code did before f07258d (C): the rows with the
--- changes added into a table, the asked items' floors from their last kept neighbours, the cut in doubles.
+-- Fourteenth session (docs/benchmarks.md section 8, "The cut read streamed"): the scan of the asked items' pairs alone (S)
+-- and the same rows written into a table alone (W), beside the twelfth session's statements above (the rows with the
+-- changes added into a table, the asked items' floors, the cut in doubles: the read as the code did it before f07258d).
 SET dynamic_or_filter_threshold = 2000;;
 -- S: the scan alone
 SELECT 'SCAN', count(*), sum(n) FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked);;
@@ -141,27 +141,3 @@ SELECT 'SCANN2', count(*), sum(n) FROM model_pairs_by_item WHERE project = {proj
 -- W: the rows written into a table, nothing added
 CREATE OR REPLACE TEMP TABLE x1 AS SELECT item, other, n FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked);;
 CREATE OR REPLACE TEMP TABLE x1 AS SELECT item, other, n FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked);;
--- C: as the code before f07258d: the rows with the changes added into a table, the asked items' floors, the cut
-CREATE OR REPLACE TEMP TABLE changes AS SELECT item, other, CAST(sum(n) AS INTEGER) AS n FROM (
-      SELECT a AS item, b AS other, n FROM model_pair_changes WHERE project = {project} AND a IN (SELECT no FROM rec_asked)
-      UNION ALL
-      SELECT b, a, n FROM model_pair_changes WHERE project = {project} AND b IN (SELECT no FROM rec_asked))
-    GROUP BY item, other;;
-SELECT 'CHANGES', count(*) FROM changes;;
-CREATE OR REPLACE TEMP TABLE rec_asked_pairs AS SELECT * FROM (SELECT coalesce(p.item, c.item) AS item, coalesce(p.other, c.other) AS other, CAST(coalesce(p.n, 0) + coalesce(c.n, 0) AS INTEGER) AS n
-  FROM (SELECT item, other, n FROM model_pairs_by_item WHERE project = {project} AND item IN (SELECT no FROM rec_asked)) p
-  FULL JOIN changes c ON c.item = p.item AND c.other = p.other
-  WHERE coalesce(p.n, 0) + coalesce(c.n, 0) > 0);;
-CREATE OR REPLACE TEMP TABLE rec_asked_floor AS
-  SELECT p.item, CASE WHEN count(*) >= 50 THEN min(CAST(p.n / sqrt(CAST(ra.n AS DOUBLE) * rb.n) AS FLOAT)) ELSE 0 END AS floor
-  FROM rec_asked_pairs p JOIN (SELECT item, other FROM model_neighbours WHERE project = {project} AND item IN (SELECT no FROM rec_asked)) k
-    ON k.item = p.item AND k.other = p.other
-  JOIN rec_cut0 ra ON ra.no = p.item JOIN rec_cut0 rb ON rb.no = p.other
-  GROUP BY p.item;;
-CREATE OR REPLACE TEMP TABLE rec_cut AS SELECT c.no, c.n, c.asked, 
-  CAST(coalesce(c.floor, f.floor, 0) AS DOUBLE) * CAST(coalesce(c.floor, f.floor, 0) AS DOUBLE) * (1 - 1e-6) AS floor2
-  FROM rec_cut0 c LEFT JOIN rec_asked_floor f ON f.item = c.no;;
-CREATE OR REPLACE TEMP TABLE outd AS SELECT ra.no AS pa, rb.no AS pb, p.n
-  FROM rec_asked_pairs p JOIN rec_cut ra ON ra.no = p.item JOIN rec_cut rb ON rb.no = p.other
-  WHERE (NOT rb.asked OR p.item < p.other) AND CAST(p.n AS DOUBLE) * p.n >= least(ra.floor2, rb.floor2) * ra.n * rb.n;;
-SELECT 'OUTD', count(*) FROM outd;;
