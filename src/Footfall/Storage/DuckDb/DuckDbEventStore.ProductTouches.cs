@@ -187,10 +187,16 @@ public sealed partial class DuckDbEventStore
                 counted AS (SELECT item AS no, n FROM model_item_reach WHERE project = $p AND item IN (SELECT no FROM asked))
                 SELECT a.no, a.item, coalesce(c.n, 0) AS n FROM asked a LEFT JOIN counted c ON c.no = a.no
                 """, ("p", project), ("items", items.ToList()));
-            using (var reader = Query(connection, "SELECT item, n FROM rec_asked WHERE n > 0"))
+            // In number order: consecutive numbers' pairs share row groups of model_pairs_by_item (CutPairs reads them in turn).
+            var asked = new List<(int No, int Reach)>();
+            using (var reader = Query(connection, "SELECT no, item, n FROM rec_asked ORDER BY no"))
             {
                 while (reader.Read())
-                    reach[reader.GetString(0)] = (int)reader.GetInt64(1);
+                {
+                    asked.Add((reader.GetInt32(0), (int)reader.GetInt64(2)));
+                    if (asked[^1].Reach > 0)
+                        reach[reader.GetString(1)] = asked[^1].Reach;
+                }
             }
             if (cut is null)
             {
@@ -204,7 +210,7 @@ public sealed partial class DuckDbEventStore
             }
             else
             {
-                foreach (var (a, b, count) in CutPairs(connection, project, cut))
+                foreach (var (a, b, count) in CutPairs(connection, project, cut, asked))
                     pairs.Add((cut.Items[a], cut.Items[b], count));
             }
             Execute(connection, "DROP TABLE rec_asked; DROP TABLE IF EXISTS rec_batch");
@@ -217,13 +223,14 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <summary>
-    /// The pairs of the asked items (rec_asked) that <paramref name="cut"/> keeps, by their places in the cut's items: the
+    /// The pairs of the <paramref name="asked"/> items (by number, each with its reach counted again) that <paramref name="cut"/> keeps, by their places in the cut's items: the
     /// asked items' rows (<see cref="AskedPairs"/>) streamed into a <see cref="CoVisitCutCollector"/>, which scores them
     /// as the definition does, a few hundred asked items per read. DuckDB holds a read's rows until they are read, so a
     /// read of every asked item of the most active person at 100M events (6,189 items, half the rows of model_pairs_by_item)
     /// would hold 32M rows.
     /// </summary>
-    private static IEnumerable<(int A, int B, int Count)> CutPairs(DuckDBConnection connection, int project, CoVisitCut cut)
+    private static IEnumerable<(int A, int B, int Count)> CutPairs(DuckDBConnection connection, int project, CoVisitCut cut,
+        IReadOnlyList<(int No, int Reach)> asked)
     {
         var placeOf = new Dictionary<string, int>(cut.Items.Count, StringComparer.Ordinal);
         for (var i = 0; i < cut.Items.Count; i++)
@@ -236,30 +243,17 @@ public sealed partial class DuckDbEventStore
             while (reader.Read())
                 place[reader.GetInt32(0)] = placeOf.GetValueOrDefault(reader.GetString(1), -1);
         }
-        var askedReach = new Dictionary<int, int>();
-        var asked = new List<int>();
-        using (var reader = Query(connection, "SELECT no, n FROM rec_asked ORDER BY no"))
-        {
-            while (reader.Read())
-            {
-                var no = reader.GetInt32(0);
-                if (place[no] >= 0)
-                {
-                    askedReach[place[no]] = (int)reader.GetInt64(1);
-                    asked.Add(no);
-                }
-            }
-        }
-        var collector = new CoVisitCutCollector(cut, askedReach);
+        var inCut = asked.Where(a => place[a.No] >= 0).ToList();
+        var collector = new CoVisitCutCollector(cut, inCut.ToDictionary(a => place[a.No], a => a.Reach));
         // DuckDB pushes a join's keys into the scan as an IN filter, which skips the row groups of model_pairs_by_item
         // without an asked item, only up to dynamic_or_filter_threshold keys (50 by default, fewer than an active
         // person's items). The setting is database-wide: it is raised for these reads alone.
         Execute(connection, $"SET dynamic_or_filter_threshold = {CutReadItems}");
         try
         {
-            foreach (var batch in asked.Chunk(CutReadItems))
+            foreach (var batch in inCut.Chunk(CutReadItems))
             {
-                Execute(connection, "CREATE OR REPLACE TEMP TABLE rec_batch AS SELECT unnest($nos) AS no", ("nos", batch.ToList()));
+                Execute(connection, "CREATE OR REPLACE TEMP TABLE rec_batch AS SELECT unnest($nos) AS no", ("nos", batch.Select(a => a.No).ToList()));
                 using var reader = Query(connection, $"SELECT item, other, n FROM {AskedPairs}", ("p", project));
                 while (reader.Read())
                 {
