@@ -17,7 +17,8 @@ public sealed class CoVisitCutCollector
     private readonly CoVisitCut _cut;
     private readonly int[] _reach;
     private readonly int[] _asked;
-    private readonly PriorityQueue<float, float>[] _best;
+    private readonly float[] _best;
+    private readonly int[] _bestCount;
     private readonly int _k;
     private readonly List<(int A, int B, int Count)> _kept = [];
     private readonly List<(int A, int B, int Count, float Score)> _held = [];
@@ -37,9 +38,8 @@ public sealed class CoVisitCutCollector
             _reach[item] = reach;
             _asked[item] = slot++;
         }
-        _best = new PriorityQueue<float, float>[slot];
-        for (var i = 0; i < slot; i++)
-            _best[i] = new PriorityQueue<float, float>(_k + 1);
+        _best = new float[slot * _k];
+        _bestCount = new int[slot];
     }
 
     /// <summary>
@@ -82,15 +82,43 @@ public sealed class CoVisitCutCollector
     // An asked item's K-th best score so far (once all its rows are in, its floor: CoVisitCut.Apply keeps its rows at it
     // or above, ties sharing a rank); while it has fewer than K rows, none (each may enter its list).
     private float Bound(int slot) =>
-        _k == 0 ? float.PositiveInfinity : _best[slot].Count < _k ? float.NegativeInfinity : _best[slot].Peek();
+        _k == 0 ? float.PositiveInfinity : _bestCount[slot] < _k ? float.NegativeInfinity : _best[slot * _k];
 
-    // The item's K best scores so far, the K-th best first out.
+    // The item's K best scores as a min-heap in its slice of _best: the K-th best at its root. A PriorityQueue per asked
+    // item made the most active person's erasure at 100M events 0.3 s slower over HTTP (docs/benchmarks.md section 8).
     private void Offer(int slot, float score)
     {
-        var best = _best[slot];
-        if (best.Count < _k)
-            best.Enqueue(score, score);
-        else if (_k > 0 && score > best.Peek())
-            best.EnqueueDequeue(score, score);
+        if (_k == 0)
+            return;
+        var heap = _best.AsSpan(slot * _k, _k);
+        var count = _bestCount[slot];
+        if (count < _k)
+        {
+            var i = count;
+            heap[i] = score;
+            while (i > 0 && heap[(i - 1) / 2] > heap[i])
+            {
+                (heap[i], heap[(i - 1) / 2]) = (heap[(i - 1) / 2], heap[i]);
+                i = (i - 1) / 2;
+            }
+            _bestCount[slot] = count + 1;
+            return;
+        }
+        if (score <= heap[0])
+            return;
+        heap[0] = score;
+        for (var i = 0; ;)
+        {
+            var smallest = i;
+            var (left, right) = (2 * i + 1, 2 * i + 2);
+            if (left < _k && heap[left] < heap[smallest])
+                smallest = left;
+            if (right < _k && heap[right] < heap[smallest])
+                smallest = right;
+            if (smallest == i)
+                break;
+            (heap[i], heap[smallest]) = (heap[smallest], heap[i]);
+            i = smallest;
+        }
     }
 }
