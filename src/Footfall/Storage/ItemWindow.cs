@@ -51,15 +51,22 @@ public sealed record CoVisitCut(IReadOnlyList<string> Items, IReadOnlyList<int> 
         return new CoVisitCut(items, reach, floors, k);
     }
 
+    /// <summary>Each item's place in <see cref="Items"/>, by name.</summary>
+    public Dictionary<string, int> Places()
+    {
+        var places = new Dictionary<string, int>(Items.Count, StringComparer.Ordinal);
+        for (var i = 0; i < Items.Count; i++)
+            places[Items[i]] = i;
+        return places;
+    }
+
     /// <summary>
     /// What a read with this cut returns, from a read of every pair of <paramref name="asked"/>: the definition stores
     /// are held to. Pairs with an item outside <see cref="Items"/> are left out.
     /// </summary>
     public CoVisitCounts Apply(IReadOnlyCollection<string> asked, CoVisitCounts all)
     {
-        var index = new Dictionary<string, int>(Items.Count, StringComparer.Ordinal);
-        for (var i = 0; i < Items.Count; i++)
-            index[Items[i]] = i;
+        var index = Places();
         var isAsked = asked.ToHashSet(StringComparer.Ordinal);
         var scored = new List<(string A, string B, int Count, float Score)>();
         foreach (var (a, b, count) in all.Pairs)

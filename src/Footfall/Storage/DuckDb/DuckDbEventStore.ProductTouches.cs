@@ -193,9 +193,10 @@ public sealed partial class DuckDbEventStore
             {
                 while (reader.Read())
                 {
-                    asked.Add((reader.GetInt32(0), (int)reader.GetInt64(2)));
-                    if (asked[^1].Reach > 0)
-                        reach[reader.GetString(1)] = asked[^1].Reach;
+                    var n = (int)reader.GetInt64(2);
+                    asked.Add((reader.GetInt32(0), n));
+                    if (n > 0)
+                        reach[reader.GetString(1)] = n;
                 }
             }
             if (cut is null)
@@ -232,9 +233,7 @@ public sealed partial class DuckDbEventStore
     private static IEnumerable<(int A, int B, int Count)> CutPairs(DuckDBConnection connection, int project, CoVisitCut cut,
         IReadOnlyList<(int No, int Reach)> asked)
     {
-        var placeOf = new Dictionary<string, int>(cut.Items.Count, StringComparer.Ordinal);
-        for (var i = 0; i < cut.Items.Count; i++)
-            placeOf[cut.Items[i]] = i;
+        var placeOf = cut.Places();
         // The cut's places by item number (numbers are never reused, so the largest bounds them).
         var place = new int[Scalar<int>(connection, "SELECT coalesce(max(no), 0) + 1 FROM model_items WHERE project = $p", ("p", project))];
         Array.Fill(place, -1);
