@@ -110,6 +110,30 @@ public sealed class SegmentApiTests(FootfallFactory factory) : IClassFixture<Foo
     }
 
     [Fact]
+    public async Task Regression_rudder_stamps_each_message_sentAt_and_must_not_put_a_purchase_before_its_impression()
+    {
+        // RudderStack's node client sets every message's sentAt one by one as it builds the batch (and the batch's too):
+        // when that loop crossed a millisecond, a purchase enqueued in the same millisecond as its impression was
+        // stored a millisecond before it and was not counted (CI of stop 42). The batch's sentAt corrects both alike.
+        var project = await factory.CreateProjectAsync();
+        using var http = factory.CreateClient();
+        var sentAt = DateTime.UtcNow.AddHours(-1);
+        var happened = sentAt.AddMilliseconds(-5).ToString("O");
+        await Expect(HttpStatusCode.OK, SendAsync(http, HttpMethod.Post, "/segment/v1/batch", new
+        {
+            sentAt = sentAt.AddMilliseconds(1).ToString("O"),
+            batch = new object[]
+            {
+                new { type = "track", anonymousId = "seg-order", @event = "Saw", messageId = "o1", originalTimestamp = happened, sentAt = sentAt.ToString("O") },
+                new { type = "track", anonymousId = "seg-order", @event = "Bought", messageId = "o2", originalTimestamp = happened, sentAt = sentAt.AddMilliseconds(1).ToString("O") },
+            },
+        }, Basic(project.Id)));
+        var events = (await project.GetAsync("/v1/people/activity?guestId=seg-order")).GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(2, events.Count);
+        Assert.Single(events.Select(e => e.GetProperty("time").GetDateTime()).Distinct());
+    }
+
+    [Fact]
     public async Task The_ecommerce_spec_maps_onto_built_in_actions_and_any_other_name_is_kept()
     {
         var project = await factory.CreateProjectAsync();

@@ -20,7 +20,7 @@ public static class SegmentMessageReader
     /// <summary>Adds what <paramref name="message"/> says to <paramref name="batch"/>.</summary>
     /// <param name="message">The message.</param>
     /// <param name="impliedType">The type the route implies (<c>/v1/track</c>), or null for a batch item.</param>
-    /// <param name="sentAt">The batch's <c>sentAt</c>, when the message has none of its own.</param>
+    /// <param name="sentAt">The batch's <c>sentAt</c>: it comes before the message's own.</param>
     /// <param name="receivedAt">When Footfall received it.</param>
     /// <param name="batch">Where the candidates, links and attribute writes go.</param>
     public static void Read(JsonElement message, string? impliedType, JsonElement? sentAt, DateTime receivedAt, DialectBatch batch)
@@ -166,7 +166,8 @@ public static class SegmentMessageReader
 
     /// <summary>
     /// Segment's rule: <c>timestamp</c> when given; else <c>originalTimestamp</c> corrected for the device clock's
-    /// skew, <c>receivedAt - (sentAt - originalTimestamp)</c>; else the receive time.
+    /// skew, <c>receivedAt - (sentAt - originalTimestamp)</c> with the batch's <c>sentAt</c>, else the message's; else
+    /// the receive time.
     /// </summary>
     private static string? ResolveTime(JsonElement message, JsonElement? batchSentAt, DateTime receivedAt, out DateTime time)
     {
@@ -180,7 +181,10 @@ public static class SegmentMessageReader
         if (Present(message, "originalTimestamp") is not { } original)
             return null;
         if (!EventTime.TryParse(original, "originalTimestamp", out var originalTime, out var originalError)) return originalError;
-        var sentAt = Present(message, "sentAt") ?? batchSentAt;
+        // The batch's sentAt before the message's: one request is one reading of the device clock, and clients that
+        // stamp each message as they put it in the batch (RudderStack) can cross a millisecond between two messages,
+        // which would put an event that happened in the same millisecond as the next one a millisecond after it.
+        var sentAt = batchSentAt is { ValueKind: not JsonValueKind.Null } batchSent ? batchSent : Present(message, "sentAt");
         if (sentAt is { ValueKind: not JsonValueKind.Null } s)
         {
             if (!EventTime.TryParse(s, "sentAt", out var sentTime, out var sentError)) return sentError;
