@@ -2,7 +2,7 @@ using Footfall.Server.Hosting;
 
 namespace Footfall.Server.Cli;
 
-/// <summary>The <c>footfall</c> command line: <c>serve</c>, <c>projects create</c>, <c>import</c>.</summary>
+/// <summary>The <c>footfall</c> command line: <c>serve</c>, <c>projects create</c>, <c>import</c>, <c>log reset</c>.</summary>
 public static class FootfallCommand
 {
     private const string Usage = """
@@ -14,8 +14,10 @@ public static class FootfallCommand
                          [--clickhouse-cluster NAME] [--duckdb-memory SIZE] [--identity-cache N]
           footfall projects create --name NAME [--data DIR | --server URL --admin-token TOKEN]
           footfall import FILE.ndjson|- --project ID [--data DIR [--duckdb-memory SIZE] | --server URL]
+          footfall log reset [--data DIR] [--drop-unapplied] [--store clickhouse --clickhouse "..."]
 
         The embedded store (DuckDB) allows one process: while a server runs on DIR, use --server.
+        log reset is for a data folder whose ingest log was lost or damaged, with no intact copy (docs/deploy.md).
         """;
 
     /// <summary>Runs the command; returns the exit code.</summary>
@@ -31,6 +33,7 @@ public static class FootfallCommand
                 [var first, ..] when first.StartsWith("--", StringComparison.Ordinal) && first is not ("--help" or "-h") => await ServeAsync(args),
                 ["projects", "create", .. var rest] => await ProjectsCommand.CreateAsync(CliArgs.Parse(rest)),
                 ["import", .. var rest] => await ImportCommand.RunAsync(CliArgs.Parse(rest)),
+                ["log", "reset", .. var rest] => await LogCommand.ResetAsync(CliArgs.Parse(rest, LogCommand.DropUnapplied)),
                 _ => Help(),
             };
         }
@@ -104,17 +107,22 @@ public sealed class CliException(string message) : Exception(message);
 public sealed class CliArgs
 {
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
     /// <summary>Arguments that are not options.</summary>
     public List<string> Positional { get; } = [];
 
-    /// <summary>Parses arguments.</summary>
-    public static CliArgs Parse(string[] args)
+    /// <summary>Parses arguments; the options named in <paramref name="flags"/> take no value.</summary>
+    public static CliArgs Parse(string[] args, params string[] flags)
     {
         var parsed = new CliArgs();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            if (args[i].StartsWith("--", StringComparison.Ordinal) && flags.Contains(args[i][2..]))
+            {
+                parsed._flags.Add(args[i][2..]);
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal))
             {
                 if (i + 1 >= args.Length)
                     throw new CliException($"{args[i]} needs a value");
@@ -127,6 +135,9 @@ public sealed class CliArgs
         }
         return parsed;
     }
+
+    /// <summary>Whether a flag was given.</summary>
+    public bool Has(string name) => _flags.Contains(name);
 
     /// <summary>An option's value, or null.</summary>
     public string? Get(string name) => _options.GetValueOrDefault(name);

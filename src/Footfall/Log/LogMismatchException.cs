@@ -8,4 +8,9 @@ namespace Footfall.Log;
 public sealed class LogMismatchException(string reader, long position, string folder, long end)
     : Exception($"the {reader} has read the ingest log up to position {position}, but the log in {folder} ends at {end}: " +
         "the log folder was removed or replaced by an older copy. Put back the log that belongs with this data folder " +
-        "(a backup copies the whole data folder, taken with the server stopped)");
+        "(a backup copies the whole data folder, taken with the server stopped). " + ResetAdvice)
+{
+    /// <summary>What to do when a log was lost or damaged and no intact copy exists.</summary>
+    public const string ResetAdvice = "Without an intact copy of the log, `footfall log reset --data DIR` starts a new one after every " +
+        "position recorded (docs/deploy.md, \"A lost or damaged log\").";
+}

@@ -37,7 +37,8 @@ internal static class SegmentFiles
             var length = new FileInfo(PathOf(folder, starts[i])).Length;
             if (length != starts[i + 1] - starts[i])
                 throw new InvalidDataException(
-                    $"The log in {folder} is damaged: segment {starts[i]} holds {length} bytes, the next starts {starts[i + 1] - starts[i]} bytes on.");
+                    $"The log in {folder} is damaged: segment {starts[i]} holds {length} bytes, the next starts {starts[i + 1] - starts[i]} bytes on. " +
+                    LogMismatchException.ResetAdvice);
         }
     }
 

@@ -165,7 +165,8 @@ public sealed class SegmentLog : IAsyncDisposable
             while (position < segmentEnd)
             {
                 var payload = SegmentFrame.TryRead(file, segmentEnd - position)
-                    ?? throw new InvalidDataException($"The log in {_options.Folder} is damaged at position {position}: no intact entry starts there.");
+                    ?? throw new InvalidDataException($"The log in {_options.Folder} is damaged at position {position}: no intact entry starts there. " +
+                        LogMismatchException.ResetAdvice);
                 var next = position + SegmentFrame.HeaderBytes + payload.Length;
                 yield return new LogRecord(position, next, payload);
                 position = next;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DuckDB.NET.Data;
@@ -9,37 +8,9 @@ namespace Footfall.Tests.Cli;
 /// <summary>The <c>footfall</c> command as an operator runs it: a real process on a real data folder.</summary>
 public sealed class CommandLineTests
 {
-    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => FootfallCli.RunAsync(args);
 
-    private static async Task<(int ExitCode, string Output)> RunWithInputAsync(string? input, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false,
-        };
-        info.ArgumentList.Add(ServerProcess.ServerAssembly);
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-        }
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // A command that hangs must not outlive its test holding the data folder.
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"footfall {string.Join(' ', args)} did not exit within 2 minutes");
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunWithInputAsync(string? input, params string[] args) => FootfallCli.RunWithInputAsync(input, args);
 
     // `footfall projects create` on the folder; returns the project's id.
     private static async Task<string> CreateProjectAsync(string data, string name)

@@ -127,33 +127,7 @@ public sealed class DataFolderTests
     {
         using var data = new TempFolder();
         var (projectId, _) = await RunAndStopAsync(data.Path);
-        // Entries the store has not applied, over several 4 KiB segments, their keys in the key index.
-        var logFolder = Path.Combine(data.Path, "log");
-        var positions = new List<long>();
-        await using (var log = SegmentLog.Open(new SegmentLogOptions { Folder = logFolder, SegmentBytes = 4096 }))
-        {
-            for (var i = 0; i < 12; i++)
-            {
-                var view = new TrackedEvent
-                {
-                    Key = $"k{i}", Action = BuiltInActions.PageView, Time = DateTime.UtcNow, ReceivedAt = DateTime.UtcNow, GuestId = $"g{i}",
-                    Target = new Dictionary<string, string> { ["page"] = "/" + new string('x', 900) }, Source = EventSources.Native,
-                };
-                positions.Add(await log.AppendAsync(new LogEntry(projectId, EventSources.Native, [view], [], [])));
-            }
-        }
-        using (var keys = IdempotencyKeyIndex.Open(new KeyIndexOptions { Folder = Path.Combine(data.Path, "keys") }))
-        {
-            keys.Add(Enumerable.Range(0, 12).Select(i => (projectId, $"k{i}")), positions[^1]);
-            keys.Checkpoint();
-        }
-        var segments = Directory.GetFiles(logFolder, "*.seg").Order(StringComparer.Ordinal).ToList();
-        Assert.True(segments.Count >= 3, $"{segments.Count} segments");
-        await using (var damaged = new FileStream(segments[1], FileMode.Open, FileAccess.Write))
-        {
-            damaged.Position = 20;
-            await damaged.WriteAsync("damaged!"u8.ToArray());
-        }
+        var logFolder = await UnappliedLog.WriteDamagedAsync(data.Path, projectId);
 
         var (exitCode, _, stdout) = await ServerProcess.RunToExitAsync(data.Path);
 
