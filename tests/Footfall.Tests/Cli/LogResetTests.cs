@@ -9,14 +9,19 @@ namespace Footfall.Tests.Cli;
 /// <c>footfall log reset</c> on a real data folder between real server processes: the way out for a data folder whose
 /// start refuses because its ingest log was lost or damaged and no intact copy exists (before, there was none).
 /// </summary>
-public sealed class LogResetTests
+[Collection(ClickHouseCollection.Name)]
+public sealed class LogResetTests(ClickHouseServer clickHouse)
 {
-    [Fact]
-    public async Task A_removed_log_is_reset_and_the_server_starts_with_every_event_and_key_it_had()
+    [Theory]
+    [InlineData("duckdb")]
+    [InlineData("clickhouse")]
+    public async Task A_removed_log_is_reset_and_the_server_starts_with_every_event_and_key_it_had(string store)
     {
         using var data = new TempFolder();
+        string[] storeArgs = store == "duckdb" ? []
+            : ["--store", "clickhouse", "--clickhouse", clickHouse.ConnectionString("t_" + Guid.NewGuid().ToString("N")[..12])];
         string projectId, secret;
-        await using (var server = await ServerProcess.StartAsync(data.Path))
+        await using (var server = await ServerProcess.StartAsync(data.Path, storeArgs))
         {
             (projectId, secret) = server.DefaultProject();
             Assert.Equal(1, (await PostAsync(server, projectId, "kept-1", "u1")).GetProperty("accepted").GetInt32());
@@ -24,17 +29,17 @@ public sealed class LogResetTests
             Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(60)));
         }
         Directory.Delete(Path.Combine(data.Path, "log"), recursive: true);
-        var (refused, _, refusal) = await ServerProcess.RunToExitAsync(data.Path);
+        var (refused, stderr, stdout) = await ServerProcess.RunToExitAsync(data.Path, storeArgs);
         Assert.Equal(2, refused);
-        Assert.Contains("footfall log reset --data DIR", refusal, StringComparison.Ordinal);
+        Assert.Contains("footfall log reset --data DIR", stderr + stdout, StringComparison.Ordinal);
 
-        var (exitCode, output) = await FootfallCli.RunAsync("log", "reset", "--data", data.Path);
+        var (exitCode, output) = await FootfallCli.RunAsync(["log", "reset", "--data", data.Path, .. storeArgs]);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("the log now starts empty at position", output, StringComparison.Ordinal);
         Assert.DoesNotContain("dropped", output, StringComparison.Ordinal);
         Assert.DoesNotContain("deleted the idempotency key index", output, StringComparison.Ordinal);
-        await using var again = await ServerProcess.StartAsync(data.Path);
+        await using var again = await ServerProcess.StartAsync(data.Path, storeArgs);
         // The key index was kept: a retry of the stored event is still a duplicate; a new event is stored.
         Assert.Equal(1, (await PostAsync(again, projectId, "kept-1", "u1")).GetProperty("duplicates").GetInt32());
         Assert.Equal(1, (await PostAsync(again, projectId, "new-1", "u1")).GetProperty("accepted").GetInt32());
