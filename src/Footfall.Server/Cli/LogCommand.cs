@@ -13,7 +13,7 @@ public static class LogCommand
     /// <summary>The flag that lets the reset drop acknowledged entries the store has not applied.</summary>
     public const string DropUnapplied = "drop-unapplied";
 
-    /// <summary>Resets the log; exit code 0, or 2 when it refuses (nothing changed then).</summary>
+    /// <summary>Resets the log; exit code 0, 2 when it refuses, 3 when the store cannot be opened (nothing changed then).</summary>
     public static async Task<int> ResetAsync(CliArgs args)
     {
         if (args.Positional.Count > 0)
@@ -33,10 +33,17 @@ public static class LogCommand
         using var folder = DataFolderLock.TryAcquire(options.Data) ?? throw new CliException(DataFolderLock.InUse(options.Data));
         using var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         long applied;
-        await using (var store = StoreFactory.Create(options, loggers))
+        try
         {
+            await using var store = StoreFactory.Create(options, loggers);
             await store.InitializeAsync();
             applied = await ((ILogSink)store).AppliedPositionAsync();
+        }
+        // Whatever kept the store from answering (a damaged file, ClickHouse away): the log is not touched without its position.
+        catch (Exception ex) when (ex is not CliException)
+        {
+            await Console.Error.WriteLineAsync($"footfall: the store could not be opened, so the log was left as it is: {(ex.InnerException ?? ex).Message.Split('\n')[0].Trim()}");
+            return FatalStop.StoreFailed;
         }
         LogResetReport report;
         try

@@ -92,6 +92,25 @@ public sealed class LogResetTests(ClickHouseServer clickHouse)
     }
 
     [Fact]
+    public async Task A_store_that_cannot_be_opened_leaves_the_log_as_it_is_with_exit_code_3()
+    {
+        using var data = new TempFolder();
+        var logFolder = Path.Combine(data.Path, "log");
+        Directory.CreateDirectory(logFolder);
+        var segment = Path.Combine(logFolder, "00000000000000000000.seg");
+        await File.WriteAllBytesAsync(segment, new byte[100]);
+        await File.WriteAllBytesAsync(Path.Combine(data.Path, "footfall.duckdb"), new byte[64 * 1024]);
+
+        var (exitCode, output) = await FootfallCli.RunAsync("log", "reset", "--data", data.Path, "--drop-unapplied");
+
+        Assert.True(exitCode == 3, output);
+        Assert.Contains("footfall: the store could not be opened, so the log was left as it is: ", output, StringComparison.Ordinal);
+        Assert.Contains("not a valid DuckDB database file", output, StringComparison.Ordinal);
+        Assert.Equal([segment], Directory.GetFiles(logFolder));
+        Assert.Equal(100, new FileInfo(segment).Length);
+    }
+
+    [Fact]
     public async Task A_reset_refuses_while_a_server_holds_the_data_folder()
     {
         using var data = new TempFolder();
