@@ -22,6 +22,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     private readonly ConcurrentDictionary<string, ErasureLog> _erasures = new(StringComparer.Ordinal);
     // The background refresh in flight per project, which an erasure may cancel (ForgetPersonAsync).
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _preemptible = new(StringComparer.Ordinal);
+    private readonly LargeObjectHeapTrim _trim = new(clock);
 
     /// <summary>
     /// An erasure (of any project) cancels a background refresh in flight while the model it serves is younger than this;
@@ -29,6 +30,9 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// much at most.
     /// </summary>
     public static readonly TimeSpan PreemptibleFor = TimeSpan.FromMinutes(10);
+
+    /// <summary>What compacts the large object heap after models are swapped in.</summary>
+    public LargeObjectHeapTrim Trim => _trim;
 
     /// <summary>How long the last refresh of any project took.</summary>
     public TimeSpan LastRefreshDuration { get; private set; }
@@ -68,6 +72,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             {
                 var read = await WindowModel.LoadAsync(store, projectId, EventTime.Now(clock), options, preempt.Token);
                 model = await erasures.PublishAsync(readAfter, read, m => _models[projectId] = m, preempt.Token);
+                _trim.Schedule();
             }
             // Whatever the interrupted read threw (the store's deadline turns it into a cancellation).
             catch (Exception) when (preempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested && _models.TryGetValue(projectId, out var serving))
@@ -136,6 +141,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             {
                 // Even with nothing touched, a new model drops every cached history and trending answer.
                 _models[projectId] = await model.WithoutAsync(erased, cancellationToken);
+                _trim.Schedule();
             }
             catch (Exception ex)
             {
@@ -153,6 +159,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// <inheritdoc />
     public void Dispose()
     {
+        _trim.Dispose();
         foreach (var log in _erasures.Values)
             log.Dispose();
         foreach (var gate in _refreshing.Values)
