@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Footfall.Events;
-using Footfall.Ingest;
-using Footfall.Log;
 using Footfall.Tests.Support;
 
 namespace Footfall.Tests.Faults;

@@ -5,10 +5,16 @@ namespace Footfall.Tests.Recommendations;
 
 /// <summary>
 /// The compaction a model swap schedules: the holes dropped arrays leave in the large object heap are given back, where
-/// the GC's own full collections leave them (177 MB of them at 100M events, docs/benchmarks.md section 8).
+/// the GC's own full collections leave them (177 MB of them at 100M events, docs/benchmarks.md section 8). Alone in the
+/// test process: a full collection of any test beside it (every in-process server's model swap schedules one) would
+/// change what the last full collection reports.
 /// </summary>
+[Collection(Name)]
 public sealed class LargeObjectHeapTrimTests
 {
+    /// <summary>The collection that runs alone.</summary>
+    public const string Name = "the large object heap, alone";
+
     private const int Generations = 3; // gen0, gen1, gen2: the large object heap comes next in GCMemoryInfo.GenerationInfo
 
     [Fact]
@@ -38,3 +44,7 @@ public sealed class LargeObjectHeapTrimTests
         GC.KeepAlive(kept);
     }
 }
+
+/// <summary>Runs <see cref="LargeObjectHeapTrimTests"/> after every other test class, none beside it.</summary>
+[CollectionDefinition(LargeObjectHeapTrimTests.Name, DisableParallelization = true)]
+public sealed class LargeObjectHeapCollection;
