@@ -22,6 +22,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     private readonly ConcurrentDictionary<string, ErasureLog> _erasures = new(StringComparer.Ordinal);
     // The background refresh in flight per project, which an erasure may cancel (ForgetPersonAsync).
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _preemptible = new(StringComparer.Ordinal);
+    // Compacts the large object heap once the swaps below leave a quiet spell (what the replaced models' arrays left).
     private readonly LargeObjectHeapTrim _trim = new(clock);
 
     /// <summary>
@@ -30,9 +31,6 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// much at most.
     /// </summary>
     public static readonly TimeSpan PreemptibleFor = TimeSpan.FromMinutes(10);
-
-    /// <summary>What compacts the large object heap after models are swapped in.</summary>
-    public LargeObjectHeapTrim Trim => _trim;
 
     /// <summary>How long the last refresh of any project took.</summary>
     public TimeSpan LastRefreshDuration { get; private set; }
