@@ -20,31 +20,12 @@ public static class VendorSdks
         Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@contentstack", "personalize-edge-sdk"))
             && Directory.Exists(Path.Combine(folder, "node_modules", "@attraqt", "activity")),
             $"The vendor SDKs are not installed: run `npm ci` in {folder} before these tests.");
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("node") { WorkingDirectory = folder };
         info.ArgumentList.Add(script);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"node {script} did not finish in 2 minutes:\n{await stderr}");
-        }
-        var output = await stdout;
-        Assert.True(process.ExitCode == 0, $"node {script} exited with {process.ExitCode}:\n{await stderr}\n{output}");
+        var (exitCode, output, stderr) = await ChildProcess.RunAsync(info, TimeSpan.FromMinutes(2));
+        Assert.True(exitCode == 0, $"node {script} exited with {exitCode}:\n{stderr}\n{output}");
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 }

@@ -167,22 +167,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts a process that is expected to refuse to start or to stop; returns its exit code and what it printed.</summary>
     public static async Task<(int ExitCode, string Stderr, string Stdout)> RunToExitAsync(string dataFolder, IEnumerable<string>? extraArgs = null, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet");
         foreach (var arg in new[] { ServerAssembly, "serve", "--urls", $"http://127.0.0.1:{FreePort()}", "--data", dataFolder }.Concat(extraArgs ?? []))
             info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-        return (process.ExitCode, await stderr, await stdout);
+        var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(info, timeout ?? TimeSpan.FromSeconds(60));
+        return (exitCode, stderr, stdout);
     }
 
     /// <summary>SIGTERM, then waits for the process to exit; returns its exit code.</summary>
