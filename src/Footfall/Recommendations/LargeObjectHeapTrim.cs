@@ -8,10 +8,15 @@ namespace Footfall.Recommendations;
 /// the holes they leave stay committed: at 100M events, 177 MB free of a 225 MB large object heap in one run, and the
 /// server's RSS after a model build and three erasures passed 1 GB in 5 of 13 runs (docs/benchmarks.md section 8,
 /// "The large object heap compacted after a model swap"). The live part is ~10 MB there, so the blocking
-/// compaction takes 8-13 ms, at most once per quiet spell however many swaps came before it.
+/// compaction takes 8-13 ms, at most once per quiet spell however many swaps came before it. The heap is the
+/// process's, so the models schedule on <see cref="ForProcess"/>: a process that hosts several servers (a test run)
+/// compacts once per quiet spell too.
 /// </summary>
 public sealed class LargeObjectHeapTrim : IDisposable
 {
+    /// <summary>The process's trim, which every model swap schedules.</summary>
+    public static LargeObjectHeapTrim ForProcess { get; } = new(TimeProvider.System);
+
     /// <summary>How long after the last model swap the compaction waits.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
 

@@ -22,8 +22,6 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     private readonly ConcurrentDictionary<string, ErasureLog> _erasures = new(StringComparer.Ordinal);
     // The background refresh in flight per project, which an erasure may cancel (ForgetPersonAsync).
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _preemptible = new(StringComparer.Ordinal);
-    // Compacts the large object heap once the swaps below leave a quiet spell (what the replaced models' arrays left).
-    private readonly LargeObjectHeapTrim _trim = new(clock);
 
     /// <summary>
     /// An erasure (of any project) cancels a background refresh in flight while the model it serves is younger than this;
@@ -70,7 +68,8 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             {
                 var read = await WindowModel.LoadAsync(store, projectId, EventTime.Now(clock), options, preempt.Token);
                 model = await erasures.PublishAsync(readAfter, read, m => _models[projectId] = m, preempt.Token);
-                _trim.Schedule();
+                // The replaced model's arrays leave holes in the large object heap.
+                LargeObjectHeapTrim.ForProcess.Schedule();
             }
             // Whatever the interrupted read threw (the store's deadline turns it into a cancellation).
             catch (Exception) when (preempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested && _models.TryGetValue(projectId, out var serving))
@@ -139,7 +138,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             {
                 // Even with nothing touched, a new model drops every cached history and trending answer.
                 _models[projectId] = await model.WithoutAsync(erased, cancellationToken);
-                _trim.Schedule();
+                LargeObjectHeapTrim.ForProcess.Schedule();
             }
             catch (Exception ex)
             {
@@ -157,7 +156,6 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// <inheritdoc />
     public void Dispose()
     {
-        _trim.Dispose();
         foreach (var log in _erasures.Values)
             log.Dispose();
         foreach (var gate in _refreshing.Values)
