@@ -44,33 +44,24 @@ public static class LogReset
                 $"the log in {logFolder} holds {dropped:N0} bytes of acknowledged entries the store has not applied (positions {storePosition:N0} to {logEnd:N0}). " +
                 "Start the server to store them; only if that start refuses because the log is damaged, and no intact copy exists, " +
                 "run this again with --drop-unapplied to drop them");
-        var keyPosition = KeyIndexPosition(keysFolder);
+        var keysPresent = Directory.Exists(keysFolder) && Directory.EnumerateFileSystemEntries(keysFolder).Any();
+        var keyPosition = keysPresent ? KeyIndexPosition(keysFolder) : null;
         var start = Math.Max(logEnd, Math.Max(storePosition, keyPosition ?? 0));
         // Keys of entries the store never applied would answer a client's retry of them as a duplicate, and the event
         // would be lost for good: without the index, the next start seeds a new one from the store's keys.
-        var deleteKeys = Directory.Exists(keysFolder) && Directory.EnumerateFileSystemEntries(keysFolder).Any()
-            && (keyPosition is null || keyPosition > storePosition);
+        var deleteKeys = keysPresent && (keyPosition is null || keyPosition > storePosition);
         if (deleteKeys)
             Directory.Delete(keysFolder, recursive: true);
-        // The new segment first, then the old ones (as a clean shutdown does): a crash in between leaves a log whose
-        // closed segments fail their check, and running this again finishes the job.
+        // As a clean shutdown leaves it (every old segment starts before the new one, unless the old log was one empty
+        // segment already there); a crash midway leaves closed segments that fail their check, and a rerun finishes.
         Directory.CreateDirectory(logFolder);
-        // Every old segment starts before the new one, unless the old log was one empty segment already there.
-        var path = SegmentFiles.PathOf(logFolder, start);
-        if (!File.Exists(path))
-            new FileStream(path, FileMode.CreateNew).Dispose();
-        DirectorySync.Flush(logFolder);
-        foreach (var old in segments.Where(s => s != start))
-            File.Delete(SegmentFiles.PathOf(logFolder, old));
-        DirectorySync.Flush(logFolder);
+        SegmentFiles.StartEmptyAt(logFolder, start, segments);
         return new LogResetReport(logEnd, keyPosition, storePosition, start, dropped, deleteKeys);
     }
 
-    // The key index's position; null when the folder is missing or empty, or the index is damaged (then deleted anyway).
+    // The key index's position; null when the index is damaged (deleted then).
     private static long? KeyIndexPosition(string keysFolder)
     {
-        if (!Directory.Exists(keysFolder) || !Directory.EnumerateFileSystemEntries(keysFolder).Any())
-            return null;
         try
         {
             using var index = IdempotencyKeyIndex.Open(new KeyIndexOptions { Folder = keysFolder });

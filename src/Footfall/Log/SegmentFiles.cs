@@ -42,6 +42,24 @@ internal static class SegmentFiles
         }
     }
 
+    /// <summary>
+    /// Leaves the folder one empty segment named <paramref name="start"/> (the log's next position), <paramref name="old"/>
+    /// deleted: the new segment first, so a crash in between leaves the old ones behind it, never an empty folder that
+    /// would start positions at 0 again.
+    /// </summary>
+    public static void StartEmptyAt(string folder, long start, IEnumerable<long> old)
+    {
+        var path = PathOf(folder, start);
+        if (!File.Exists(path))
+        {
+            new FileStream(path, FileMode.CreateNew).Dispose();
+            DirectorySync.Flush(folder);
+        }
+        foreach (var segment in old.Where(s => s != start))
+            File.Delete(PathOf(folder, segment));
+        DirectorySync.Flush(folder);
+    }
+
     /// <summary>The length of the longest run of intact frames from the start of the file.</summary>
     public static long IntactLength(string path)
     {

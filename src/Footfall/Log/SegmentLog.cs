@@ -215,17 +215,8 @@ public sealed class SegmentLog : IAsyncDisposable
             end = _durable;
             doomed = [.. _segments.Where(s => s < end)];
         }
-        if (doomed.Length == 0)
-            return;
-        var path = SegmentFiles.PathOf(_options.Folder, end);
-        if (!File.Exists(path))
-        {
-            new FileStream(path, FileMode.CreateNew).Dispose();
-            DirectorySync.Flush(_options.Folder);
-        }
-        foreach (var start in doomed)
-            File.Delete(SegmentFiles.PathOf(_options.Folder, start));
-        DirectorySync.Flush(_options.Folder);
+        if (doomed.Length > 0)
+            SegmentFiles.StartEmptyAt(_options.Folder, end, doomed);
     }
 
     private void Run()
