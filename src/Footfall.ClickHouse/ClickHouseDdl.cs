@@ -49,14 +49,14 @@ internal sealed class ClickHouseDdl(string database, string? cluster)
     /// on a table that is not replicated, so the Distributed table (which holds no rows: inserts into it are synchronous)
     /// is created again over the altered local tables.
     /// </summary>
-    public IEnumerable<string> Add(AddColumn column)
+    public IEnumerable<DdlStatement> Add(AddColumn column)
     {
         var local = LocalTable(column.Table);
-        yield return $"ALTER TABLE {database}.{local}{OnShards(column.Table)} ADD COLUMN {column.Column} {column.Definition}";
+        yield return new($"ALTER TABLE {database}.{local} ADD COLUMN {column.Column} {column.Definition}", IsSharded(column.Table));
         if (local == column.Table)
             yield break;
-        yield return $"DROP TABLE IF EXISTS {database}.{column.Table}{OnCluster}";
-        yield return Distributed(column.Table);
+        yield return new($"DROP TABLE IF EXISTS {database}.{column.Table}{OnCluster}");
+        yield return new(Distributed(column.Table));
     }
 
     /// <summary>
@@ -85,10 +85,12 @@ internal sealed class ClickHouseDdl(string database, string? cluster)
     private static string Where(CreateDerivedTable derived) => derived.Where.Length == 0 ? "" : " WHERE " + derived.Where;
 
     /// <summary>A delete mutation. A replicated table passes it to its replicas; a sharded one needs it on each shard.</summary>
-    public string Delete(string table, string where) => $"ALTER TABLE {database}.{LocalTable(table)}{OnShards(table)} DELETE WHERE {where}";
+    public DdlStatement Delete(string table, string where) => new($"ALTER TABLE {database}.{LocalTable(table)} DELETE WHERE {where}", IsSharded(table));
 
     /// <summary>The table that stores <paramref name="table"/>'s rows on a node (where columns and mutations live).</summary>
-    public string LocalTable(string table) => Cluster is not null && ClickHouseSchema.ShardingKeys.ContainsKey(table) ? table + "_local" : table;
+    public string LocalTable(string table) => IsSharded(table) ? table + "_local" : table;
+
+    private bool IsSharded(string table) => Cluster is not null && ClickHouseSchema.ShardingKeys.ContainsKey(table);
 
     /// <summary>The mutations of every node (a table function over the cluster's hosts on a cluster).</summary>
     public string Mutations(string username, string password) =>
@@ -116,9 +118,6 @@ internal sealed class ClickHouseDdl(string database, string? cluster)
 
     private string OnCluster => Cluster is null ? "" : $" ON CLUSTER {Cluster}";
 
-    // An ALTER on a replicated table reaches its replicas through ZooKeeper; only a sharded table's shards each need it.
-    private string OnShards(string table) => Cluster is not null && ClickHouseSchema.ShardingKeys.ContainsKey(table) ? OnCluster : "";
-
     private static string Replicated(string engine, string path)
     {
         var open = engine.IndexOf('(', StringComparison.Ordinal);
@@ -127,3 +126,10 @@ internal sealed class ClickHouseDdl(string database, string? cluster)
         return $"Replicated{name}('{path}', '{{replica}}'{(args.Length > 0 ? ", " + args : "")})";
     }
 }
+
+/// <summary>
+/// A statement, and whether it must run on one replica of each shard (<see cref="ClickHouseShards"/>): an ALTER of a
+/// sharded table on a cluster. An ALTER of a replicated table reaches the table's other replicas through ZooKeeper, so
+/// one replica per shard is enough; it is never sent <c>ON CLUSTER</c> (see <see cref="ClickHouseShards"/> for why).
+/// </summary>
+internal readonly record struct DdlStatement(string Sql, bool OnEachShard = false);

@@ -133,7 +133,7 @@ public sealed partial class ClickHouseEventStore : IPeopleStore
             foreach (var (table, where) in deletes)
             {
                 if (Long((await _http.QueryAsync($"SELECT count() FROM {table} WHERE {where}", cancellationToken))[0][0]) > 0)
-                    await _http.ExecuteAsync(_ddl.Delete(table, where), cancellationToken);
+                    await _shards.ExecuteAsync(_ddl.Delete(table, where), cancellationToken);
             }
             await WaitForMutationsAsync(cancellationToken);
             return erased;

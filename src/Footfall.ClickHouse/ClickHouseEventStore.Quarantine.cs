@@ -28,7 +28,7 @@ public sealed partial class ClickHouseEventStore
         if (ords.Count == 0)
             return;
         await _http.InsertAsync("rejected", "project, time_ms, source, error, raw, ord, idents", copies, cancellationToken);
-        await _http.ExecuteAsync(_ddl.Delete("rejected", $"empty(idents) AND ord IN ({string.Join(", ", ords)})"), cancellationToken);
+        await _shards.ExecuteAsync(_ddl.Delete("rejected", $"empty(idents) AND ord IN ({string.Join(", ", ords)})"), cancellationToken);
         await WaitForMutationsAsync(cancellationToken);
         _logger.LogInformation("Extracted the identifiers of {Count} rejected events kept by an earlier version", ords.Count);
     }

@@ -17,6 +17,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
 {
     private readonly ClickHouseSettings _settings;
     private readonly ClickHouseHttp _http;
+    private readonly ClickHouseShards _shards;
     private readonly ClickHouseDdl _ddl;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
@@ -52,6 +53,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
             throw new ArgumentException($"ClickHouse cluster '{cluster}' must be letters, digits and _");
         _ddl = new ClickHouseDdl(_settings.Database, cluster);
         _http = new ClickHouseHttp(_settings, _ddl);
+        _shards = new ClickHouseShards(_http, _settings, cluster);
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
     }
@@ -65,7 +67,7 @@ public sealed partial class ClickHouseEventStore : IEventStore
                 $"SELECT concat(host_address, ':', toString(port)) FROM system.clusters WHERE cluster = {Quote(cluster)}", cancellationToken, inDatabase: false);
             _ddl.UseHosts(hosts.Select(h => h[0]!).ToList());
         }
-        await new ClickHouseMigrator(_http, _ddl, _settings.Database, _logger).MigrateAsync(ClickHouseSchema.Migrations, cancellationToken);
+        await new ClickHouseMigrator(_http, _shards, _ddl, _settings.Database, _logger).MigrateAsync(ClickHouseSchema.Migrations, cancellationToken);
         await BackfillQuarantineIdentifiersAsync(cancellationToken);
         await RepairPersonsAsync(cancellationToken);
         await DeriveSavedExperiencesAsync(cancellationToken);

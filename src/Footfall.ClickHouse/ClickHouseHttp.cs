@@ -28,21 +28,23 @@ internal sealed class ClickHouseHttp : IDisposable
     /// <summary>
     /// Runs a statement in the store's database (or none, for CREATE DATABASE); an <c>INSERT ... SELECT</c> names its
     /// table in <paramref name="insertInto"/>, for the cluster's insert settings. Statements of one
-    /// <paramref name="session"/> (<see cref="NewSession"/>) share its temporary tables.
+    /// <paramref name="session"/> (<see cref="NewSession"/>) share its temporary tables. It goes to the store's server, or
+    /// to another <paramref name="node"/> of its cluster (<see cref="ClickHouseShards"/>).
     /// </summary>
-    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? insertInto = null, string? session = null)
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? insertInto = null, string? session = null,
+        Uri? node = null)
     {
         using var content = new StringContent(sql, Encoding.UTF8);
         // An INSERT ... SELECT may name a batch's identifiers (ClickHouseEventStore.Attributed.cs): the same limit as queries.
-        await SendAsync(Url(null, inDatabase, session) + MaxQuerySize + (insertInto is null ? "" : _ddl.InsertSettings(insertInto)), content, cancellationToken);
+        await SendAsync(Url(null, inDatabase, session) + MaxQuerySize + (insertInto is null ? "" : _ddl.InsertSettings(insertInto)), content, cancellationToken, node);
     }
 
     /// <summary>Runs a query and returns its rows (TabSeparated, unescaped).</summary>
-    public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? session = null)
+    public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken, bool inDatabase = true, string? session = null, Uri? node = null)
     {
         using var content = new StringContent(sql + "\nFORMAT TabSeparated", Encoding.UTF8);
         // Key look-ups send a batch's keys in one IN list; 18.16's default limit (256 KiB) would split them.
-        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase, session) + MaxQuerySize, content, cancellationToken));
+        return TabSeparated.Parse(await SendAsync(Url(null, inDatabase, session) + MaxQuerySize, content, cancellationToken, node));
     }
 
     /// <summary>
@@ -94,9 +96,9 @@ internal sealed class ClickHouseHttp : IDisposable
         (session is null ? "" : $"&session_id={session}&session_timeout={SessionTimeoutSeconds}") +
         (query is null ? "" : "&query=" + Uri.EscapeDataString(query));
 
-    private async Task<string> SendAsync(string url, HttpContent content, CancellationToken cancellationToken)
+    private async Task<string> SendAsync(string url, HttpContent content, CancellationToken cancellationToken, Uri? node = null)
     {
-        using var response = await _http.PostAsync(url, content, cancellationToken);
+        using var response = await _http.PostAsync(node is null ? new Uri(url, UriKind.Relative) : new Uri(node, url), content, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw Refused(response.StatusCode, text);

@@ -8,7 +8,7 @@ namespace Footfall.ClickHouse;
 /// version row is written after a migration's last step: a crash between them, or two nodes starting at once,
 /// replays steps that are already done, which changes nothing.
 /// </summary>
-internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl, string database, ILogger logger)
+internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseShards shards, ClickHouseDdl ddl, string database, ILogger logger)
 {
     private static readonly CreateTable Versions = new("schema_versions", "version UInt32, name String, applied_ms Int64", "MergeTree", "ORDER BY version");
 
@@ -47,9 +47,7 @@ internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl,
     }
 
     // A table this run creates is created with the columns later steps add, which then find them and do nothing: a new
-    // database runs no ALTER. On a cluster a replicated ALTER is the DDL 18.16 can stall on: under load both replicas of
-    // a shard executed one, the second failed with "Node exists .../executed", and that host's DDL queue stopped, so
-    // every later ON CLUSTER statement timed out (seen in ClickHouseClusterConformanceTests). Upgrades still ALTER.
+    // database runs no ALTER (on a cluster, one statement per shard less for each column). Upgrades still ALTER.
     private static CreateTable WithAddedColumns(CreateTable table, List<AddColumn> added) =>
         table with { Columns = table.Columns + string.Concat(added.Where(a => a.Table == table.Name).Select(a => $", {a.Column} {a.Definition}")) };
 
@@ -76,16 +74,8 @@ internal sealed class ClickHouseMigrator(ClickHouseHttp http, ClickHouseDdl ddl,
             case AddColumn column when !await HasColumnAsync(column, cancellationToken):
                 // One statement at a time: after an ALTER another node (or a crash before the Distributed table was made
                 // again) already did, the rest of the step still runs.
-                foreach (var sql in ddl.Add(column))
-                {
-                    try
-                    {
-                        await http.ExecuteAsync(sql, cancellationToken);
-                    }
-                    catch (ClickHouseException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
-                    {
-                    }
-                }
+                foreach (var statement in ddl.Add(column))
+                    await shards.ExecuteAsync(statement, cancellationToken, ex => ex.Message.Contains("already exists", StringComparison.Ordinal));
                 break;
         }
     }

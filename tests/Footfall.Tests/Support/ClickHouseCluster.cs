@@ -17,8 +17,22 @@ public sealed class ClickHouseCluster : IAsyncLifetime
     /// <summary>The nodes: [0] shard 1 replica 1, [1] shard 1 replica 2, [2] shard 2.</summary>
     public IReadOnlyList<ClickHouseServer> Nodes => _nodes;
 
-    /// <summary>A connection string to <paramref name="node"/> for <paramref name="database"/> (a fresh name by default).</summary>
-    public string ConnectionString(int node = 0, string? database = null) => _nodes[node].ConnectionString(database);
+    /// <summary>
+    /// A connection string to <paramref name="node"/> for <paramref name="database"/> (a fresh name by default), naming
+    /// every node's HTTP address in <c>Nodes</c>: on loopback they differ by port, not by host name.
+    /// </summary>
+    public string ConnectionString(int node = 0, string? database = null) =>
+        _nodes[node].ConnectionString(database) + ";Nodes=" + string.Join(",", _nodes.Select(n => $"127.0.0.1:{n.HttpPort}"));
+
+    /// <summary>Runs <paramref name="sql"/> on <paramref name="node"/> and returns its TabSeparated answer, trimmed.</summary>
+    public async Task<string> QueryAsync(int node, string sql)
+    {
+        using var http = new HttpClient();
+        using var content = new StringContent(sql);
+        var response = await http.PostAsync($"http://127.0.0.1:{_nodes[node].HttpPort}/", content);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? text.Trim() : throw new InvalidOperationException($"ClickHouse node {node}: {text}");
+    }
 
     /// <inheritdoc />
     public async Task InitializeAsync()
