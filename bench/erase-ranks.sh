@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Erasure over HTTP of persons by activity rank (bench/sql/active-users.sql picks them) on a copy of an imported data
-# folder (docs/benchmarks.md §8, "The 100M column again"): start, the first feed request (the model build),
+# folder (docs/benchmarks.md §8, "The 100M column again"): start (timed to /healthz), the first feed request (the model build),
 # then each user id in turn (DELETE /v1/people), timed by curl, with the server's CPU-ms; its RSS at the end.
 #   erase-ranks.sh SERVER_DIR DATA_DIR SECRET_KEY USER_IDS(comma-separated)
 # IDLE_SECONDS=N: then N s idle, the RSS again and the .NET GC's figures (dotnet-counters, `dotnet tool install -g
@@ -13,7 +13,7 @@ copy=$(mktemp -d ${SCRATCH:-/tmp}/erase-ranks.XXXXXX); server=
 trap '[ -n "$server" ] && kill -9 $server 2>/dev/null; wait 2>/dev/null; rm -rf "$copy"' EXIT
 cp -r "$data/." "$copy/"
 dotnet "$server_dir/footfall.dll" serve --urls $url --data "$copy" >"$copy/server.log" 2>&1 & server=$!
-until curl -sf $url/healthz >/dev/null; do sleep 0.2; done
+t0=$(date +%s.%N); until curl -sf $url/healthz >/dev/null; do sleep 0.05; done; echo "healthz after $(echo "$(date +%s.%N) - $t0" | bc) s"
 echo "model build: $(curl -s -o /dev/null -w '%{time_total}' -H "$auth" $url/v1/recommendations/trending) s; load $(cut -d' ' -f1 /proc/loadavg)"
 for one in ${users//,/ }; do
   cpu0=$(awk '{print $14 + $15}' /proc/$server/stat)
