@@ -358,6 +358,34 @@ public abstract partial class EventStoreConformance : IAsyncLifetime
         Assert.Null(person.FirstSeen);
     }
 
+    // The DuckDB store reads a person's events by their seqs up to 4,000 of them, by identifier past that.
+    [Theory]
+    [InlineData(3_900)]
+    [InlineData(4_100)]
+    public async Task A_person_of_thousands_of_events_is_looked_up_and_paged_whole(int count)
+    {
+        var events = Enumerable.Range(0, count)
+            .Select(i => Ev(BuiltInActions.PageView, T0.AddSeconds(i), user: i % 2 == 0 ? "u1" : null, guest: i % 2 == 0 ? null : "g1", key: $"k{i}"))
+            .ToArray();
+        await CommitAsync(events, [new IdentityLink(Identifier.Guest("g1"), Identifier.User("u1"))]);
+        await CommitAsync(Ev(BuiltInActions.PageView, T0, user: "u2"));
+
+        var person = await Store.FindPersonAsync(ProjectId, Identifier.Guest("g1"));
+        Assert.Equal(count, person!.EventCount);
+        Assert.Equal(T0, person.FirstSeen);
+        Assert.Equal(T0.AddSeconds(count - 1), person.LastSeen);
+        var keys = new List<string?>();
+        ActivityCursor? next = null;
+        do
+        {
+            var page = await Store.GetActivityAsync(ProjectId, Identifier.User("u1"), 1_000, next);
+            keys.AddRange(page.Events.Select(e => e.Key));
+            next = page.Next;
+        }
+        while (next is not null);
+        Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => $"k{i}"), keys);
+    }
+
     [Fact]
     public async Task Erase_removes_every_event_identifier_attribute_and_result_of_the_person()
     {

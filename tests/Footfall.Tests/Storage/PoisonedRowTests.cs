@@ -31,6 +31,10 @@ public sealed class PoisonedRowTests(ClickHouseServer clickHouse)
                 SELECT (SELECT max(seq) FROM events) + 1, project, ident, time, 'product_purchase', item, received_at, user_id,
                        '{"product":"sku-1","k\ud800":"v\udc00"}', 'label', '{"category":"c\ud800","price":"2","email":"{{Email}} \ud800"}', source
                 FROM events WHERE user_id = 'victim' LIMIT 1;
+                -- Every commit writes a product event's touch beside it (the identity index finds the event by it).
+                INSERT INTO product_touches
+                SELECT project, ident, seq, time, item, action, NULL, TRY(json_extract_string(params, '$.category'))
+                FROM events WHERE seq = (SELECT max(seq) FROM events);
                 UPDATE attributes SET value = '"n\ud800"';
                 INSERT INTO rejected (project, time, source, error, raw) SELECT no, now(), 'native', 'old', '{"label":"\ud800"}' FROM projects;
                 """);

@@ -22,8 +22,8 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             return null;
         long count;
         DateTime? first = null, last = null;
-        using (var reader = Query(connection, $"SELECT count(*), min(time), max(time) FROM events WHERE project = $p AND ident IN ({PersonIdents})",
-            ("p", project), ("ids", ids)))
+        using (var reader = Query(connection, $"SELECT count(*), min(time), max(time) FROM events WHERE project = $p AND {PersonEvents(ids)}",
+            ("p", project)))
         {
             reader.Read();
             count = reader.GetInt64(0);
@@ -53,7 +53,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         await using var connection = await OpenReadAsync(cancellationToken);
         if (ReadPerson(project, identifier) is not var (ids, _))
             return new ActivityPage([], null);
-        var args = new List<(string, object?)> { ("p", project), ("ids", ids), ("n", (long)limit + 1) };
+        var args = new List<(string, object?)> { ("p", project), ("n", (long)limit + 1) };
         if (before is { } cursor)
             args.AddRange([("ct", EventTime.FromUnixMs(cursor.TimeMs)), ("cs", cursor.Order)]);
         // seq orders events of equal time and is unique, so (time, seq) is a position no later insert can take.
@@ -61,7 +61,7 @@ public sealed partial class DuckDbEventStore : IPeopleStore
             $"""
             SELECT event_key, action, time, received_at, user_id, guest_id, session_id, experience, variant, target,
                    source_id, label, params, source, seq
-            FROM events WHERE project = $p AND ident IN ({PersonIdents})
+            FROM events WHERE project = $p AND {PersonEvents(ids)}
               {(before is null ? "" : "AND (time < $ct OR (time = $ct AND seq < $cs))")}
             ORDER BY time DESC, seq DESC LIMIT $n
             """,
@@ -76,6 +76,22 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         var more = list.Count == limit && reader.Read();
         return new ActivityPage(list, more ? ActivityCursor.After(list[^1], lastSeq) : null);
     }
+
+    /// <summary>
+    /// The filter on <c>events</c> for the events of a person's identifiers <paramref name="ids"/>: with their seqs from
+    /// the identity index too, while they are few, so that DuckDB reads only the row groups that hold one; a filter on
+    /// identifiers alone reads every row group of the table (at 100M events, 159 ms for a look-up of a person of tens
+    /// of events: docs/benchmarks.md §8). A person of more than <see cref="PersonSeqsFiltered"/> events has them in most of
+    /// the ~800 row groups of 100M events anyway. The index has every applied event's seq before a caller that waited for it reads (the applier
+    /// writes it after each commit); a seq of an event committed after this read's snapshot matches no row.
+    /// </summary>
+    private string PersonEvents(List<long> ids)
+    {
+        var seqs = Index.EventSeqs(ids);
+        return seqs.Count <= PersonSeqsFiltered ? $"{In("ident", ids)} AND {In("seq", seqs)}" : In("ident", ids);
+    }
+
+    private const int PersonSeqsFiltered = 4_000;
 
     private static TrackedEvent ReadEvent(DbDataReader r) => new()
     {
