@@ -79,11 +79,12 @@ public sealed partial class DuckDbEventStore : IPeopleStore
 
     /// <summary>
     /// The filter on <c>events</c> for the events of a person's identifiers <paramref name="ids"/>: with their seqs from
-    /// the identity index too, while they are few, so that DuckDB reads only the row groups that hold one; a filter on
-    /// identifiers alone reads every row group of the table (at 100M events, 159 ms for a look-up of a person of tens
-    /// of events: docs/benchmarks.md §8). A person of more than <see cref="PersonSeqsFiltered"/> events has them in most of
-    /// the ~800 row groups of 100M events anyway. The index has every applied event's seq before a caller that waited for it reads (the applier
-    /// writes it after each commit); a seq of an event committed after this read's snapshot matches no row.
+    /// the identity index too, while they are few, so that DuckDB reads only the row groups that hold one. By identifiers
+    /// alone it read every row group of the table: at 100M events a look-up took 0.4-1.6 s and an activity page 3-5 s,
+    /// often past the store's deadline (docs/benchmarks.md §8, "A person's events by their seqs"). A person of more than
+    /// <see cref="PersonSeqsFiltered"/> events has them in most row groups anyway. A caller that waited for its events
+    /// finds their seqs in the index (the applier writes it after each commit); a seq of an event committed after the
+    /// read's snapshot matches no row.
     /// </summary>
     private string PersonEvents(List<long> ids)
     {
