@@ -3,6 +3,7 @@
 # "A person's events by their seqs"): start on DATA_DIR (reads only; the start may checkpoint), build the model first
 # (the first feed request) so no background refresh runs beside the reads, then GET /v1/people and
 # GET /v1/people/activity?limit=50 for each person; p50 / p99 of each, and how many answered other than 200.
+# EXPORT_USERS=u1,u2: then each one's whole export (GET /v1/people/export), its status and time.
 #   bench/person-reads.sh SERVER_DIR DATA_DIR SECRET_KEY USERS_FILE
 set -euo pipefail
 server_dir=$1; data=$2; key=$3; users=$4; url=http://127.0.0.1:${PORT:-27305}; auth="Authorization: Bearer $key"
@@ -16,3 +17,7 @@ each() {
 }
 echo "look-up: $(each '/v1/people?userId=')"
 echo "activity: $(each '/v1/people/activity?limit=50&userId=')"
+exports=${EXPORT_USERS:-}
+for one in ${exports//,/ }; do
+  echo "export $one: $(curl -s -o /dev/null -w '%{http_code} %{time_total} s, %{size_download} bytes' -H "$auth" "$url/v1/people/export?userId=$one")"
+done
