@@ -64,7 +64,7 @@ internal sealed class ClickHouseShards(ClickHouseHttp http, ClickHouseSettings s
         if (done.Count < shards)
         {
             throw new ClickHouseException(
-                $"Only {done.Count} of cluster '{cluster}''s {shards} shards took a statement every shard needs (shard macros done: " +
+                $"Only {done.Count} of the {shards} shards of cluster '{cluster}' took a statement every shard needs (shard macros done: " +
                 $"{string.Join(", ", done)}); name every server's HTTP address in the connection string's Nodes=host:port,... if they " +
                 $"do not serve HTTP on its Port at their remote_servers host names. {string.Join("; ", failures)}");
         }
