@@ -63,9 +63,12 @@ public sealed partial class ClickHouseEventStore : IEventStore
     {
         if (_ddl.Cluster is { } cluster)
         {
+            // Read once: where an erasure's mutations are watched, and which server of which shard takes a sharded ALTER.
             var hosts = await _http.QueryAsync(
-                $"SELECT concat(host_address, ':', toString(port)) FROM system.clusters WHERE cluster = {Quote(cluster)}", cancellationToken, inDatabase: false);
+                $"SELECT concat(host_address, ':', toString(port)), shard_num, host_name FROM system.clusters WHERE cluster = {Quote(cluster)} ORDER BY shard_num, replica_num",
+                cancellationToken, inDatabase: false);
             _ddl.UseHosts(hosts.Select(h => h[0]!).ToList());
+            _shards.UseServers(hosts.Select(h => (h[1]!, h[2]!)).ToList());
         }
         await new ClickHouseMigrator(_http, _shards, _ddl, _settings.Database, _logger).MigrateAsync(ClickHouseSchema.Migrations, cancellationToken);
         await BackfillQuarantineIdentifiersAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using static Footfall.ClickHouse.ClickHouseSql;
 
 namespace Footfall.ClickHouse;
 
@@ -27,6 +26,19 @@ internal sealed class ClickHouseShards(ClickHouseHttp http, ClickHouseSettings s
 
     // A server's macros are its configuration: learnt once per address.
     private readonly ConcurrentDictionary<Uri, string> _shardOf = new();
+    private int _shards;
+    private IReadOnlyList<Uri> _servers = [];
+
+    /// <summary>
+    /// Learns the cluster's servers (shard number, <c>remote_servers</c> host name), in the cluster's order, from the
+    /// read the store makes of <c>system.clusters</c> at start.
+    /// </summary>
+    public void UseServers(IReadOnlyList<(string Shard, string Host)> servers)
+    {
+        _shards = servers.Select(s => s.Shard).Distinct().Count();
+        IEnumerable<Uri> addresses = settings.Nodes.Count > 0 ? settings.Nodes : servers.Select(s => new UriBuilder(settings.Endpoint) { Host = s.Host }.Uri);
+        _servers = [.. addresses.Prepend(settings.Endpoint).Distinct()];
+    }
 
     /// <summary>
     /// Runs <paramref name="statement"/> on the store's server, or on one replica of each shard when it says so. A
@@ -40,31 +52,29 @@ internal sealed class ClickHouseShards(ClickHouseHttp http, ClickHouseSettings s
             await ExecuteOnAsync(null, statement.Sql, alreadyDone, cancellationToken);
             return;
         }
-        var hosts = await http.QueryAsync(
-            $"SELECT shard_num, host_name FROM system.clusters WHERE cluster = {Quote(cluster!)} ORDER BY shard_num, replica_num",
-            cancellationToken, inDatabase: false);
-        var shards = hosts.Select(h => h[0]).Distinct().Count();
-        var nodes = settings.Nodes.Count > 0 ? settings.Nodes : hosts.Select(h => new UriBuilder(settings.Endpoint) { Host = h[1]! }.Uri);
+        if (_shards == 0)
+            throw new InvalidOperationException("The cluster's servers are not known yet: the store learns them at start (UseServers)");
         var done = new SortedSet<string>(StringComparer.Ordinal);
         var failures = new List<string>();
-        foreach (var node in nodes.Prepend(settings.Endpoint).Distinct())
+        foreach (var node in _servers)
         {
             try
             {
-                if (done.Contains(await ShardOfAsync(node, cancellationToken)))
+                var shard = await ShardOfAsync(node, cancellationToken);
+                if (done.Contains(shard))
                     continue;
                 await ExecuteOnAsync(node, statement.Sql, alreadyDone, cancellationToken);
-                done.Add(_shardOf[node]);
+                done.Add(shard);
             }
             catch (Exception ex) when (ex is ClickHouseException or HttpRequestException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 failures.Add($"{node.Authority}: {ex.Message}");
             }
         }
-        if (done.Count < shards)
+        if (done.Count < _shards)
         {
             throw new ClickHouseException(
-                $"Only {done.Count} of the {shards} shards of cluster '{cluster}' took a statement every shard needs (shard macros done: " +
+                $"Only {done.Count} of the {_shards} shards of cluster '{cluster}' took a statement every shard needs (shard macros done: " +
                 $"{string.Join(", ", done)}); name every server's HTTP address in the connection string's Nodes=host:port,... if they " +
                 $"do not serve HTTP on its Port at their remote_servers host names. {string.Join("; ", failures)}");
         }

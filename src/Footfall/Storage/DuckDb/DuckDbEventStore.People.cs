@@ -77,20 +77,16 @@ public sealed partial class DuckDbEventStore : IPeopleStore
         using var reader = Query(connection,
             $"""
             SELECT event_key, action, time, received_at, user_id, guest_id, session_id, experience, variant, target,
-                   source_id, label, params, source, seq
-            FROM events WHERE project = $p AND {In("seq", seqs)}
+                   source_id, label, params, source
+            FROM events WHERE project = $p AND {In("seq", seqs.Take(limit))}
             ORDER BY time DESC, seq DESC
             """,
             ("p", project));
         var list = new List<TrackedEvent>();
-        long lastSeq = 0;
-        while (list.Count < limit && reader.Read())
-        {
+        while (reader.Read())
             list.Add(ReadEvent(reader));
-            lastSeq = reader.GetInt64(14);
-        }
-        var more = list.Count == limit && reader.Read();
-        return new ActivityPage(list, more ? ActivityCursor.After(list[^1], lastSeq) : null);
+        // The seq read asked for one more than the page: there is a next page when it found it.
+        return new ActivityPage(list, seqs.Count > limit ? ActivityCursor.After(list[^1], seqs[limit - 1]) : null);
     }
 
     /// <summary>
