@@ -77,8 +77,10 @@ public sealed class RecommendationRefresher(IProjectCatalog store, Recommendatio
             fatal.Stop(FatalStop.Unexpected, ex, "the recommendation refresher failed");
             return;
         }
-        // Served responses queued since the last tick are written before the store closes.
+        // Served responses queued since the last tick are written before the store closes, and no erasure's recount
+        // reads it then.
         await log.FlushAsync(CancellationToken.None);
+        await models.StopRecountsAsync();
     }
 
     private async Task RefreshAllAsync(CancellationToken stoppingToken)

@@ -10,7 +10,8 @@ namespace Footfall.Recommendations;
 /// <summary>
 /// The current model of each project. Feeds read the current one without waiting; <see cref="RefreshAsync"/> reads a
 /// new one from the store's aggregates (in the background, or when a test asks) and swaps it in;
-/// <see cref="ForgetPersonAsync"/> erases a person and recounts only what they touched.
+/// <see cref="ForgetPersonAsync"/> erases a person, hides them in the model at once and recounts only what they touched
+/// behind its answer.
 /// </summary>
 public sealed class RecommendationModels(IInteractionSource store, RecommendationOptions options, TimeProvider clock, ILogger<RecommendationModels> logger)
     : IDisposable
@@ -22,6 +23,9 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     private readonly ConcurrentDictionary<string, ErasureLog> _erasures = new(StringComparer.Ordinal);
     // The background refresh in flight per project, which an erasure may cancel (ForgetPersonAsync).
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _preemptible = new(StringComparer.Ordinal);
+    // Per project, the last of the recounts erasures left behind their answers (ForgetPersonAsync).
+    private readonly Dictionary<string, Task> _recounts = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>
     /// An erasure (of any project) cancels a background refresh in flight while the model it serves is younger than this;
@@ -95,17 +99,18 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     }
 
     /// <summary>
-    /// Erases the person <paramref name="who"/> names with <paramref name="erase"/> (the store's erasure), then takes
-    /// them out of the project's current model, and out of any model a refresh in flight read before the erasure (one
-    /// it did not cancel, see <see cref="PreemptibleFor"/>): once this returns, no feed serves anything of theirs. Only
-    /// the items they touched are recounted, never the window.
+    /// Erases the person <paramref name="who"/> names with <paramref name="erase"/> (the store's erasure), then hides
+    /// them in the project's current model (<see cref="WindowModel.Hiding"/>) and takes them out of any model a refresh
+    /// in flight read before the erasure (one it did not cancel, see <see cref="PreemptibleFor"/>): once this returns, no
+    /// feed serves anything of theirs. Behind the answer, the items they touched are recounted, never the window
+    /// (<see cref="RecountedAsync(string)"/>).
     /// </summary>
     public async Task<T> ForgetPersonAsync<T>(string projectId, Identifier who, Func<Task<T>> erase, CancellationToken cancellationToken = default)
     {
         // Background refreshes in flight give way, of every project: at 100M events one holds both cores for 6-8 s, and
-        // the DuckDB store's count lock the recount below needs (one for all projects), which made an erasure beside
-        // it 2-5x slower (docs/benchmarks.md section 8). This project's model serving is brought up to date below; the
-        // refresher's next round reads the store again.
+        // the DuckDB store's count lock the recount needs (one for all projects), which made an erasure beside it 2-5x
+        // slower (docs/benchmarks.md section 8). This project's model serving hides the person below and is recounted
+        // behind the answer; the refresher's next round reads the store again.
         var now = EventTime.Now(clock);
         foreach (var (project, refresh) in _preemptible)
         {
@@ -128,34 +133,89 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             from = serving.From;
         var erased = ErasedShare.Of(await store.ReadPersonTouchesAsync(projectId, who, from, cancellationToken));
         var result = await erase();
-        // Under the erasure log's lock, as every other change of the model is, so no other erasure or refresh swaps in a
-        // model between a failed recount and the drop below.
-        await _erasures.GetOrAdd(projectId, _ => new ErasureLog()).RecordAsync(erased, async () =>
+        // The model serving hides them at once, under the erasure log's lock as every other change of the model is; the
+        // recount of what they touched runs behind the answer: for the most active person at 100M events it took
+        // 2.2-2.5 s of a 4.1-4.7 s erasure (docs/benchmarks.md section 8).
+        var log = _erasures.GetOrAdd(projectId, _ => new ErasureLog());
+        await log.RecordAsync(erased, () =>
         {
-            if (!_models.TryGetValue(projectId, out var model))
-                return;
-            try
-            {
-                // Even with nothing touched, a new model drops every cached history and trending answer.
-                _models[projectId] = await model.WithoutAsync(erased, cancellationToken);
-                LargeObjectHeapTrim.ForProcess.Schedule();
-            }
-            catch (Exception ex)
-            {
-                // The store no longer holds the person, and a model that was not recounted would serve their share of the
-                // co-visits until the next refresh (a recount at 100M events can outlast the client, which cancels it).
-                // Without a model, the next feed request builds one from the store.
-                _models.TryRemove(projectId, out _);
-                logger.LogWarning(ex, "Could not take an erased person out of the recommendation model of {Project}: the model is dropped and built again from the store on the next feed request",
-                    projectId);
-            }
+            if (_models.TryGetValue(projectId, out var model))
+                _models[projectId] = model.Hiding(erased);
         });
+        lock (_recounts)
+            _recounts[projectId] = RecountAsync(_recounts.GetValueOrDefault(projectId, Task.CompletedTask), projectId, erased, log);
         return result;
+    }
+
+    /// <summary>
+    /// Completes once every erasure of the project answered so far is recounted in its model (or the model dropped):
+    /// feeds then serve what the definition gives without the erased persons, not only nothing of theirs.
+    /// </summary>
+    public Task RecountedAsync(string projectId)
+    {
+        lock (_recounts)
+            return _recounts.GetValueOrDefault(projectId, Task.CompletedTask);
+    }
+
+    /// <summary>
+    /// Cancels the recounts still behind erasures' answers and completes once none runs: the host calls it before the
+    /// store closes. Their models are dropped; the store's compaction at close takes the erased persons' kept counts.
+    /// </summary>
+    public async Task StopRecountsAsync()
+    {
+        await _stopping.CancelAsync();
+        Task all;
+        lock (_recounts)
+            all = Task.WhenAll(_recounts.Values);
+        await all;
+    }
+
+    // After the project's previous recount, so they swap their models in the order they were hidden. The store read runs
+    // outside the erasure log's lock (an erasure answering meanwhile only hides its person); the swap takes it, and
+    // keeps hiding the erasures hidden since. A model that no longer hides the person is left alone: a refresh replaced
+    // it and took them out itself (ErasureLog.PublishAsync), or the model was dropped. Never throws.
+    private async Task RecountAsync(Task previous, string projectId, ErasedShare erased, ErasureLog log)
+    {
+        await previous;
+        // Off the erasure's request: DuckDB runs a read on the calling thread.
+        await Task.Yield();
+        if (_stopping.IsCancellationRequested || !_models.TryGetValue(projectId, out var snapshot) || !snapshot.Hides(erased))
+            return;
+        WindowModel? recounted = null;
+        Exception? failed = null;
+        try
+        {
+            recounted = await snapshot.WithoutAsync(erased, _stopping.Token);
+        }
+        catch (Exception ex)
+        {
+            failed = ex;
+        }
+        if (_stopping.IsCancellationRequested)
+            return;
+        await log.RecordAsync(erased: null, () =>
+        {
+            if (!_models.TryGetValue(projectId, out var current) || !current.Hides(erased))
+                return;
+            if (recounted is not null)
+            {
+                _models[projectId] = WindowModel.Recounted(recounted, current, erased);
+                LargeObjectHeapTrim.ForProcess.Schedule();
+                return;
+            }
+            // Hiding serves less than the definition for what they touched, until a recount: without a model, the next feed
+            // request builds one from the store, which no longer holds the person.
+            _models.TryRemove(projectId, out _);
+            logger.LogWarning(failed, "Could not recount the recommendation model of {Project} without an erased person: the model is dropped and built again from the store on the next feed request",
+                projectId);
+        });
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        // Not disposed: a recount still running reads it. It holds no timer.
+        _stopping.Cancel();
         foreach (var log in _erasures.Values)
             log.Dispose();
         foreach (var gate in _refreshing.Values)
@@ -205,15 +265,19 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
         }
 
         // Not cancellable: once the store erased the person, a refresh in flight must learn of it whatever the caller does.
-        public async Task RecordAsync(ErasedShare erased, Func<Task> apply)
+        // A recount's swap records no erasure.
+        public async Task RecordAsync(ErasedShare? erased, Action apply)
         {
             await _lock.WaitAsync();
             try
             {
-                _version++;
-                if (_inFlight > 0)
-                    _entries.Add((_version, erased));
-                await apply();
+                if (erased is not null)
+                {
+                    _version++;
+                    if (_inFlight > 0)
+                        _entries.Add((_version, erased));
+                }
+                apply();
             }
             finally
             {

@@ -21,10 +21,15 @@ public sealed class WindowModel
     private readonly IInteractionSource _store;
     private readonly string _projectId;
     private readonly RecommendationOptions _options;
+    // What the store's counts gave (an erasure's recount starts from these) and what the feeds serve: the same, except
+    // while erasures are hidden (see Hiding).
     private readonly ItemCatalogue _items;
+    private readonly ItemCatalogue _served;
     private readonly int[] _reach;
     private readonly PersonHistoryCache _histories;
     private readonly TrendingIndex _recent;
+    private readonly IReadOnlyList<ErasedShare> _hidden;
+    private readonly HashSet<int>? _hiddenTrending;
     /// <summary>The <c>hours</c> of trending when a request names none.</summary>
     public const int DefaultTrendingHours = 24;
 
@@ -33,7 +38,7 @@ public sealed class WindowModel
     private readonly ConcurrentDictionary<(int Hours, string? Category), IReadOnlyList<ScoredItem>> _trending = new();
 
     private WindowModel(IInteractionSource store, string projectId, RecommendationOptions options, DateTime builtAt, DateTime from,
-        ItemCatalogue items, int[] reach, long interactions, TrendingIndex recent)
+        ItemCatalogue items, int[] reach, long interactions, TrendingIndex recent, IReadOnlyList<ErasedShare> hidden)
     {
         _store = store;
         _projectId = projectId;
@@ -44,7 +49,31 @@ public sealed class WindowModel
         _reach = reach;
         InteractionCount = interactions;
         _recent = recent;
+        _hidden = hidden;
         _histories = new PersonHistoryCache(options.PersonCacheSize);
+        _served = items;
+        if (hidden.Count == 0)
+            return;
+        var touched = new bool[items.Count];
+        var bought = new HashSet<int>();
+        _hiddenTrending = [];
+        foreach (var erased in hidden)
+        {
+            foreach (var item in Indexes(erased.Touched.Keys))
+                touched[item] = true;
+            bought.UnionWith(Indexes(erased.Repurchased));
+            _hiddenTrending.UnionWith(Indexes(erased.TouchedAfter(builtAt.AddHours(-options.MaxTrendingHours))));
+        }
+        var neighbours = new IReadOnlyList<(int Item, float Score)>[items.Count];
+        for (var i = 0; i < neighbours.Length; i++)
+        {
+            var list = items.Neighbours[i];
+            neighbours[i] = touched[i] ? [] : list.Any(n => touched[n.Item]) ? list.Where(n => !touched[n.Item]).ToArray() : list;
+        }
+        var intervals = items.RepurchaseTicks.ToArray();
+        foreach (var item in bought)
+            intervals[item] = 0;
+        _served = items.With(neighbours, intervals);
     }
 
     /// <summary>When the model was built; trending and decay are relative to it.</summary>
@@ -70,8 +99,8 @@ public sealed class WindowModel
         var recent = ReadRecentAsync(store, projectId, from, now, options, items, only: null, cancellationToken);
         var purchases = await store.ReadPurchasesAsync(projectId, from, items: null, cancellationToken);
         var reach = window.Reach.ToArray();
-        return new WindowModel(store, projectId, options, now, from, items, reach, window.Interactions, new TrendingIndex(await recent))
-            .WithIntervals(purchases, items.Neighbours, reach);
+        return new WindowModel(store, projectId, options, now, from, items, reach, window.Interactions, new TrendingIndex(await recent), [])
+            .WithIntervals(purchases, items.Neighbours, reach, []);
     }
 
     // Every trending window is ranked from the newest touch per person, item and action over the longest one (see
@@ -96,7 +125,8 @@ public sealed class WindowModel
     }
 
     /// <summary>This model with new repurchase intervals for the items <paramref name="purchases"/> (by person, item, time) hold.</summary>
-    private WindowModel WithIntervals(IReadOnlyList<ProductPurchase> purchases, IReadOnlyList<IReadOnlyList<(int Item, float Score)>> neighbours, int[] reach)
+    private WindowModel WithIntervals(IReadOnlyList<ProductPurchase> purchases, IReadOnlyList<IReadOnlyList<(int Item, float Score)>> neighbours, int[] reach,
+        IReadOnlyList<ErasedShare> hidden)
     {
         var gaps = new RepurchaseIntervals.Gaps(_items.Count);
         var seen = new HashSet<int>();
@@ -112,7 +142,7 @@ public sealed class WindowModel
         var intervals = _items.RepurchaseTicks.ToArray();
         foreach (var item in seen)
             intervals[item] = medians[item];
-        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, _recent);
+        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, _recent, hidden);
     }
 
     /// <summary>
@@ -168,9 +198,32 @@ public sealed class WindowModel
         foreach (var item in Indexes(erased.Repurchased))
             intervals[item] = 0;
         var recent = recentChanged.Count == 0 ? _recent : _recent.WithItems(recentChanged, await recentRead);
-        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, recent)
-            .WithIntervals(purchases, neighbours, reach);
+        return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, recent, [])
+            .WithIntervals(purchases, neighbours, reach, [.. _hidden.Where(h => h != erased)]);
     }
+
+    /// <summary>
+    /// This model serving nothing of a person with the share <paramref name="erased"/>, at once and without a store read,
+    /// until <see cref="WithoutAsync"/> recounts what they touched: the items they touched have no neighbours and are no
+    /// item's neighbour (a score counts the visits of both items and each item's reach, so every score with such an item
+    /// holds their visits, and no other does), trending leaves out what they touched in its span, repeat purchase what
+    /// they bought again. Every other number served is the one the definition gives without them: an untouched item's
+    /// neighbours without the touched items are the same either way (see <see cref="ItemSimilarity.Without"/>).
+    /// </summary>
+    public WindowModel Hiding(ErasedShare erased) =>
+        new(_store, _projectId, _options, BuiltAt, From, _items, _reach, InteractionCount, _recent, [.. _hidden, erased]);
+
+    /// <summary>Whether this model hides <paramref name="erased"/> (<see cref="Hiding"/>), not yet recounted without them.</summary>
+    public bool Hides(ErasedShare erased) => _hidden.Contains(erased);
+
+    /// <summary>
+    /// <paramref name="recounted"/> (this model's <see cref="WithoutAsync"/> of <paramref name="erased"/>, or an earlier
+    /// one's) still hiding what <paramref name="current"/> hides beside <paramref name="erased"/>: erasures hidden since
+    /// the recount started.
+    /// </summary>
+    public static WindowModel Recounted(WindowModel recounted, WindowModel current, ErasedShare erased) =>
+        new(recounted._store, recounted._projectId, recounted._options, recounted.BuiltAt, recounted.From, recounted._items, recounted._reach,
+            recounted.InteractionCount, recounted._recent, [.. current._hidden.Where(h => h != erased)]);
 
     // The model's numbers of those of the items it knows.
     private HashSet<int> Indexes(IEnumerable<string> items) =>
@@ -183,19 +236,19 @@ public sealed class WindowModel
 
     /// <summary>The person's distinct viewed products, most recent view first.</summary>
     public async Task<IReadOnlyList<ScoredItem>> RecentlyViewedAsync(Identifier who, int limit, CancellationToken cancellationToken = default) =>
-        PersonFeeds.RecentlyViewed(_items, await HistoryAsync(who, cancellationToken), limit);
+        PersonFeeds.RecentlyViewed(_served, await HistoryAsync(who, cancellationToken), limit);
 
     /// <summary>Products the person bought whose typical repurchase interval is due at <paramref name="now"/>, most due first.</summary>
     public async Task<IReadOnlyList<ScoredItem>> RepeatPurchaseAsync(Identifier who, DateTime now, int limit, CancellationToken cancellationToken = default) =>
-        PersonFeeds.RepeatPurchase(_items, await HistoryAsync(who, cancellationToken), now, limit);
+        PersonFeeds.RepeatPurchase(_served, await HistoryAsync(who, cancellationToken), now, limit);
 
     /// <summary>Products seen in the same visits as <paramref name="item"/>, by cosine similarity; empty for an unknown item.</summary>
-    public IReadOnlyList<ScoredItem> AlsoViewed(string item, int limit) => PersonFeeds.AlsoViewed(_items, item, limit);
+    public IReadOnlyList<ScoredItem> AlsoViewed(string item, int limit) => PersonFeeds.AlsoViewed(_served, item, limit);
 
     /// <summary>See <see cref="PersonFeeds.Personal"/>.</summary>
     public async Task<(IReadOnlyList<ScoredItem> Items, bool FromFallback)> PersonalAsync(Identifier who, int limit, IReadOnlySet<string> exclude,
         IReadOnlyList<ScoredItem> fallback, CancellationToken cancellationToken = default) =>
-        PersonFeeds.Personal(_items, _options.PersonalSeedItems, await HistoryAsync(who, cancellationToken), limit, exclude, fallback);
+        PersonFeeds.Personal(_served, _options.PersonalSeedItems, await HistoryAsync(who, cancellationToken), limit, exclude, fallback);
 
     /// <summary>
     /// Trending over the last <paramref name="hours"/> (at most <see cref="RecommendationOptions.MaxTrendingHours"/>) before
@@ -204,8 +257,8 @@ public sealed class WindowModel
     public IReadOnlyList<ScoredItem> Trending(int hours, string? category, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hours, _options.MaxTrendingHours);
-        var scores = _trendingScores.GetOrAdd(hours, h => _recent.Scores(BuiltAt, h, include: null));
-        var ranked = _trending.GetOrAdd((hours, category), key => PersonFeeds.Trending(_items, scores, key.Category, TrendingKept));
+        var scores = _trendingScores.GetOrAdd(hours, h => _recent.Scores(BuiltAt, h, include: _hiddenTrending is null ? null : item => !_hiddenTrending.Contains(item)));
+        var ranked = _trending.GetOrAdd((hours, category), key => PersonFeeds.Trending(_served, scores, key.Category, TrendingKept));
         return ranked.Count <= limit ? ranked : ranked.Take(limit).ToList();
     }
 

@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using Footfall.Recommendations;
+using Microsoft.Extensions.DependencyInjection;
 using static Footfall.Tests.Recommendations.Recs;
 
 namespace Footfall.Tests.Recommendations;
@@ -87,7 +89,11 @@ public sealed class AttributionAndErasureTests(RecsFixture fixture) : IClassFixt
         using var http = project.Reader();
         (await http.DeleteAsync("/v1/people?guestId=erase-me")).EnsureSuccessStatusCode();
 
-        // No explicit refresh: erasure itself must have rebuilt the models.
+        // No explicit refresh: erasure itself must have taken them out of the models, at once (what they touched hidden)
+        // and, behind its answer, recounted.
+        Assert.DoesNotContain("secret", Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=common")));
+        Assert.DoesNotContain("secret", Ids(await project.GetAsync("/v1/recommendations/trending")));
+        await fixture.Factory.Services.GetRequiredService<RecommendationModels>().RecountedAsync(project.Id);
         Assert.Empty(Ids(await project.GetAsync("/v1/recommendations/recently-viewed?userId=erased-user")));
         Assert.Empty(Ids(await project.GetAsync("/v1/recommendations/repeat-purchase?userId=erased-user")));
         Assert.DoesNotContain("secret", Ids(await project.GetAsync("/v1/recommendations/trending")));

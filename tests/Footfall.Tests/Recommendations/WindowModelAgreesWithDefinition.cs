@@ -78,11 +78,53 @@ public abstract class WindowModelAgreesWithDefinition : IAsyncLifetime
 
         var touches = await store.ReadPersonTouchesAsync(project, history.Erased, model.From);
         await store.ErasePersonAsync(project, history.Erased);
-        var without = await model.WithoutAsync(ErasedShare.Of(touches));
+        var erased = ErasedShare.Of(touches);
         // The erasure keeps the refresh's item order, which breaks ties: so does the definition it is held to. Without
         // that, a tie at a neighbour list's cut-off went the other way once the erased person had been an item's first
         // toucher, and a personal feed summing that list differed (seed 1BMLATwucJel).
-        Assert.Equal(await Answers(await DefinitionAsync(store, project, definition.ItemOrder), exactTies: false), await Answers(without, exactTies: false));
+        var definitionWithout = await DefinitionAsync(store, project, definition.ItemOrder);
+        // As an erasure answers (RecommendationModels.ForgetPersonAsync): hidden, then recounted behind the answer.
+        var hiding = model.Hiding(erased);
+        AssertHidingServesTheDefinitionWithoutWhatTheyTouched(model, hiding, definitionWithout, erased);
+        var without = await hiding.WithoutAsync(erased);
+        Assert.False(without.Hides(erased));
+        Assert.Equal(await Answers(definitionWithout, exactTies: false), await Answers(without, exactTies: false));
+    }
+
+    /// <summary>
+    /// A model hiding an erased person (<see cref="WindowModel.Hiding"/>) serves, of each item they did not touch, its
+    /// neighbours before the erasure without the items they touched, which begin with the definition's without them (less
+    /// the items they touched); nothing of an item they touched; and trending as the definition without them, less what
+    /// they touched in its span.
+    /// </summary>
+    private static void AssertHidingServesTheDefinitionWithoutWhatTheyTouched(WindowModel before, WindowModel hiding, RecommendationModel definitionWithout,
+        ErasedShare erased)
+    {
+        foreach (var item in RandomShopHistory.Items)
+        {
+            var served = hiding.AlsoViewed(item, 10);
+            if (erased.Touched.ContainsKey(item))
+            {
+                Assert.Empty(served);
+                continue;
+            }
+            Assert.Equal(before.AlsoViewed(item, 10).Where(n => !erased.Touched.ContainsKey(n.Id)).Select(n => n.Id), served.Select(n => n.Id));
+            // The definition's list may be shorter: items they touched, whose scores rose with their reach falling, can
+            // push others past its end (seed f7jB9U77fVl2).
+            var expected = definitionWithout.AlsoViewed(item, 100).Where(n => !erased.Touched.ContainsKey(n.Id)).ToList();
+            Assert.Equal(Show(expected), Show([.. served.Take(expected.Count)]));
+        }
+        var recent = erased.TouchedAfter(RandomShopHistory.Now.AddHours(-Options.MaxTrendingHours)).ToHashSet();
+        foreach (var hours in (int[])[1, 24, 168])
+        {
+            var expected = definitionWithout.Trending(hours, null, 1000).Where(t => !recent.Contains(t.Id)).Take(50).ToList();
+            Assert.Equal(Show(expected), Show(hiding.Trending(hours, null, 50)));
+        }
+
+        // The scores in order, and the items above the last score (which of tied ones made a cut may differ).
+        static string Show(IReadOnlyList<ScoredItem> items) => items.Count == 0 ? "" :
+            string.Join(" ", items.Select(i => i.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + " | " +
+            string.Join(" ", items.Where(i => i.Score > items[^1].Score).Select(i => i.Id).Order(StringComparer.Ordinal));
     }
 
     private static Task<string> Answers(object model, bool exactTies) =>

@@ -16,6 +16,11 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
     /// <summary>Set to hold (or, faulted, fail) every co-visit recount (an erasure's model update) after its read.</summary>
     public Task? CoVisitsGate { get; set; }
 
+    /// <summary>Completes when the next co-visit read has run and reaches <see cref="CoVisitsGate"/>.</summary>
+    public Task CoVisitsRead => _coVisitsRead.Task;
+
+    private TaskCompletionSource _coVisitsRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>How many times trending's recent touches were read from the store.</summary>
     public int TrendingReads => _trendingReads;
 
@@ -31,9 +36,14 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
         inner.ReadProductInteractionsAsync(projectId, range, sourcedOnly, cancellationToken);
 
     /// <inheritdoc />
-    public Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
-        CoVisitCut? cut = null, CancellationToken cancellationToken = default) =>
-        HeldAsync(inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cut, cancellationToken), CoVisitsGate, cancellationToken);
+    public async Task<CoVisitCounts> ReadCoVisitsAsync(string projectId, DateTime from, int maxItemsPerVisit, IReadOnlyCollection<string> items,
+        CoVisitCut? cut = null, CancellationToken cancellationToken = default)
+    {
+        var gate = CoVisitsGate;
+        var counts = await inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cut, cancellationToken);
+        Interlocked.Exchange(ref _coVisitsRead, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
+        return await HeldAsync(Task.FromResult(counts), gate, cancellationToken);
+    }
 
     // The read runs to its end, then waits at the gate (or fails with it) until the caller cancels.
     private static async Task<T> HeldAsync<T>(Task<T> read, Task? gate, CancellationToken cancellationToken)
