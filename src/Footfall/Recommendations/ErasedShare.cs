@@ -39,6 +39,18 @@ public sealed class ErasedShare
         return new ErasedShare(touched, purchases.Where(p => p.Value > 1).Select(p => p.Key).ToList());
     }
 
+    /// <summary>The share of several persons erased together: what any of them touched (each item's newest touch), and bought again.</summary>
+    public static ErasedShare Of(IReadOnlyList<ErasedShare> shares)
+    {
+        if (shares.Count == 1)
+            return shares[0];
+        var touched = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var (item, time) in shares.SelectMany(s => s.Touched))
+            if (!touched.TryGetValue(item, out var newest) || time > newest)
+                touched[item] = time;
+        return new ErasedShare(touched, shares.SelectMany(s => s.Repurchased).Distinct(StringComparer.Ordinal).ToList());
+    }
+
     /// <summary>The touched items with a touch after <paramref name="start"/>: the only ones whose trending from then on changes.</summary>
     public IReadOnlyCollection<string> TouchedAfter(DateTime start) =>
         Touched.Where(t => t.Value > start).Select(t => t.Key).ToList();

@@ -25,6 +25,8 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _preemptible = new(StringComparer.Ordinal);
     // Per project, the last of the recounts erasures left behind their answers (ForgetPersonAsync).
     private readonly Dictionary<string, Task> _recounts = new(StringComparer.Ordinal);
+    // Per project, the erasures answered since its last recount started (under the lock of _recounts).
+    private readonly Dictionary<string, List<ErasedShare>> _unrecounted = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>
@@ -143,7 +145,15 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
                 _models[projectId] = model.Hiding(erased);
         });
         lock (_recounts)
-            _recounts[projectId] = RecountAsync(_recounts.GetValueOrDefault(projectId, Task.CompletedTask), projectId, erased, log);
+        {
+            // Erasures answered before a project's recount starts are recounted together (see RecountAsync).
+            if (!_unrecounted.TryGetValue(projectId, out var waiting))
+            {
+                _unrecounted[projectId] = waiting = [];
+                _recounts[projectId] = RecountAsync(_recounts.GetValueOrDefault(projectId, Task.CompletedTask), projectId, log);
+            }
+            waiting.Add(erased);
+        }
         return result;
     }
 
@@ -170,22 +180,34 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
         await all;
     }
 
-    // After the project's previous recount, so they swap their models in the order they were hidden. The store read runs
-    // outside the erasure log's lock (an erasure answering meanwhile only hides its person); the swap takes it, and
-    // keeps hiding the erasures hidden since. A model that no longer hides the person is left alone: a refresh replaced
-    // it and took them out itself (ErasureLog.PublishAsync), or the model was dropped. Never throws.
-    private async Task RecountAsync(Task previous, string projectId, ErasedShare erased, ErasureLog log)
+    // After the project's previous recount, so they swap their models in the order they were hidden; with every erasure
+    // of the project answered since that one started, in one recount of what any of them touched (ItemSimilarity.Without
+    // takes out any set of persons), so a burst of erasures costs a recount or two, not one each. The store read runs outside the
+    // erasure log's lock (an erasure answering meanwhile only hides its person); the swap takes it, and keeps hiding the
+    // erasures hidden since. A model that no longer hides them is left alone: a refresh replaced it and took them out
+    // itself (ErasureLog.PublishAsync), or the model was dropped. Never throws.
+    private async Task RecountAsync(Task previous, string projectId, ErasureLog log)
     {
         await previous;
         // Off the erasure's request: DuckDB runs a read on the calling thread.
         await Task.Yield();
-        if (_stopping.IsCancellationRequested || !_models.TryGetValue(projectId, out var snapshot) || !snapshot.Hides(erased))
+        List<ErasedShare> erased;
+        lock (_recounts)
+        {
+            erased = _unrecounted[projectId];
+            _unrecounted.Remove(projectId);
+        }
+        if (_stopping.IsCancellationRequested || !_models.TryGetValue(projectId, out var snapshot))
+            return;
+        // A refresh may have replaced the model between two of them: it took out those erased before it.
+        erased = erased.Where(snapshot.Hides).ToList();
+        if (erased.Count == 0)
             return;
         WindowModel? recounted = null;
         Exception? failed = null;
         try
         {
-            recounted = await snapshot.WithoutAsync(erased, _stopping.Token);
+            recounted = await snapshot.WithoutAsync(ErasedShare.Of(erased), _stopping.Token);
         }
         catch (Exception ex)
         {
@@ -195,7 +217,8 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             return;
         await log.RecordAsync(erased: null, () =>
         {
-            if (!_models.TryGetValue(projectId, out var current) || !current.Hides(erased))
+            // The model serving hides all of them or none: since the snapshot, only hidings and refreshes replaced it.
+            if (!_models.TryGetValue(projectId, out var current) || !current.Hides(erased[0]))
                 return;
             if (recounted is not null)
             {
@@ -206,7 +229,7 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             // Hiding serves less than the definition for what they touched, until a recount: without a model, the next feed
             // request builds one from the store, which no longer holds the person.
             _models.TryRemove(projectId, out _);
-            logger.LogWarning(failed, "Could not recount the recommendation model of {Project} without an erased person: the model is dropped and built again from the store on the next feed request",
+            logger.LogWarning(failed, "Could not recount the recommendation model of {Project} without erased persons: the model is dropped and built again from the store on the next feed request",
                 projectId);
         });
     }

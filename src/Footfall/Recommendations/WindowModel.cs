@@ -217,13 +217,12 @@ public sealed class WindowModel
     public bool Hides(ErasedShare erased) => _hidden.Contains(erased);
 
     /// <summary>
-    /// <paramref name="recounted"/> (this model's <see cref="WithoutAsync"/> of <paramref name="erased"/>, or an earlier
-    /// one's) still hiding what <paramref name="current"/> hides beside <paramref name="erased"/>: erasures hidden since
-    /// the recount started.
+    /// <paramref name="recounted"/> (an earlier model's <see cref="WithoutAsync"/> of the share of <paramref name="erased"/>)
+    /// still hiding what <paramref name="current"/> hides beside them: erasures hidden since the recount started.
     /// </summary>
-    public static WindowModel Recounted(WindowModel recounted, WindowModel current, ErasedShare erased) =>
+    public static WindowModel Recounted(WindowModel recounted, WindowModel current, IReadOnlyCollection<ErasedShare> erased) =>
         new(recounted._store, recounted._projectId, recounted._options, recounted.BuiltAt, recounted.From, recounted._items, recounted._reach,
-            recounted.InteractionCount, recounted._recent, [.. current._hidden.Where(h => h != erased)]);
+            recounted.InteractionCount, recounted._recent, [.. current._hidden.Where(h => !erased.Contains(h))]);
 
     // The model's numbers of those of the items it knows.
     private HashSet<int> Indexes(IEnumerable<string> items) =>

@@ -172,8 +172,11 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         (await http.DeleteAsync("/v1/people?guestId=erase-too").WaitAsync(Patience)).EnsureSuccessStatusCode();
         var second = new TaskCompletionSource();
         _control.CoVisitsGate = second.Task;
+        var secondRead = _control.CoVisitsRead;
         first.SetResult();
-        await firstRecount.WaitAsync(Patience);
+        // The second erasure's recount follows the first's swap, and waits at its gate after its read.
+        await secondRead.WaitAsync(Patience);
+        Assert.True(firstRecount.IsCompleted);
 
         // Recounted without the first person ("extra" comes back beside "common"), the second's items still hidden:
         // "other" and "third" are theirs to hide until their own recount, though the first recount read them without them.
@@ -187,6 +190,40 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         Assert.Equal(["extra", "other"], Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=common")).Order());
         Assert.Equal(["common"], Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=other")));
         Assert.Empty(Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=third")));
+    }
+
+    [Fact]
+    public async Task Erasures_answered_while_a_recount_runs_are_recounted_together_after_it()
+    {
+        var project = await SeedAsync();
+        await project.TrackAsync(
+            View("erase-too", "other", Hours(1), session: "s3"), View("erase-too", "third", Hours(1), session: "s3"),
+            View("erase-also", "third", Hours(1), session: "s5"), View("erase-also", "fourth", Hours(1), session: "s5"),
+            View("stays", "common", Hours(1), session: "s4"), View("stays", "extra", Hours(1), session: "s4"));
+        await _factory.WaitAppliedAsync();
+        var models = _factory.Services.GetRequiredService<RecommendationModels>();
+        await models.RefreshAsync(project.Id);
+        var running = new TaskCompletionSource();
+        _control.CoVisitsGate = running.Task;
+        var read = _control.CoVisitsRead;
+
+        using var http = project.Reader();
+        (await http.DeleteAsync("/v1/people?guestId=erase-me").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        await read.WaitAsync(Patience);
+        var readsBefore = _control.CoVisitsReads;
+        (await http.DeleteAsync("/v1/people?guestId=erase-too").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        (await http.DeleteAsync("/v1/people?guestId=erase-also").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        _control.CoVisitsGate = null;
+        running.SetResult();
+        await models.RecountedAsync(project.Id).WaitAsync(Patience);
+
+        // One recount for the two answered while the first ran, not one each.
+        Assert.Equal(readsBefore + 1, _control.CoVisitsReads);
+        Assert.Equal(["extra", "other"], Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=common")).Order());
+        Assert.Equal(["common"], Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=other")));
+        Assert.Empty(Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=third")));
+        Assert.Empty(Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=fourth")));
+        Assert.DoesNotContain("fourth", Ids(await project.GetAsync("/v1/recommendations/trending")));
     }
 
     // A refresh of the project that read the store and holds on (at 100M events: 6-8 s of both cores and the count

@@ -21,6 +21,11 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
 
     private TaskCompletionSource _coVisitsRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>How many co-visit reads ran.</summary>
+    public int CoVisitsReads => _coVisitsReads;
+
+    private int _coVisitsReads;
+
     /// <summary>How many times trending's recent touches were read from the store.</summary>
     public int TrendingReads => _trendingReads;
 
@@ -41,6 +46,7 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
     {
         var gate = CoVisitsGate;
         var counts = await inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cut, cancellationToken);
+        Interlocked.Increment(ref _coVisitsReads);
         Interlocked.Exchange(ref _coVisitsRead, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
         return await HeldAsync(Task.FromResult(counts), gate, cancellationToken);
     }
