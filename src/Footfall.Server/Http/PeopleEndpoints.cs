@@ -110,8 +110,8 @@ public static class PeopleEndpoints
     {
         var (who, error) = PersonQuery.Read(query.UserId, query.GuestId);
         if (error is not null) return error;
-        // Erasure answers only once the models no longer serve the person, without waiting on (or failing with) a
-        // refresh: what they touched is recounted, not the window.
+        // Erasure answers only once the models no longer serve the person (they hide what the person touched), without
+        // waiting on (or failing with) a refresh or the recount of what they touched, which runs behind the answer.
         var erased = await recommendations.ForgetPersonAsync(context.ProjectId(), who,
             () => store.ErasePersonAsync(context.ProjectId(), who, context.RequestAborted), context.RequestAborted);
         return TypedResults.Ok(new Wire.ErasureResult(erased));

@@ -109,10 +109,10 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     /// </summary>
     public async Task<T> ForgetPersonAsync<T>(string projectId, Identifier who, Func<Task<T>> erase, CancellationToken cancellationToken = default)
     {
-        // Background refreshes in flight give way, of every project: at 100M events one holds both cores for 6-8 s, and
-        // the DuckDB store's count lock the recount needs (one for all projects), which made an erasure beside it 2-5x
-        // slower (docs/benchmarks.md section 8). This project's model serving hides the person below and is recounted
-        // behind the answer; the refresher's next round reads the store again.
+        // Background refreshes in flight give way, of every project: at 100M events one holds both cores for 6-8 s, which
+        // the store's deletes need, and the DuckDB store's count lock the recount behind the answer needs (one for all
+        // projects); beside one an erasure took 2-5x as long (docs/benchmarks.md section 8). This project's model serving
+        // hides the person below and is recounted behind the answer; the refresher's next round reads the store again.
         var now = EventTime.Now(clock);
         foreach (var (project, refresh) in _preemptible)
         {
@@ -169,7 +169,8 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
 
     /// <summary>
     /// Cancels the recounts still behind erasures' answers and completes once none runs: the host calls it before the
-    /// store closes. Their models are dropped; the store's compaction at close takes the erased persons' kept counts.
+    /// store closes. Their models go on hiding the persons until the process ends; the store's compaction at close takes
+    /// the erased persons' kept counts.
     /// </summary>
     public async Task StopRecountsAsync()
     {
@@ -185,10 +186,11 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
     // takes out any set of persons), so a burst of erasures costs a recount or two, not one each. The store read runs outside the
     // erasure log's lock (an erasure answering meanwhile only hides its person); the swap takes it, and keeps hiding the
     // erasures hidden since. A model that no longer hides them is left alone: a refresh replaced it and took them out
-    // itself (ErasureLog.PublishAsync), or the model was dropped. Never throws.
+    // itself (ErasureLog.PublishAsync), or the model was dropped. Never throws: a failed link would stop every later
+    // recount of the project, and the erasures after it would stay hidden.
     private async Task RecountAsync(Task previous, string projectId, ErasureLog log)
     {
-        await previous;
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // Off the erasure's request: DuckDB runs a read on the calling thread.
         await Task.Yield();
         List<ErasedShare> erased;
@@ -197,6 +199,19 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             erased = _unrecounted[projectId];
             _unrecounted.Remove(projectId);
         }
+        try
+        {
+            await RecountAsync(projectId, erased, log);
+        }
+        catch (Exception ex)
+        {
+            // The erasure log's lock disposed at the end of the process.
+            logger.LogDebug(ex, "A recount of the recommendation model of {Project} ended with the process", projectId);
+        }
+    }
+
+    private async Task RecountAsync(string projectId, List<ErasedShare> erased, ErasureLog log)
+    {
         if (_stopping.IsCancellationRequested || !_models.TryGetValue(projectId, out var snapshot))
             return;
         // A refresh may have replaced the model between two of them: it took out those erased before it.
@@ -217,8 +232,9 @@ public sealed class RecommendationModels(IInteractionSource store, Recommendatio
             return;
         await log.RecordAsync(erased: null, () =>
         {
-            // The model serving hides all of them or none: since the snapshot, only hidings and refreshes replaced it.
-            if (!_models.TryGetValue(projectId, out var current) || !current.Hides(erased[0]))
+            // The model serving hides all of them or none: since the snapshot, only hidings (which add) and refreshes
+            // (which hide nothing erased before they published) replaced it.
+            if (!_models.TryGetValue(projectId, out var current) || !erased.TrueForAll(current.Hides))
                 return;
             if (recounted is not null)
             {

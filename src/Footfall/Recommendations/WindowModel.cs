@@ -149,7 +149,8 @@ public sealed class WindowModel
     /// This model once a person with the share <paramref name="erased"/> is erased from the store: the co-visits of what
     /// they touched are recounted from the store (see <see cref="ItemSimilarity.Without"/>), the trending touches of what
     /// they touched in its span and the purchases of what they bought again are read again. Item order and categories
-    /// stay until the next refresh.
+    /// stay until the next refresh. It hides what this model hides (<see cref="Hiding"/>): <see cref="Recounted"/> says
+    /// which of those it no longer needs to.
     /// </summary>
     public async Task<WindowModel> WithoutAsync(ErasedShare erased, CancellationToken cancellationToken = default)
     {
@@ -199,7 +200,7 @@ public sealed class WindowModel
             intervals[item] = 0;
         var recent = recentChanged.Count == 0 ? _recent : _recent.WithItems(recentChanged, await recentRead);
         return new WindowModel(_store, _projectId, _options, BuiltAt, From, _items.With(neighbours, intervals), reach, InteractionCount, recent, [])
-            .WithIntervals(purchases, neighbours, reach, [.. _hidden.Where(h => h != erased)]);
+            .WithIntervals(purchases, neighbours, reach, _hidden);
     }
 
     /// <summary>
@@ -207,8 +208,10 @@ public sealed class WindowModel
     /// until <see cref="WithoutAsync"/> recounts what they touched: the items they touched have no neighbours and are no
     /// item's neighbour (a score counts the visits of both items and each item's reach, so every score with such an item
     /// holds their visits, and no other does), trending leaves out what they touched in its span, repeat purchase what
-    /// they bought again. Every other number served is the one the definition gives without them: an untouched item's
-    /// neighbours without the touched items are the same either way (see <see cref="ItemSimilarity.Without"/>).
+    /// they bought again. Every number served is the one the definition gives without them. An untouched item's list
+    /// is its list before less the touched items, so it begins as the definition's without them (less those items) does
+    /// (see <see cref="ItemSimilarity.Without"/>); it may go on past where the definition's ends, by items that a touched
+    /// item, its score risen without them, pushes off the definition's list: none is an item they touched.
     /// </summary>
     public WindowModel Hiding(ErasedShare erased) =>
         new(_store, _projectId, _options, BuiltAt, From, _items, _reach, InteractionCount, _recent, [.. _hidden, erased]);

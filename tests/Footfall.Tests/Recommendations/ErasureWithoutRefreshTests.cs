@@ -117,8 +117,24 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
 
         using var http = project.Reader();
         (await http.DeleteAsync("/v1/people?userId=erased-user").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        var models = _factory.Services.GetRequiredService<RecommendationModels>();
+        await models.RecountedAsync(project.Id).WaitAsync(Patience);
         _control.CoVisitsGate = null;
+        // The recount failed: the model was dropped, and the next feed request built one from the store.
+        var builds = _control.WindowReads;
         await AssertErasedPersonNotServedAsync(project);
+        Assert.Equal(builds + 1, _control.WindowReads);
+
+        // A failed recount does not stop the project's later ones.
+        await project.TrackAsync(View("stays", "common", Hours(1), session: "s6"), View("stays", "later", Hours(1), session: "s6"),
+            View("erase-later", "later", Hours(1), session: "s7"), View("erase-later", "common", Hours(1), session: "s7"));
+        await _factory.WaitAppliedAsync();
+        await models.RefreshAsync(project.Id);
+        var reads = _control.CoVisitsReads;
+        (await http.DeleteAsync("/v1/people?guestId=erase-later").WaitAsync(Patience)).EnsureSuccessStatusCode();
+        await models.RecountedAsync(project.Id).WaitAsync(Patience);
+        Assert.Equal(reads + 1, _control.CoVisitsReads);
+        Assert.Contains("later", Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=common")));
     }
 
     [Fact]

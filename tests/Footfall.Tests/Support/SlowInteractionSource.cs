@@ -31,9 +31,17 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
 
     private int _trendingReads;
 
+    /// <summary>How many times a model's window was read (a refresh or a first build).</summary>
+    public int WindowReads => _windowReads;
+
+    private int _windowReads;
+
     /// <inheritdoc />
-    public Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default) =>
-        HeldAsync(inner.ReadItemWindowAsync(projectId, from, shape, cancellationToken), Gate, cancellationToken);
+    public Task<ItemWindow> ReadItemWindowAsync(string projectId, DateTime from, ItemWindowShape shape, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _windowReads);
+        return HeldAsync(inner.ReadItemWindowAsync(projectId, from, shape, cancellationToken), Gate, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<ProductInteractionSet> ReadProductInteractionsAsync(string projectId, TimeRange range, bool sourcedOnly = false,
@@ -48,7 +56,9 @@ public sealed class SlowInteractionSource(IInteractionSource inner) : IInteracti
         var counts = await inner.ReadCoVisitsAsync(projectId, from, maxItemsPerVisit, items, cut, cancellationToken);
         Interlocked.Increment(ref _coVisitsReads);
         Interlocked.Exchange(ref _coVisitsRead, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
-        return await HeldAsync(Task.FromResult(counts), gate, cancellationToken);
+        if (gate is not null)
+            await gate.WaitAsync(cancellationToken);
+        return counts;
     }
 
     // The read runs to its end, then waits at the gate (or fails with it) until the caller cancels.
