@@ -85,7 +85,7 @@ public abstract class WindowModelAgreesWithDefinition : IAsyncLifetime
         var definitionWithout = await DefinitionAsync(store, project, definition.ItemOrder);
         // As an erasure answers (RecommendationModels.ForgetPersonAsync): hidden, then recounted behind the answer.
         var hiding = model.Hiding(erased);
-        AssertHidingServesTheDefinitionWithoutWhatTheyTouched(model, hiding, definitionWithout, erased);
+        await AssertHidingServesTheDefinitionWithoutWhatTheyTouchedAsync(model, hiding, definitionWithout, erased);
         var without = WindowModel.Recounted(await hiding.WithoutAsync(erased), hiding, [erased]);
         Assert.False(without.Hides(erased));
         Assert.Equal(await Answers(definitionWithout, exactTies: false), await Answers(without, exactTies: false));
@@ -95,10 +95,11 @@ public abstract class WindowModelAgreesWithDefinition : IAsyncLifetime
     /// A model hiding an erased person (<see cref="WindowModel.Hiding"/>) serves, of each item they did not touch, its
     /// neighbours before the erasure without the items they touched, which begin with the definition's without them (less
     /// the items they touched); nothing of an item they touched; and trending as the definition without them, less what
-    /// they touched in its span.
+    /// they touched in its span; repeat purchase as the definition without them, less what they bought again; and no
+    /// personal recommendation of an item they touched.
     /// </summary>
-    private static void AssertHidingServesTheDefinitionWithoutWhatTheyTouched(WindowModel before, WindowModel hiding, RecommendationModel definitionWithout,
-        ErasedShare erased)
+    private static async Task AssertHidingServesTheDefinitionWithoutWhatTheyTouchedAsync(WindowModel before, WindowModel hiding,
+        RecommendationModel definitionWithout, ErasedShare erased)
     {
         foreach (var item in RandomShopHistory.Items)
         {
@@ -119,6 +120,14 @@ public abstract class WindowModelAgreesWithDefinition : IAsyncLifetime
         {
             var expected = definitionWithout.Trending(hours, null, 1000).Where(t => !recent.Contains(t.Id)).Take(50).ToList();
             Assert.Equal(Show(expected), Show(hiding.Trending(hours, null, 50)));
+        }
+        var due = RandomShopHistory.Now.AddDays(3);
+        foreach (var who in RandomShopHistory.Identifiers)
+        {
+            var expected = definitionWithout.RepeatPurchase(who, due, 100).Where(p => !erased.Repurchased.Contains(p.Id)).Take(5).ToList();
+            Assert.Equal(expected.Select(p => $"{p.Id}={p.Score:R}"), (await hiding.RepeatPurchaseAsync(who, due, 5)).Select(p => $"{p.Id}={p.Score:R}"));
+            var (personal, _) = await hiding.PersonalAsync(who, 10, new HashSet<string>(), []);
+            Assert.DoesNotContain(personal, p => erased.Touched.ContainsKey(p.Id));
         }
 
         // The scores in order, and the items above the last score (which of tied ones made a cut may differ).
