@@ -183,28 +183,16 @@ public static class ImportCommand
 
         public async Task SendAsync(List<(int Line, string Text)> batch, ImportTotals totals)
         {
-            // Lines that are not JSON would make the server refuse the whole batch: keep them out and count them here.
-            var valid = new List<(int Line, string Text)>();
-            foreach (var item in batch)
-            {
-                try
-                {
-                    using var _ = JsonDocument.Parse(item.Text);
-                    valid.Add(item);
-                }
-                catch (JsonException ex)
-                {
-                    totals.Reject(item.Line, $"not valid JSON: {ex.Message}");
-                }
-            }
-            var body = "[" + string.Join(",", valid.Select(v => v.Text)) + "]";
+            // One event per line, as the file has them: the server rejects a line that is not JSON alone and keeps it
+            // aside, as an import into the data folder does (a JSON array of the lines would be refused whole).
+            var body = string.Join("\n", batch.Select(b => b.Text));
             for (var attempt = 0; ; attempt++)
             {
                 HttpResponseMessage response;
                 try
                 {
                     response = await _http.PostAsync($"/v1/events?project={Uri.EscapeDataString(projectId)}",
-                        new StringContent(body, Encoding.UTF8, "application/json"));
+                        new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
                 }
                 catch (HttpRequestException ex)
                 {
@@ -222,7 +210,7 @@ public static class ImportCommand
                 totals.Accepted += result.Accepted;
                 totals.Duplicates += result.Duplicates;
                 foreach (var r in result.Rejected)
-                    totals.Reject(valid[r.Index].Line, r.Error);
+                    totals.Reject(batch[r.Index].Line, r.Error);
                 return;
             }
         }

@@ -15,7 +15,8 @@ public static class IngestEndpoints
     /// <summary>Maps the routes.</summary>
     public static void MapIngest(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/events", TrackAsync).WithTags("Ingest").WithSummary("Store one event or a batch of up to 1000")
+        app.MapPost("/v1/events", TrackAsync).WithTags("Ingest")
+            .WithSummary("Store one event or a batch of up to 1000: a JSON array, or one event per line (Content-Type: application/x-ndjson)")
             .Produces<IngestResult>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
             .AdmitIngest(StatusCodes.Status503ServiceUnavailable, EventLimits.MaxBodyBytes);
@@ -54,11 +55,21 @@ public static class IngestEndpoints
     /// The project, the parsed body and its events as candidates, or the 4xx to answer. The caller disposes the
     /// document after it is done with the candidates, which point into it for the quarantine's raw text.
     /// </summary>
-    private static async Task<(Project? Project, JsonDocument? Document, List<EventCandidate>? Candidates, IResult? Error)> ReadRequestAsync(
+    private static async Task<(Project? Project, IDisposable? Document, List<EventCandidate>? Candidates, IResult? Error)> ReadRequestAsync(
         HttpContext context, ProjectDirectory projects, TimeProvider clock)
     {
         var (project, error) = await IngestProject.ResolveAsync(context, projects);
         if (error is not null) return (null, null, null, error);
+        if (IsNdjson(context.Request))
+        {
+            var (body, linesError) = await JsonBody.ReadBytesAsync(context.Request, EventLimits.MaxBodyBytes);
+            if (linesError is not null) return (null, null, null, linesError);
+            var lines = new EventLines();
+            var (events, tooMany) = lines.Parse(body!, EventTime.Now(clock));
+            if (tooMany is null) return (project, lines, events, null);
+            lines.Dispose();
+            return (null, null, null, tooMany);
+        }
         var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return (null, null, null, bodyError);
         var (candidates, batchError) = ReadBatch(document!.RootElement, EventTime.Now(clock));
@@ -71,6 +82,51 @@ public static class IngestEndpoints
     {
         var (items, error) = JsonBody.Batch(root, "events");
         return (items?.Select(element => Read(element, receivedAt)).ToList(), error);
+    }
+
+    // application/x-ndjson (or application/jsonl): what `footfall import --server` sends, and what an export file holds.
+    private static bool IsNdjson(HttpRequest request) =>
+        request.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) &&
+        (media.MediaType.Equals("application/x-ndjson", StringComparison.OrdinalIgnoreCase) ||
+         media.MediaType.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A body of one event per line, each line parsed on its own: a line that is not JSON is rejected alone with the
+    /// reason and kept aside with its text (a JSON array that does not parse is refused whole), so a line a client
+    /// mangled costs no event beside it. Blank lines are skipped; a rejection's index counts the other lines from 0.
+    /// Disposing it disposes the lines' documents, which the candidates point into.
+    /// </summary>
+    private sealed class EventLines : IDisposable
+    {
+        private readonly List<JsonDocument> _documents = [];
+
+        public (List<EventCandidate>? Candidates, IResult? Error) Parse(byte[] body, DateTime receivedAt)
+        {
+            var candidates = new List<EventCandidate>();
+            foreach (var range in ((ReadOnlySpan<byte>)body).Split((byte)'\n'))
+            {
+                var line = body.AsMemory(range);
+                if (line.Span.EndsWith((byte)'\r'))
+                    line = line[..^1];
+                if (line.Span.Trim(" \t"u8).IsEmpty)
+                    continue;
+                if (candidates.Count == EventLimits.MaxBatchEvents)
+                    return (null, ApiError.TooLarge($"body has more than {EventLimits.MaxBatchEvents} lines; the limit is {EventLimits.MaxBatchEvents} events"));
+                try
+                {
+                    var document = JsonDocument.Parse(line, JsonBody.Options);
+                    _documents.Add(document);
+                    candidates.Add(Read(document.RootElement, receivedAt));
+                }
+                catch (JsonException ex)
+                {
+                    candidates.Add(EventCandidate.Invalid($"not valid JSON: {ex.Message}", System.Text.Encoding.UTF8.GetString(line.Span)));
+                }
+            }
+            return (candidates, null);
+        }
+
+        public void Dispose() => _documents.ForEach(d => d.Dispose());
     }
 
     private static EventCandidate Read(JsonElement element, DateTime receivedAt) => EventCandidate.FromJson(element, raw =>

@@ -20,6 +20,33 @@ public static class JsonBody
     /// </summary>
     public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes, bool textCheckedPerEvent = false)
     {
+        var (body, error) = await ReadBytesAsync(request, maxBytes);
+        if (error is not null)
+            return (null, error);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiError.BadRequest($"body is not valid JSON: {ex.Message}"));
+        }
+        if (textCheckedPerEvent || TextRule.CheckJson(document.RootElement, "body") is not { } textError)
+            return (document, null);
+        document.Dispose();
+        return (null, ApiError.BadRequest(textError));
+    }
+
+    /// <summary>How every body and line of one is parsed.</summary>
+    public static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    /// <summary>
+    /// The body's bytes, read as <see cref="ReadAsync(HttpRequest, int, bool)"/> reads them (gzip, the bound, admission,
+    /// valid UTF-8), or the error result to answer with.
+    /// </summary>
+    public static async Task<(byte[]? Body, IResult? Error)> ReadBytesAsync(HttpRequest request, int maxBytes)
+    {
         var encoding = request.Headers.ContentEncoding.ToString();
         var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
         if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
@@ -29,7 +56,7 @@ public static class JsonBody
         await using var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
         try
         {
-            return await ReadAsync(source ?? request.Body, request, gzip ? null : request.ContentLength, maxBytes, textCheckedPerEvent);
+            return await ReadBytesAsync(source ?? request.Body, request, gzip ? null : request.ContentLength, maxBytes);
         }
         catch (InvalidDataException ex)
         {
@@ -37,8 +64,7 @@ public static class JsonBody
         }
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(Stream body, HttpRequest request, long? declared,
-        int maxBytes, bool textCheckedPerEvent)
+    private static async Task<(byte[]? Body, IResult? Error)> ReadBytesAsync(Stream body, HttpRequest request, long? declared, int maxBytes)
     {
         var ticket = request.HttpContext.Features.Get<Admission.AdmissionTicket>();
         // A declared length is exact (the server ends the body there), so the buffer is rented for that size, not for the
@@ -74,20 +100,8 @@ public static class JsonBody
             // System.Text.Json parses invalid UTF-8 inside strings and only throws when the string is read: refuse it here, once.
             if (InvalidUtf8Offset(buffer.AsSpan(0, length)) is { } offset)
                 return (null, ApiError.BadRequest($"body is not valid UTF-8: invalid byte sequence at byte offset {offset}"));
-            JsonDocument document;
-            try
-            {
-                // JsonDocument copies what it needs, so the pooled buffer can go back.
-                document = JsonDocument.Parse(buffer.AsMemory(0, length).ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
-            }
-            catch (JsonException ex)
-            {
-                return (null, ApiError.BadRequest($"body is not valid JSON: {ex.Message}"));
-            }
-            if (textCheckedPerEvent || TextRule.CheckJson(document.RootElement, "body") is not { } textError)
-                return (document, null);
-            document.Dispose();
-            return (null, ApiError.BadRequest(textError));
+            // A copy, so the pooled buffer can go back.
+            return (buffer.AsSpan(0, length).ToArray(), null);
         }
         finally
         {

@@ -104,6 +104,11 @@ public sealed class CommandLineTests
         var (viaServer, viaServerOutput) = await RunAsync("import", file, "--project", projectId, "--server", server.Url);
         Assert.Equal(1, viaServer);
         Assert.Contains("accepted 0, duplicates 2, rejected 2", viaServerOutput);
+        Assert.Contains("line 4: not valid JSON", viaServerOutput);
+        // Regression: through the server, a line that was not JSON was reported but not kept aside (only offline was it).
+        var keptViaServer = (await http.GetFromJsonAsync<JsonElement>("/v1/rejected")).GetProperty("rejected").EnumerateArray().ToList();
+        Assert.Equal(6, keptViaServer.Count);
+        Assert.Equal(3, keptViaServer.Count(r => r.GetProperty("raw").GetString() == "not json"));
     }
 
     /// <summary>

@@ -32,6 +32,39 @@ public sealed class IngestApiTests : IClassFixture<FootfallFactory>
     }
 
     [Fact]
+    public async Task A_body_of_one_event_per_line_rejects_a_line_that_is_not_JSON_alone_and_keeps_it_aside()
+    {
+        var project = await _factory.CreateProjectAsync();
+        using var http = project.Ingest();
+        var body = string.Join("\r\n",
+            """{"action":"product_view","guestId":"g1","target":{"product":"sku-1"}}""",
+            """{"action":"product_view","guestId":"g1","target":{"prod""",
+            "",
+            """{"action":"product_view","guestId":"g1"}""",
+            """{"action":"signup","userId":"u-lines"}""");
+        var response = await http.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        response.EnsureSuccessStatusCode();
+        var result = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+
+        // The blank line is skipped; indexes count the others.
+        Assert.Equal(2, result.GetProperty("accepted").GetInt32());
+        var rejected = result.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("index").GetInt32(), r.GetProperty("error").GetString()!)).ToList();
+        Assert.Equal([1, 2], rejected.Select(r => r.Item1));
+        Assert.StartsWith("not valid JSON", rejected[0].Item2);
+        Assert.Equal("product_view requires target.product", rejected[1].Item2);
+        var kept = (await project.GetAsync("/v1/rejected?limit=10")).GetProperty("rejected").EnumerateArray().ToList();
+        Assert.Contains(kept, r => r.GetProperty("raw").GetString() == """{"action":"product_view","guestId":"g1","target":{"prod"""
+            && r.GetProperty("error").GetString()!.StartsWith("not valid JSON", StringComparison.Ordinal));
+        Assert.Single((await project.GetAsync("/v1/people/activity?userId=u-lines")).GetProperty("events").EnumerateArray());
+
+        // More lines than a batch holds: 413, nothing stored.
+        var tooMany = string.Join("\n", Enumerable.Repeat("""{"action":"signup","userId":"u-many"}""", 1001));
+        var refused = await http.PostAsync("/v1/events", new StringContent(tooMany, Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Contains("1000", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_idempotency_key_is_stored_once_whenever_the_retry_comes()
     {
         var project = await _factory.CreateProjectAsync();
