@@ -20,15 +20,20 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
     private static readonly string[] Hostile =
         ["\\u0000", "\\ud800", "\\udc00", "\\ud83d\\ude00", "\\u0001", "\\b", "\\t", "\\n", "é", "😀", "\\\"", "\\\\", "\\u001f"];
 
-    private sealed record Endpoint(string Method, string Path, string GoodEvent, bool Batch)
+    private sealed record Endpoint(string Method, string Path, string GoodEvent, bool Batch, string ContentType = "application/json")
     {
         // Only the good event of a good-beside-bad batch is filed under fuzz-good, so its count can be checked.
         public string OtherEvent => GoodEvent.Replace("fuzz-good", "fuzz-other");
+
+        // A batch of these events as the endpoint takes one: a JSON array, or one per line.
+        public string BatchOf(params string[] events) =>
+            ContentType == "application/x-ndjson" ? string.Join("\n", events) : $"[{string.Join(",", events)}]";
     }
 
     private static readonly Endpoint[] Endpoints =
     [
         new("POST", "/v1/events", """{"action":"fuzz","userId":"fuzz-good","label":"L"}""", true),
+        new("POST", "/v1/events", """{"action":"fuzz","userId":"fuzz-good","label":"L"}""", true, "application/x-ndjson"),
         new("POST", "/v1/events/validate", """{"action":"fuzz","userId":"u","label":"L"}""", true),
         new("POST", "/personalize/events", """{"type":"EVENT","eventKey":"fuzz"}""", true),
         new("POST", "/collect/{project}", """{"action":"view","target":{"product":"p1"},"user":{"identities":{"sessionId":"fz"}},"metadata":{"m":"L"}}""", true),
@@ -59,9 +64,9 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
             var kind = random.Next(4);
             return (Index: i, Endpoint: endpoint, Kind: kind, Body: kind switch
             {
-                0 when endpoint.Batch => Encoding.UTF8.GetBytes($"[{endpoint.GoodEvent},{WithHostileText(endpoint.OtherEvent, random)}]"),
-                0 or 1 => Encoding.UTF8.GetBytes(WithHostileText(endpoint.Batch ? $"[{endpoint.OtherEvent}]" : endpoint.OtherEvent, random)),
-                2 => Mutated(Encoding.UTF8.GetBytes(endpoint.Batch ? $"[{endpoint.OtherEvent}]" : endpoint.OtherEvent), random),
+                0 when endpoint.Batch => Encoding.UTF8.GetBytes(endpoint.BatchOf(endpoint.GoodEvent, WithHostileText(endpoint.OtherEvent, random))),
+                0 or 1 => Encoding.UTF8.GetBytes(WithHostileText(endpoint.Batch ? endpoint.BatchOf(endpoint.OtherEvent) : endpoint.OtherEvent, random)),
+                2 => Mutated(Encoding.UTF8.GetBytes(endpoint.Batch ? endpoint.BatchOf(endpoint.OtherEvent) : endpoint.OtherEvent), random),
                 _ => RandomBytes(random),
             });
         }).ToList();
@@ -141,7 +146,7 @@ public sealed class IngestFuzzTests(FootfallFactory factory) : IClassFixture<Foo
         {
             Content = new ByteArrayContent(body),
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(endpoint.ContentType);
         foreach (var header in new[] { "X-Project-Id", "X-Project-Uid", "x-app-token", "X-Write-Key" })
             request.Headers.Add(header, projectId);
         request.Headers.Add("X-CS-Personalize-User-Uid", "fz-uid");
