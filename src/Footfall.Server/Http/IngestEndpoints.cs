@@ -84,7 +84,7 @@ public static class IngestEndpoints
         return (items?.Select(element => Read(element, receivedAt)).ToList(), error);
     }
 
-    // application/x-ndjson (or application/jsonl): what `footfall import --server` sends, and what an export file holds.
+    // application/x-ndjson (or application/jsonl): what `footfall import --server` sends, a history file's lines as they are.
     private static bool IsNdjson(HttpRequest request) =>
         request.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) &&
         (media.MediaType.Equals("application/x-ndjson", StringComparison.OrdinalIgnoreCase) ||
