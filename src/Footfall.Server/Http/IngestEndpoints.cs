@@ -64,11 +64,10 @@ public static class IngestEndpoints
         {
             var (body, linesError) = await JsonBody.ReadBytesAsync(context.Request, EventLimits.MaxBodyBytes);
             if (linesError is not null) return (null, null, null, linesError);
-            var lines = new EventLines();
-            var (events, tooMany) = lines.Parse(body!, EventTime.Now(clock));
-            if (tooMany is null) return (project, lines, events, null);
+            var lines = new NativeEventLines(EventTime.Now(clock), EventSources.Native);
+            if (lines.ReadBody(body!) is { } events) return (project, lines, events, null);
             lines.Dispose();
-            return (null, null, null, tooMany);
+            return (null, null, null, ApiError.TooLarge($"body has more than {EventLimits.MaxBatchEvents} lines; the limit is {EventLimits.MaxBatchEvents} events"));
         }
         var (document, bodyError) = await JsonBody.ReadAsync(context.Request, EventLimits.MaxBodyBytes, textCheckedPerEvent: true);
         if (bodyError is not null) return (null, null, null, bodyError);
@@ -81,7 +80,7 @@ public static class IngestEndpoints
     private static (List<EventCandidate>? Candidates, IResult? Error) ReadBatch(JsonElement root, DateTime receivedAt)
     {
         var (items, error) = JsonBody.Batch(root, "events");
-        return (items?.Select(element => Read(element, receivedAt)).ToList(), error);
+        return (items?.Select(element => NativeEventReader.Candidate(element, receivedAt, EventSources.Native)).ToList(), error);
     }
 
     // application/x-ndjson (or application/jsonl): what `footfall import --server` sends, a history file's lines as they are.
@@ -89,50 +88,6 @@ public static class IngestEndpoints
         request.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) &&
         (media.MediaType.Equals("application/x-ndjson", StringComparison.OrdinalIgnoreCase) ||
          media.MediaType.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>
-    /// A body of one event per line, each line parsed on its own: a line that is not JSON is rejected alone with the
-    /// reason and kept aside with its text (a JSON array that does not parse is refused whole), so a line a client
-    /// mangled costs no event beside it. Blank lines are skipped; a rejection's index counts the other lines from 0.
-    /// Disposing it disposes the lines' documents, which the candidates point into.
-    /// </summary>
-    private sealed class EventLines : IDisposable
-    {
-        private readonly List<JsonDocument> _documents = [];
-
-        public (List<EventCandidate>? Candidates, IResult? Error) Parse(byte[] body, DateTime receivedAt)
-        {
-            var candidates = new List<EventCandidate>();
-            foreach (var range in ((ReadOnlySpan<byte>)body).Split((byte)'\n'))
-            {
-                var line = body.AsMemory(range);
-                if (line.Span.EndsWith((byte)'\r'))
-                    line = line[..^1];
-                if (line.Span.Trim(" \t"u8).IsEmpty)
-                    continue;
-                if (candidates.Count == EventLimits.MaxBatchEvents)
-                    return (null, ApiError.TooLarge($"body has more than {EventLimits.MaxBatchEvents} lines; the limit is {EventLimits.MaxBatchEvents} events"));
-                try
-                {
-                    var document = JsonDocument.Parse(line, JsonBody.Options);
-                    _documents.Add(document);
-                    candidates.Add(Read(document.RootElement, receivedAt));
-                }
-                catch (JsonException ex)
-                {
-                    candidates.Add(EventCandidate.Invalid($"not valid JSON: {ex.Message}", System.Text.Encoding.UTF8.GetString(line.Span)));
-                }
-            }
-            return (candidates, null);
-        }
-
-        public void Dispose() => _documents.ForEach(d => d.Dispose());
-    }
-
-    private static EventCandidate Read(JsonElement element, DateTime receivedAt) => EventCandidate.FromJson(element, raw =>
-        NativeEventReader.TryRead(raw, receivedAt, EventSources.Native, out var e, out var error)
-            ? EventCandidate.Of(e!, raw)
-            : EventCandidate.Invalid(error!, raw));
 
     private static async Task<IResult> IdentifyAsync(HttpContext context, ProjectDirectory projects, IngestPipeline pipeline)
     {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Footfall.Events;
+using Footfall.Ingest;
 
 namespace Footfall.Server.Http;
 
@@ -26,7 +27,7 @@ public static class JsonBody
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, Options);
+            document = JsonDocument.Parse(body, NativeEventLines.JsonOptions);
         }
         catch (JsonException ex)
         {
@@ -37,9 +38,6 @@ public static class JsonBody
         document.Dispose();
         return (null, ApiError.BadRequest(textError));
     }
-
-    /// <summary>How every body and line of one is parsed.</summary>
-    public static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
     /// <summary>
     /// The body's bytes, read as <see cref="ReadAsync(HttpRequest, int, bool)"/> reads them (gzip, the bound, admission,

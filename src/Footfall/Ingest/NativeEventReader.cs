@@ -10,6 +10,13 @@ namespace Footfall.Ingest;
 public static class NativeEventReader
 {
     /// <summary>
+    /// One JSON value of a batch as a candidate: refused naming the field when a string breaks the <see cref="TextRule"/>
+    /// (checked before any string is read: a lone surrogate throws when read), otherwise translated by <see cref="TryRead"/>.
+    /// </summary>
+    public static EventCandidate Candidate(JsonElement element, DateTime receivedAt, string source) => EventCandidate.FromJson(element, raw =>
+        TryRead(raw, receivedAt, source, out var e, out var error) ? EventCandidate.Of(e!, raw) : EventCandidate.Invalid(error!, raw));
+
+    /// <summary>
     /// Translates one JSON value of a batch; returns the event or the reason it cannot be read. The field rules
     /// shared by every entry point are checked later, by <see cref="EventValidator"/> in the ingest pipeline.
     /// </summary>

@@ -142,6 +142,32 @@ public sealed class CommandLineTests
         Assert.Contains("accepted 0, duplicates 1001, rejected 1", viaServerOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Bug: an offline import read its lines without the text rule that every server entry point applies first, so a
+    /// lone surrogate (an escape JSON allows and .NET cannot read as a string) crashed it with an unhandled exception
+    /// (exit 134) at the first such line. It now reads lines as a server reads a body of one event per line.
+    /// </summary>
+    [Fact]
+    public async Task Regression_OfflineImportCrashedOnALoneSurrogate_TheLineIsRejectedAlone()
+    {
+        using var data = new TempFolder();
+        var projectId = await CreateProjectAsync(data.Path, "surrogates");
+        var file = Path.Combine(data.Path, "hostile.ndjson");
+        await File.WriteAllLinesAsync(file,
+        [
+            """{"action":"signup","userId":"fine"}""",
+            """{"action":"signup","userId":"bad\ud800x"}""",
+            """{"action":"signup","userId":"n\u0000ul"}""",
+        ]);
+
+        var (exit, output) = await RunAsync("import", file, "--project", projectId, "--data", data.Path);
+        Assert.Equal(1, exit);
+        Assert.Contains("accepted 1, duplicates 0, rejected 2", output);
+        Assert.Contains("line 2: userId", output);
+        Assert.Contains("line 3: userId", output);
+        Assert.Equal(1L, await CountStoredEventsAsync(data.Path));
+    }
+
     [Fact]
     public async Task Import_reads_standard_input_when_the_file_is_a_dash()
     {
