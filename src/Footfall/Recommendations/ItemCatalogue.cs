@@ -12,14 +12,20 @@ internal sealed class ItemCatalogue
 
     public ItemCatalogue(IReadOnlyList<string> items, IReadOnlyList<string?> categories, IReadOnlyList<IReadOnlyList<(int Item, float Score)>> neighbours,
         long[] repurchaseTicks)
+        : this(items, categories, neighbours, repurchaseTicks, new Dictionary<string, int>(items.Count, StringComparer.Ordinal))
+    {
+        for (var i = 0; i < items.Count; i++)
+            _index[items[i]] = i;
+    }
+
+    private ItemCatalogue(IReadOnlyList<string> items, IReadOnlyList<string?> categories, IReadOnlyList<IReadOnlyList<(int Item, float Score)>> neighbours,
+        long[] repurchaseTicks, Dictionary<string, int> index)
     {
         _items = items;
         _categories = categories;
         Neighbours = neighbours;
         RepurchaseTicks = repurchaseTicks;
-        _index = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
-        for (var i = 0; i < items.Count; i++)
-            _index[items[i]] = i;
+        _index = index;
     }
 
     public IReadOnlyList<IReadOnlyList<(int Item, float Score)>> Neighbours { get; }
@@ -37,7 +43,7 @@ internal sealed class ItemCatalogue
 
     public bool TryIndex(string item, out int index) => _index.TryGetValue(item, out index);
 
-    /// <summary>The same items with other neighbours and intervals (an erasure's recount).</summary>
+    /// <summary>The same items (and their index, read only) with other neighbours and intervals (an erasure's recount, a hiding).</summary>
     public ItemCatalogue With(IReadOnlyList<IReadOnlyList<(int Item, float Score)>> neighbours, long[] repurchaseTicks) =>
-        new(_items, _categories, neighbours, repurchaseTicks);
+        new(_items, _categories, neighbours, repurchaseTicks, _index);
 }

@@ -126,10 +126,8 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         Assert.Equal(builds + 1, _control.WindowReads);
 
         // A failed recount does not stop the project's later ones.
-        await project.TrackAsync(View("stays", "common", Hours(1), session: "s6"), View("stays", "later", Hours(1), session: "s6"),
+        await TrackAndRefreshAsync(project, View("stays", "common", Hours(1), session: "s6"), View("stays", "later", Hours(1), session: "s6"),
             View("erase-later", "later", Hours(1), session: "s7"), View("erase-later", "common", Hours(1), session: "s7"));
-        await _factory.WaitAppliedAsync();
-        await models.RefreshAsync(project.Id);
         var reads = _control.CoVisitsReads;
         (await http.DeleteAsync("/v1/people?guestId=erase-later").WaitAsync(Patience)).EnsureSuccessStatusCode();
         await models.RecountedAsync(project.Id).WaitAsync(Patience);
@@ -167,13 +165,10 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
     [Fact]
     public async Task A_recount_that_read_before_a_later_erasure_keeps_that_erasure_hidden_until_its_own_recount()
     {
-        var project = await SeedAsync();
-        await project.TrackAsync(
+        var project = await SeedAsync(
             View("erase-too", "other", Hours(1), session: "s3"), View("erase-too", "third", Hours(1), session: "s3"),
             View("stays", "common", Hours(1), session: "s4"), View("stays", "extra", Hours(1), session: "s4"));
-        await _factory.WaitAppliedAsync();
         var models = _factory.Services.GetRequiredService<RecommendationModels>();
-        await models.RefreshAsync(project.Id);
         Assert.Contains("third", Ids(await project.GetAsync("/v1/recommendations/also-viewed?item=other")));
         var first = new TaskCompletionSource();
         _control.CoVisitsGate = first.Task;
@@ -211,14 +206,11 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
     [Fact]
     public async Task Erasures_answered_while_a_recount_runs_are_recounted_together_after_it()
     {
-        var project = await SeedAsync();
-        await project.TrackAsync(
+        var project = await SeedAsync(
             View("erase-too", "other", Hours(1), session: "s3"), View("erase-too", "third", Hours(1), session: "s3"),
             View("erase-also", "third", Hours(1), session: "s5"), View("erase-also", "fourth", Hours(1), session: "s5"),
             View("stays", "common", Hours(1), session: "s4"), View("stays", "extra", Hours(1), session: "s4"));
-        await _factory.WaitAppliedAsync();
         var models = _factory.Services.GetRequiredService<RecommendationModels>();
-        await models.RefreshAsync(project.Id);
         var running = new TaskCompletionSource();
         _control.CoVisitsGate = running.Task;
         var read = _control.CoVisitsRead;
@@ -258,20 +250,26 @@ public sealed class ErasureWithoutRefreshTests : IDisposable
         (await http.DeleteAsync("/v1/people?guestId=erase-me").WaitAsync(Patience)).EnsureSuccessStatusCode();
     }
 
-    private async Task<TestProject> SeedAsync()
+    // The person to erase and one who stays, and any more events, with a model refreshed over them.
+    private async Task<TestProject> SeedAsync(params object[] more)
     {
         var project = await _factory.CreateProjectAsync();
-        await project.TrackAsync(
+        await TrackAndRefreshAsync(project, [
             View("erase-me", "secret", Hours(2), session: "s1"), View("erase-me", "common", Hours(2), session: "s1"),
             Buy("erase-me", "pantry", Days(20)), Buy("erase-me", "pantry", Days(10)),
             View("stays", "common", Hours(1), session: "s2"), View("stays", "other", Hours(1), session: "s2"),
-            new { action = "login", userId = "erased-user", guestId = "erase-me" });
-        // The refresh reads the store, which takes acknowledged events behind the log; a read under /v1 would wait.
-        await _factory.WaitAppliedAsync();
-        await _factory.Services.GetRequiredService<RecommendationModels>().RefreshAsync(project.Id);
+            new { action = "login", userId = "erased-user", guestId = "erase-me" }, .. more]);
         Assert.Equal(["common", "secret"], Ids(await project.GetAsync("/v1/recommendations/recently-viewed?userId=erased-user")));
         Assert.Contains("secret", Ids(await project.GetAsync("/v1/recommendations/trending")));
         return project;
+    }
+
+    private async Task TrackAndRefreshAsync(TestProject project, params object[] events)
+    {
+        await project.TrackAsync(events);
+        // The refresh reads the store, which takes acknowledged events behind the log; a read under /v1 would wait.
+        await _factory.WaitAppliedAsync();
+        await _factory.Services.GetRequiredService<RecommendationModels>().RefreshAsync(project.Id);
     }
 
     // Nothing of theirs as soon as the erasure answered; once its recount behind the answer is done, what the models
